@@ -1,0 +1,45 @@
+package io.kubechores.runner;
+
+import io.kubechores.core.Action;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Launches one run of a chore as a Spring Batch job (history in the JobRepository). Used by the CLI (run/plan),
+ * the Quartz runner (scheduled and manual triggers) and the demo.
+ */
+public interface ChoreLauncher {
+
+    RunResult launch(String job, RunRequest request);
+
+    /** Names of the chores this launcher knows. */
+    List<String> jobs();
+
+    /**
+     * @param repo     desired-state repo: git URL or local folder (null = the configured default)
+     * @param ref      branch, tag or commit (null = default branch)
+     * @param clusters only these clusters (empty = all)
+     * @param dryRun   plan only
+     * @param at       the run's clock instant (null = now)
+     * @param trigger  cli | schedule | manual | jenkins | demo
+     */
+    record RunRequest(String repo, String ref, Set<String> clusters, boolean dryRun, Instant at, String trigger) {
+        public RunRequest {
+            clusters = clusters == null ? Set.of() : Set.copyOf(clusters);
+            trigger = trigger == null ? "cli" : trigger;
+        }
+    }
+
+    /**
+     * @param executionId Spring Batch job execution id
+     * @param exitCode    DESIGN §4: 0 done, 2 invalid input, 3 partial failure, 1 crash
+     * @param paused      the Fleet kill switch turned a run into a plan
+     */
+    record RunResult(String job, long executionId, int exitCode, boolean dryRun, boolean paused, String summary,
+                     List<Action> actions, List<String> failedPartitions, List<String> warnings,
+                     List<Path> artifacts, Instant started, Instant ended) {
+    }
+}
