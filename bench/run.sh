@@ -1,0 +1,11 @@
+#!/bin/sh
+# Runs one benchmark harness and prints its figures.  Usage: bench/run.sh <Name> [args...]
+#   e.g. bench/run.sh DownscaleBench     (class io.kubechores.bench.DownscaleBench)
+# Builds jobs + bench without tests, then runs the harness on JDK 25 with the heap the harness documents.
+set -eu
+cd "$(dirname "$0")/.."
+. ./.mvn/select-jdk.sh
+name=${1:?usage: bench/run.sh <Name> [args...]}; shift
+./mvnw -q -B -DskipTests -pl bench -am package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null
+cp="bench/target/classes:$(cat bench/target/classpath.txt)"
+exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC} -cp "$cp" "io.kubechores.bench.$name" "$@"
