@@ -469,8 +469,8 @@ public final class DownscalePlanner {
                 }
             });
             if (cached instanceof ScheduleParseException e) {
-                problems.add("annotation " + f.key() + ": column " + e.column() + ", \"" + e.fragment() + "\": "
-                        + e.problem());
+                problems.add("annotation " + f.key() + "=\"" + f.value() + "\": column " + e.column() + ", \""
+                        + e.fragment() + "\": " + e.problem());
                 return null;
             }
             return (Schedule) cached;
