@@ -50,8 +50,11 @@ public final class QuotasAws implements AutoCloseable {
             });
         } catch (RuntimeException e) {
             c.close();
+            String code = e instanceof AwsServiceException ase ? AwsCalls.code(ase) + ": " : "";
             throw new IllegalStateException("cannot get credentials for account " + accountId
-                    + (c.roleArn() == null ? "" : " (AssumeRole " + c.roleArn() + ")") + ": " + e.getMessage(), e);
+                    + (c.roleArn() == null ? "" : " (AssumeRole " + c.roleArn() + ")") + ": " + code
+                    + (e instanceof AwsServiceException ase2 && ase2.awsErrorDetails() != null
+                    ? ase2.awsErrorDetails().errorMessage() : e.getMessage()), e);
         }
         return new QuotasAws(c, calls);
     }
