@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,7 +42,17 @@ public class QuotasChore implements Chore {
 
     private final AwsCallPolicy callPolicy;
     private final InstanceTypes types;
-    private final Map<ChoreContext, Run> runs = Collections.synchronizedMap(new IdentityHashMap<>());
+    /**
+     * Per-run state keyed by the run's SafetyLimit (one instance shared by every partition of a run, and SafetyLimit
+     * has identity equality): the capacity model, the maxRequestsPerRun budget and the client factory. Bounded, so a
+     * run that never reaches finish() cannot leak.
+     */
+    private final Map<SafetyLimit, Run> runs = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<SafetyLimit, Run> eldest) {
+            return size() > 32;
+        }
+    });
 
     public QuotasChore() {
         this(AwsCallPolicy.defaults(), InstanceTypes.shipped());
@@ -67,10 +76,10 @@ public class QuotasChore implements Chore {
     }
 
     private Run run(ChoreContext ctx) {
-        return runs.computeIfAbsent(ctx, c -> {
-            CapacityModel.Model model = CapacityModel.build(c.state(), types);
+        return runs.computeIfAbsent(ctx.limit(), l -> {
+            CapacityModel.Model model = CapacityModel.build(ctx.state(), types);
             return new Run(model, new SafetyLimit(model.maxRequestsPerRun()),
-                    new AwsClientFactory(access(c), "kubechores-" + NAME));
+                    new AwsClientFactory(access(ctx), "kubechores-" + NAME));
         });
     }
 
@@ -175,7 +184,7 @@ public class QuotasChore implements Chore {
 
     @Override
     public ChoreReport finish(ChoreContext ctx, List<PartitionResult> results) {
-        Run run = runs.remove(ctx);
+        Run run = runs.remove(ctx.limit());
         CapacityModel.Model model = run != null ? run.model() : CapacityModel.build(ctx.state(), types);
         List<QuotaRow> rows = new ArrayList<>();
         List<String> failures = new ArrayList<>();
