@@ -206,10 +206,11 @@ public final class ExpiryPolicy {
     }
 
     static boolean issuedBy(ObservedCert leaf, ObservedCert ca) {
+        if (!leaf.issuer().equals(ca.subject())) return false;
         if (leaf.authorityKeyId() != null && ca.subjectKeyId() != null) {
             return leaf.authorityKeyId().equals(ca.subjectKeyId());
         }
-        return leaf.issuer().equals(ca.subject());
+        return true;
     }
 
     /** RFC 6125 style: exact DNS name or IP, or a left-most "*." wildcard matching exactly one label. */
