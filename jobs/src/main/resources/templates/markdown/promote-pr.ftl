@@ -22,7 +22,7 @@ ${candidate.version()} runs healthy on every ${candidate.from()} cluster and has
 ### Rollout
 
 <#if jenkins?has_content>
-After merge, `${jenkins}` is triggered per ${candidate.to()} cluster by kubechores (also triggered with this PR):
+kubechores triggers the Jenkins job `${jenkins}` for every ${candidate.to()} cluster that does not run ${candidate.version()} yet, and verifies them on its next runs:
 <#list target as o>
 - ${o.cluster()}: currently ${o.runningVersion()!"unknown"}
 </#list>

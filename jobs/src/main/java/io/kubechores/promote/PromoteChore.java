@@ -223,30 +223,20 @@ public class PromoteChore implements Chore {
             anyApplied |= r.status() == Action.Status.APPLIED;
             out.add(r);
         }
-        int i = 0;
-        for (Action a : plan.actions()) {
-            if (a.verb().equals("open-pr")) continue;
-            if (!a.verb().equals("trigger-deploy")) {
-                out.add(a);
-                continue;
-            }
-            DeployStep step = plan.deploys().get(i++);
+        List<Action> deploys = plan.actions().stream().filter(a -> a.verb().equals("trigger-deploy")).toList();
+        if (!deploys.isEmpty()) {
             if (prClosed) {
-                out.add(a.withStatus(Action.Status.SKIPPED, a.detail() + " — not deployed: the promotion PR was closed by a human"));
-                continue;
-            }
-            Action r = applyDeploy(ctx, store, tool, plan, step, a);
-            anyApplied |= r.status() == Action.Status.APPLIED;
-            out.add(r);
-        }
-        if (anyApplied) {
-            PromotionRecord existing = readRecord(store, tool.name());
-            var c = plan.candidate();
-            if (existing == null || !existing.version().equals(c.version()) || !existing.to().equals(c.to())) {
-                writeJson(store, "promotion/" + tool.name(), new PromotionRecord(c.version(), c.from(), c.to(),
-                        ctx.clock().instant(), c.topic(tool.name())));
+                deploys.forEach(a -> out.add(a.withStatus(Action.Status.SKIPPED,
+                        a.detail() + " — not deployed: the promotion PR was closed by a human")));
+            } else {
+                List<Action> done = applyDeploys(ctx, store, tool, plan, deploys);
+                anyApplied |= done.stream().anyMatch(a -> a.status() == Action.Status.APPLIED);
+                out.addAll(done);
             }
         }
+        plan.actions().stream().filter(a -> !a.verb().equals("open-pr") && !a.verb().equals("trigger-deploy"))
+                .forEach(out::add);
+        if (anyApplied) startPromotion(ctx, store, tool, plan);
         return out;
     }
 
@@ -281,35 +271,79 @@ public class PromoteChore implements Chore {
         }
     }
 
-    private Action applyDeploy(ChoreContext ctx, StateStore store, Resource<ToolSpec> tool, ToolPlan plan,
-                               DeployStep step, Action a) {
-        String key = "deploy/" + tool.name() + "/" + step.cluster() + "/" + plan.candidate().version();
+    /**
+     * Deploys in two phases so that the prod clusters' builds run in parallel on Jenkins: first every cluster's build
+     * is triggered (or found already triggered), then each is followed to its result within the limits.
+     */
+    private List<Action> applyDeploys(ChoreContext ctx, StateStore store, Resource<ToolSpec> tool, ToolPlan plan,
+                                      List<Action> planned) {
+        List<Action> out = new ArrayList<>(planned);
+        JenkinsClient jenkins;
         try {
-            JenkinsClient jenkins = jenkins(ctx);
-            DeployRecord known = readJson(store, key, DeployRecord.class);
-            if (known != null) {
-                if (!"FINISHED".equals(known.status()) && !"CANCELLED".equals(known.status()) && known.queueUrl() != null) {
-                    JenkinsClient.Build b = jenkins.poll(known.queueUrl(), known.buildNumber(), known.buildUrl());
-                    if (!b.done()) b = jenkins.follow(known.queueUrl());
-                    known = record(store, key, b, known.triggeredAt());
-                }
-                return outcome(a, known, true);
-            }
-            Optional<JenkinsClient.Build> earlier = jenkins.findBuild(step.job(), step.parameters());
-            if (earlier.isPresent()) {
-                DeployRecord r = record(store, key, earlier.get(), null);
-                return outcome(a, r, true);
-            }
-            if (!ctx.limit().tryAcquire()) return a.withStatus(Action.Status.LIMITED, a.detail() + " — safety limit reached");
-            String queue = jenkins.trigger(step.job(), step.parameters());
-            writeJson(store, key, new DeployRecord(queue, null, null, "QUEUED", null, ctx.clock().instant()));
-            ctx.applied(a.withStatus(Action.Status.APPLIED, a.detail() + " — queued " + queue));
-            log.info("job=promote cluster={} tool={} action=trigger-deploy queue={}", step.cluster(), tool.name(), queue);
-            JenkinsClient.Build b = jenkins.follow(queue);
-            return outcome(a, record(store, key, b, ctx.clock().instant()), false);
+            jenkins = jenkins(ctx);
         } catch (RuntimeException e) {
-            return a.withStatus(Action.Status.FAILED, a.detail() + " — " + ChoreRunner.describe(e));
+            out.replaceAll(a -> a.withStatus(Action.Status.FAILED, a.detail() + " — " + ChoreRunner.describe(e)));
+            return out;
         }
+        String[] queued = new String[planned.size()];
+        for (int i = 0; i < planned.size(); i++) {
+            Action a = planned.get(i);
+            DeployStep step = plan.deploys().get(i);
+            String key = deployKey(tool, plan, step);
+            try {
+                DeployRecord known = readJson(store, key, DeployRecord.class);
+                if (known != null) {
+                    if (!"FINISHED".equals(known.status()) && !"CANCELLED".equals(known.status()) && known.queueUrl() != null) {
+                        known = record(store, key, jenkins.follow(known.queueUrl()), known.triggeredAt());
+                    }
+                    out.set(i, outcome(a, known, true));
+                    continue;
+                }
+                Optional<JenkinsClient.Build> earlier = jenkins.findBuild(step.job(), step.parameters());
+                if (earlier.isPresent()) {
+                    out.set(i, outcome(a, record(store, key, earlier.get(), null), true));
+                    continue;
+                }
+                if (!ctx.limit().tryAcquire()) {
+                    out.set(i, a.withStatus(Action.Status.LIMITED, a.detail() + " — safety limit reached"));
+                    continue;
+                }
+                String queue = jenkins.trigger(step.job(), step.parameters());
+                writeJson(store, key, new DeployRecord(queue, null, null, "QUEUED", null, ctx.clock().instant()));
+                ctx.applied(a.withStatus(Action.Status.APPLIED, a.detail() + " — queued " + queue));
+                log.info("job=promote cluster={} tool={} action=trigger-deploy queue={}", step.cluster(), tool.name(), queue);
+                queued[i] = queue;
+                startPromotion(ctx, store, tool, plan);
+                out.set(i, a.withStatus(Action.Status.APPLIED, a.detail() + " — queued " + queue));
+            } catch (RuntimeException e) {
+                out.set(i, a.withStatus(Action.Status.FAILED, a.detail() + " — " + ChoreRunner.describe(e)));
+            }
+        }
+        for (int i = 0; i < planned.size(); i++) {
+            if (queued[i] == null) continue;
+            String key = deployKey(tool, plan, plan.deploys().get(i));
+            try {
+                out.set(i, outcome(planned.get(i), record(store, key, jenkins.follow(queued[i]), ctx.clock().instant()), false));
+            } catch (RuntimeException e) {
+                out.set(i, planned.get(i).withStatus(Action.Status.APPLIED, planned.get(i).detail() + " — queued "
+                        + queued[i] + "; following it failed: " + ChoreRunner.describe(e) + " (next run follows up)"));
+            }
+        }
+        return out;
+    }
+
+    /** Remembers the promotion in flight (once per version and environment). */
+    private static void startPromotion(ChoreContext ctx, StateStore store, Resource<ToolSpec> tool, ToolPlan plan) {
+        PromotionRecord existing = readRecord(store, tool.name());
+        var c = plan.candidate();
+        if (existing == null || !existing.version().equals(c.version()) || !existing.to().equals(c.to())) {
+            writeJson(store, "promotion/" + tool.name(), new PromotionRecord(c.version(), c.from(), c.to(),
+                    ctx.clock().instant(), c.topic(tool.name())));
+        }
+    }
+
+    private static String deployKey(Resource<ToolSpec> tool, ToolPlan plan, DeployStep step) {
+        return "deploy/" + tool.name() + "/" + step.cluster() + "/" + plan.candidate().version();
     }
 
     private static DeployRecord record(StateStore store, String key, JenkinsClient.Build b, Instant triggeredAt) {
