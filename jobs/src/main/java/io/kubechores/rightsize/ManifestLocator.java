@@ -144,10 +144,11 @@ public final class ManifestLocator {
             return helmMatches(o, ref) ? new Located(o, ref, how)
                     : new Located(o, null, how + ": no values block at " + valuesPath);
         }
-        ManifestSource s = files.get(file);
+        final String f = file;
+        ManifestSource s = files.get(f);
         String shape = s == null || "helm".equals(s.shape()) ? "manifest" : s.shape();
-        return docs(file).stream().filter(d -> sameObject(o, d)).findFirst()
-                .map(d -> new Located(o, new SourceRef(file, shape, o.kind(), o.namespace(), o.name(), null), how))
+        return docs(f).stream().filter(d -> sameObject(o, d)).findFirst()
+                .map(d -> new Located(o, new SourceRef(f, shape, o.kind(), o.namespace(), o.name(), null), how))
                 .orElse(new Located(o, null, how + ": the file does not define " + o.kind() + " " + o.namespace()
                         + "/" + o.name()));
     }

@@ -85,7 +85,7 @@ class ManifestLocatorTest {
             "prod-eu-1; shop;     cart;         kubechores.io/source=apps/shop/gone.yaml; kubechores.io/source apps/shop/gone.yaml: no such file in the repo",
             "prod-eu-1; shop;     cart;         kubechores.io/source=apps/search/values.yaml#web.resources; kubechores.io/source apps/search/values.yaml#web.resources: no values block at web.resources",
             "prod-eu-1; shop;     cart;         kubechores.io/source=apps/payments/base/deployment.yaml; kubechores.io/source apps/payments/base/deployment.yaml: the file does not define Deployment shop/cart",
-            "prod-eu-1; shop;     legacy-batch; label:helm.toolkit.fluxcd.io/name=legacy; flux helmrelease legacy matches no source path; search of policy sources: no file defines Deployment shop/legacy-batch",
+            "prod-eu-1; shop;     legacy-batch; label:helm.toolkit.fluxcd.io/name=legacy; 'flux helmrelease legacy matches no source path; search of policy sources: no file defines Deployment shop/legacy-batch'",
     })
     void notFoundIsReportedWithTheReason(String cluster, String ns, String name, String metadata, String reason) {
         Located l = locator.locate(workload(cluster, ns, name, metadata == null ? "" : metadata, "cart"));
