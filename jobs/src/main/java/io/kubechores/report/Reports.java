@@ -78,6 +78,21 @@ public final class Reports {
         return render("console/actions.ftl", model);
     }
 
+    private static final ObjectMapper JSON_LINE = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .build();
+
+    /** Compact single-line JSON (JSON lines files, logs). */
+    public static String jsonLine(Object value) {
+        try {
+            return JSON_LINE.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Indented JSON (reports). */
     public static String json(Object value) {
         try {
             return JSON.writeValueAsString(value);

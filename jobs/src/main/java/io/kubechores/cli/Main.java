@@ -1,0 +1,90 @@
+package io.kubechores.cli;
+
+import io.kubechores.KubechoresApplication;
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Entry point of kubechores.jar: starts Spring Boot (no web server, except for `serve`) and hands the command line
+ * to picocli. Exit codes (DESIGN §4): 0 done, 2 invalid input, 3 partial failure, 1 crash.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        int code = run(args);
+        if (code != ServeCommand.KEEP_RUNNING) System.exit(code);
+    }
+
+    /** Runs the command line; returns the exit code (or KEEP_RUNNING for serve). */
+    public static int run(String... args) {
+        List<String> a = Arrays.asList(args);
+        if (a.isEmpty() || a.contains("-h") || a.contains("--help") || a.contains("-V") || a.contains("--version")
+                || (a.size() == 1 && a.get(0).equals("help"))) {
+            // help needs no application context
+            return new CommandLine(new KubechoresCommand(), new HelpOnlyFactory()).execute(args);
+        }
+        boolean serve = a.get(0).equals("serve");
+        boolean demo = a.get(0).equals("demo");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--log-format") && i + 1 < args.length && args[i + 1].equals("json")
+                    || args[i].equals("--log-format=json")) {
+                System.setProperty("logging.config", "classpath:logback-json.xml");
+            }
+            if (args[i].equals("--home") && i + 1 < args.length) System.setProperty("kubechores.home", args[i + 1]);
+            if (args[i].startsWith("--home=")) System.setProperty("kubechores.home", args[i].substring(7));
+        }
+        if (demo) DemoCommand.prepareHome();
+        SpringApplication app = new SpringApplication(KubechoresApplication.class);
+        app.setBannerMode(Banner.Mode.OFF);
+        app.setLogStartupInfo(false);
+        app.setWebApplicationType(serve ? WebApplicationType.SERVLET : WebApplicationType.NONE);
+        if (serve) app.setAdditionalProfiles("serve");
+        ConfigurableApplicationContext ctx = app.run();
+        try {
+            CommandLine cl = new CommandLine(new KubechoresCommand(), new SpringFactory(ctx));
+            int code = cl.execute(args);
+            if (code == ServeCommand.KEEP_RUNNING) return code;
+            return code;
+        } finally {
+            if (!serve) ctx.close();
+        }
+    }
+
+    /** For --help: builds commands without Spring (their collaborators stay null; help never calls them). */
+    static final class HelpOnlyFactory implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            var ctors = cls.getDeclaredConstructors();
+            if (cls.isInterface() || ctors.length == 0) return CommandLine.defaultFactory().create(cls);
+            var c = ctors[0];
+            c.setAccessible(true);
+            Object[] nulls = new Object[c.getParameterCount()];
+            return cls.cast(c.newInstance(nulls));
+        }
+    }
+
+    /** Lets picocli create commands as Spring beans (constructor injection). */
+    static final class SpringFactory implements CommandLine.IFactory {
+        private final ConfigurableApplicationContext ctx;
+
+        SpringFactory(ConfigurableApplicationContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                return ctx.getAutowireCapableBeanFactory().createBean(cls);
+            } catch (Exception e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
+    }
+}

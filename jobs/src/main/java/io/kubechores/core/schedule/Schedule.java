@@ -1,0 +1,327 @@
+package io.kubechores.core.schedule;
+
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An immutable set of time ranges in kube-downscaler's grammar, shared by every job (downscale uptime/downtime,
+ * promotion freeze windows).
+ *
+ * <pre>
+ * schedule  := "always" | "never" | range ("," range)*
+ * range     := weekly | absolute
+ * weekly    := days " " HH:MM "-" HH:MM [" " zone]       e.g. Mon-Fri 07:30-20:30 Europe/Berlin
+ * days      := Day "-" Day | Day                          Mon..Sun, case-insensitive; Fri-Mon wraps over the week end
+ * absolute  := ISO "-" ISO                                e.g. 2026-12-24T18:00:00+01:00-2026-12-27T08:00:00+01:00
+ * </pre>
+ *
+ * Semantics (carried over from kube-downscaler, with the extensions marked):
+ * <ul>
+ *   <li>"always" / "never" stand alone (case-insensitive).</li>
+ *   <li>A weekly range is evaluated on the local wall clock of its zone: the instant matches when its local weekday
+ *       is in the day range and its local minute-of-day m satisfies start &lt;= m &lt; end. "24:00" is the end of
+ *       the day. The zone is mandatory unless a fallback zone is given to {@link #parse(String, ZoneId)}.</li>
+ *   <li>Extension: a single day ("Fri 20:00-24:00") means "Fri-Fri".</li>
+ *   <li>Extension: a range whose end is before its start crosses midnight ("Mon-Fri 22:00-06:00"): the days name the
+ *       day the range starts, so Fri 22:00-Sat 06:00 is included and Mon 00:00-06:00 is not.</li>
+ *   <li>DST: because evaluation uses the local wall clock, "07:30" is 07:30 in summer and winter; on the spring-forward
+ *       day the skipped local hour simply never occurs and on the fall-back day the repeated hour matches twice.</li>
+ *   <li>Absolute ranges carry their UTC offset (or Z) and include both ends, like kube-downscaler.</li>
+ *   <li>Ranges may overlap; the schedule contains an instant when any range does.</li>
+ * </ul>
+ */
+public final class Schedule {
+    private static final Pattern TIMES = Pattern.compile("(\\d\\d):(\\d\\d)-(\\d\\d):(\\d\\d)");
+    private static final String ISO = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(?::\\d{2})?(?:[+-]\\d{2}:\\d{2}|Z)";
+    private static final Pattern ABSOLUTE = Pattern.compile("(" + ISO + ")-(" + ISO + ")");
+    private static final List<String> DAYS = List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
+
+    public static final Schedule ALWAYS = new Schedule("always", List.of(), true);
+    public static final Schedule NEVER = new Schedule("never", List.of(), false);
+
+    private final String text;
+    private final List<Range> ranges;
+    private final boolean always;
+
+    private Schedule(String text, List<Range> ranges, boolean always) {
+        this.text = text;
+        this.ranges = List.copyOf(ranges);
+        this.always = always;
+    }
+
+    /** One range of a schedule. */
+    public sealed interface Range permits Weekly, Absolute {
+        boolean contains(Instant t);
+
+        /** The range as written. */
+        String text();
+    }
+
+    /**
+     * A recurring weekly range on the local wall clock of zone.
+     *
+     * @param fromDay     first day (inclusive)
+     * @param toDay       last day (inclusive); before fromDay = wraps over Sunday
+     * @param startMinute minute of day the range starts, 0..1439
+     * @param endMinute   minute of day the range ends (exclusive), 1..1440; less than startMinute = crosses midnight
+     */
+    public record Weekly(DayOfWeek fromDay, DayOfWeek toDay, int startMinute, int endMinute, ZoneId zone,
+                         String text) implements Range {
+        public Weekly {
+            Objects.requireNonNull(fromDay);
+            Objects.requireNonNull(toDay);
+            Objects.requireNonNull(zone);
+            if (startMinute < 0 || startMinute >= 1440 || endMinute < 0 || endMinute > 1440 || startMinute == endMinute)
+                throw new IllegalArgumentException("bad minutes " + startMinute + "-" + endMinute);
+        }
+
+        public boolean dayIncluded(DayOfWeek d) {
+            int from = fromDay.getValue(), to = toDay.getValue(), v = d.getValue();
+            return from <= to ? v >= from && v <= to : v >= from || v <= to;
+        }
+
+        @Override
+        public boolean contains(Instant t) {
+            ZonedDateTime local = t.atZone(zone);
+            int m = local.getHour() * 60 + local.getMinute();
+            DayOfWeek day = local.getDayOfWeek();
+            if (startMinute < endMinute) return dayIncluded(day) && m >= startMinute && m < endMinute;
+            // crosses midnight: the evening part belongs to `day`, the morning part to the day before
+            return (dayIncluded(day) && m >= startMinute) || (dayIncluded(day.minus(1)) && m < endMinute);
+        }
+    }
+
+    /** An absolute range, both ends included (kube-downscaler semantics). */
+    public record Absolute(Instant from, Instant to, String text) implements Range {
+        public Absolute {
+            Objects.requireNonNull(from);
+            Objects.requireNonNull(to);
+            if (to.isBefore(from)) throw new IllegalArgumentException("end before start");
+        }
+
+        @Override
+        public boolean contains(Instant t) {
+            return !t.isBefore(from) && !t.isAfter(to);
+        }
+    }
+
+    /** Parses a schedule where every weekly range names its zone. */
+    public static Schedule parse(String text) {
+        return parse(text, null);
+    }
+
+    /**
+     * Parses a schedule; weekly ranges without a zone take fallbackZone (e.g. the Fleet's timeZone). With a null
+     * fallback a missing zone is an error.
+     *
+     * @throws ScheduleParseException naming the column and fragment that is wrong
+     */
+    public static Schedule parse(String text, ZoneId fallbackZone) {
+        if (text == null || text.isBlank()) {
+            throw new ScheduleParseException(text == null ? "" : text, 0, text == null ? "" : text,
+                    "empty schedule (expected \"always\", \"never\" or ranges like \"Mon-Fri 07:30-20:30 Europe/Berlin\")");
+        }
+        String trimmed = text.strip();
+        if (trimmed.equalsIgnoreCase("always")) return new Schedule(text, List.of(), true);
+        if (trimmed.equalsIgnoreCase("never")) return new Schedule(text, List.of(), false);
+        List<Range> ranges = new ArrayList<>();
+        int partStart = 0;
+        while (partStart <= text.length()) {
+            int comma = text.indexOf(',', partStart);
+            int partEnd = comma < 0 ? text.length() : comma;
+            ranges.add(parseRange(text, partStart, partEnd, fallbackZone));
+            if (comma < 0) break;
+            partStart = comma + 1;
+        }
+        return new Schedule(text, ranges, false);
+    }
+
+    /** An absolute window [from, to] (both included), e.g. a freeze window given as start/end. */
+    public static Schedule between(Instant from, Instant to) {
+        if (to.isBefore(from)) throw new IllegalArgumentException("end " + to + " before start " + from);
+        String t = from + "-" + to;
+        return new Schedule(t, List.of(new Absolute(from, to, t)), false);
+    }
+
+    /** True when the instant is inside any range (always: true, never: false). */
+    public boolean contains(Instant t) {
+        if (always) return true;
+        for (Range r : ranges) {
+            if (r.contains(t)) return true;
+        }
+        return false;
+    }
+
+    public boolean isAlways() {
+        return always;
+    }
+
+    public boolean isNever() {
+        return !always && ranges.isEmpty();
+    }
+
+    public List<Range> ranges() {
+        return ranges;
+    }
+
+    /** The schedule as written. */
+    public String text() {
+        return text;
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Schedule s && s.always == always && s.ranges.equals(ranges);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(always, ranges);
+    }
+
+    // ---------------------------------------------------------------- parsing
+
+    private record Token(String text, int index) {}
+
+    private static Range parseRange(String input, int start, int end, ZoneId fallbackZone) {
+        List<Token> tokens = tokens(input, start, end);
+        if (tokens.isEmpty()) {
+            throw new ScheduleParseException(input, Math.min(start, Math.max(0, input.length() - 1)),
+                    input.substring(start, end), "empty range (two commas in a row, or a trailing comma?)");
+        }
+        String rangeText = input.substring(tokens.getFirst().index(),
+                tokens.getLast().index() + tokens.getLast().text().length());
+        Token first = tokens.getFirst();
+        if (!first.text().isEmpty() && Character.isDigit(first.text().charAt(0))) {
+            if (tokens.size() > 1) {
+                Token extra = tokens.get(1);
+                throw new ScheduleParseException(input, extra.index(), extra.text(),
+                        "unexpected text after an absolute range (absolute ranges carry their offset, no zone)");
+            }
+            return absolute(input, first);
+        }
+        if (tokens.size() < 2) {
+            throw new ScheduleParseException(input, first.index(), first.text(),
+                    "expected days, times and a zone, e.g. \"Mon-Fri 07:30-20:30 Europe/Berlin\"");
+        }
+        DayOfWeek[] days = days(input, first);
+        int[] minutes = times(input, tokens.get(1));
+        ZoneId zone;
+        if (tokens.size() >= 3) {
+            zone = zone(input, tokens.get(2));
+        } else if (fallbackZone != null) {
+            zone = fallbackZone;
+        } else {
+            throw new ScheduleParseException(input, first.index(), rangeText,
+                    "missing time zone (e.g. \"Europe/Berlin\" or \"UTC\" after the times)");
+        }
+        if (tokens.size() > 3) {
+            Token extra = tokens.get(3);
+            throw new ScheduleParseException(input, extra.index(), extra.text(),
+                    "unexpected text after the time zone (separate ranges with a comma)");
+        }
+        return new Weekly(days[0], days[1], minutes[0], minutes[1], zone, rangeText);
+    }
+
+    private static List<Token> tokens(String s, int start, int end) {
+        List<Token> out = new ArrayList<>();
+        int i = start;
+        while (i < end) {
+            while (i < end && Character.isWhitespace(s.charAt(i))) i++;
+            int b = i;
+            while (i < end && !Character.isWhitespace(s.charAt(i))) i++;
+            if (i > b) out.add(new Token(s.substring(b, i), b));
+        }
+        return out;
+    }
+
+    private static DayOfWeek[] days(String input, Token t) {
+        String s = t.text();
+        int dash = s.indexOf('-');
+        String a = dash < 0 ? s : s.substring(0, dash);
+        String b = dash < 0 ? s : s.substring(dash + 1);
+        DayOfWeek from = day(input, a, t.index());
+        DayOfWeek to = day(input, b, t.index() + (dash < 0 ? 0 : dash + 1));
+        return new DayOfWeek[]{from, to};
+    }
+
+    private static DayOfWeek day(String input, String s, int index) {
+        int i = DAYS.indexOf(s.toLowerCase(Locale.ROOT));
+        if (i < 0) {
+            throw new ScheduleParseException(input, index, s,
+                    "unknown weekday (expected Mon, Tue, Wed, Thu, Fri, Sat or Sun, e.g. \"Mon-Fri\")");
+        }
+        return DayOfWeek.of(i + 1);
+    }
+
+    private static int[] times(String input, Token t) {
+        Matcher m = TIMES.matcher(t.text());
+        if (!m.matches()) {
+            throw new ScheduleParseException(input, t.index(), t.text(),
+                    "expected times as HH:MM-HH:MM, e.g. \"07:30-20:30\"");
+        }
+        int sh = Integer.parseInt(m.group(1)), sm = Integer.parseInt(m.group(2));
+        int eh = Integer.parseInt(m.group(3)), em = Integer.parseInt(m.group(4));
+        String startText = t.text().substring(0, 5), endText = t.text().substring(6);
+        if (sh > 23 || sm > 59) {
+            throw new ScheduleParseException(input, t.index(), startText, "start must be 00:00..23:59");
+        }
+        if (eh > 24 || em > 59 || (eh == 24 && em != 0)) {
+            throw new ScheduleParseException(input, t.index() + 6, endText, "end must be 00:00..24:00");
+        }
+        int start = sh * 60 + sm, end = eh * 60 + em;
+        if (start == end || (start == 0 && end == 0)) {
+            throw new ScheduleParseException(input, t.index(), t.text(),
+                    "start equals end: the range would be empty (a whole day is 00:00-24:00)");
+        }
+        return new int[]{start, end == 0 ? 1440 : end};
+    }
+
+    private static ZoneId zone(String input, Token t) {
+        try {
+            return ZoneId.of(t.text());
+        } catch (DateTimeException e) {
+            throw new ScheduleParseException(input, t.index(), t.text(),
+                    "unknown time zone (expected an IANA zone such as Europe/Berlin or UTC)");
+        }
+    }
+
+    private static Range absolute(String input, Token t) {
+        Matcher m = ABSOLUTE.matcher(t.text());
+        if (!m.matches()) {
+            throw new ScheduleParseException(input, t.index(), t.text(),
+                    "expected an absolute range ISO-ISO with offsets, e.g. "
+                            + "\"2026-12-24T18:00:00+01:00-2026-12-27T08:00:00+01:00\", or days like \"Mon-Fri\"");
+        }
+        Instant from = instant(input, m.group(1), t.index() + m.start(1));
+        Instant to = instant(input, m.group(2), t.index() + m.start(2));
+        if (to.isBefore(from)) {
+            throw new ScheduleParseException(input, t.index() + m.start(2), m.group(2), "end is before start " + m.group(1));
+        }
+        return new Absolute(from, to, t.text());
+    }
+
+    private static Instant instant(String input, String s, int index) {
+        try {
+            return OffsetDateTime.parse(s).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new ScheduleParseException(input, index, s, "not a valid date-time");
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.kubechores.platform.forge;
+
+import io.kubechores.platform.git.BotBranches;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link PullRequestService} = {@link BotBranches} (the branch on the desired-state remote) + a {@link ForgeClient}
+ * (the PR on the forge). Per topic:
+ * <ol>
+ *   <li>find the newest PR whose head is {@code kubechores/<job>/<topic>} and whose body carries the topic marker;</li>
+ *   <li>closed by a human (not merged) → SKIPPED_CLOSED, nothing pushed, unless {@code reopenClosed} (then a new PR
+ *       is opened on the force-pushed branch);</li>
+ *   <li>otherwise push the branch (one commit on the base branch; pushed only when the tree differs);</li>
+ *   <li>open PR → edit title/body/labels only where they differ (UPDATED), or nothing at all (UNCHANGED);
+ *       no open PR → open one (CREATED); the forge saying "already exists" → that PR is found and updated.</li>
+ * </ol>
+ * When base + files equals the base branch (nothing to propose) and no PR is open, nothing is pushed or opened:
+ * UNCHANGED with the newest PR of the topic, or with a null PR.
+ */
+public final class BotPullRequestService implements PullRequestService {
+
+    private static final Logger log = LoggerFactory.getLogger(BotPullRequestService.class);
+
+    private final BotBranches branches;
+    private final ForgeClient forge;
+    private final String baseBranch;
+
+    public BotPullRequestService(BotBranches branches, ForgeClient forge, String baseBranch) {
+        this.branches = branches;
+        this.forge = forge;
+        this.baseBranch = baseBranch == null ? "main" : baseBranch;
+    }
+
+    public ForgeClient forge() {
+        return forge;
+    }
+
+    public BotBranches branches() {
+        return branches;
+    }
+
+    public String baseBranch() {
+        return baseBranch;
+    }
+
+    @Override
+    public synchronized PullRequestResult upsert(PullRequestRequest request) {
+        validate(request);
+        String branch = request.branch();
+        Optional<PullRequest> last = find(request.job(), request.topic());
+        if (last.isPresent() && last.get().state() == PullRequest.State.CLOSED && !request.reopenClosed()) {
+            log.info("pr SKIPPED_CLOSED job={} topic={} #{} was closed by a human; not reopened", request.job(),
+                    request.topic(), last.get().id());
+            return new PullRequestResult(PullRequestResult.Outcome.SKIPPED_CLOSED, last.get());
+        }
+        Optional<PullRequest> open = last.filter(PullRequest::isOpen);
+        BotBranches.BranchResult pushed = branches.upsert(branch, baseBranch, request.files(), request.commitMessage());
+        if (pushed.outcome() == BotBranches.Outcome.NO_CHANGE_FROM_BASE && open.isEmpty()) {
+            log.info("pr UNCHANGED job={} topic={}: {} already holds these files; nothing to propose", request.job(),
+                    request.topic(), baseBranch);
+            return new PullRequestResult(PullRequestResult.Outcome.UNCHANGED, last.orElse(null));
+        }
+        String body = TopicMarker.withMarker(request.body(), request.job(), request.topic());
+        if (open.isPresent()) {
+            return updateOpen(request, open.get(), body, pushed);
+        }
+        try {
+            PullRequest created = forge.create(branch, baseBranch, request.title(), body, request.labels(),
+                    pushed.headSha());
+            log.info("pr CREATED job={} topic={} #{} branch={} files={}", request.job(), request.topic(),
+                    created.id(), branch, pushed.changedPaths());
+            return new PullRequestResult(PullRequestResult.Outcome.CREATED, created.withHeadSha(pushed.headSha()));
+        } catch (ForgeClient.AlreadyExistsException e) {
+            // opened concurrently, or an open PR on the branch without our marker: adopt it
+            PullRequest existing = forge.findByBranch(branch).stream().filter(PullRequest::isOpen).findFirst()
+                    .orElseThrow(() -> new ForgeClient.ForgeException(
+                            "forge says a PR exists for " + branch + " but lists none open: " + e.getMessage(), 409));
+            return updateOpen(request, existing, body, pushed);
+        }
+    }
+
+    private PullRequestResult updateOpen(PullRequestRequest request, PullRequest pr, String body,
+                                         BotBranches.BranchResult pushed) {
+        boolean titleDiffers = !request.title().equals(pr.title());
+        boolean bodyDiffers = !TopicMarker.sameBody(body, pr.body());
+        List<String> missingLabels = request.labels().stream().filter(l -> !pr.labels().contains(l)).toList();
+        boolean localHeadStale = "local".equals(forge.type()) && pushed.headSha() != null
+                && !pushed.headSha().equals(pr.headSha());
+        if (!titleDiffers && !bodyDiffers && missingLabels.isEmpty() && !pushed.pushed() && !localHeadStale) {
+            log.info("pr UNCHANGED job={} topic={} #{}", request.job(), request.topic(), pr.id());
+            return new PullRequestResult(PullRequestResult.Outcome.UNCHANGED, pr.withHeadSha(pushed.headSha()));
+        }
+        PullRequest updated = pr;
+        if (titleDiffers || bodyDiffers || !missingLabels.isEmpty() || localHeadStale) {
+            updated = forge.update(pr, titleDiffers ? request.title() : null, bodyDiffers ? body : null,
+                    missingLabels, pushed.headSha());
+        }
+        log.info("pr UPDATED job={} topic={} #{} branch={}{}{}{}", request.job(), request.topic(), pr.id(),
+                pr.branch(), pushed.pushed() ? " force-pushed" : "", titleDiffers ? " title" : "",
+                bodyDiffers ? " body" : "");
+        return new PullRequestResult(PullRequestResult.Outcome.UPDATED, updated.withHeadSha(pushed.headSha()));
+    }
+
+    @Override
+    public synchronized Optional<PullRequest> find(String job, String topic) {
+        String branch = "kubechores/" + job + "/" + topic;
+        return forge.findByBranch(branch).stream()
+                .filter(pr -> TopicMarker.read(pr.body())
+                        .map(t -> t.job().equals(job) && t.topic().equals(topic)).orElse(false))
+                .max(Comparator.comparingLong(BotPullRequestService::number));
+    }
+
+    @Override
+    public synchronized List<PullRequest> listOpen(String job) {
+        return forge.listOpen("kubechores/" + job + "/").stream()
+                .filter(pr -> TopicMarker.read(pr.body()).map(t -> t.job().equals(job)).orElse(false))
+                .sorted(Comparator.comparingLong(BotPullRequestService::number))
+                .toList();
+    }
+
+    private static long number(PullRequest pr) {
+        try {
+            return Long.parseLong(pr.id());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static void validate(PullRequestRequest r) {
+        if (r.job() == null || !r.job().matches("[a-z0-9][a-z0-9-]*")) {
+            throw new IllegalArgumentException("job must match [a-z0-9-]+: " + r.job());
+        }
+        if (r.topic() == null || !r.topic().matches("[a-z0-9][a-z0-9._-]*")) {
+            throw new IllegalArgumentException("topic must match [a-z0-9][a-z0-9._-]*: " + r.topic());
+        }
+        if (r.title() == null || r.title().isBlank()) {
+            throw new IllegalArgumentException("a PR needs a title");
+        }
+        if (r.files().isEmpty()) {
+            throw new IllegalArgumentException("a PR needs at least one file");
+        }
+        if (r.commitMessage() == null || r.commitMessage().isBlank()) {
+            throw new IllegalArgumentException("a PR needs a commit message");
+        }
+    }
+}

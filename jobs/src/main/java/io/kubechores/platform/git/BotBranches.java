@@ -1,0 +1,391 @@
+package io.kubechores.platform.git;
+
+import io.kubechores.desiredstate.FleetSpec;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEditor;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefLeaseSpec;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Bot branches on the desired-state remote (DESIGN §4): keeps a bare work clone of the remote in a cache folder,
+ * and creates/updates a branch {@code kubechores/<job>/<topic>} as ONE commit on top of the base branch holding the
+ * requested file contents. The branch is force-pushed (with a lease on the last fetched value) only when the
+ * resulting tree differs from the branch's current tree; otherwise nothing is pushed.
+ *
+ * <p>Works over every transport JGit knows: local paths and {@code file://}, {@code http(s)://} (credentials from
+ * {@link GitCredentials}: a token read from the environment, never logged) and {@code ssh://} / scp-like URLs (JGit's
+ * Apache MINA sshd: keys and known_hosts from {@code ~/.ssh}).
+ *
+ * <p>Thread-safe: calls on one instance are serialised (one work clone per remote URL and cache folder).
+ */
+public final class BotBranches {
+
+    private static final Logger log = LoggerFactory.getLogger(BotBranches.class);
+
+    /** What {@link #upsert} did to the remote branch. */
+    public enum Outcome {
+        /** the branch did not exist and was pushed */
+        CREATED,
+        /** the branch existed with another tree and was force-pushed */
+        UPDATED,
+        /** the branch already holds exactly this tree: nothing pushed */
+        UNCHANGED,
+        /** base + files equals the base tree: nothing to propose, nothing pushed */
+        NO_CHANGE_FROM_BASE
+    }
+
+    /**
+     * @param branch       branch name (without refs/heads/)
+     * @param outcome      what happened
+     * @param headSha      the remote branch's head after the call (null for NO_CHANGE_FROM_BASE when no branch exists)
+     * @param previousSha  the remote branch's head before the call (null when it did not exist)
+     * @param baseSha      the base branch commit the change was computed on
+     * @param changedPaths paths whose content differs from the base branch (sorted)
+     */
+    public record BranchResult(String branch, Outcome outcome, String headSha, String previousSha, String baseSha,
+                               List<String> changedPaths) {
+        public BranchResult {
+            changedPaths = List.copyOf(changedPaths);
+        }
+
+        public boolean pushed() {
+            return outcome == Outcome.CREATED || outcome == Outcome.UPDATED;
+        }
+    }
+
+    private final String remoteUrl;
+    private final Path workDir;
+    private final CredentialsProvider credentials;
+    private final FleetSpec.GitAuthor author;
+    private final Clock clock;
+
+    /**
+     * @param remoteUrl   the desired-state remote (path, file://, http(s)://, ssh://)
+     * @param cacheDir    folder for work clones; the clone of this remote lives in a sub-folder named by its URL hash
+     * @param credentials for http(s) (null = none)
+     * @param author      commit author and committer
+     * @param clock       commit time (the run's clock)
+     */
+    public BotBranches(String remoteUrl, Path cacheDir, CredentialsProvider credentials, FleetSpec.GitAuthor author,
+                       Clock clock) {
+        this.remoteUrl = normalise(remoteUrl);
+        this.workDir = cacheDir.resolve("bot-" + shortHash(this.remoteUrl) + ".git");
+        this.credentials = credentials;
+        this.author = author == null ? new FleetSpec.GitAuthor(null, null) : author;
+        this.clock = clock;
+    }
+
+    public String remoteUrl() {
+        return remoteUrl;
+    }
+
+    /** The bare work clone (created on first use). */
+    public Path workDir() {
+        return workDir;
+    }
+
+    /**
+     * Creates or updates {@code branch} as one commit on top of {@code baseBranch} whose tree is the base tree with
+     * {@code files} (repo-relative path → full content, UTF-8) written over it. Pushes only when that tree differs from
+     * the branch's current tree.
+     */
+    public synchronized BranchResult upsert(String branch, String baseBranch, Map<String, String> files,
+                                            String commitMessage) {
+        try (Repository repo = open()) {
+            fetch(repo, baseBranch, branch);
+            ObjectId base = repo.resolve(tracking(baseBranch));
+            if (base == null) {
+                throw new IllegalStateException("base branch '" + baseBranch + "' not found on " + safeUrl());
+            }
+            ObjectId current = repo.resolve(tracking(branch));
+            try (RevWalk walk = new RevWalk(repo); ObjectInserter inserter = repo.newObjectInserter()) {
+                RevCommit baseCommit = walk.parseCommit(base);
+                ObjectId tree = treeWith(repo, inserter, baseCommit.getTree(), files);
+                List<String> changed = changedPaths(repo, baseCommit.getTree(), tree);
+                String previous = current == null ? null : current.name();
+                if (tree.equals(baseCommit.getTree())) {
+                    inserter.flush();
+                    return new BranchResult(branch, Outcome.NO_CHANGE_FROM_BASE, previous, previous, base.name(),
+                            changed);
+                }
+                if (current != null && walk.parseCommit(current).getTree().equals(tree)) {
+                    return new BranchResult(branch, Outcome.UNCHANGED, previous, previous, base.name(), changed);
+                }
+                PersonIdent ident = new PersonIdent(author.name(), author.email(), clock.instant(), clock.getZone());
+                CommitBuilder commit = new CommitBuilder();
+                commit.setTreeId(tree);
+                commit.setParentId(baseCommit);
+                commit.setAuthor(ident);
+                commit.setCommitter(ident);
+                commit.setMessage(commitMessage.endsWith("\n") ? commitMessage : commitMessage + "\n");
+                ObjectId head = inserter.insert(commit);
+                inserter.flush();
+                push(repo, branch, head, current);
+                Outcome outcome = current == null ? Outcome.CREATED : Outcome.UPDATED;
+                log.info("git push {} branch={} {} -> {} files={}", outcome, branch,
+                        previous == null ? "(new)" : previous.substring(0, 12), head.name().substring(0, 12), changed);
+                return new BranchResult(branch, outcome, head.name(), previous, base.name(), changed);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("git " + safeUrl() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The remote branch's head commit, fetched now (empty when the branch does not exist). */
+    public synchronized Optional<String> remoteHead(String branch) {
+        try (Repository repo = open()) {
+            fetch(repo, branch);
+            ObjectId id = repo.resolve(tracking(branch));
+            return Optional.ofNullable(id).map(ObjectId::name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("git " + safeUrl() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Contents of files at the head of a remote branch as last fetched (empty when the branch or the file is absent).
+     * Call {@link #remoteHead} or {@link #upsert} first to fetch.
+     */
+    public synchronized Optional<String> readFile(String branch, String path) {
+        try (Repository repo = open()) {
+            ObjectId id = repo.resolve(tracking(branch));
+            if (id == null) {
+                return Optional.empty();
+            }
+            try (RevWalk walk = new RevWalk(repo);
+                 TreeWalk tw = TreeWalk.forPath(repo, path, walk.parseCommit(id).getTree())) {
+                if (tw == null) {
+                    return Optional.empty();
+                }
+                return Optional.of(new String(repo.open(tw.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private Repository open() throws IOException {
+        if (!Files.isDirectory(workDir.resolve("objects"))) {
+            Files.createDirectories(workDir.getParent());
+            try (Git git = Git.init().setBare(true).setGitDir(workDir.toFile())
+                    .setInitialBranch("kubechores-work").call()) {
+                log.debug("initialised work clone {} for {}", workDir, safeUrl());
+            } catch (GitAPIException e) {
+                throw new IOException("cannot initialise work clone " + workDir + ": " + e.getMessage(), e);
+            }
+        }
+        return new FileRepositoryBuilder().setGitDir(workDir.toFile()).setMustExist(true).build();
+    }
+
+    private void fetch(Repository repo, String... branches) throws IOException {
+        List<RefSpec> specs = new ArrayList<>();
+        for (String b : branches) {
+            specs.add(new RefSpec("+" + Constants.R_HEADS + b + ":" + tracking(b)));
+        }
+        // a branch deleted on the remote must be forgotten: fetch does not prune explicit specs, so drop them first
+        for (String b : branches) {
+            Ref ref = repo.exactRef(tracking(b));
+            if (ref != null) {
+                RefUpdate del = repo.updateRef(tracking(b));
+                del.setForceUpdate(true);
+                del.delete();
+            }
+        }
+        try (Git git = new Git(repo)) {
+            var lsRemote = git.lsRemote().setRemote(remoteUrl).setHeads(true);
+            if (credentials != null) {
+                lsRemote.setCredentialsProvider(credentials);
+            }
+            var advertised = lsRemote.call().stream().map(Ref::getName).toList();
+            List<RefSpec> present = specs.stream()
+                    .filter(s -> advertised.contains(s.getSource()))
+                    .toList();
+            if (present.isEmpty()) {
+                return;
+            }
+            var fetch = git.fetch().setRemote(remoteUrl).setRefSpecs(present);
+            if (credentials != null) {
+                fetch.setCredentialsProvider(credentials);
+            }
+            fetch.call();
+        } catch (GitAPIException e) {
+            throw new IOException("fetch from " + safeUrl() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void push(Repository repo, String branch, ObjectId head, ObjectId expectedOld) throws IOException {
+        String local = Constants.R_HEADS + branch;
+        RefUpdate ru = repo.updateRef(local);
+        ru.setNewObjectId(head);
+        ru.setForceUpdate(true);
+        RefUpdate.Result r = ru.update();
+        if (r != RefUpdate.Result.NEW && r != RefUpdate.Result.FORCED && r != RefUpdate.Result.NO_CHANGE
+                && r != RefUpdate.Result.FAST_FORWARD) {
+            throw new IOException("cannot update local ref " + local + ": " + r);
+        }
+        try (Git git = new Git(repo)) {
+            var push = git.push().setRemote(remoteUrl)
+                    .setRefSpecs(new RefSpec("+" + local + ":" + local))
+                    .setRefLeaseSpecs(new RefLeaseSpec(local,
+                            expectedOld == null ? ObjectId.zeroId().name() : expectedOld.name()));
+            if (credentials != null) {
+                push.setCredentialsProvider(credentials);
+            }
+            for (PushResult result : push.call()) {
+                for (RemoteRefUpdate update : result.getRemoteUpdates()) {
+                    if (update.getStatus() != RemoteRefUpdate.Status.OK
+                            && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
+                        throw new IOException("push of " + branch + " to " + safeUrl() + " rejected: "
+                                + update.getStatus() + (update.getMessage() == null ? "" : " " + update.getMessage()));
+                    }
+                }
+            }
+            RefUpdate tr = repo.updateRef(tracking(branch));
+            tr.setNewObjectId(head);
+            tr.setForceUpdate(true);
+            tr.update();
+        } catch (GitAPIException e) {
+            throw new IOException("push of " + branch + " to " + safeUrl() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static ObjectId treeWith(Repository repo, ObjectInserter inserter, ObjectId baseTree,
+                                     Map<String, String> files) throws IOException {
+        DirCache index = DirCache.newInCore();
+        DirCacheBuilder builder = index.builder();
+        try (ObjectReader reader = repo.newObjectReader()) {
+            builder.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, baseTree);
+        }
+        builder.finish();
+        DirCacheEditor editor = index.editor();
+        for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
+            String path = cleanPath(f.getKey());
+            ObjectId blob = inserter.insert(Constants.OBJ_BLOB, f.getValue().getBytes(StandardCharsets.UTF_8));
+            editor.add(new DirCacheEditor.PathEdit(path) {
+                @Override
+                public void apply(DirCacheEntry ent) {
+                    // keep an existing executable bit; new files are regular files
+                    if (ent.getFileMode() != FileMode.EXECUTABLE_FILE) {
+                        ent.setFileMode(FileMode.REGULAR_FILE);
+                    }
+                    ent.setObjectId(blob);
+                }
+            });
+        }
+        editor.finish();
+        return index.writeTree(inserter);
+    }
+
+    private static List<String> changedPaths(Repository repo, ObjectId from, ObjectId to) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (TreeWalk tw = new TreeWalk(repo)) {
+            tw.setRecursive(true);
+            tw.addTree(from);
+            tw.addTree(to);
+            tw.setFilter(org.eclipse.jgit.treewalk.filter.TreeFilter.ANY_DIFF);
+            while (tw.next()) {
+                out.add(tw.getPathString());
+            }
+        }
+        return out;
+    }
+
+    static String cleanPath(String path) {
+        String p = path.replace('\\', '/');
+        while (p.startsWith("./")) {
+            p = p.substring(2);
+        }
+        if (p.startsWith("/") || p.isBlank() || p.endsWith("/")) {
+            throw new IllegalArgumentException("not a repo-relative file path: " + path);
+        }
+        for (String part : p.split("/")) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..") || part.equals(".git")) {
+                throw new IllegalArgumentException("not a repo-relative file path: " + path);
+            }
+        }
+        return p;
+    }
+
+    private static String tracking(String branch) {
+        return Constants.R_REMOTES + "origin/" + branch;
+    }
+
+    /** Local folders become file:// URLs so that every path goes through the same transport. */
+    private static String normalise(String url) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("no desired-state remote URL given");
+        }
+        if (url.contains("://") || url.matches("^[^/\\\\]+@[^:]+:.*")) {
+            return url;
+        }
+        return Path.of(url).toAbsolutePath().normalize().toUri().toString();
+    }
+
+    /** The remote URL without any user-info (a token must never reach a log line or an exception message). */
+    String safeUrl() {
+        return redact(remoteUrl);
+    }
+
+    static String redact(String url) {
+        try {
+            URIish u = new URIish(url);
+            if (u.getPass() != null || u.getUser() != null && u.getScheme() != null && u.getScheme().startsWith("http")) {
+                return u.setPass(null).setUser(null).toString();
+            }
+            return url;
+        } catch (URISyntaxException e) {
+            return url.replaceAll("//[^/@]*@", "//");
+        }
+    }
+
+    private static String shortHash(String s) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

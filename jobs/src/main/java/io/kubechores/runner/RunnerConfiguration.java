@@ -1,0 +1,83 @@
+package io.kubechores.runner;
+
+import io.kubechores.core.Chore;
+import io.kubechores.core.StateStore;
+import io.kubechores.desiredstate.DesiredStateRule;
+import io.kubechores.platform.Platform;
+import io.kubechores.platform.SecretSource;
+import io.kubechores.platform.aws.AwsAccess;
+import io.kubechores.platform.jenkins.JenkinsAccess;
+import io.kubechores.platform.kube.ConnectionKubeClients;
+import io.kubechores.platform.notify.Notifier;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+
+import java.util.List;
+
+/** Wires the launcher, the desired-state source, the real adapters and the job-repository-backed state store. */
+@Configuration
+@EnableConfigurationProperties(KubechoresProperties.class)
+public class RunnerConfiguration {
+
+    @Bean
+    public StateStore stateStore(JdbcTemplate jdbc) {
+        return new JdbcStateStore(jdbc);
+    }
+
+    @Bean
+    public SecretSource secretSource() {
+        return SecretSource.ENVIRONMENT;
+    }
+
+    @Bean
+    public DesiredStateSource desiredStateSource(List<DesiredStateRule> rules, KubechoresProperties props,
+                                                 SecretSource secrets) {
+        return new DefaultDesiredStateSource(rules, props, secrets);
+    }
+
+    @Bean
+    public PlatformProvider platformProvider(StateStore state, SecretSource secrets, KubechoresProperties props) {
+        return (loaded, clock) -> {
+            var fleet = loaded.state().fleetSpec();
+            return new Platform(
+                    new ConnectionKubeClients(secrets, props.kubeTimeoutMillis()),
+                    PlatformParts.pullRequests(loaded, secrets, props, clock),
+                    new AwsAccess(fleet.aws().endpoint(), DefaultCredentialsProvider.builder().build(),
+                            fleet.aws().roleArnPattern()),
+                    new JenkinsAccess(fleet.jenkins().url(), secrets.get(fleet.jenkins().userEnv()).orElse(null),
+                            secrets.get(fleet.jenkins().tokenEnv()).orElse(null)),
+                    PlatformParts.notifier(fleet, secrets),
+                    state, secrets);
+        };
+    }
+
+    @Bean
+    public BatchChoreLauncher choreLauncher(List<Chore> chores, JobRepository jobRepository, JobOperator jobOperator,
+                                            PlatformTransactionManager tx, DesiredStateSource source,
+                                            PlatformProvider platforms, KubechoresProperties props) {
+        return new BatchChoreLauncher(chores, jobRepository, jobOperator, tx, source, platforms, props);
+    }
+
+    /** Adapters whose implementations live in platform/ packages. */
+    static final class PlatformParts {
+        private PlatformParts() {}
+
+        /** Bot PRs push to the desired-state remote; none when the repo is a plain folder without a remote. */
+        static io.kubechores.platform.forge.PullRequestService pullRequests(DesiredStateSource.Loaded loaded,
+                SecretSource secrets, KubechoresProperties props, java.time.Clock clock) {
+            if (loaded.remoteUrl() == null) return null;
+            return io.kubechores.platform.forge.PullRequestServices.create(loaded.state().fleetSpec(),
+                    loaded.remoteUrl(), secrets, props.home().resolve("bot-branches"), clock, props.home());
+        }
+
+        static Notifier notifier(io.kubechores.desiredstate.FleetSpec fleet, SecretSource secrets) {
+            return Notifier.NONE;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.kubechores.cli;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The CLI as a user runs it (Main.run = the jar's entry point, full Spring context with Spring Batch on an H2 file):
+ * exit codes, dry run, kill switch, partial failure, safety limit, audit trail.
+ */
+class CliIT {
+    static final Path EXAMPLE = Path.of("../repo-layout/example").toAbsolutePath();
+    @TempDir
+    static Path tmp;
+
+    record Result(int code, String out, String err) { }
+
+    @BeforeAll
+    static void enableEchoChore() {
+        System.setProperty("kubechores.test.echo-chore", "true");
+    }
+
+    @AfterAll
+    static void cleanup() {
+        System.clearProperty("kubechores.test.echo-chore");
+        System.clearProperty("kubechores.test.fail");
+        System.clearProperty("kubechores.home");
+    }
+
+    static synchronized Result run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    static Path copyExample(String name) throws IOException {
+        Path target = tmp.resolve(name);
+        try (Stream<Path> s = Files.walk(EXAMPLE)) {
+            for (Path p : s.sorted(Comparator.naturalOrder()).toList()) {
+                Path d = target.resolve(EXAMPLE.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(d);
+                else Files.copy(p, d);
+            }
+        }
+        return target;
+    }
+
+    @Test
+    void validateExampleExitsZero() {
+        Result r = run("validate", "--repo", EXAMPLE.toString(), "--home", tmp.resolve("h1").toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("valid: fleet acme").contains("4 clusters");
+    }
+
+    @Test
+    void validateBrokenRepoExitsTwoAndListsEveryErrorWithFileLine() throws IOException {
+        Path broken = copyExample("broken");
+        Path c = broken.resolve("clusters/prod-us-1.yaml");
+        Files.writeString(c, Files.readString(c).replace("environment: prod", "environment: production")
+                .replace("maxSize: 40", "maxSize: forty"));
+        Result r = run("validate", "--repo", broken.toString(), "--home", tmp.resolve("h2").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("clusters/prod-us-1.yaml:19:16: spec.nodePools[0].maxSize: string found, integer expected");
+        assertThat(r.err()).doesNotContain("environment 'production'"); // schema errors stop the document first
+    }
+
+    @Test
+    void planChangesNothingRunAppliesAndAudits() throws IOException {
+        Path home = tmp.resolve("h3");
+        Result plan = run("plan", "echo", "--repo", EXAMPLE.toString(), "--home", home.toString());
+        assertThat(plan.code()).isZero();
+        assertThat(plan.out()).contains("echo (dry run: nothing changed)").contains("staging-eu-1/default/ConfigMap/echo")
+                .contains("PLANNED");
+        assertThat(home.resolve("audit/audit.jsonl")).doesNotExist();
+
+        Result run = run("run", "echo", "--repo", EXAMPLE.toString(), "--home", home.toString(), "--cluster", "prod-eu-1,staging-eu-1");
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("APPLIED").doesNotContain("prod-us-1");
+        assertThat(Files.readAllLines(home.resolve("audit/audit.jsonl")))
+                .hasSize(2).allSatisfy(l -> assertThat(l).contains("\"job\":\"echo\"").contains("\"status\":\"APPLIED\""));
+    }
+
+    @Test
+    void oneFailingClusterIsReportedOthersFinishExitThree() {
+        System.setProperty("kubechores.test.fail", "prod-us-1");
+        try {
+            Result r = run("run", "echo", "--repo", EXAMPLE.toString(), "--home", tmp.resolve("h4").toString());
+            assertThat(r.code()).isEqualTo(3);
+            assertThat(r.err()).contains("FAILED prod-us-1: IllegalStateException: API server answered 500");
+            assertThat(r.out()).contains("staging-eu-1/default/ConfigMap/echo").contains("3 applied");
+        } finally {
+            System.clearProperty("kubechores.test.fail");
+        }
+    }
+
+    @Test
+    void killSwitchInFleetTurnsRunIntoPlan() throws IOException {
+        Path paused = copyExample("paused");
+        Path f = paused.resolve("fleet.yaml");
+        Files.writeString(f, Files.readString(f).replace("paused: false", "paused: true"));
+        Path home = tmp.resolve("h5");
+        Result r = run("run", "echo", "--repo", paused.toString(), "--home", home.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("PAUSED in fleet.yaml: plan only").contains("PLANNED").doesNotContain("APPLIED");
+        assertThat(home.resolve("audit/audit.jsonl")).doesNotExist();
+    }
+
+    @Test
+    void safetyLimitStopsAfterMaxChanges() throws IOException {
+        Path limited = copyExample("limited");
+        Path f = limited.resolve("fleet.yaml");
+        Files.writeString(f, Files.readString(f).replace("  jobs:\n", "  jobs:\n    echo:\n      maxChangesPerRun: 1\n"));
+        Result r = run("run", "echo", "--repo", limited.toString(), "--home", tmp.resolve("h6").toString());
+        assertThat(r.out()).contains("1 applied").contains("3 limited");
+    }
+
+    @Test
+    void unknownJobOrClusterIsInvalidInput() {
+        Result r = run("run", "nosuchjob", "--repo", EXAMPLE.toString(), "--home", tmp.resolve("h7").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown job 'nosuchjob'");
+        Result c = run("plan", "echo", "--repo", EXAMPLE.toString(), "--cluster", "nope", "--home", tmp.resolve("h7").toString());
+        assertThat(c.code()).isEqualTo(2);
+        assertThat(c.err()).contains("unknown cluster(s) [nope]");
+    }
+}
