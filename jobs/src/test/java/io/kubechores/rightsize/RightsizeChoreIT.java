@@ -3,10 +3,6 @@ package io.kubechores.rightsize;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.kubechores.core.Action;
 import io.kubechores.core.AuditLog;
 import io.kubechores.core.ChoreContext;
@@ -35,7 +31,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,31 +47,21 @@ class RightsizeChoreIT {
     @TempDir
     Path tmp;
     Path repo;
-    final List<KubernetesMockServer> servers = new ArrayList<>();
-    final Map<String, KubernetesClient> clients = new HashMap<>();
+    SimulatedFleet fleet;
+    Map<String, KubernetesClient> clients;
     final InMemoryPullRequests forge = new InMemoryPullRequests();
 
     @BeforeEach
     void fleet() throws IOException {
         repo = tmp.resolve("repo");
-        copy(EXAMPLE, repo);
-        DesiredState state = load();
-        RightsizeDemo demo = new RightsizeDemo();
-        for (var c : state.clusters()) {
-            KubernetesMockServer s = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                    new KubernetesCrudDispatcher(), false);
-            s.init();
-            servers.add(s);
-            KubernetesClient client = s.createClient();
-            clients.put(c.name(), client);
-            demo.seedCluster(c, client, CLOCK);
-        }
+        SimulatedFleet.copy(EXAMPLE, repo);
+        fleet = new SimulatedFleet(load(), CLOCK);
+        clients = fleet.clients;
     }
 
     @AfterEach
     void stop() {
-        clients.values().forEach(KubernetesClient::close);
-        servers.forEach(KubernetesMockServer::destroy);
+        fleet.close();
     }
 
     DesiredState load() {
@@ -227,15 +212,5 @@ class RightsizeChoreIT {
                     assertThat(a.reason()).isEqualTo("not proposed from a partial rollup: cluster(s) staging-us-1 failed");
                 });
         assertThat(forge.prs).isEmpty();
-    }
-
-    static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(t);
-                else Files.copy(p, t);
-            }
-        }
     }
 }
