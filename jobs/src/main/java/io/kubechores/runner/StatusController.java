@@ -37,7 +37,7 @@ import java.util.Map;
 @RestController
 @Profile("serve")
 public class StatusController {
-    private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ROOT);
+    private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ENGLISH);
 
     private final ChoreLauncher launcher;
     private final RunnerScheduler scheduler;
