@@ -244,6 +244,9 @@ class QuotasChoreIT {
         assertThat(support.getHeader("Authorization")).contains("Credential=ASIA111111111111/", "/us-east-1/support/aws4_request");
         assertThat(Files.readString(out.resolve("quotas-report.md")))
                 .contains("CASE_OPENED 92 (r-2, 2026-11-22); case 175001: pending-customer-action — latest 2026-11-24T05:00:00Z: \"Please describe your use case for 92 vCPUs.\"");
+        assertThat(Files.readString(out.resolve("quotas-report.html")))
+                .contains("case 175001: pending-customer-action — latest 2026-11-24T05:00:00Z: &quot;Please describe your use case");
+        assertThat(Files.readString(out.resolve("quotas-report.json"))).contains("\"openRequest\" : \"CASE_OPENED 92 (r-2");
         assertThat(count("RequestServiceQuotaIncrease")).isZero();
     }
 
