@@ -150,6 +150,9 @@ class RepoCheckoutIT {
             assertThat(byId.workTree().resolve("fleet.yaml")).hasContent("v2");
             assertThat(checkout.checkout(fileUrl(), c2.name().substring(0, 8)).commit()).isEqualTo(c2.name());
             assertThat(checkout.checkout(fileUrl(), null).commit()).isEqualTo(c3.name());
+            // a ref outside heads and tags, as forges publish pull requests
+            authorGit.push().setRemote("origin").setRefSpecs(new RefSpec(c2.name() + ":refs/pull/7/head")).call();
+            assertThat(checkout.checkout(fileUrl(), "refs/pull/7/head").commit()).isEqualTo(c2.name());
         }
 
         @Test
