@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
-import static io.kubechores.runner.RunnerServeTest.await;
+import static io.kubechores.runner.RunnerServeIT.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

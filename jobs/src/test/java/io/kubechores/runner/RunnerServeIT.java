@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
         "spring.batch.job.enabled=false",
         "kubechores.runner.schedules=../schedules"})
 @ActiveProfiles("serve")
-class RunnerServeTest {
+class RunnerServeIT {
     @LocalServerPort int port;
     @Autowired Scheduler scheduler;
     @Autowired FakeChoreLauncher launcher;
