@@ -105,6 +105,18 @@ class JenkinsfileTest {
     }
 
     @Test
+    void schedulesInTwoTimeZonesCannotBecomeJenkinsTriggers() {
+        Schedule berlin = schedules.stream().filter(Schedule::enabled).findFirst().orElseThrow();
+        Schedule utc = new Schedule("utc-one", "certs", "", "0 5 * * *", java.time.ZoneId.of("Etc/UTC"),
+                Schedule.Args.DEFAULT, true, "Forbid", berlin.location());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JenkinsTriggers.block(List.of(berlin, utc)))
+                .hasMessageContaining("one time zone per pipeline").hasMessageContaining("[Etc/UTC, Europe/Berlin]");
+        Schedule disabledUtc = new Schedule("utc-one", "certs", "", "0 5 * * *", java.time.ZoneId.of("Etc/UTC"),
+                Schedule.Args.DEFAULT, false, "Forbid", berlin.location());
+        assertThat(JenkinsTriggers.block(List.of(berlin, disabledUtc))).doesNotContain("utc-one");
+    }
+
+    @Test
     void stagesCoverBuildRunAndStagingToProdPromotion() throws IOException {
         List<String> stages = ast.stream().filter(c -> c.getMethodAsString().equals("stage"))
                 .map(c -> (String) ((ConstantExpression) ((TupleExpression) c.getArguments()).getExpression(0)).getValue())
