@@ -88,6 +88,15 @@ public final class K8sRenderer {
         return written;
     }
 
+    /**
+     * What {@code render-k8s} does: loads and validates the schedules (the folder when it exists, else the copy in
+     * the jar) and writes the whole base into {@code out}.
+     */
+    public static List<Path> renderFolder(Path schedulesFolder, Path out, Options options) {
+        return new K8sRenderer(options).write(
+                new io.kubechores.runner.schedule.ScheduleLoader().loadFolderOrClasspath(schedulesFolder), out);
+    }
+
     /** The CLI arguments a schedule runs with; the repo defaults to $(KUBECHORES_REPO) from the kubechores ConfigMap. */
     public static List<String> args(Schedule s) {
         List<String> a = new ArrayList<>();

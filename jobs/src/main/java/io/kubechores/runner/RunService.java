@@ -39,7 +39,11 @@ public class RunService {
         this.history = history;
         this.clock = Clock.systemUTC();
         for (String job : launcher.jobs()) {
-            history.lastSuccess(job).ifPresent(t -> lastSuccessGauge(job).set(t.getEpochSecond()));
+            try {
+                history.lastSuccess(job).ifPresent(t -> lastSuccessGauge(job).set(t.getEpochSecond()));
+            } catch (RuntimeException e) { // no history tables yet: the gauge appears after the first success
+                log.warn("job={} last success not read from the job repository: {}", job, e.toString());
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package io.kubechores.runner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.quartz.autoconfigure.SchedulerFactoryBeanCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,7 +26,8 @@ import java.util.Properties;
  * The store is chosen from the DataSource itself (not from a property) so it follows however the DataSource was
  * configured. Tables are created with an idempotent copy of Quartz's PostgreSQL script (Quartz's own drops every
  * table on each start, see Spring Boot's docs on spring.quartz.jdbc.initialize-schema), under an advisory lock so
- * runners starting together do not race.
+ * runners starting together do not race; {@code spring.quartz.jdbc.initialize-schema=never} skips it (tables made
+ * by a DBA from src/main/resources/runner/quartz/tables_postgres.sql).
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("serve")
@@ -36,14 +38,15 @@ public class RunnerQuartzConfig {
 
     @Bean
     SchedulerFactoryBeanCustomizer kubechoresQuartzStore(ObjectProvider<DataSource> dataSource,
-                                                          ObjectProvider<PlatformTransactionManager> txManager) {
+                                                          ObjectProvider<PlatformTransactionManager> txManager,
+                                                          @Value("${spring.quartz.jdbc.initialize-schema:always}") String initializeSchema) {
         return factory -> {
             Properties p = new Properties();
             p.setProperty("org.quartz.scheduler.instanceName", "kubechores");
             p.setProperty("org.quartz.threadPool.threadCount", "5");
             DataSource ds = dataSource.getIfAvailable();
             if (ds != null && isPostgres(ds)) {
-                createTables(ds);
+                if (!"never".equalsIgnoreCase(initializeSchema)) createTables(ds); // never: the DBA created them
                 factory.setDataSource(ds);
                 PlatformTransactionManager tm = txManager.getIfUnique();
                 if (tm != null) factory.setTransactionManager(tm);

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
-import static io.kubechores.runner.RunnerServeTest.await;
+import static io.kubechores.runner.RunnerServeIT.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -50,7 +50,7 @@ abstract class AbstractRunnerPostgresCheck {
             await(() -> count(schema, "SELECT count(*) FROM qrtz_scheduler_state") == 2);
             assertThat(strings(schema, "SELECT trigger_name || ' ' || time_zone_id FROM qrtz_cron_triggers ORDER BY 1"))
                     .containsExactly("certs-daily Europe/Berlin", "downscale-every-15-min Europe/Berlin",
-                            "promote-hourly Europe/Berlin", "quotas-daily Etc/UTC", "rightsize-weekly Europe/Berlin");
+                            "promote-hourly Europe/Berlin", "quotas-daily Europe/Berlin", "rightsize-weekly Europe/Berlin");
             assertThat(strings(schema, "SELECT DISTINCT misfire_instr::text FROM qrtz_triggers WHERE trigger_group = 'schedules'"))
                     .containsExactly("2"); // CronTrigger.MISFIRE_INSTRUCTION_DO_NOTHING
             assertThat(strings(schema, "SELECT DISTINCT is_nonconcurrent::text FROM qrtz_job_details")).containsExactly("true");
