@@ -23,6 +23,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +44,9 @@ import java.util.Set;
 public class DownscaleChore implements Chore {
     public static final String NAME = "downscale";
     private static final Logger log = LoggerFactory.getLogger(DownscaleChore.class);
+
+    /** PATCH/Event requests in flight per cluster. */
+    static final int APPLY_CONCURRENCY = 8;
 
     private final String ownNamespace;
     private final StateStore fallbackState = new MemoryStateStore();
@@ -67,7 +76,7 @@ public class DownscaleChore implements Chore {
     }
 
     @Override
-    public PartitionResult runPartition(ChoreContext ctx, String partition) {
+    public PartitionResult runPartition(ChoreContext ctx, String partition) throws InterruptedException {
         DesiredState state = ctx.state();
         Resource<ClusterSpec> cluster = state.cluster(partition)
                 .orElseThrow(() -> new IllegalArgumentException("unknown cluster " + partition));
@@ -87,6 +96,23 @@ public class DownscaleChore implements Chore {
 
         List<Action> actions = new ArrayList<>();
         List<String> warnings = new ArrayList<>(plan.warnings());
+        Map<Decision, Future<Action>> applying = new HashMap<>();
+        if (!ctx.dryRun() && !plan.changes().isEmpty()) {
+            // one PATCH + one Event per change, a few in flight per cluster (the API server serves them in parallel)
+            Semaphore inFlight = new Semaphore(APPLY_CONCURRENCY);
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (Decision d : plan.changes()) {
+                    applying.put(d, pool.submit(() -> {
+                        inFlight.acquire();
+                        try {
+                            return apply(ctx, kube, cluster, observed, d, now);
+                        } finally {
+                            inFlight.release();
+                        }
+                    }));
+                }
+            }
+        }
         for (Decision d : plan.decisions()) {
             if (!d.verb().mutating()) {
                 actions.add(d.toAction(partition, Action.Status.SKIPPED));
@@ -103,7 +129,12 @@ public class DownscaleChore implements Chore {
                 actions.add(d.toAction(partition, Action.Status.PLANNED));
                 continue;
             }
-            actions.add(apply(ctx, kube, cluster, observed, d, now));
+            try {
+                actions.add(applying.get(d).get());
+            } catch (ExecutionException e) {
+                actions.add(d.toAction(partition, Action.Status.FAILED).withStatus(Action.Status.FAILED,
+                        d.detail() + ": " + ChoreRunner.describe(e.getCause())));
+            }
         }
         if (!ctx.dryRun()) {
             for (DownscalePlan.NamespaceWarning nw : plan.namespaceWarnings()) {
