@@ -113,6 +113,7 @@ class PromoteChoreIT {
     }
 
     Map<String, KubernetesClient> clients;
+    JenkinsAccess jenkinsAccess;
 
     @AfterEach
     void tearDown() {
@@ -128,7 +129,8 @@ class PromoteChoreIT {
 
     ChoreRunner.Outcome run(Instant at, boolean dryRun) throws Exception {
         Platform platform = new Platform(new StaticKubeClients(clients), prs(at), null,
-                new JenkinsAccess(jenkins.baseUrl(), "demo", "demo-token"), null, store, SecretSource.of(Map.of()));
+                jenkinsAccess != null ? jenkinsAccess : new JenkinsAccess(jenkins.baseUrl(), "demo", "demo-token"), null,
+                store, SecretSource.of(Map.of()));
         AuditLog audit = (job, a) -> audited.add(a);
         ChoreContext ctx = new ChoreContext("promote", state, platform, Clock.fixed(at, ZoneOffset.UTC), dryRun,
                 new SafetyLimit(3), audit, tmp.resolve("out-" + at.getEpochSecond() + (dryRun ? "-plan" : "")));
@@ -231,6 +233,22 @@ class PromoteChoreIT {
         assertThat(o.partitions()).filteredOn(p -> p.isFailed()).extracting(p -> p.partition()).containsExactly("staging-us-1");
         assertThat(of(o, "promote")).extracting(Action::target).contains("tool/loki");
         assertThat(o.report().summary()).contains("[FAIL] verified      staging-us-1: not readable");
+    }
+
+    @Test
+    void jenkinsRefusingAnonymousCallsFailsTheDeploysClearlyButKeepsThePr() throws Exception {
+        jenkins.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(com.github.tomakehurst.wiremock.client.WireMock.anyUrl())
+                .atPriority(1).withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.absent())
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(403)));
+        jenkinsAccess = new JenkinsAccess(jenkins.baseUrl(), null, null);
+        ChoreRunner.Outcome o = run(AT, false);
+        assertThat(o.exitCode()).isEqualTo(3);
+        assertThat(of(o, "open-pr")).extracting(Action::status).containsExactly(Action.Status.APPLIED);
+        assertThat(of(o, "trigger-deploy")).hasSize(2).allSatisfy(a -> {
+            assertThat(a.status()).isEqualTo(Action.Status.FAILED);
+            assertThat(a.detail()).contains("Jenkins answered 403 — no credentials configured");
+        });
+        jenkins.verify(0, postRequestedFor(urlEqualTo("/job/platform/job/deploy-addon/buildWithParameters")));
     }
 
     void redeploy(String cluster, PromoteKubeSeed.Health health) {
