@@ -211,6 +211,25 @@ class PromoteChoreIT {
     }
 
     @Test
+    void aRunnerThatLostItsStateFindsTheEarlierBuildsInJenkinsInsteadOfTriggeringAgain() throws Exception {
+        run(AT, false);
+        jenkins.verify(2, postRequestedFor(urlEqualTo("/job/platform/job/deploy-addon/buildWithParameters")));
+        store = new MemoryStateStore(); // e.g. a new runner database
+        jenkins.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/job/platform/job/deploy-addon/api/json"))
+                .atPriority(1).willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
+                        Files.readString(Path.of("src/test/resources/promote/jenkins-builds.json"))
+                                .replace("JENKINS", jenkins.baseUrl()))));
+        ChoreRunner.Outcome again = run(AT.plusSeconds(600), false);
+        assertThat(of(again, "trigger-deploy")).extracting(Action::status, Action::detail).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(Action.Status.UNCHANGED, "CLUSTER=prod-eu-1 ADDON=loki VERSION=6.16.0"
+                        + " — already triggered: build #41 SUCCESS " + jenkins.baseUrl() + "/job/platform/job/deploy-addon/41/"),
+                org.assertj.core.groups.Tuple.tuple(Action.Status.UNCHANGED, "CLUSTER=prod-us-1 ADDON=loki VERSION=6.16.0"
+                        + " — already triggered: build #44 SUCCESS " + jenkins.baseUrl() + "/job/platform/job/deploy-addon/44/"));
+        jenkins.verify(2, postRequestedFor(urlEqualTo("/job/platform/job/deploy-addon/buildWithParameters")));
+    }
+
+    @Test
     void laterRunVerifiesProdAndReportsTheOutcome() throws Exception {
         run(AT, false);
         // Jenkins deployed it: prod now runs 6.16.0 healthy on one cluster, crash-loops on the other
