@@ -109,7 +109,8 @@ public final class DemoEnvironment implements AutoCloseable {
     public WireMockServer jenkins() { return jenkins; }
     public WireMockServer slack() { return slack; }
     public String slackWebhookUrl() { return slack.baseUrl() + "/services/demo/webhook"; }
-    public Path forgeDir() { return dir.resolve("forge"); }
+    /** The local forge folder: fleet.yaml spec.forge.url resolved against the demo folder. */
+    public Path forgeDir() { return dir.resolve(exampleState.fleetSpec().forge().url()).normalize(); }
 
     @Override
     public void close() {

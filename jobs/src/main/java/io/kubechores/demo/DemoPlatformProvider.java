@@ -4,6 +4,7 @@ import io.kubechores.core.StateStore;
 import io.kubechores.platform.Platform;
 import io.kubechores.platform.SecretSource;
 import io.kubechores.platform.aws.AwsAccess;
+import io.kubechores.platform.forge.PullRequestServices;
 import io.kubechores.platform.jenkins.JenkinsAccess;
 import io.kubechores.platform.kube.StaticKubeClients;
 import io.kubechores.platform.notify.Notifier;
@@ -38,7 +39,8 @@ public final class DemoPlatformProvider implements PlatformProvider {
         var fleet = loaded.state().fleetSpec();
         return new Platform(
                 new StaticKubeClients(env.clients()),
-                null,
+                PullRequestServices.create(fleet, env.remoteUrl(), secrets, home.resolve("bot-branches"), clock,
+                        env.dir()),
                 new AwsAccess(env.aws().baseUrl(),
                         StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIADEMODEMODEMO", "demo-secret-key")),
                         fleet.aws().roleArnPattern()),

@@ -68,9 +68,12 @@ public class RunnerConfiguration {
     static final class PlatformParts {
         private PlatformParts() {}
 
+        /** Bot PRs push to the desired-state remote; none when the repo is a plain folder without a remote. */
         static io.kubechores.platform.forge.PullRequestService pullRequests(DesiredStateSource.Loaded loaded,
                 SecretSource secrets, KubechoresProperties props, java.time.Clock clock) {
-            return null;
+            if (loaded.remoteUrl() == null) return null;
+            return io.kubechores.platform.forge.PullRequestServices.create(loaded.state().fleetSpec(),
+                    loaded.remoteUrl(), secrets, props.home().resolve("bot-branches"), clock, props.home());
         }
 
         static Notifier notifier(io.kubechores.desiredstate.FleetSpec fleet, SecretSource secrets) {

@@ -78,6 +78,7 @@ public final class PullRequestServices {
 
     static final class HttpClients {
         static final HttpClient DEFAULT = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)   // no h2c upgrade dance on plain http (GitHub Enterprise, tests)
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();

@@ -62,6 +62,12 @@ public final class BotBranches {
 
     private static final Logger log = LoggerFactory.getLogger(BotBranches.class);
 
+    static {
+        // JGit measures a file system's timestamp resolution on first use (seconds on a busy disk); do it in the
+        // background with safe defaults instead of blocking the first run
+        org.eclipse.jgit.util.FS.FileStoreAttributes.setBackground(true);
+    }
+
     /** What {@link #upsert} did to the remote branch. */
     public enum Outcome {
         /** the branch did not exist and was pushed */
@@ -131,6 +137,19 @@ public final class BotBranches {
      */
     public synchronized BranchResult upsert(String branch, String baseBranch, Map<String, String> files,
                                             String commitMessage) {
+        return run(branch, baseBranch, files, commitMessage, true);
+    }
+
+    /**
+     * What {@link #upsert} would do, without pushing (dry-run): fetches, computes the tree, compares. For CREATED and
+     * UPDATED the returned headSha is null (no commit is made).
+     */
+    public synchronized BranchResult preview(String branch, String baseBranch, Map<String, String> files) {
+        return run(branch, baseBranch, files, null, false);
+    }
+
+    private BranchResult run(String branch, String baseBranch, Map<String, String> files, String commitMessage,
+                             boolean apply) {
         try (Repository repo = open()) {
             fetch(repo, baseBranch, branch);
             ObjectId base = repo.resolve(tracking(baseBranch));
@@ -141,15 +160,19 @@ public final class BotBranches {
             try (RevWalk walk = new RevWalk(repo); ObjectInserter inserter = repo.newObjectInserter()) {
                 RevCommit baseCommit = walk.parseCommit(base);
                 ObjectId tree = treeWith(repo, inserter, baseCommit.getTree(), files);
+                inserter.flush();
                 List<String> changed = changedPaths(repo, baseCommit.getTree(), tree);
                 String previous = current == null ? null : current.name();
                 if (tree.equals(baseCommit.getTree())) {
-                    inserter.flush();
                     return new BranchResult(branch, Outcome.NO_CHANGE_FROM_BASE, previous, previous, base.name(),
                             changed);
                 }
                 if (current != null && walk.parseCommit(current).getTree().equals(tree)) {
                     return new BranchResult(branch, Outcome.UNCHANGED, previous, previous, base.name(), changed);
+                }
+                Outcome outcome = current == null ? Outcome.CREATED : Outcome.UPDATED;
+                if (!apply) {
+                    return new BranchResult(branch, outcome, null, previous, base.name(), changed);
                 }
                 PersonIdent ident = new PersonIdent(author.name(), author.email(), clock.instant(), clock.getZone());
                 CommitBuilder commit = new CommitBuilder();
@@ -161,7 +184,6 @@ public final class BotBranches {
                 ObjectId head = inserter.insert(commit);
                 inserter.flush();
                 push(repo, branch, head, current);
-                Outcome outcome = current == null ? Outcome.CREATED : Outcome.UPDATED;
                 log.info("git push {} branch={} {} -> {} files={}", outcome, branch,
                         previous == null ? "(new)" : previous.substring(0, 12), head.name().substring(0, 12), changed);
                 return new BranchResult(branch, outcome, head.name(), previous, base.name(), changed);

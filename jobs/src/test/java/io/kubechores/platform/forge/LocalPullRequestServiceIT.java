@@ -181,4 +181,28 @@ class LocalPullRequestServiceIT {
                 .isEqualTo("loki-prod");
         assertThat(service(RUN).find("promote", "nope")).isEmpty();
     }
+
+    @Test
+    void previewTellsTheOutcomeWithoutPushingOrWriting() throws IOException {
+        PullRequestResult wouldOpen = service(RUN).preview(request("250m", "b"));
+
+        assertThat(wouldOpen.outcome()).isEqualTo(PullRequestResult.Outcome.CREATED);
+        assertThat(wouldOpen.pullRequest()).isNull();
+        assertThat(remote.head(BRANCH)).isNull();
+        assertThat(prDir()).doesNotExist();
+
+        service(RUN).upsert(request("250m", "b"));
+        String head = remote.head(BRANCH);
+        String json = Files.readString(prDir().resolve("pr.json"));
+
+        assertThat(service(RUN).preview(request("250m", "b")).outcome()).isEqualTo(PullRequestResult.Outcome.UNCHANGED);
+        PullRequestResult wouldUpdate = service(RUN).preview(request("300m", "b"));
+        assertThat(wouldUpdate.outcome()).isEqualTo(PullRequestResult.Outcome.UPDATED);
+        assertThat(wouldUpdate.pullRequest().id()).isEqualTo("1");
+        assertThat(service(RUN).preview(request("250m", "other body")).outcome())
+                .isEqualTo(PullRequestResult.Outcome.UPDATED);
+        assertThat(remote.head(BRANCH)).isEqualTo(head);
+        assertThat(Files.readString(prDir().resolve("pr.json"))).isEqualTo(json);
+        assertThat(Files.readString(prDir().resolve("pr.md"))).startsWith("b\n");
+    }
 }

@@ -1,0 +1,284 @@
+package io.kubechores.platform.kube;
+
+import io.fabric8.autoscaling.api.model.v1.RecommendedContainerResources;
+import io.fabric8.autoscaling.api.model.v1.VerticalPodAutoscaler;
+import io.fabric8.autoscaling.api.model.v1.VerticalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.verticalpodautoscaler.client.VerticalPodAutoscalerClient;
+import io.kubechores.rightsize.Observation;
+import io.kubechores.rightsize.Observation.Amount;
+import io.kubechores.rightsize.Observation.ContainerRecommendation;
+import io.kubechores.rightsize.Quantities;
+import io.kubechores.rightsize.ResourceValues;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Every fabric8 call of the rightsize job: reads VerticalPodAutoscalers (autoscaling.k8s.io/v1, typed model of
+ * verticalpodautoscaler-client), the workloads they target with their containers' requests/limits, and HPAs
+ * (autoscaling/v2) on the same workloads and whether they scale on CPU. Read-only: right-sizing changes git, not
+ * clusters. Also seeds simulated clusters for the demo, tests and benchmarks.
+ */
+public final class RightsizeKube {
+    /** updateMode values where the VPA only recommends (or sets requests at pod creation only). */
+    static final Set<String> RECOMMEND_ONLY = Set.of("Off", "Initial");
+
+    private RightsizeKube() {}
+
+    /** Observations of one cluster plus warnings (VPA without recommendation, target missing, ...). */
+    public record Collected(List<Observation> observations, List<String> warnings, int apiCalls) {}
+
+    /**
+     * Lists VPAs, HPAs and the targeted workload kinds once each (no per-object GETs, so a cluster with thousands
+     * of VPAs costs a handful of calls) and joins them.
+     */
+    public static Collected collect(KubernetesClient client, String cluster, Predicate<String> namespaceInScope) {
+        List<String> warnings = new ArrayList<>();
+        int calls = 0;
+        List<VerticalPodAutoscaler> vpas = client.adapt(VerticalPodAutoscalerClient.class).v1()
+                .verticalpodautoscalers().inAnyNamespace().list().getItems();
+        calls++;
+        vpas = vpas.stream().filter(v -> namespaceInScope.test(v.getMetadata().getNamespace())).toList();
+        if (vpas.isEmpty()) return new Collected(List.of(), warnings, calls);
+
+        Set<String> kinds = new java.util.TreeSet<>();
+        vpas.forEach(v -> { if (v.getSpec() != null && v.getSpec().getTargetRef() != null) kinds.add(v.getSpec().getTargetRef().getKind()); });
+        Map<String, HasMetadata> workloads = new HashMap<>();
+        for (String kind : kinds) {
+            List<? extends HasMetadata> items = switch (kind) {
+                case "Deployment" -> client.apps().deployments().inAnyNamespace().list().getItems();
+                case "StatefulSet" -> client.apps().statefulSets().inAnyNamespace().list().getItems();
+                case "DaemonSet" -> client.apps().daemonSets().inAnyNamespace().list().getItems();
+                default -> List.of();
+            };
+            if (!items.isEmpty() || List.of("Deployment", "StatefulSet", "DaemonSet").contains(kind)) calls++;
+            items.forEach(w -> workloads.put(key(w.getKind() == null ? kind : w.getKind(),
+                    w.getMetadata().getNamespace(), w.getMetadata().getName()), w));
+        }
+        Map<String, HorizontalPodAutoscaler> hpas = new HashMap<>();
+        for (HorizontalPodAutoscaler h : client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().list()
+                .getItems()) {
+            var ref = h.getSpec() == null ? null : h.getSpec().getScaleTargetRef();
+            if (ref != null) hpas.put(key(ref.getKind(), h.getMetadata().getNamespace(), ref.getName()), h);
+        }
+        calls++;
+
+        List<Observation> out = new ArrayList<>();
+        for (VerticalPodAutoscaler v : vpas) {
+            String ns = v.getMetadata().getNamespace();
+            String vpaId = cluster + "/" + ns + "/VerticalPodAutoscaler/" + v.getMetadata().getName();
+            if (v.getSpec() == null || v.getSpec().getTargetRef() == null) {
+                warnings.add(vpaId + ": no targetRef");
+                continue;
+            }
+            String kind = v.getSpec().getTargetRef().getKind();
+            String name = v.getSpec().getTargetRef().getName();
+            String mode = v.getSpec().getUpdatePolicy() == null || v.getSpec().getUpdatePolicy().getUpdateMode() == null
+                    ? "Auto" : v.getSpec().getUpdatePolicy().getUpdateMode();
+            if (!RECOMMEND_ONLY.contains(mode)) {
+                warnings.add(vpaId + ": updateMode " + mode + " — the VPA resizes " + kind + " " + name
+                        + " itself; skipped");
+                continue;
+            }
+            List<RecommendedContainerResources> recs = v.getStatus() == null || v.getStatus().getRecommendation() == null
+                    || v.getStatus().getRecommendation().getContainerRecommendations() == null ? List.of()
+                    : v.getStatus().getRecommendation().getContainerRecommendations();
+            if (recs.isEmpty()) {
+                warnings.add(vpaId + ": no recommendation yet");
+                continue;
+            }
+            HasMetadata w = workloads.get(key(kind, ns, name));
+            if (w == null) {
+                warnings.add(vpaId + ": target " + kind + " " + ns + "/" + name + " not found");
+                continue;
+            }
+            HorizontalPodAutoscaler h = hpas.get(key(kind, ns, name));
+            out.add(new Observation(cluster, ns, kind, name, replicas(w), w.getMetadata().getLabels(),
+                    w.getMetadata().getAnnotations(), v.getMetadata().getName(), mode,
+                    h == null ? null : h.getMetadata().getName(), h != null && scalesOnCpu(h), live(template(w)),
+                    recs.stream().map(RightsizeKube::recommendation).toList()));
+        }
+        return new Collected(out, warnings, calls);
+    }
+
+    static boolean scalesOnCpu(HorizontalPodAutoscaler h) {
+        if (h.getSpec().getMetrics() == null) return false;
+        for (MetricSpec m : h.getSpec().getMetrics()) {
+            if ("Resource".equals(m.getType()) && m.getResource() != null && "cpu".equals(m.getResource().getName())) {
+                return true;
+            }
+            if ("ContainerResource".equals(m.getType()) && m.getContainerResource() != null
+                    && "cpu".equals(m.getContainerResource().getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ContainerRecommendation recommendation(RecommendedContainerResources r) {
+        return new ContainerRecommendation(r.getContainerName(), amount(r.getTarget()), amount(r.getLowerBound()),
+                amount(r.getUpperBound()), amount(r.getUncappedTarget()));
+    }
+
+    private static Amount amount(Map<String, Quantity> m) {
+        if (m == null) return Amount.NONE;
+        Quantity cpu = m.get("cpu");
+        Quantity mem = m.get("memory");
+        return new Amount(cpu == null ? null : Quantities.cpuMillis(cpu.toString()),
+                mem == null ? null : Quantities.memoryBytes(mem.toString()));
+    }
+
+    private static int replicas(HasMetadata w) {
+        return switch (w) {
+            case Deployment d -> d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+            case StatefulSet s -> s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
+            case DaemonSet d -> d.getStatus() == null || d.getStatus().getDesiredNumberScheduled() == null ? 1
+                    : d.getStatus().getDesiredNumberScheduled();
+            default -> 1;
+        };
+    }
+
+    private static PodTemplateSpec template(HasMetadata w) {
+        return switch (w) {
+            case Deployment d -> d.getSpec().getTemplate();
+            case StatefulSet s -> s.getSpec().getTemplate();
+            case DaemonSet d -> d.getSpec().getTemplate();
+            default -> null;
+        };
+    }
+
+    private static Map<String, ResourceValues> live(PodTemplateSpec t) {
+        Map<String, ResourceValues> out = new LinkedHashMap<>();
+        if (t == null || t.getSpec() == null || t.getSpec().getContainers() == null) return out;
+        for (Container c : t.getSpec().getContainers()) {
+            ResourceRequirements r = c.getResources();
+            Map<String, Quantity> req = r == null || r.getRequests() == null ? Map.of() : r.getRequests();
+            Map<String, Quantity> lim = r == null || r.getLimits() == null ? Map.of() : r.getLimits();
+            out.put(c.getName(), new ResourceValues(str(req.get("cpu")), str(req.get("memory")),
+                    str(lim.get("cpu")), str(lim.get("memory"))));
+        }
+        return out;
+    }
+
+    private static String str(Quantity q) {
+        return q == null ? null : q.toString();
+    }
+
+    private static String key(String kind, String ns, String name) {
+        return kind + "/" + ns + "/" + name;
+    }
+
+    // ---------------------------------------------------------------- seeding (demo, tests, benchmarks)
+
+    /** A workload to create in a simulated cluster. */
+    public record WorkloadSeed(String namespace, String kind, String name, int replicas, Map<String, String> labels,
+                               Map<String, String> annotations, Map<String, ResourceValues> containers) {}
+
+    /** Creates (or replaces) the namespace and the workload. */
+    public static void seedWorkload(KubernetesClient client, WorkloadSeed s) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(s.namespace()).endMetadata()
+                .build()).createOr(existing -> existing.update());
+        Map<String, String> selector = Map.of("app.kubernetes.io/name", s.name());
+        List<Container> containers = new ArrayList<>();
+        s.containers().forEach((name, r) -> containers.add(new io.fabric8.kubernetes.api.model.ContainerBuilder()
+                .withName(name).withImage("registry.example/" + name + ":1").withResources(requirements(r)).build()));
+        PodTemplateSpec template = new io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder()
+                .withNewMetadata().withLabels(selector).endMetadata()
+                .withNewSpec().withContainers(containers).endSpec().build();
+        HasMetadata w = switch (s.kind()) {
+            case "StatefulSet" -> new StatefulSetBuilder().withNewMetadata().withNamespace(s.namespace())
+                    .withName(s.name()).withLabels(s.labels()).withAnnotations(s.annotations()).endMetadata()
+                    .withNewSpec().withReplicas(s.replicas()).withNewSelector().withMatchLabels(selector).endSelector()
+                    .withTemplate(template).endSpec().build();
+            case "DaemonSet" -> new DaemonSetBuilder().withNewMetadata().withNamespace(s.namespace())
+                    .withName(s.name()).withLabels(s.labels()).withAnnotations(s.annotations()).endMetadata()
+                    .withNewSpec().withNewSelector().withMatchLabels(selector).endSelector()
+                    .withTemplate(template).endSpec().build();
+            default -> new DeploymentBuilder().withNewMetadata().withNamespace(s.namespace())
+                    .withName(s.name()).withLabels(s.labels()).withAnnotations(s.annotations()).endMetadata()
+                    .withNewSpec().withReplicas(s.replicas()).withNewSelector().withMatchLabels(selector).endSelector()
+                    .withTemplate(template).endSpec().build();
+        };
+        client.resource(w).createOr(existing -> existing.update());
+    }
+
+    /** A recommend-only VPA (updateMode "Off") named after its target, with status recommendations. */
+    public static void seedVpa(KubernetesClient client, String namespace, String kind, String name,
+                               List<ContainerRecommendation> recommendations) {
+        VerticalPodAutoscaler vpa = new VerticalPodAutoscalerBuilder()
+                .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withNewSpec().withNewTargetRef("apps/v1", kind, name)
+                .withNewUpdatePolicy().withUpdateMode("Off").endUpdatePolicy().endSpec()
+                .withNewStatus().withNewRecommendation()
+                .withContainerRecommendations(recommendations.stream().map(RightsizeKube::toModel).toList())
+                .endRecommendation().endStatus().build();
+        var op = client.adapt(VerticalPodAutoscalerClient.class).v1().verticalpodautoscalers();
+        op.resource(vpa).createOr(existing -> existing.update());
+        VerticalPodAutoscaler stored = op.inNamespace(namespace).withName(name).get();
+        if (stored.getStatus() == null || stored.getStatus().getRecommendation() == null) {
+            stored.setStatus(vpa.getStatus());
+            op.resource(stored).updateStatus();
+        }
+    }
+
+    /** An autoscaling/v2 HPA on the workload scaling on CPU utilisation. */
+    public static void seedHpaOnCpu(KubernetesClient client, String namespace, String kind, String name,
+                                    int minReplicas, int maxReplicas, int cpuUtilization) {
+        HorizontalPodAutoscaler h = new HorizontalPodAutoscalerBuilder()
+                .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withNewSpec().withNewScaleTargetRef().withApiVersion("apps/v1").withKind(kind).withName(name)
+                .endScaleTargetRef().withMinReplicas(minReplicas).withMaxReplicas(maxReplicas)
+                .addNewMetric().withType("Resource").withNewResource().withName("cpu").withNewTarget()
+                .withType("Utilization").withAverageUtilization(cpuUtilization).endTarget().endResource().endMetric()
+                .endSpec().build();
+        client.resource(h).createOr(existing -> existing.update());
+    }
+
+    private static RecommendedContainerResources toModel(ContainerRecommendation r) {
+        RecommendedContainerResources m = new RecommendedContainerResources();
+        m.setContainerName(r.container());
+        m.setTarget(quantities(r.target()));
+        m.setLowerBound(quantities(r.lowerBound()));
+        m.setUpperBound(quantities(r.upperBound()));
+        m.setUncappedTarget(quantities(r.uncappedTarget()));
+        return m;
+    }
+
+    private static Map<String, Quantity> quantities(Amount a) {
+        Map<String, Quantity> m = new LinkedHashMap<>();
+        if (a.cpuMillis() != null) m.put("cpu", new Quantity(a.cpuMillis() + "m"));
+        if (a.memoryBytes() != null) m.put("memory", new Quantity(Long.toString(a.memoryBytes())));
+        return m;
+    }
+
+    private static ResourceRequirements requirements(ResourceValues r) {
+        ResourceRequirementsBuilder b = new ResourceRequirementsBuilder();
+        if (r.cpuRequest() != null) b.addToRequests("cpu", new Quantity(r.cpuRequest()));
+        if (r.memoryRequest() != null) b.addToRequests("memory", new Quantity(r.memoryRequest()));
+        if (r.cpuLimit() != null) b.addToLimits("cpu", new Quantity(r.cpuLimit()));
+        if (r.memoryLimit() != null) b.addToLimits("memory", new Quantity(r.memoryLimit()));
+        return b.build();
+    }
+}

@@ -1,0 +1,142 @@
+package io.kubechores.rightsize;
+
+import io.kubechores.desiredstate.RightsizePolicySpec;
+import io.kubechores.report.Reports;
+import io.kubechores.rightsize.RightsizePlan.ContainerProposal;
+import io.kubechores.rightsize.RightsizePlan.Evidence;
+import io.kubechores.rightsize.RightsizePlan.FieldChange;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Turns a plan into one pull-request draft per group (namespace, team or app): the edited files (only the changed
+ * values, via {@link ResourcesEditor}), the exact diff, and a body rendered from templates/markdown/rightsize-pr.ftl
+ * ending with the {@link ProposalMarker}. Pure apart from template rendering.
+ */
+public final class PullRequestDrafts {
+    private PullRequestDrafts() {}
+
+    /**
+     * @param topic     stable PR topic: policy name + group ([a-z0-9-])
+     * @param files     repo path → full new content
+     * @param diff      unified diff of every file (what the PR shows)
+     * @param marker    the proposed values (see {@link ProposalMarker})
+     */
+    public record Draft(String policy, String group, String topic, String title, String body, List<String> labels,
+                        Map<String, String> files, String diff, List<ContainerProposal> proposals,
+                        double monthlyCostDelta, Map<String, String> marker, String commitMessage) {}
+
+    public static List<Draft> drafts(String policyName, RightsizePolicySpec spec, RightsizePlan plan,
+                                     Function<String, String> fileContent) {
+        Map<String, List<ContainerProposal>> byGroup = new TreeMap<>();
+        for (ContainerProposal p : plan.changing()) byGroup.computeIfAbsent(p.group(), g -> new ArrayList<>()).add(p);
+        List<Draft> out = new ArrayList<>();
+        for (var g : byGroup.entrySet()) out.add(draft(policyName, spec, g.getKey(), g.getValue(), fileContent));
+        return out;
+    }
+
+    static Draft draft(String policyName, RightsizePolicySpec spec, String group, List<ContainerProposal> proposals,
+                       Function<String, String> fileContent) {
+        Map<String, String> files = new TreeMap<>();
+        StringBuilder diff = new StringBuilder();
+        for (var f : RightsizePlanner.byFile(proposals).entrySet()) {
+            String before = fileContent.apply(f.getKey());
+            String after = ResourcesEditor.apply(before, f.getValue().stream()
+                    .map(p -> new ResourcesEditor.Edit(p.source(), p.container(), p.proposed())).toList());
+            if (after.equals(before)) continue;
+            files.put(f.getKey(), after);
+            diff.append(Diffs.unified(f.getKey(), before, after));
+        }
+        double cost = Math.round(proposals.stream().mapToDouble(ContainerProposal::monthlyCostDelta).sum() * 100) / 100.0;
+        Map<String, String> marker = ProposalMarker.values(proposals);
+        String topic = topic(policyName, group);
+        int containers = proposals.size();
+        String title = "Right-size " + group + ": " + containers + (containers == 1 ? " container" : " containers")
+                + " (est. " + money(cost) + "/month)";
+        String body = Reports.render("markdown/rightsize-pr.ftl", model(policyName, spec, group, proposals, cost))
+                + "\n" + ProposalMarker.render(marker) + "\n";
+        String commit = "rightsize(" + group + "): apply VPA recommendations to " + containers
+                + (containers == 1 ? " container" : " containers") + "\n\nPolicy " + policyName + ", "
+                + files.size() + (files.size() == 1 ? " file" : " files") + ". Estimated monthly cost change "
+                + money(cost) + ".";
+        return new Draft(policyName, group, topic, title, body, spec.labels(), files, diff.toString(), proposals, cost,
+                marker, commit);
+    }
+
+    /** The PR topic: policy-group, lower case, [a-z0-9-]. */
+    public static String topic(String policy, String group) {
+        String t = (policy + "-" + group).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-")
+                .replaceAll("-+", "-").replaceAll("^-|-$", "");
+        return t.length() > 60 ? t.substring(0, 60).replaceAll("-$", "") : t;
+    }
+
+    static Map<String, Object> model(String policyName, RightsizePolicySpec spec, String group,
+                                     List<ContainerProposal> proposals, double cost) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("policy", policyName);
+        m.put("group", group);
+        m.put("grouping", spec.grouping());
+        m.put("cost", money(cost));
+        m.put("basis", spec.basis());
+        m.put("rollup", "percentile".equals(spec.rollup()) ? "p" + spec.percentile() : "max");
+        m.put("margin", spec.marginPercent());
+        m.put("minChange", spec.minChangePercent());
+        m.put("limits", spec.limits());
+        m.put("cpuPrice", String.format(Locale.ROOT, "%.4f", RightsizePlanner.USD_PER_VCPU_HOUR));
+        m.put("memoryPrice", String.format(Locale.ROOT, "%.4f", RightsizePlanner.USD_PER_GIB_HOUR));
+        m.put("hours", (int) RightsizePlanner.HOURS_PER_MONTH);
+        TreeSet<String> clusters = new TreeSet<>();
+        TreeSet<String> workloads = new TreeSet<>();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (ContainerProposal p : proposals) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("file", p.source().file());
+            r.put("shape", p.source().shape());
+            r.put("block", p.source().helm() ? p.source().valuesPathFor(p.container())
+                    : p.source().kind() + " " + p.source().name());
+            r.put("container", p.container());
+            List<Map<String, String>> changes = new ArrayList<>();
+            for (FieldChange c : p.fieldChanges()) {
+                changes.add(Map.of("field", c.field(), "from", c.from(), "to", c.to(), "percent", percent(c.percent())));
+            }
+            r.put("changes", changes);
+            List<Map<String, String>> ev = new ArrayList<>();
+            for (Evidence e : p.evidence()) {
+                clusters.add(e.cluster());
+                workloads.add(e.workload());
+                Map<String, String> row = new HashMap<>();
+                row.put("cluster", e.cluster());
+                row.put("workload", e.workload());
+                row.put("replicas", Integer.toString(e.replicas()));
+                row.put("cpu", e.cpuTarget() + " (" + e.cpuLower() + "–" + e.cpuUpper() + ")");
+                row.put("memory", e.memoryTarget() + " (" + e.memoryLower() + "–" + e.memoryUpper() + ")");
+                row.put("hpa", e.hpa());
+                ev.add(row);
+            }
+            r.put("evidence", ev);
+            r.put("notes", p.notes());
+            r.put("cost", money(p.monthlyCostDelta()));
+            rows.add(r);
+        }
+        m.put("containers", rows);
+        m.put("clusterCount", clusters.size());
+        m.put("workloadCount", workloads.size());
+        return m;
+    }
+
+    static String percent(double p) {
+        return String.format(Locale.ROOT, "%+.0f%%", p);
+    }
+
+    static String money(double usd) {
+        return (usd < 0 ? "-" : "+") + String.format(Locale.ROOT, "$%.2f", Math.abs(usd));
+    }
+}

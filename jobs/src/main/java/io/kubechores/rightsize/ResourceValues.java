@@ -1,0 +1,40 @@
+package io.kubechores.rightsize;
+
+/**
+ * Requests and limits of one container as written (raw quantity strings; null = not set).
+ */
+public record ResourceValues(String cpuRequest, String memoryRequest, String cpuLimit, String memoryLimit) {
+    public static final ResourceValues NONE = new ResourceValues(null, null, null, null);
+
+    /** Field names used in edits, markers and tables. */
+    public static final String CPU_REQUEST = "requests.cpu";
+    public static final String MEMORY_REQUEST = "requests.memory";
+    public static final String CPU_LIMIT = "limits.cpu";
+    public static final String MEMORY_LIMIT = "limits.memory";
+
+    public String get(String field) {
+        return switch (field) {
+            case CPU_REQUEST -> cpuRequest;
+            case MEMORY_REQUEST -> memoryRequest;
+            case CPU_LIMIT -> cpuLimit;
+            case MEMORY_LIMIT -> memoryLimit;
+            default -> throw new IllegalArgumentException(field);
+        };
+    }
+
+    public ResourceValues with(String field, String value) {
+        return switch (field) {
+            case CPU_REQUEST -> new ResourceValues(value, memoryRequest, cpuLimit, memoryLimit);
+            case MEMORY_REQUEST -> new ResourceValues(cpuRequest, value, cpuLimit, memoryLimit);
+            case CPU_LIMIT -> new ResourceValues(cpuRequest, memoryRequest, value, memoryLimit);
+            case MEMORY_LIMIT -> new ResourceValues(cpuRequest, memoryRequest, cpuLimit, value);
+            default -> throw new IllegalArgumentException(field);
+        };
+    }
+
+    public static final java.util.List<String> FIELDS = java.util.List.of(CPU_REQUEST, MEMORY_REQUEST, CPU_LIMIT, MEMORY_LIMIT);
+
+    public static boolean isCpu(String field) {
+        return field.endsWith(".cpu");
+    }
+}

@@ -1,0 +1,263 @@
+package io.kubechores.rightsize;
+
+import io.kubechores.core.Action;
+import io.kubechores.core.Chore;
+import io.kubechores.core.ChoreContext;
+import io.kubechores.core.ChoreReport;
+import io.kubechores.core.PartitionResult;
+import io.kubechores.desiredstate.ClusterSpec;
+import io.kubechores.desiredstate.Resource;
+import io.kubechores.desiredstate.RightsizePolicySpec;
+import io.kubechores.platform.forge.PullRequest;
+import io.kubechores.platform.forge.PullRequestRequest;
+import io.kubechores.platform.forge.PullRequestResult;
+import io.kubechores.platform.forge.PullRequestService;
+import io.kubechores.platform.kube.RightsizeKube;
+import io.kubechores.report.Reports;
+import io.kubechores.rightsize.PullRequestDrafts.Draft;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * rightsize: VPA recommendations (recommend-only VPAs) rolled up across the fleet into right-sizing pull requests
+ * against the manifests that deploy the workloads.
+ * <ul>
+ *   <li>partition = cluster: collect VPAs, their target workloads and HPAs (read-only).</li>
+ *   <li>finish: per RightsizePolicy, locate every workload's source, plan (pure {@link RightsizePlanner}), edit the
+ *       YAML losslessly ({@link ResourcesEditor}), group into PR drafts and open/update them through the forge
+ *       seam — at most one PR per topic, a PR closed by a human is not reopened unless the recommendation moved by
+ *       more than reopenThresholdPercent, never more than maxOpenPullRequests open PRs.</li>
+ * </ul>
+ * When a cluster in a policy's scope failed, that policy opens nothing: a rollup without it could shrink requests
+ * that cluster needs.
+ */
+@Component
+public class RightsizeChore implements Chore {
+    public static final String NAME = "rightsize";
+    static final String OBSERVATIONS = "observations";
+    private static final Logger log = LoggerFactory.getLogger(RightsizeChore.class);
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Roll VPA recommendations up across the fleet into right-sizing pull requests";
+    }
+
+    @Override
+    public List<String> partitions(ChoreContext ctx) {
+        Set<String> names = new TreeSet<>();
+        for (Resource<RightsizePolicySpec> p : ctx.state().rightsizePolicies()) {
+            ctx.state().clustersMatching(p.spec().clusters()).forEach(c -> names.add(c.name()));
+        }
+        return List.copyOf(names);
+    }
+
+    @Override
+    public PartitionResult runPartition(ChoreContext ctx, String partition) {
+        Resource<ClusterSpec> cluster = ctx.state().cluster(partition)
+                .orElseThrow(() -> new IllegalArgumentException("unknown cluster " + partition));
+        List<RightsizePolicySpec> policies = ctx.state().rightsizePolicies().stream().map(Resource::spec)
+                .filter(p -> p.clusters().matches(cluster)).toList();
+        Predicate<String> inScope = ns -> policies.stream().anyMatch(p -> p.namespaces().matches(ns));
+        RightsizeKube.Collected c = RightsizeKube.collect(ctx.platform().kube().client(cluster), partition, inScope);
+        log.info("job={} cluster={} vpas-with-recommendations={} warnings={}", NAME, partition,
+                c.observations().size(), c.warnings().size());
+        return new PartitionResult(partition, null, List.of(), c.warnings(), Map.of(OBSERVATIONS, c.observations()));
+    }
+
+    @Override
+    public ChoreReport finish(ChoreContext ctx, List<PartitionResult> results) {
+        List<Observation> all = new ArrayList<>();
+        Set<String> failed = new TreeSet<>();
+        for (PartitionResult r : results) {
+            if (r.isFailed()) {
+                failed.add(r.partition());
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            List<Observation> obs = (List<Observation>) r.data().getOrDefault(OBSERVATIONS, List.of());
+            all.addAll(obs);
+        }
+        all.sort(Comparator.comparing(Observation::id));
+        Map<String, Resource<ClusterSpec>> clusters = new HashMap<>();
+        Map<String, String> envs = new HashMap<>();
+        ctx.state().clusters().forEach(c -> {
+            clusters.put(c.name(), c);
+            envs.put(c.name(), c.spec().environment());
+        });
+
+        PullRequestService forge = ctx.platform() == null ? null : ctx.platform().pullRequests();
+        Set<String> openTopics = new HashSet<>();
+        if (forge != null) forge.listOpen(NAME).forEach(pr -> openTopics.add(pr.topic()));
+
+        List<Action> actions = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        List<Draft> allDrafts = new ArrayList<>();
+        List<Map<String, Object>> json = new ArrayList<>();
+        Set<String> assigned = new HashSet<>();
+        boolean anyFailed = false;
+        List<Resource<RightsizePolicySpec>> policies = new ArrayList<>(ctx.state().rightsizePolicies());
+        policies.sort(Comparator.comparing(Resource::name));
+        for (Resource<RightsizePolicySpec> policy : policies) {
+            RightsizePolicySpec spec = policy.spec();
+            List<Observation> scope = all.stream()
+                    .filter(o -> clusters.containsKey(o.cluster()) && spec.clusters().matches(clusters.get(o.cluster())))
+                    .filter(o -> spec.namespaces().matches(o.namespace()))
+                    .filter(o -> assigned.add(o.id())).toList();
+            ManifestLocator locator = new ManifestLocator(ctx.state().root(), spec.sources(), envs);
+            List<Located> located = new ArrayList<>(scope.stream().map(locator::locate).toList());
+            Map<String, ResourceValues> sourceValues = sourceValues(locator, located, warnings);
+            RightsizePlan plan = RightsizePlanner.plan(policy.name(), spec, located, sourceValues);
+            List<Draft> drafts = PullRequestDrafts.drafts(policy.name(), spec, plan,
+                    f -> locator.content(f).orElseThrow());
+            allDrafts.addAll(drafts);
+            List<String> failedInScope = failed.stream()
+                    .filter(c -> clusters.containsKey(c) && spec.clusters().matches(clusters.get(c))).toList();
+            for (Draft d : drafts) {
+                Action a = submit(ctx, forge, spec, d, openTopics, failedInScope);
+                anyFailed |= a.status() == Action.Status.FAILED;
+                actions.add(a);
+            }
+            for (Located l : plan.unlocated()) {
+                actions.add(new Action(l.workload().id(), "locate", "manifest source not found", l.how(),
+                        Action.Status.SKIPPED));
+                warnings.add("source not found for " + l.workload().id() + ": " + l.how());
+            }
+            plan.notes().forEach(n -> warnings.add("policy " + policy.name() + ": " + n));
+            Map<String, Object> pj = new LinkedHashMap<>();
+            pj.put("policy", policy.name());
+            pj.put("workloads", scope.size());
+            pj.put("proposals", plan.proposals());
+            pj.put("unlocated", plan.unlocated().stream()
+                    .map(l -> Map.of("workload", l.workload().id(), "reason", l.how())).toList());
+            pj.put("pullRequests", drafts.stream().map(d -> Map.of("topic", d.topic(), "title", d.title(),
+                    "files", d.files().keySet(), "diff", d.diff(), "monthlyCostDelta", d.monthlyCostDelta())).toList());
+            json.add(pj);
+        }
+        if (!failed.isEmpty()) warnings.add("clusters failed (not in this rollup): " + String.join(", ", failed));
+
+        String plan = planText(actions, allDrafts);
+        List<Path> artifacts = new ArrayList<>();
+        if (ctx.outputDir() != null) {
+            artifacts.add(Reports.write(ctx.outputDir(), "rightsize-plan.txt", plan));
+            artifacts.add(Reports.write(ctx.outputDir(), "rightsize-report.json", Reports.json(json)));
+            for (Draft d : allDrafts) {
+                artifacts.add(Reports.write(ctx.outputDir(), "rightsize-pr-" + d.topic() + ".md",
+                        "# " + d.title() + "\n\n" + d.body() + "\n```diff\n" + d.diff() + "```\n"));
+            }
+        }
+        long unlocated = actions.stream().filter(a -> a.verb().equals("locate")).count();
+        String summary = String.format(Locale.ROOT, "%d right-sizing PR%s %s, %d workload%s without a located source%s",
+                allDrafts.size(), allDrafts.size() == 1 ? "" : "s", ctx.dryRun() ? "planned" : "handled", unlocated,
+                unlocated == 1 ? "" : "s", ctx.dryRun() ? "\n" + plan : "");
+        return new ChoreReport(summary, actions, warnings, artifacts, anyFailed);
+    }
+
+    private static Map<String, ResourceValues> sourceValues(ManifestLocator locator, List<Located> located,
+                                                            List<String> warnings) {
+        Map<String, Set<String>> containers = new LinkedHashMap<>();
+        Map<String, SourceRef> refs = new HashMap<>();
+        for (Located l : located) {
+            if (!l.found()) continue;
+            refs.put(l.source().key(), l.source());
+            l.workload().recommendations().forEach(r ->
+                    containers.computeIfAbsent(l.source().key(), k -> new TreeSet<>()).add(r.container()));
+        }
+        Map<String, ResourceValues> out = new HashMap<>();
+        for (var e : containers.entrySet()) {
+            SourceRef ref = refs.get(e.getKey());
+            try {
+                ResourcesEditor.read(locator.content(ref.file()).orElseThrow(), ref, e.getValue())
+                        .forEach((c, v) -> out.put(RightsizePlanner.valuesKey(ref, c), v));
+            } catch (RuntimeException ex) {
+                warnings.add(ref.file() + ": cannot be edited safely (" + ex.getMessage() + ")");
+            }
+        }
+        return out;
+    }
+
+    private Action submit(ChoreContext ctx, PullRequestService forge, RightsizePolicySpec spec, Draft d,
+                          Set<String> openTopics, List<String> failedInScope) {
+        String target = "kubechores/" + NAME + "/" + d.topic();
+        String detail = d.proposals().size() + " container" + (d.proposals().size() == 1 ? "" : "s") + " in "
+                + String.join(", ", d.files().keySet()) + ", est. " + PullRequestDrafts.money(d.monthlyCostDelta())
+                + "/month";
+        String reason = "policy " + d.policy() + ": " + d.proposals().stream()
+                .flatMap(p -> p.fieldChanges().stream().map(c -> p.container() + " " + c.field() + " " + c.from()
+                        + "→" + c.to())).reduce((a, b) -> a + ", " + b).orElse("");
+        if (!failedInScope.isEmpty()) {
+            return new Action(target, "open-pr", detail, "not proposed from a partial rollup: cluster(s) "
+                    + String.join(", ", failedInScope) + " failed", Action.Status.SKIPPED);
+        }
+        Optional<PullRequest> existing = forge == null ? Optional.empty() : forge.find(NAME, d.topic());
+        boolean open = existing.isPresent() && existing.get().state() == PullRequest.State.OPEN;
+        boolean reopen = false;
+        if (existing.isPresent() && existing.get().state() == PullRequest.State.CLOSED) {
+            PullRequest closed = existing.get();
+            Optional<Map<String, String>> previous = ProposalMarker.parse(closed.body());
+            double moved = previous.map(p -> ProposalMarker.moved(p, d.proposals())).orElse(0.0);
+            String m = String.format(Locale.ROOT, "%.0f%%", moved);
+            if (previous.isEmpty() || moved <= spec.reopenThresholdPercent()) {
+                return new Action(target, "open-pr", detail, "PR " + closed.id() + " was closed by a human; "
+                        + "recommendation moved " + m + " since (reopenThresholdPercent " + spec.reopenThresholdPercent()
+                        + ")", Action.Status.SKIPPED);
+            }
+            reopen = true;
+            reason = reason + " (recommendation moved " + m + " since closed PR " + closed.id() + ")";
+        }
+        if (!open && openTopics.size() >= spec.maxOpenPullRequests()) {
+            return new Action(target, "open-pr", detail, "maxOpenPullRequests " + spec.maxOpenPullRequests()
+                    + " reached (" + openTopics.size() + " open)", Action.Status.SKIPPED);
+        }
+        Action a = new Action(target, open ? "update-pr" : "open-pr", detail, reason, Action.Status.PLANNED);
+        if (ctx.dryRun()) return a;
+        if (forge == null) return a.withStatus(Action.Status.FAILED, detail + ": no forge configured");
+        if (!ctx.limit().tryAcquire()) return a.withStatus(Action.Status.LIMITED);
+        try {
+            PullRequestResult r = forge.upsert(new PullRequestRequest(NAME, d.topic(), d.title(), d.body(), d.labels(),
+                    d.files(), d.commitMessage(), reopen));
+            String url = r.pullRequest() == null ? "" : " → " + r.pullRequest().url();
+            return switch (r.outcome()) {
+                case CREATED -> {
+                    openTopics.add(d.topic());
+                    yield ctx.applied(new Action(target, "open-pr", detail + url, reason, Action.Status.PLANNED));
+                }
+                case UPDATED -> ctx.applied(new Action(target, "update-pr", detail + url, reason, Action.Status.PLANNED));
+                case UNCHANGED -> a.withStatus(Action.Status.UNCHANGED, detail + url);
+                case SKIPPED_CLOSED -> new Action(target, a.verb(), detail, "the last PR was closed by a human",
+                        Action.Status.SKIPPED);
+            };
+        } catch (RuntimeException e) {
+            log.warn("job={} pr={} failed: {}", NAME, d.topic(), io.kubechores.core.ChoreRunner.describe(e));
+            return a.withStatus(Action.Status.FAILED, detail + ": " + io.kubechores.core.ChoreRunner.describe(e));
+        }
+    }
+
+    static String planText(List<Action> actions, List<Draft> drafts) {
+        StringBuilder sb = new StringBuilder(Reports.actionsTable("rightsize plan", actions));
+        for (Draft d : drafts) {
+            sb.append("\n== kubechores/").append(NAME).append('/').append(d.topic()).append(": ").append(d.title())
+                    .append(" ==\n").append(d.diff());
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,55 @@
+package io.kubechores.rightsize;
+
+import java.util.List;
+
+/**
+ * The plan of one RightsizePolicy: a proposal per (manifest source, container), the workloads whose source could
+ * not be found, and notes.
+ */
+public record RightsizePlan(String policy, List<ContainerProposal> proposals, List<Located> unlocated,
+                            List<String> notes) {
+    public RightsizePlan {
+        proposals = List.copyOf(proposals);
+        unlocated = List.copyOf(unlocated);
+        notes = List.copyOf(notes);
+    }
+
+    /** Proposals with at least one change. */
+    public List<ContainerProposal> changing() {
+        return proposals.stream().filter(ContainerProposal::changes).toList();
+    }
+
+    /**
+     * @param source       the block that is edited
+     * @param container    container name
+     * @param group        PR group (namespace, team or app)
+     * @param current      values written in the source today
+     * @param proposed     values after this plan (equal to current where nothing changes)
+     * @param fieldChanges changed fields with % change
+     * @param evidence     one row per observed workload (cluster) that fed the rollup
+     * @param notes        why a field was left alone (HPA on CPU, below min change, not set in source, capped...)
+     * @param monthlyCostDelta estimated monthly cost change in USD over every replica of every cluster
+     */
+    public record ContainerProposal(SourceRef source, String container, String group, List<String> workloads,
+                                    ResourceValues current, ResourceValues proposed, List<FieldChange> fieldChanges,
+                                    List<Evidence> evidence, List<String> notes, double monthlyCostDelta) {
+        public ContainerProposal {
+            workloads = List.copyOf(workloads);
+            fieldChanges = List.copyOf(fieldChanges);
+            evidence = List.copyOf(evidence);
+            notes = List.copyOf(notes);
+        }
+
+        public boolean changes() {
+            return !fieldChanges.isEmpty();
+        }
+    }
+
+    /** @param percent signed change relative to the current value */
+    public record FieldChange(String field, String from, String to, double percent) {}
+
+    /** VPA evidence of one cluster's workload (formatted: millicores, Mi). */
+    public record Evidence(String cluster, String workload, int replicas, String vpa, String cpuTarget,
+                           String cpuLower, String cpuUpper, String memoryTarget, String memoryLower,
+                           String memoryUpper, String hpa) {}
+}

@@ -1,0 +1,293 @@
+package io.kubechores.rightsize;
+
+import io.kubechores.desiredstate.RightsizePolicySpec;
+import io.kubechores.rightsize.Observation.Amount;
+import io.kubechores.rightsize.Observation.ContainerRecommendation;
+import io.kubechores.rightsize.RightsizePlan.ContainerProposal;
+import io.kubechores.rightsize.RightsizePlan.Evidence;
+import io.kubechores.rightsize.RightsizePlan.FieldChange;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.ToLongFunction;
+
+/**
+ * The right-sizing rules, as a pure function: located observations + what the sources say today → proposals.
+ * <ol>
+ *   <li>Roll up every workload sharing one source block (same file, same document or values path) and container
+ *       across clusters: {@code max} of the VPA basis (target or upperBound) or the nearest-rank {@code percentile}.</li>
+ *   <li>Add {@code marginPercent}, round up to sane steps ({@link Rounding}), clamp to the policy's floors/caps.</li>
+ *   <li>Skip a field whose change is below {@code minChangePercent}; never touch CPU where an HPA scales on CPU
+ *       (unless {@code touchCpuWithHpa}); only edit values the source already sets.</li>
+ *   <li>Limits: {@code keepRatio} scales an existing limit with its request; {@code memoryEqualsRequest} sets an
+ *       existing memory limit to the new memory request; {@code leave} keeps limits. A limit that would end up
+ *       below its new request is raised to the request in every mode (the API server rejects request &gt; limit).</li>
+ * </ol>
+ * Cost: requests are priced at {@link #USD_PER_VCPU_HOUR} and {@link #USD_PER_GIB_HOUR} (AWS m6i on-demand,
+ * us-east-1, split by vCPU:GiB) over {@link #HOURS_PER_MONTH} hours, times each cluster's replicas.
+ */
+public final class RightsizePlanner {
+    /** Price assumption per requested vCPU-hour (USD): m6i.large $0.096/h ≈ 2 × 0.0316 + 8 × 0.0042. */
+    public static final double USD_PER_VCPU_HOUR = 0.0316;
+    /** Price assumption per requested GiB-hour of memory (USD). */
+    public static final double USD_PER_GIB_HOUR = 0.0042;
+    public static final double HOURS_PER_MONTH = 730;
+
+    private RightsizePlanner() {}
+
+    /** Key of a (source block, container) pair in {@code sourceValues}. */
+    public static String valuesKey(SourceRef source, String container) {
+        return source.key() + "|" + container;
+    }
+
+    /**
+     * @param policyName   the RightsizePolicy's name (for notes)
+     * @param spec         the policy
+     * @param located      every observed workload in the policy's scope, found or not
+     * @param sourceValues what each source block says per container today, by {@link #valuesKey}; absent = the
+     *                     container is not written in the source
+     */
+    public static RightsizePlan plan(String policyName, RightsizePolicySpec spec, List<Located> located,
+                                     Map<String, ResourceValues> sourceValues) {
+        List<String> notes = new ArrayList<>();
+        List<Located> unlocated = located.stream().filter(l -> !l.found())
+                .sorted(Comparator.comparing(l -> l.workload().id())).toList();
+
+        // source block key -> container -> observations (sorted for determinism)
+        Map<String, Map<String, List<Observation>>> byBlock = new TreeMap<>();
+        Map<String, SourceRef> refs = new TreeMap<>();
+        for (Located l : located) {
+            if (!l.found()) continue;
+            refs.putIfAbsent(l.source().key(), l.source());
+            for (ContainerRecommendation r : l.workload().recommendations()) {
+                byBlock.computeIfAbsent(l.source().key(), k -> new TreeMap<>())
+                        .computeIfAbsent(r.container(), k -> new ArrayList<>()).add(l.workload());
+            }
+        }
+
+        List<ContainerProposal> proposals = new ArrayList<>();
+        for (var block : byBlock.entrySet()) {
+            SourceRef ref = refs.get(block.getKey());
+            for (var c : block.getValue().entrySet()) {
+                List<Observation> obs = new ArrayList<>(c.getValue());
+                obs.sort(Comparator.comparing(Observation::id));
+                ResourceValues current = sourceValues.get(valuesKey(ref, c.getKey()));
+                if (current == null) {
+                    notes.add(ref.file() + ": container " + c.getKey() + " of " + obs.getFirst().kind() + " "
+                            + obs.getFirst().name() + " has no resources block in the source; left alone");
+                    continue;
+                }
+                proposals.add(propose(spec, ref, c.getKey(), current, obs));
+            }
+        }
+        return new RightsizePlan(policyName, proposals, unlocated, notes);
+    }
+
+    static ContainerProposal propose(RightsizePolicySpec spec, SourceRef ref, String container,
+                                     ResourceValues current, List<Observation> obs) {
+        List<String> notes = new ArrayList<>();
+        List<Evidence> evidence = new ArrayList<>();
+        List<Long> cpu = new ArrayList<>();
+        List<Long> mem = new ArrayList<>();
+        boolean upper = "upperBound".equals(spec.basis());
+        Set<String> hpaOnCpu = new TreeSet<>();
+        for (Observation o : obs) {
+            ContainerRecommendation r = recommendation(o, container);
+            Amount basis = upper ? r.upperBound() : r.target();
+            if (basis.cpuMillis() != null) cpu.add(basis.cpuMillis());
+            if (basis.memoryBytes() != null) mem.add(basis.memoryBytes());
+            if (o.hpaOnCpu()) hpaOnCpu.add(o.cluster() + "/" + o.hpaName());
+            evidence.add(new Evidence(o.cluster(), o.namespace() + "/" + o.kind() + "/" + o.name(), o.replicas(),
+                    o.vpaName(),
+                    Quantities.describeCpu(r.target().cpuMillis()), Quantities.describeCpu(r.lowerBound().cpuMillis()),
+                    Quantities.describeCpu(r.upperBound().cpuMillis()),
+                    Quantities.describeMemory(r.target().memoryBytes()),
+                    Quantities.describeMemory(r.lowerBound().memoryBytes()),
+                    Quantities.describeMemory(r.upperBound().memoryBytes()),
+                    o.hpaName() == null ? "—" : o.hpaName() + (o.hpaOnCpu() ? " (cpu)" : "")));
+        }
+
+        ResourceValues proposed = current;
+        String how = ("percentile".equals(spec.rollup()) ? "p" + spec.percentile() : "max") + " of " + spec.basis()
+                + " over " + obs.size() + (obs.size() == 1 ? " workload" : " workloads") + " +" + spec.marginPercent() + "%";
+
+        // CPU request
+        if (!hpaOnCpu.isEmpty() && !spec.touchCpuWithHpa()) {
+            notes.add("cpu left alone: HPA scales on CPU (" + String.join(", ", hpaOnCpu) + ")");
+        } else if (cpu.isEmpty()) {
+            notes.add("cpu: no VPA recommendation");
+        } else if (current.cpuRequest() == null) {
+            notes.add("cpu: requests.cpu not set in the source; left alone");
+        } else {
+            long want = clamp(Rounding.cpuMillis(withMargin(rollup(spec, cpu), spec.marginPercent())),
+                    Quantities.cpuMillis(spec.cpu().min()), Quantities.cpuMillis(spec.cpu().max()), "cpu", notes);
+            long have = Quantities.cpuMillis(current.cpuRequest());
+            if (significant(have, want, spec.minChangePercent(), "cpu", notes)) {
+                proposed = proposed.with(ResourceValues.CPU_REQUEST, Quantities.formatCpu(want, current.cpuRequest()));
+            }
+        }
+        // memory request
+        if (mem.isEmpty()) {
+            notes.add("memory: no VPA recommendation");
+        } else if (current.memoryRequest() == null) {
+            notes.add("memory: requests.memory not set in the source; left alone");
+        } else {
+            long want = clamp(Rounding.memoryBytes(withMargin(rollup(spec, mem), spec.marginPercent())),
+                    Quantities.memoryBytes(spec.memory().min()), Quantities.memoryBytes(spec.memory().max()), "memory",
+                    notes);
+            long have = Quantities.memoryBytes(current.memoryRequest());
+            if (significant(have, want, spec.minChangePercent(), "memory", notes)) {
+                proposed = proposed.with(ResourceValues.MEMORY_REQUEST, Quantities.formatMemory(want));
+            }
+        }
+        proposed = limits(spec.limits(), current, proposed, notes);
+
+        List<FieldChange> changes = new ArrayList<>();
+        for (String f : ResourceValues.FIELDS) {
+            String from = current.get(f);
+            String to = proposed.get(f);
+            if (to != null && !to.equals(from)) {
+                boolean isCpu = ResourceValues.isCpu(f);
+                long a = isCpu ? Quantities.cpuMillis(from) : Quantities.memoryBytes(from);
+                long b = isCpu ? Quantities.cpuMillis(to) : Quantities.memoryBytes(to);
+                changes.add(new FieldChange(f, from, to, a == 0 ? 100.0 : (b - a) * 100.0 / a));
+            }
+        }
+        if (!changes.isEmpty()) notes.addFirst(how);
+
+        double cost = 0;
+        for (Observation o : obs) {
+            cost += o.replicas() * HOURS_PER_MONTH * (
+                    delta(current.cpuRequest(), proposed.cpuRequest(), Quantities::cpuMillis) / 1000.0 * USD_PER_VCPU_HOUR
+                    + delta(current.memoryRequest(), proposed.memoryRequest(), Quantities::memoryBytes)
+                    / (double) Quantities.GI * USD_PER_GIB_HOUR);
+        }
+        String group = group(spec, obs.getFirst());
+        List<String> workloads = obs.stream().map(Observation::id).toList();
+        return new ContainerProposal(ref, container, group, workloads, current, proposed, changes, evidence, notes,
+                Math.round(cost * 100) / 100.0);
+    }
+
+    private static long delta(String from, String to, java.util.function.Function<String, Long> parse) {
+        if (from == null || to == null) return 0;
+        return parse.apply(to) - parse.apply(from);
+    }
+
+    static ResourceValues limits(String policy, ResourceValues current, ResourceValues proposed, List<String> notes) {
+        ResourceValues out = proposed;
+        switch (policy) {
+            case "keepRatio" -> {
+                out = keepRatio(out, current, ResourceValues.CPU_REQUEST, ResourceValues.CPU_LIMIT, true);
+                out = keepRatio(out, current, ResourceValues.MEMORY_REQUEST, ResourceValues.MEMORY_LIMIT, false);
+            }
+            case "memoryEqualsRequest" -> {
+                if (current.memoryLimit() != null && !eq(current.memoryRequest(), out.memoryRequest())) {
+                    out = out.with(ResourceValues.MEMORY_LIMIT, out.memoryRequest());
+                }
+            }
+            case "leave" -> { }
+            default -> throw new IllegalArgumentException("unknown limits policy " + policy);
+        }
+        // never leave a limit below its request
+        if (out.cpuLimit() != null && out.cpuRequest() != null
+                && Quantities.cpuMillis(out.cpuLimit()) < Quantities.cpuMillis(out.cpuRequest())) {
+            notes.add("limits.cpu raised to the new request (was below it)");
+            out = out.with(ResourceValues.CPU_LIMIT, out.cpuRequest());
+        }
+        if (out.memoryLimit() != null && out.memoryRequest() != null
+                && Quantities.memoryBytes(out.memoryLimit()) < Quantities.memoryBytes(out.memoryRequest())) {
+            notes.add("limits.memory raised to the new request (was below it)");
+            out = out.with(ResourceValues.MEMORY_LIMIT, out.memoryRequest());
+        }
+        return out;
+    }
+
+    private static ResourceValues keepRatio(ResourceValues out, ResourceValues current, String reqField,
+                                            String limField, boolean isCpu) {
+        String oldReq = current.get(reqField);
+        String newReq = out.get(reqField);
+        String oldLim = current.get(limField);
+        if (oldLim == null || oldReq == null || eq(oldReq, newReq)) return out;
+        ToLongFunction<String> p = isCpu ? Quantities::cpuMillis : Quantities::memoryBytes;
+        long r0 = p.applyAsLong(oldReq);
+        if (r0 == 0) return out;
+        double ratio = p.applyAsLong(oldLim) / (double) r0;
+        long lim = (long) Math.ceil(p.applyAsLong(newReq) * ratio);
+        String formatted = isCpu ? Quantities.formatCpu(Rounding.cpuMillis(lim), oldLim)
+                : Quantities.formatMemory(Rounding.memoryBytes(lim));
+        return out.with(limField, formatted);
+    }
+
+    private static boolean eq(String a, String b) {
+        return a == null ? b == null : a.equals(b);
+    }
+
+    static long rollup(RightsizePolicySpec spec, List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        if ("percentile".equals(spec.rollup())) {
+            int rank = (int) Math.ceil(spec.percentile() / 100.0 * sorted.size());
+            return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+        }
+        return sorted.getLast();
+    }
+
+    static long withMargin(long v, int marginPercent) {
+        return (long) Math.ceil(v * (100 + marginPercent) / 100.0);
+    }
+
+    private static long clamp(long v, Long min, Long max, String what, List<String> notes) {
+        if (min != null && v < min) {
+            notes.add(what + ": raised to the policy floor");
+            return min;
+        }
+        if (max != null && v > max) {
+            notes.add(what + ": capped at the policy maximum");
+            return max;
+        }
+        return v;
+    }
+
+    private static boolean significant(long have, long want, int minChangePercent, String what, List<String> notes) {
+        if (have == want) return false;
+        double pct = have == 0 ? 100 : Math.abs(want - have) * 100.0 / have;
+        if (pct < minChangePercent) {
+            notes.add(String.format(Locale.ROOT, "%s: change %+.0f%% is below minChangePercent %d", what,
+                    (want - have) * 100.0 / Math.max(1, have), minChangePercent));
+            return false;
+        }
+        return true;
+    }
+
+    private static ContainerRecommendation recommendation(Observation o, String container) {
+        return o.recommendations().stream().filter(r -> r.container().equals(container)).findFirst()
+                .orElse(new ContainerRecommendation(container, null, null, null, null));
+    }
+
+    /** The PR group of a workload: its namespace, its team label, or its app name. */
+    public static String group(RightsizePolicySpec spec, Observation o) {
+        return switch (spec.grouping()) {
+            case "team" -> o.labels().getOrDefault(spec.teamLabel() == null ? "team" : spec.teamLabel(),
+                    "no-team");
+            case "app" -> o.labels().getOrDefault("app.kubernetes.io/name",
+                    o.labels().getOrDefault("app", o.name()));
+            default -> o.namespace();
+        };
+    }
+
+    /** Changes per source file, for the editor: file → (source block, container) → proposed values. */
+    public static Map<String, List<ContainerProposal>> byFile(List<ContainerProposal> proposals) {
+        Map<String, List<ContainerProposal>> out = new LinkedHashMap<>();
+        proposals.stream().filter(ContainerProposal::changes)
+                .sorted(Comparator.comparing((ContainerProposal p) -> p.source().file())
+                        .thenComparing(p -> p.source().key()).thenComparing(ContainerProposal::container))
+                .forEach(p -> out.computeIfAbsent(p.source().file(), f -> new ArrayList<>()).add(p));
+        return out;
+    }
+}

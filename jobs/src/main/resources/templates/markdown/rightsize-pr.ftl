@@ -1,0 +1,38 @@
+<#-- Right-sizing PR body. Model built by io.kubechores.rightsize.PullRequestDrafts; the proposal marker is appended after it. -->
+## Right-sizing: ${group}
+
+kubechores rolled up the VPA recommendations of **${workloadCount}** workload<#if workloadCount != 1>s</#if> on **${clusterCount}** cluster<#if clusterCount != 1>s</#if> (RightsizePolicy `${policy}`, one PR per ${grouping}) and proposes these container resources.
+
+**Estimated monthly cost change: ${cost}**
+
+<#list containers as c>
+### `${c.container}` in `${c.file}` (${c.shape}: ${c.block})
+
+| field | current | proposed | change |
+|---|---|---|---|
+<#list c.changes as ch>
+| ${ch.field} | ${ch.from} | **${ch.to}** | ${ch.percent} |
+</#list>
+
+Estimated monthly cost change: ${c.cost}
+<#if c.notes?size gt 0>
+
+<#list c.notes as n>
+- ${n}
+</#list>
+</#if>
+
+<details><summary>VPA evidence (${c.evidence?size} workload<#if c.evidence?size != 1>s</#if>)</summary>
+
+| cluster | workload | replicas | cpu target (lower–upper) | memory target (lower–upper) | HPA |
+|---|---|---|---|---|---|
+<#list c.evidence as e>
+| ${e.cluster} | ${e.workload} | ${e.replicas} | ${e.cpu} | ${e.memory} | ${e.hpa} |
+</#list>
+
+</details>
+
+</#list>
+---
+<sub>How: ${rollup} of the VPA ${basis} across every cluster that deploys the same manifest, +${margin}% margin, rounded up (CPU 5m/25m/100m/250m steps, memory 8Mi/32Mi/128Mi/512Mi steps), clamped to the policy's floors and caps; changes under ${minChange}% are skipped; limits policy `${limits}`; CPU is left alone where an HPA scales on CPU.
+Cost assumption: requests priced at $${cpuPrice} per vCPU-hour and $${memoryPrice} per GiB-hour (AWS m6i on-demand, us-east-1), ${hours} hours a month, times the replicas on every cluster. Close this PR to decline: it is proposed again only when the recommendation moves more than the policy's reopen threshold.</sub>

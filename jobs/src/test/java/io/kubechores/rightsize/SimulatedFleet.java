@@ -1,0 +1,60 @@
+package io.kubechores.rightsize;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.kubechores.desiredstate.DesiredState;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** One CRUD mock API server per Cluster of a desired state, seeded by the rightsize demo contribution. */
+final class SimulatedFleet implements AutoCloseable {
+    final List<KubernetesMockServer> servers = new ArrayList<>();
+    final Map<String, KubernetesClient> clients = new HashMap<>();
+
+    SimulatedFleet(DesiredState state, Clock clock) {
+        RightsizeDemo demo = new RightsizeDemo();
+        for (var c : state.clusters()) {
+            KubernetesMockServer s = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                    new KubernetesCrudDispatcher(), false);
+            s.init();
+            servers.add(s);
+            KubernetesClient client = s.createClient();
+            clients.put(c.name(), client);
+            demo.seedCluster(c, client, clock);
+        }
+    }
+
+    @Override
+    public void close() {
+        clients.values().forEach(KubernetesClient::close);
+        servers.forEach(KubernetesMockServer::destroy);
+    }
+
+    /** Copies a folder tree (the example fleet into a temp repo). */
+    static Map<String, String> copy(Path from, Path to) throws IOException {
+        Map<String, String> files = new HashMap<>();
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                    files.put(from.relativize(p).toString().replace('\\', '/'), Files.readString(p));
+                }
+            }
+        }
+        return files;
+    }
+}
