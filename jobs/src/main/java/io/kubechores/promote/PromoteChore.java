@@ -33,6 +33,7 @@ import io.kubechores.report.Reports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -73,9 +74,20 @@ public class PromoteChore implements Chore {
     private final FreezeWindows.ScheduleParser scheduleParser;
     private final StateStore fallbackState = new MemoryStateStore();
 
-    @Autowired
     public PromoteChore() {
         this(JenkinsClient.Limits.DEFAULT, FreezeWindowSchedules::parse);
+    }
+
+    /**
+     * Spring: how long one run follows a triggered Jenkins build (a build still queued or running then is followed
+     * up by the next run): kubechores.promote.jenkins.poll-interval / queue-timeout / build-timeout (e.g. 5s, 5m, 20m).
+     */
+    @Autowired
+    public PromoteChore(@Value("${kubechores.promote.jenkins.poll-interval:5s}") String pollInterval,
+                        @Value("${kubechores.promote.jenkins.queue-timeout:5m}") String queueTimeout,
+                        @Value("${kubechores.promote.jenkins.build-timeout:20m}") String buildTimeout) {
+        this(new JenkinsClient.Limits(Durations.parse(pollInterval), Durations.parse(queueTimeout),
+                Durations.parse(buildTimeout)), FreezeWindowSchedules::parse);
     }
 
     public PromoteChore(JenkinsClient.Limits jenkinsLimits, FreezeWindows.ScheduleParser scheduleParser) {
