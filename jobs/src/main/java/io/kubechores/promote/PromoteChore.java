@@ -135,7 +135,7 @@ public class PromoteChore implements Chore {
             }
         }
         if (failures > 0 && failures == ctx.state().tools().size()) {
-            return new PartitionResult(partition, lastError, List.of(), warnings, Map.of(OBS, byTool));
+            return new PartitionResult(partition, lastError, List.of(), List.of(), Map.of(OBS, byTool));
         }
         return new PartitionResult(partition, null, List.of(), warnings, Map.of(OBS, byTool));
     }
@@ -149,7 +149,6 @@ public class PromoteChore implements Chore {
         Map<String, PartitionResult> byCluster = new HashMap<>();
         results.forEach(r -> byCluster.put(r.partition(), r));
         List<String> warnings = new ArrayList<>();
-        results.forEach(r -> warnings.addAll(r.warnings()));
 
         List<FreezeWindow> windows;
         try {
