@@ -200,6 +200,9 @@ public class PromoteChore implements Chore {
             List<Action> done = ctx.dryRun() ? plan.actions() : apply(ctx, store, tool, plan, prBody);
             actions.addAll(done);
             reports.add(new ToolReport(plan, done, gitEvidence.get(plan.candidate() == null ? "" : plan.candidate().from())));
+            if (plan.outcome() == PromotionPlanner.Outcome.FAILED) {
+                warnings.add(tool.name() + ": " + plan.outcomeDetail());
+            }
         }
 
         Map<String, Object> model = new HashMap<>();
@@ -257,7 +260,7 @@ public class PromoteChore implements Chore {
         var step = plan.pr();
         try {
             String current = Files.readString(ctx.state().root().resolve(step.file()));
-            String edited = YamlScalarEdit.replace(current, "Tool", tool.name(), step.path(), step.version());
+            String edited = editVersion(current, tool.name(), step.path(), step.version());
             String title = "promote " + tool.name() + " " + step.version() + " to " + plan.candidate().to();
             Optional<PullRequest> open = prs.find(NAME, step.topic()).filter(p -> p.state() == PullRequest.State.OPEN);
             boolean sameProposal = open.map(p -> title.equals(p.title())).orElse(false);
@@ -406,6 +409,15 @@ public class PromoteChore implements Chore {
         m.put("windows", windows.stream().map(w -> w.name() + " (" + (w.allow() ? "Allow" : "Deny") + ", " + w.text() + ")").toList());
         m.put("jenkins", tool.spec().deploy() == null || tool.spec().deploy().jenkins() == null ? "" : tool.spec().deploy().jenkins().job());
         return Reports.render("markdown/promote-pr.ftl", m);
+    }
+
+    /** The tool's own document when the file holds it, else the file's first document (e.g. a Helm values file). */
+    static String editVersion(String content, String tool, String path, String version) {
+        try {
+            return YamlScalarEdit.replace(content, "Tool", tool, path, version);
+        } catch (IllegalArgumentException notTheToolFile) {
+            return YamlScalarEdit.replace(content, null, null, path, version);
+        }
     }
 
     private static PromotionRecord readRecord(StateStore store, String tool) {

@@ -239,6 +239,8 @@ class PromoteChoreIT {
         assertThat(later.report().summary()).contains(
                 "last promotion: FAILED — 6.16.0 on prod failed verification: prod-us-1 runs 6.16.0",
                 "restart storm: 14 restarts > 3");
+        assertThat(later.report().warnings()).singleElement().asString()
+                .startsWith("loki: 6.16.0 on prod failed verification: prod-us-1 runs 6.16.0");
         redeploy("prod-us-1", PromoteKubeSeed.Health.HEALTHY);
         ChoreRunner.Outcome healed = run(AT.plus(Duration.ofHours(3)), true);
         assertThat(healed.report().summary()).contains(
