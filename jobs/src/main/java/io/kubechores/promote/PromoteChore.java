@@ -195,7 +195,7 @@ public class PromoteChore implements Chore {
             }
             ToolPlan plan = PromotionPlanner.plan(new ToolInput(tool.name(), tool.spec(), fleet.environments(),
                     observations, setAt, previous, windows, fleet.isPaused(NAME)), ctx.clock());
-            String prBody = plan.candidate() == null ? null : prBody(plan, tool, gitEvidence, windows);
+            String prBody = plan.pr() == null ? null : prBody(plan, tool, gitEvidence, windows);
             if (prBody != null) artifacts.add(Reports.write(ctx.outputDir(), "promote-pr-" + tool.name() + ".md", prBody));
             List<Action> done = ctx.dryRun() ? plan.actions() : apply(ctx, store, tool, plan, prBody);
             actions.addAll(done);
