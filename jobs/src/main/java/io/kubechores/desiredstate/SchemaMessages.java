@@ -56,9 +56,21 @@ final class SchemaMessages {
         List<String> oneOfPaths = messages.stream().filter(m -> "oneOf".equals(m.getType()))
                 .map(m -> m.getEvaluationPath().toString() + "/").toList();
         Set<Problem> out = new LinkedHashSet<>();
+        Set<String> anyOfDone = new java.util.HashSet<>();
         for (ValidationMessage m : messages) {
             String eval = m.getEvaluationPath().toString();
             if (oneOfPaths.stream().anyMatch(eval::startsWith)) continue;
+            int anyOf = eval.indexOf("/anyOf/");
+            if (anyOf >= 0) {
+                // the validator reports only the failing alternatives of an anyOf: fold them into one problem
+                String pointer = m.getInstanceLocation().toString();
+                if (!anyOfDone.add(pointer + " " + eval.substring(0, anyOf))) continue;
+                JsonNode parent = schemaAt(m, "/anyOf/");
+                JsonNode branches = parent == null ? null : parent.get("anyOf");
+                out.add(new Problem(at.at(pointer), FieldLocations.fieldPath(pointer),
+                        alternatives("anyOf", branches, m.getInstanceNode(), parent, null)));
+                continue;
+            }
             out.add(toProblem(m, at));
         }
         return new ArrayList<>(out);
@@ -77,7 +89,8 @@ final class SchemaMessages {
             }
             case "required" -> new Problem(at.at(pointer), FieldLocations.fieldPath(pointer),
                     "missing required field '" + m.getProperty() + "'");
-            case "oneOf" -> new Problem(at.at(pointer), FieldLocations.fieldPath(pointer), oneOf(m, parent));
+            case "oneOf" -> new Problem(at.at(pointer), FieldLocations.fieldPath(pointer),
+                    alternatives("oneOf", m.getSchemaNode(), value, parent, stripPointer(m)));
             case "propertyNames" -> {
                 // the message's instance location is the map; name the offending key
                 String key = m.getProperty() != null ? m.getProperty() : String.valueOf(arg(m, 0));
@@ -191,19 +204,40 @@ final class SchemaMessages {
         return v.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
-    private String oneOf(ValidationMessage m, JsonNode parent) {
+    /**
+     * oneOf / anyOf: the schema's description when it has one, else the alternatives' required fields
+     * ("set exactly one of: kubeconfigContext, inCluster"), followed by which of those fields are present.
+     */
+    private static String alternatives(String keyword, JsonNode branches, JsonNode value, JsonNode parent,
+                                       String fallback) {
         String description = parent == null ? null : parent.path("description").asText(null);
-        JsonNode branches = m.getSchemaNode();
-        JsonNode value = m.getInstanceNode();
         if (value != null && value.isObject() && branches != null && branches.isArray()) {
             Set<String> mentioned = new LinkedHashSet<>();
-            for (JsonNode b : branches) mentioned.addAll(texts(b.path("required")));
+            List<String> options = new ArrayList<>();
+            for (JsonNode b : branches) {
+                List<String> req = texts(b.path("required"));
+                mentioned.addAll(req);
+                if (!req.isEmpty()) options.add(String.join("+", req));
+            }
             List<String> present = mentioned.stream().filter(value::has).toList();
             String found = present.isEmpty() ? "none of them" : String.join(" and ", present);
-            return (description != null ? lowerFirst(description) : "must match exactly one alternative")
-                    + "; found " + found;
+            String what = description != null ? lowerFirst(description)
+                    : ("oneOf".equals(keyword) ? "set exactly one of: " : "set at least one of: ")
+                    + String.join(", ", options);
+            return what + "; found " + found;
         }
-        return description != null ? lowerFirst(description) : stripPointer(m);
+        return description != null ? lowerFirst(description) : fallback != null ? fallback : "matches no alternative";
+    }
+
+    /** The schema object holding the keyword at {@code marker} in the message's schema location (e.g. "/anyOf/"). */
+    private JsonNode schemaAt(ValidationMessage m, String marker) {
+        if (m.getSchemaLocation() == null) return null;
+        JsonNode doc = schemasById.get(m.getSchemaLocation().getAbsoluteIri().toString());
+        String fragment = m.getSchemaLocation().getFragment().toString();
+        int i = fragment.indexOf(marker);
+        if (doc == null || i < 0) return null;
+        JsonNode n = i == 0 ? doc : doc.at(fragment.substring(0, i));
+        return n.isMissingNode() ? null : n;
     }
 
     /** The schema object that holds the failing keyword (e.g. the field's schema for "pattern"). */

@@ -123,6 +123,16 @@ class QuotasChoreIT {
         return bodies(AwsWireStubs.SERVICE_QUOTAS_PREFIX + operation).size();
     }
 
+    /** Exactly one RequestServiceQuotaIncrease was sent, for ec2/L-1216C47A with this DesiredValue. */
+    static void assertOneIncreaseRequestFor(double desired) {
+        List<JsonNode> reqs = bodies("ServiceQuotasV20190624.RequestServiceQuotaIncrease");
+        assertThat(reqs).hasSize(1);
+        assertThat(reqs.getFirst().get("ServiceCode").asText()).isEqualTo("ec2");
+        assertThat(reqs.getFirst().get("QuotaCode").asText()).isEqualTo(STD);
+        assertThat(reqs.getFirst().get("DesiredValue").asDouble()).isEqualTo(desired);
+        assertThat(reqs.getFirst().size()).as("no other fields").isEqualTo(3);
+    }
+
     static Action only(ChoreRunner.Outcome o) {
         assertThat(o.allActions()).hasSize(1);
         return o.allActions().getFirst();
@@ -158,10 +168,10 @@ class QuotasChoreIT {
         JsonNode get = bodies("ServiceQuotasV20190624.GetServiceQuota").getFirst();
         assertThat(get.get("ServiceCode").asText()).isEqualTo("ec2");
         assertThat(get.get("QuotaCode").asText()).isEqualTo(STD);
-        JsonNode req = bodies("ServiceQuotasV20190624.RequestServiceQuotaIncrease").getFirst();
-        assertThat(req.get("ServiceCode").asText()).isEqualTo("ec2");
-        assertThat(req.get("QuotaCode").asText()).isEqualTo(STD);
-        assertThat(req.get("DesiredValue").asDouble()).isEqualTo(92.0);
+        assertOneIncreaseRequestFor(92);
+        JsonNode hist = bodies("ServiceQuotasV20190624.ListRequestedServiceQuotaChangeHistoryByQuota").getFirst();
+        assertThat(hist.get("ServiceCode").asText()).isEqualTo("ec2");
+        assertThat(hist.get("QuotaCode").asText()).isEqualTo(STD);
         assertThat(wm.getAllServeEvents()).allSatisfy(e -> {
             if (e.getRequest().getHeader("X-Amz-Target") != null) {
                 assertThat(e.getRequest().getHeader("Content-Type")).isEqualTo("application/x-amz-json-1.1");
@@ -193,8 +203,7 @@ class QuotasChoreIT {
         assertThat(a.status()).isEqualTo(Action.Status.APPLIED);
         assertThat(a.detail()).startsWith("32 → 64 (wanted 92, capped)");
         assertThat(a.reason()).contains("capped at maxIncreaseFactor 2 × 32 = 64");
-        assertThat(bodies("ServiceQuotasV20190624.RequestServiceQuotaIncrease").getFirst().get("DesiredValue").asDouble())
-                .isEqualTo(64.0);
+        assertOneIncreaseRequestFor(64);
     }
 
     @Test
@@ -244,6 +253,9 @@ class QuotasChoreIT {
         assertThat(support.getHeader("Authorization")).contains("Credential=ASIA111111111111/", "/us-east-1/support/aws4_request");
         assertThat(Files.readString(out.resolve("quotas-report.md")))
                 .contains("CASE_OPENED 92 (r-2, 2026-11-22); case 175001: pending-customer-action — latest 2026-11-24T05:00:00Z: \"Please describe your use case for 92 vCPUs.\"");
+        assertThat(Files.readString(out.resolve("quotas-report.html")))
+                .contains("case 175001: pending-customer-action — latest 2026-11-24T05:00:00Z: &quot;Please describe your use case");
+        assertThat(Files.readString(out.resolve("quotas-report.json"))).contains("\"openRequest\" : \"CASE_OPENED 92 (r-2");
         assertThat(count("RequestServiceQuotaIncrease")).isZero();
     }
 
@@ -299,7 +311,7 @@ class QuotasChoreIT {
 
         assertThat(a.status()).isEqualTo(Action.Status.UNCHANGED);
         assertThat(a.detail()).contains("already open (ResourceAlreadyExistsException");
-        assertThat(count("RequestServiceQuotaIncrease")).as("not retried").isEqualTo(1);
+        assertOneIncreaseRequestFor(92); // not retried
     }
 
     @Test
@@ -313,6 +325,7 @@ class QuotasChoreIT {
 
         assertThat(a.status()).isEqualTo(Action.Status.UNCHANGED);
         assertThat(a.detail()).contains("already at or above 92");
+        assertOneIncreaseRequestFor(92);
     }
 
     @Test
@@ -327,6 +340,7 @@ class QuotasChoreIT {
         assertThat(only(o).status()).isEqualTo(Action.Status.FAILED);
         assertThat(only(o).detail()).contains("QuotaExceededException");
         assertThat(o.partitions().getFirst().isFailed()).isFalse();
+        assertOneIncreaseRequestFor(92);
     }
 
     @Test
@@ -347,6 +361,7 @@ class QuotasChoreIT {
 
         assertThat(a.status()).isEqualTo(Action.Status.APPLIED);
         assertThat(count("GetServiceQuota")).isEqualTo(3);
+        assertOneIncreaseRequestFor(92);
     }
 
     @Test

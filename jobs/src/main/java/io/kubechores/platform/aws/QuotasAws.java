@@ -31,6 +31,8 @@ import java.util.Map;
  * increases and is never used. AccessDenied (and other unexpected errors) propagate so the account fails alone.
  */
 public final class QuotasAws implements AutoCloseable {
+    /** DescribeCases accepts at most 100 case ids per call. */
+    static final int MAX_CASE_IDS = 100;
     private final AwsClientFactory.AccountClients clients;
     private final AwsCalls calls;
 
@@ -169,20 +171,15 @@ public final class QuotasAws implements AutoCloseable {
      */
     public CaseLookup describeCases(Collection<String> caseIds) {
         if (caseIds.isEmpty()) return new CaseLookup(Map.of(), null);
+        List<String> ids = List.copyOf(caseIds);
+        Map<String, SupportCase> out = new LinkedHashMap<>();
         try {
-            DescribeCasesResponse r = calls.call("support:DescribeCases",
-                    () -> clients.support().describeCases(b -> b.caseIdList(List.copyOf(caseIds))
-                            .includeCommunications(true).includeResolvedCases(true)));
-            Map<String, SupportCase> out = new LinkedHashMap<>();
-            for (CaseDetails d : r.cases()) {
-                Communication latest = null;
-                if (d.recentCommunications() != null && d.recentCommunications().hasCommunications()) {
-                    latest = d.recentCommunications().communications().stream()
-                            .max(Comparator.comparing(c -> c.timeCreated() == null ? "" : c.timeCreated()))
-                            .orElse(null);
-                }
-                out.put(d.caseId(), new SupportCase(d.caseId(), d.displayId(), d.status(),
-                        latest == null ? null : oneLine(latest.body()), latest == null ? null : latest.timeCreated()));
+            for (int from = 0; from < ids.size(); from += MAX_CASE_IDS) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MAX_CASE_IDS));
+                DescribeCasesResponse r = calls.call("support:DescribeCases",
+                        () -> clients.support().describeCases(b -> b.caseIdList(chunk)
+                                .includeCommunications(true).includeResolvedCases(true)));
+                collect(r, out);
             }
             return new CaseLookup(out, null);
         } catch (AwsServiceException e) {
@@ -195,6 +192,19 @@ public final class QuotasAws implements AutoCloseable {
                 return new CaseLookup(Map.of(), "support cases unavailable: " + code + " " + message(e));
             }
             throw e;
+        }
+    }
+
+    private static void collect(DescribeCasesResponse r, Map<String, SupportCase> out) {
+        for (CaseDetails d : r.cases()) {
+            Communication latest = null;
+            if (d.recentCommunications() != null && d.recentCommunications().hasCommunications()) {
+                latest = d.recentCommunications().communications().stream()
+                        .max(Comparator.comparing(c -> c.timeCreated() == null ? "" : c.timeCreated()))
+                        .orElse(null);
+            }
+            out.put(d.caseId(), new SupportCase(d.caseId(), d.displayId(), d.status(),
+                    latest == null ? null : oneLine(latest.body()), latest == null ? null : latest.timeCreated()));
         }
     }
 

@@ -49,9 +49,9 @@ class ScheduleLoaderTest {
             bad-args.yaml           | schedules-broken/bad-args.yaml:7:25: args.clusters[1]: does not match the regex pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
             replace.yaml            | schedules-broken/replace.yaml:5:20: concurrencyPolicy: does not have a value in the enumeration ["Forbid"]
             file-name-mismatch.yaml | schedules-broken/file-name-mismatch.yaml:1:7: name: file name must be the schedule name: rename the file to other-name.yaml or the schedule to 'file-name-mismatch'
-            bad-yaml.yaml           | schedules-broken/bad-yaml.yaml:3:5: invalid YAML: while scanning a quoted scalar
+            bad-yaml.yaml           | schedules-broken/bad-yaml.yaml:5:1: invalid YAML: found unexpected end of stream (while scanning a quoted scalar started at line 3); a quote or bracket is not closed
             two-docs.yaml           | schedules-broken/two-docs.yaml:6:1: one schedule per file (this file holds 2)
-            dup-key.yaml            | schedules-broken/dup-key.yaml:3:1: job: duplicate key
+            dup-key.yaml            | schedules-broken/dup-key.yaml:3:1: job: duplicate key 'job' (first at line 2; YAML keeps only one of them)
             bad-name.yaml           | schedules-broken/bad-name.yaml:1:7: name: does not match the regex pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
             """)
     void eachBrokenScheduleNamesFileLineAndField(String file, String expected) {
