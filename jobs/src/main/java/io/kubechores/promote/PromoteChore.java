@@ -33,6 +33,7 @@ import io.kubechores.report.Reports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -73,9 +74,20 @@ public class PromoteChore implements Chore {
     private final FreezeWindows.ScheduleParser scheduleParser;
     private final StateStore fallbackState = new MemoryStateStore();
 
-    @Autowired
     public PromoteChore() {
         this(JenkinsClient.Limits.DEFAULT, FreezeWindowSchedules::parse);
+    }
+
+    /**
+     * Spring: how long one run follows a triggered Jenkins build (a build still queued or running then is followed
+     * up by the next run): kubechores.promote.jenkins.poll-interval / queue-timeout / build-timeout (e.g. 5s, 5m, 20m).
+     */
+    @Autowired
+    public PromoteChore(@Value("${kubechores.promote.jenkins.poll-interval:5s}") String pollInterval,
+                        @Value("${kubechores.promote.jenkins.queue-timeout:5m}") String queueTimeout,
+                        @Value("${kubechores.promote.jenkins.build-timeout:20m}") String buildTimeout) {
+        this(new JenkinsClient.Limits(Durations.parse(pollInterval), Durations.parse(queueTimeout),
+                Durations.parse(buildTimeout)), FreezeWindowSchedules::parse);
     }
 
     public PromoteChore(JenkinsClient.Limits jenkinsLimits, FreezeWindows.ScheduleParser scheduleParser) {
@@ -123,7 +135,7 @@ public class PromoteChore implements Chore {
             }
         }
         if (failures > 0 && failures == ctx.state().tools().size()) {
-            return new PartitionResult(partition, lastError, List.of(), warnings, Map.of(OBS, byTool));
+            return new PartitionResult(partition, lastError, List.of(), List.of(), Map.of(OBS, byTool));
         }
         return new PartitionResult(partition, null, List.of(), warnings, Map.of(OBS, byTool));
     }
@@ -137,7 +149,6 @@ public class PromoteChore implements Chore {
         Map<String, PartitionResult> byCluster = new HashMap<>();
         results.forEach(r -> byCluster.put(r.partition(), r));
         List<String> warnings = new ArrayList<>();
-        results.forEach(r -> warnings.addAll(r.warnings()));
 
         List<FreezeWindow> windows;
         try {
@@ -184,11 +195,14 @@ public class PromoteChore implements Chore {
             }
             ToolPlan plan = PromotionPlanner.plan(new ToolInput(tool.name(), tool.spec(), fleet.environments(),
                     observations, setAt, previous, windows, fleet.isPaused(NAME)), ctx.clock());
-            String prBody = plan.candidate() == null ? null : prBody(plan, tool, gitEvidence, windows);
+            String prBody = plan.pr() == null ? null : prBody(plan, tool, gitEvidence, windows);
             if (prBody != null) artifacts.add(Reports.write(ctx.outputDir(), "promote-pr-" + tool.name() + ".md", prBody));
             List<Action> done = ctx.dryRun() ? plan.actions() : apply(ctx, store, tool, plan, prBody);
             actions.addAll(done);
             reports.add(new ToolReport(plan, done, gitEvidence.get(plan.candidate() == null ? "" : plan.candidate().from())));
+            if (plan.outcome() == PromotionPlanner.Outcome.FAILED) {
+                warnings.add(tool.name() + ": " + plan.outcomeDetail());
+            }
         }
 
         Map<String, Object> model = new HashMap<>();
@@ -246,7 +260,7 @@ public class PromoteChore implements Chore {
         var step = plan.pr();
         try {
             String current = Files.readString(ctx.state().root().resolve(step.file()));
-            String edited = YamlScalarEdit.replace(current, "Tool", tool.name(), step.path(), step.version());
+            String edited = editVersion(current, tool.name(), step.path(), step.version());
             String title = "promote " + tool.name() + " " + step.version() + " to " + plan.candidate().to();
             Optional<PullRequest> open = prs.find(NAME, step.topic()).filter(p -> p.state() == PullRequest.State.OPEN);
             boolean sameProposal = open.map(p -> title.equals(p.title())).orElse(false);
@@ -395,6 +409,15 @@ public class PromoteChore implements Chore {
         m.put("windows", windows.stream().map(w -> w.name() + " (" + (w.allow() ? "Allow" : "Deny") + ", " + w.text() + ")").toList());
         m.put("jenkins", tool.spec().deploy() == null || tool.spec().deploy().jenkins() == null ? "" : tool.spec().deploy().jenkins().job());
         return Reports.render("markdown/promote-pr.ftl", m);
+    }
+
+    /** The tool's own document when the file holds it, else the file's first document (e.g. a Helm values file). */
+    static String editVersion(String content, String tool, String path, String version) {
+        try {
+            return YamlScalarEdit.replace(content, "Tool", tool, path, version);
+        } catch (IllegalArgumentException notTheToolFile) {
+            return YamlScalarEdit.replace(content, null, null, path, version);
+        }
     }
 
     private static PromotionRecord readRecord(StateStore store, String tool) {

@@ -18,7 +18,9 @@ import java.util.List;
  *   <li>healthy: every health-check workload exists, its rollout is complete (observedGeneration ≥ generation,
  *   updated = ready = desired) and its pods restarted at most maxRestarts times (default 3) with none in
  *   CrashLoopBackOff.</li>
- *   <li>live since: the later of the Helm release's last_deployed and the workloads' rollout time.</li>
+ *   <li>live since: the Helm release's last_deployed when the tool is a Helm release (a pod rescheduled by a node
+ *   drain does not restart the soak); otherwise the latest rollout of its workloads (Deployment condition
+ *   NewReplicaSetAvailable, else the newest pod start).</li>
  * </ul>
  */
 public final class Verification {
@@ -95,7 +97,9 @@ public final class Verification {
                 healthy = false;
                 lines.add(id + ": " + String.join(", ", problems));
             }
-            if (w.rolledOutAt() != null && (since == null || w.rolledOutAt().isAfter(since))) since = w.rolledOutAt();
+            if (helm == null && w.rolledOutAt() != null && (since == null || w.rolledOutAt().isAfter(since))) {
+                since = w.rolledOutAt();
+            }
         }
         return new ClusterObservation(cluster, environment, version, source, healthy, lines, since, null);
     }

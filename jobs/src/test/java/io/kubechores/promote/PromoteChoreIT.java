@@ -113,6 +113,7 @@ class PromoteChoreIT {
     }
 
     Map<String, KubernetesClient> clients;
+    JenkinsAccess jenkinsAccess;
 
     @AfterEach
     void tearDown() {
@@ -128,7 +129,8 @@ class PromoteChoreIT {
 
     ChoreRunner.Outcome run(Instant at, boolean dryRun) throws Exception {
         Platform platform = new Platform(new StaticKubeClients(clients), prs(at), null,
-                new JenkinsAccess(jenkins.baseUrl(), "demo", "demo-token"), null, store, SecretSource.of(Map.of()));
+                jenkinsAccess != null ? jenkinsAccess : new JenkinsAccess(jenkins.baseUrl(), "demo", "demo-token"), null,
+                store, SecretSource.of(Map.of()));
         AuditLog audit = (job, a) -> audited.add(a);
         ChoreContext ctx = new ChoreContext("promote", state, platform, Clock.fixed(at, ZoneOffset.UTC), dryRun,
                 new SafetyLimit(3), audit, tmp.resolve("out-" + at.getEpochSecond() + (dryRun ? "-plan" : "")));
@@ -209,6 +211,25 @@ class PromoteChoreIT {
     }
 
     @Test
+    void aRunnerThatLostItsStateFindsTheEarlierBuildsInJenkinsInsteadOfTriggeringAgain() throws Exception {
+        run(AT, false);
+        jenkins.verify(2, postRequestedFor(urlEqualTo("/job/platform/job/deploy-addon/buildWithParameters")));
+        store = new MemoryStateStore(); // e.g. a new runner database
+        jenkins.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/job/platform/job/deploy-addon/api/json"))
+                .atPriority(1).willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
+                        Files.readString(Path.of("src/test/resources/promote/jenkins-builds.json"))
+                                .replace("JENKINS", jenkins.baseUrl()))));
+        ChoreRunner.Outcome again = run(AT.plusSeconds(600), false);
+        assertThat(of(again, "trigger-deploy")).extracting(Action::status, Action::detail).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(Action.Status.UNCHANGED, "CLUSTER=prod-eu-1 ADDON=loki VERSION=6.16.0"
+                        + " — already triggered: build #41 SUCCESS " + jenkins.baseUrl() + "/job/platform/job/deploy-addon/41/"),
+                org.assertj.core.groups.Tuple.tuple(Action.Status.UNCHANGED, "CLUSTER=prod-us-1 ADDON=loki VERSION=6.16.0"
+                        + " — already triggered: build #44 SUCCESS " + jenkins.baseUrl() + "/job/platform/job/deploy-addon/44/"));
+        jenkins.verify(2, postRequestedFor(urlEqualTo("/job/platform/job/deploy-addon/buildWithParameters")));
+    }
+
+    @Test
     void laterRunVerifiesProdAndReportsTheOutcome() throws Exception {
         run(AT, false);
         // Jenkins deployed it: prod now runs 6.16.0 healthy on one cluster, crash-loops on the other
@@ -218,6 +239,8 @@ class PromoteChoreIT {
         assertThat(later.report().summary()).contains(
                 "last promotion: FAILED — 6.16.0 on prod failed verification: prod-us-1 runs 6.16.0",
                 "restart storm: 14 restarts > 3");
+        assertThat(later.report().warnings()).singleElement().asString()
+                .startsWith("loki: 6.16.0 on prod failed verification: prod-us-1 runs 6.16.0");
         redeploy("prod-us-1", PromoteKubeSeed.Health.HEALTHY);
         ChoreRunner.Outcome healed = run(AT.plus(Duration.ofHours(3)), true);
         assertThat(healed.report().summary()).contains(
@@ -231,6 +254,22 @@ class PromoteChoreIT {
         assertThat(o.partitions()).filteredOn(p -> p.isFailed()).extracting(p -> p.partition()).containsExactly("staging-us-1");
         assertThat(of(o, "promote")).extracting(Action::target).contains("tool/loki");
         assertThat(o.report().summary()).contains("[FAIL] verified      staging-us-1: not readable");
+    }
+
+    @Test
+    void jenkinsRefusingAnonymousCallsFailsTheDeploysClearlyButKeepsThePr() throws Exception {
+        jenkins.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(com.github.tomakehurst.wiremock.client.WireMock.anyUrl())
+                .atPriority(1).withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.absent())
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(403)));
+        jenkinsAccess = new JenkinsAccess(jenkins.baseUrl(), null, null);
+        ChoreRunner.Outcome o = run(AT, false);
+        assertThat(o.exitCode()).isEqualTo(3);
+        assertThat(of(o, "open-pr")).extracting(Action::status).containsExactly(Action.Status.APPLIED);
+        assertThat(of(o, "trigger-deploy")).hasSize(2).allSatisfy(a -> {
+            assertThat(a.status()).isEqualTo(Action.Status.FAILED);
+            assertThat(a.detail()).contains("Jenkins answered 403 — no credentials configured");
+        });
+        jenkins.verify(0, postRequestedFor(urlEqualTo("/job/platform/job/deploy-addon/buildWithParameters")));
     }
 
     void redeploy(String cluster, PromoteKubeSeed.Health health) {

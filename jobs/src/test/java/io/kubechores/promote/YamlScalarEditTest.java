@@ -41,4 +41,11 @@ class YamlScalarEditTest {
         assertThatThrownBy(() -> YamlScalarEdit.replace(fixture(), "Tool", "nope", "spec.versions.prod", "1"))
                 .hasMessageContaining("no document Tool/nope");
     }
+
+    @Test
+    void aVersionInAnotherFileIsEditedInItsFirstDocument() {
+        String values = "# values for loki\nloki:\n  image:\n    tag: 3.1.1 # pinned\n";
+        assertThat(PromoteChore.editVersion(values, "loki", "loki.image.tag", "3.2.0"))
+                .isEqualTo("# values for loki\nloki:\n  image:\n    tag: 3.2.0 # pinned\n");
+    }
 }
