@@ -174,22 +174,25 @@ public class RightsizeChore implements Chore {
 
     private static Map<String, ResourceValues> sourceValues(ManifestLocator locator, List<Located> located,
                                                             List<String> warnings) {
-        Map<String, Set<String>> containers = new LinkedHashMap<>();
-        Map<String, SourceRef> refs = new HashMap<>();
+        // file → source block → containers, so every file is parsed once
+        Map<String, Map<SourceRef, Set<String>>> byFile = new LinkedHashMap<>();
         for (Located l : located) {
             if (!l.found()) continue;
-            refs.put(l.source().key(), l.source());
-            l.workload().recommendations().forEach(r ->
-                    containers.computeIfAbsent(l.source().key(), k -> new TreeSet<>()).add(r.container()));
+            Set<String> cs = byFile.computeIfAbsent(l.source().file(), f -> new LinkedHashMap<>())
+                    .computeIfAbsent(l.source(), r -> new TreeSet<>());
+            l.workload().recommendations().forEach(r -> cs.add(r.container()));
         }
         Map<String, ResourceValues> out = new HashMap<>();
-        for (var e : containers.entrySet()) {
-            SourceRef ref = refs.get(e.getKey());
+        for (var f : byFile.entrySet()) {
             try {
-                ResourcesEditor.read(locator.content(ref.file()).orElseThrow(), ref, e.getValue())
-                        .forEach((c, v) -> out.put(RightsizePlanner.valuesKey(ref, c), v));
+                Map<String, Map<String, ResourceValues>> read =
+                        ResourcesEditor.readAll(locator.content(f.getKey()).orElseThrow(), f.getValue());
+                for (SourceRef ref : f.getValue().keySet()) {
+                    read.getOrDefault(ref.key(), Map.of())
+                            .forEach((c, v) -> out.put(RightsizePlanner.valuesKey(ref, c), v));
+                }
             } catch (RuntimeException ex) {
-                warnings.add(ref.file() + ": cannot be edited safely (" + ex.getMessage() + ")");
+                warnings.add(f.getKey() + ": cannot be edited safely (" + ex.getMessage() + ")");
             }
         }
         return out;
