@@ -22,13 +22,17 @@ Estimated monthly cost change: ${c.cost}
 </#list>
 </#if>
 
-<details><summary>VPA evidence (${c.evidence?size} workload<#if c.evidence?size != 1>s</#if>)</summary>
+<details><summary>VPA evidence (${c.evidenceCount} workload<#if c.evidenceCount != 1>s</#if>)</summary>
 
 | cluster | workload | replicas | cpu target (lower–upper) | memory target (lower–upper) | HPA |
 |---|---|---|---|---|---|
 <#list c.evidence as e>
 | ${e.cluster} | ${e.workload} | ${e.replicas} | ${e.cpu} | ${e.memory} | ${e.hpa} |
 </#list>
+<#if c.evidenceHidden gt 0>
+
+…and ${c.evidenceHidden} more (see the job's rightsize-report.json).
+</#if>
 
 </details>
 

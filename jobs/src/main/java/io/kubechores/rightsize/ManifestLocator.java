@@ -48,6 +48,10 @@ public final class ManifestLocator {
     private final Map<String, ManifestSource> files = new LinkedHashMap<>();
     private final Map<String, Optional<String>> contents = new ConcurrentHashMap<>();
     private final Map<String, List<ResourcesEditor.DocumentId>> documents = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> segments = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> byAppName = new ConcurrentHashMap<>();
+    /** kind/name → manifest/kustomize files declaring it (built on the first search) */
+    private volatile Map<String, List<String>> byObject;
 
     /**
      * @param root         checked-out desired-state repo
@@ -123,7 +127,9 @@ public final class ManifestLocator {
             why.add(l.how());
         }
         List<SourceRef> found = new ArrayList<>();
-        for (String f : files.keySet()) found.addAll(matches(o, f, false));
+        for (String f : objectIndex().getOrDefault(o.kind() + "/" + o.name(), List.of())) {
+            found.addAll(matches(o, f, false));
+        }
         Located l = pick(o, found, "search of policy sources");
         if (l.found() || why.isEmpty()) return l;
         return new Located(o, null, String.join("; ", why) + "; " + l.how());
@@ -174,10 +180,37 @@ public final class ManifestLocator {
 
     /** Source files whose path names the application: as one segment, else every dash/underscore part of it. */
     private List<String> narrowByName(String app) {
-        List<String> whole = files.keySet().stream().filter(f -> segments(f).contains(app)).toList();
-        if (!whole.isEmpty()) return whole;
-        List<String> parts = Arrays.asList(app.split("[-_]"));
-        return files.keySet().stream().filter(f -> segments(f).containsAll(parts)).toList();
+        return byAppName.computeIfAbsent(app, a -> {
+            List<String> whole = files.keySet().stream().filter(f -> segmentsOf(f).contains(a)).toList();
+            if (!whole.isEmpty()) return whole;
+            List<String> parts = Arrays.asList(a.split("[-_]"));
+            return files.keySet().stream().filter(f -> segmentsOf(f).containsAll(parts)).toList();
+        });
+    }
+
+    private Map<String, List<String>> objectIndex() {
+        Map<String, List<String>> idx = byObject;
+        if (idx == null) {
+            synchronized (this) {
+                if (byObject == null) {
+                    Map<String, List<String>> m = new java.util.HashMap<>();
+                    for (var f : files.entrySet()) {
+                        if ("helm".equals(f.getValue().shape())) continue;
+                        for (ResourcesEditor.DocumentId d : docs(f.getKey())) {
+                            List<String> l = m.computeIfAbsent(d.kind() + "/" + d.name(), k -> new ArrayList<>());
+                            if (!l.contains(f.getKey())) l.add(f.getKey());
+                        }
+                    }
+                    byObject = m;
+                }
+                idx = byObject;
+            }
+        }
+        return idx;
+    }
+
+    private List<String> segmentsOf(String file) {
+        return segments.computeIfAbsent(file, ManifestLocator::segments);
     }
 
     private List<SourceRef> matches(Observation o, String file, boolean allowHelm) {
@@ -219,7 +252,7 @@ public final class ManifestLocator {
         String env = environments.get(o.cluster());
         if (env != null) marks.add(env);
         List<SourceRef> narrowed = found.stream()
-                .filter(r -> segments(r.file()).stream().anyMatch(marks::contains)).toList();
+                .filter(r -> segmentsOf(r.file()).stream().anyMatch(marks::contains)).toList();
         if (narrowed.size() == 1) {
             return new Located(o, narrowed.getFirst(), via + ", overlay for " + (env == null ? o.cluster() : env));
         }

@@ -22,6 +22,9 @@ import java.util.function.Function;
  * ending with the {@link ProposalMarker}. Pure apart from template rendering.
  */
 public final class PullRequestDrafts {
+    /** Evidence rows shown per container (a fleet of 50 clusters would otherwise blow past forge body limits). */
+    static final int MAX_EVIDENCE_ROWS = 12;
+
     private PullRequestDrafts() {}
 
     /**
@@ -111,7 +114,8 @@ public final class PullRequestDrafts {
             List<Map<String, String>> ev = new ArrayList<>();
             for (Evidence e : p.evidence()) {
                 clusters.add(e.cluster());
-                workloads.add(e.workload());
+                workloads.add(e.cluster() + "/" + e.workload());
+                if (ev.size() >= MAX_EVIDENCE_ROWS) continue;
                 Map<String, String> row = new HashMap<>();
                 row.put("cluster", e.cluster());
                 row.put("workload", e.workload());
@@ -122,6 +126,8 @@ public final class PullRequestDrafts {
                 ev.add(row);
             }
             r.put("evidence", ev);
+            r.put("evidenceCount", p.evidence().size());
+            r.put("evidenceHidden", p.evidence().size() - ev.size());
             r.put("notes", p.notes());
             r.put("cost", money(p.monthlyCostDelta()));
             rows.add(r);

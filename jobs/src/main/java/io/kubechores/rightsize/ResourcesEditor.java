@@ -52,8 +52,20 @@ public final class ResourcesEditor {
 
     /** What the source says per container (containers without a resources block in the source are absent). */
     public static Map<String, ResourceValues> read(String content, SourceRef ref, Collection<String> containers) {
-        Map<String, ResourceValues> out = new LinkedHashMap<>();
+        return read(parse(content), ref, containers);
+    }
+
+    /** Several blocks of one file, parsed once: block key → container → values. */
+    public static Map<String, Map<String, ResourceValues>> readAll(String content,
+                                                                   Map<SourceRef, ? extends Collection<String>> blocks) {
         Yaml.Documents docs = parse(content);
+        Map<String, Map<String, ResourceValues>> out = new LinkedHashMap<>();
+        blocks.forEach((ref, containers) -> out.put(ref.key(), read(docs, ref, containers)));
+        return out;
+    }
+
+    private static Map<String, ResourceValues> read(Yaml.Documents docs, SourceRef ref, Collection<String> containers) {
+        Map<String, ResourceValues> out = new LinkedHashMap<>();
         for (String c : containers) {
             Yaml.Mapping res = resourcesBlock(docs, ref, c);
             if (res == null) continue;

@@ -123,12 +123,17 @@ public class RightsizeChore implements Chore {
                     .filter(o -> clusters.containsKey(o.cluster()) && spec.clusters().matches(clusters.get(o.cluster())))
                     .filter(o -> spec.namespaces().matches(o.namespace()))
                     .filter(o -> assigned.add(o.id())).toList();
+            long t0 = System.nanoTime();
             ManifestLocator locator = new ManifestLocator(ctx.state().root(), spec.sources(), envs);
             List<Located> located = new ArrayList<>(scope.stream().map(locator::locate).toList());
+            long t1 = System.nanoTime();
             Map<String, ResourceValues> sourceValues = sourceValues(locator, located, warnings);
+            long t2 = System.nanoTime();
             RightsizePlan plan = RightsizePlanner.plan(policy.name(), spec, located, sourceValues);
+            long t3 = System.nanoTime();
             List<Draft> drafts = PullRequestDrafts.drafts(policy.name(), spec, plan,
                     f -> locator.content(f).orElseThrow());
+            long t4 = System.nanoTime();
             allDrafts.addAll(drafts);
             List<String> failedInScope = failed.stream()
                     .filter(c -> clusters.containsKey(c) && spec.clusters().matches(clusters.get(c))).toList();
@@ -137,6 +142,11 @@ public class RightsizeChore implements Chore {
                 anyFailed |= a.status() == Action.Status.FAILED;
                 actions.add(a);
             }
+            long t5 = System.nanoTime();
+            log.info("job={} policy={} workloads={} located={} files={} proposals={} prs={} | ms: locate={} read={} "
+                            + "plan={} edit+render={} forge={}", NAME, policy.name(), scope.size(),
+                    located.stream().filter(Located::found).count(), locator.files().size(), plan.proposals().size(),
+                    drafts.size(), ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t3, t4), ms(t4, t5));
             for (Located l : plan.unlocated()) {
                 actions.add(new Action(l.workload().id(), "locate", "manifest source not found", l.how(),
                         Action.Status.SKIPPED));
@@ -146,7 +156,7 @@ public class RightsizeChore implements Chore {
             Map<String, Object> pj = new LinkedHashMap<>();
             pj.put("policy", policy.name());
             pj.put("workloads", scope.size());
-            pj.put("proposals", plan.proposals());
+            pj.put("proposals", plan.proposals().stream().map(RightsizeChore::summary).toList());
             pj.put("unlocated", plan.unlocated().stream()
                     .map(l -> Map.of("workload", l.workload().id(), "reason", l.how())).toList());
             pj.put("pullRequests", drafts.stream().map(d -> Map.of("topic", d.topic(), "title", d.title(),
@@ -172,24 +182,42 @@ public class RightsizeChore implements Chore {
         return new ChoreReport(summary, actions, warnings, artifacts, anyFailed);
     }
 
+    /** A proposal for the JSON report: what and why, with the number of workloads behind it (not every row). */
+    static Map<String, Object> summary(RightsizePlan.ContainerProposal p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", p.source());
+        m.put("container", p.container());
+        m.put("group", p.group());
+        m.put("current", p.current());
+        m.put("proposed", p.proposed());
+        m.put("changes", p.fieldChanges());
+        m.put("notes", p.notes());
+        m.put("workloads", p.evidence().size());
+        m.put("monthlyCostDelta", p.monthlyCostDelta());
+        return m;
+    }
+
     private static Map<String, ResourceValues> sourceValues(ManifestLocator locator, List<Located> located,
                                                             List<String> warnings) {
-        Map<String, Set<String>> containers = new LinkedHashMap<>();
-        Map<String, SourceRef> refs = new HashMap<>();
+        // file → source block → containers, so every file is parsed once
+        Map<String, Map<SourceRef, Set<String>>> byFile = new LinkedHashMap<>();
         for (Located l : located) {
             if (!l.found()) continue;
-            refs.put(l.source().key(), l.source());
-            l.workload().recommendations().forEach(r ->
-                    containers.computeIfAbsent(l.source().key(), k -> new TreeSet<>()).add(r.container()));
+            Set<String> cs = byFile.computeIfAbsent(l.source().file(), f -> new LinkedHashMap<>())
+                    .computeIfAbsent(l.source(), r -> new TreeSet<>());
+            l.workload().recommendations().forEach(r -> cs.add(r.container()));
         }
         Map<String, ResourceValues> out = new HashMap<>();
-        for (var e : containers.entrySet()) {
-            SourceRef ref = refs.get(e.getKey());
+        for (var f : byFile.entrySet()) {
             try {
-                ResourcesEditor.read(locator.content(ref.file()).orElseThrow(), ref, e.getValue())
-                        .forEach((c, v) -> out.put(RightsizePlanner.valuesKey(ref, c), v));
+                Map<String, Map<String, ResourceValues>> read =
+                        ResourcesEditor.readAll(locator.content(f.getKey()).orElseThrow(), f.getValue());
+                for (SourceRef ref : f.getValue().keySet()) {
+                    read.getOrDefault(ref.key(), Map.of())
+                            .forEach((c, v) -> out.put(RightsizePlanner.valuesKey(ref, c), v));
+                }
             } catch (RuntimeException ex) {
-                warnings.add(ref.file() + ": cannot be edited safely (" + ex.getMessage() + ")");
+                warnings.add(f.getKey() + ": cannot be edited safely (" + ex.getMessage() + ")");
             }
         }
         return out;
@@ -250,6 +278,10 @@ public class RightsizeChore implements Chore {
             log.warn("job={} pr={} failed: {}", NAME, d.topic(), io.kubechores.core.ChoreRunner.describe(e));
             return a.withStatus(Action.Status.FAILED, detail + ": " + io.kubechores.core.ChoreRunner.describe(e));
         }
+    }
+
+    private static long ms(long from, long to) {
+        return (to - from) / 1_000_000;
     }
 
     static String planText(List<Action> actions, List<Draft> drafts) {

@@ -104,14 +104,7 @@ public final class RightsizePlanner {
             if (basis.cpuMillis() != null) cpu.add(basis.cpuMillis());
             if (basis.memoryBytes() != null) mem.add(basis.memoryBytes());
             if (o.hpaOnCpu()) hpaOnCpu.add(o.cluster() + "/" + o.hpaName());
-            evidence.add(new Evidence(o.cluster(), o.namespace() + "/" + o.kind() + "/" + o.name(), o.replicas(),
-                    o.vpaName(),
-                    Quantities.describeCpu(r.target().cpuMillis()), Quantities.describeCpu(r.lowerBound().cpuMillis()),
-                    Quantities.describeCpu(r.upperBound().cpuMillis()),
-                    Quantities.describeMemory(r.target().memoryBytes()),
-                    Quantities.describeMemory(r.lowerBound().memoryBytes()),
-                    Quantities.describeMemory(r.upperBound().memoryBytes()),
-                    o.hpaName() == null ? "—" : o.hpaName() + (o.hpaOnCpu() ? " (cpu)" : "")));
+            evidence.add(new Evidence(o, r));
         }
 
         ResourceValues proposed = current;
