@@ -120,7 +120,8 @@ final class CertsCollector {
                                  TlsProber.Probe p, List<X509Certificate> trust) {
         String name = p.target().hostPort();
         if (!p.ok()) {
-            problems.add(cluster + " " + source.id() + " " + name + ": " + p.error());
+            problems.add((ObservedCert.FLEET.equals(cluster) ? "fleet" : cluster) + " " + source.id() + " " + name + ": "
+                    + p.error());
             return;
         }
         String chainProblem = X509Facts.chainProblem(p.chain(), trust, true);
