@@ -82,9 +82,11 @@ public final class CertsBench {
     }
 
     static void endpoints(int total, int silent, int timeoutSeconds) throws Exception {
-        var ca = PkiMaker.cert("Bench CA").ca().valid(NOW.minus(Duration.ofDays(100)), NOW.plus(Duration.ofDays(900)))
-                .issue();
-        var leaf = PkiMaker.cert("bench.local").issuer(ca).ip("127.0.0.1")
+        // ECDSA P-256 like most modern endpoints: the 900 simulated servers share this JVM's CPU with the prober,
+        // and RSA-2048 signing on their side would dominate the figures
+        var ca = PkiMaker.cert("Bench CA").ca().keys(PkiMaker.ec())
+                .valid(NOW.minus(Duration.ofDays(100)), NOW.plus(Duration.ofDays(900))).issue();
+        var leaf = PkiMaker.cert("bench.local").issuer(ca).ip("127.0.0.1").keys(PkiMaker.ec())
                 .valid(NOW.minus(Duration.ofDays(100)), NOW.plus(Duration.ofDays(20))).issue();
         List<LoopbackTlsServer> servers = new ArrayList<>();
         List<CertificatePolicySpec.Endpoint> eps = new ArrayList<>();
@@ -164,8 +166,12 @@ public final class CertsBench {
                     requests.get(), plan.findings().size(), plan.count(io.kubechores.certs.Severity.EXPIRED),
                     plan.count(io.kubechores.certs.Severity.CRITICAL), plan.count(io.kubechores.certs.Severity.WARNING),
                     ms, json / (1024 * 1024));
-            System.out.printf("secrets: peak heap used %d MB (sum of heap pools' peaks; max heap %d MB, target < 256 MB)%n",
-                    peak / (1024 * 1024), Runtime.getRuntime().maxMemory() / (1024 * 1024));
+            System.gc();
+            long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            System.out.printf("secrets: peak heap used %d MB (sum of heap pools' peaks, garbage included; max heap %d MB,"
+                            + " target < 256 MB); live after GC with all %d findings still held: %d MB%n",
+                    peak / (1024 * 1024), Runtime.getRuntime().maxMemory() / (1024 * 1024), plan.findings().size(),
+                    live / (1024 * 1024));
         } finally {
             api.stop(0);
         }
