@@ -24,7 +24,10 @@
   th { text-align: left; background: #f5f7fa; border-bottom: 2px solid #cbd2d9; padding: 6px 8px; position: sticky; top: 0; }
   td { border-bottom: 1px solid #e4e7eb; padding: 5px 8px; vertical-align: top; }
   td.num { text-align: right; font-variant-numeric: tabular-nums; }
-  td.where, td.subject { word-break: break-all; }
+  td.where, td.subject { overflow-wrap: anywhere; }
+  td.subject { min-width: 230px; } td.where { min-width: 190px; }
+  td.nowrap { white-space: nowrap; }
+  .svgbox { max-width: 1160px; }
   .sev { font-weight: 700; font-size: 11px; padding: 2px 6px; border-radius: 4px; color: #fff; white-space: nowrap; }
   .sev.expired { background: #b42318; } .sev.critical { background: #dc6803; }
   .sev.warning { background: #eaaa08; color: #1f2933; } .sev.ok { background: #12b76a; }
@@ -46,7 +49,7 @@
 </div>
 
 <#assign t = timeline>
-<svg xmlns="http://www.w3.org/2000/svg" width="${t.width}" height="${t.height}" viewBox="0 0 ${t.width} ${t.height}" role="img" aria-label="Upcoming certificate expiries">
+<div class="svgbox"><svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 ${t.width} ${t.height}" role="img" aria-label="Upcoming certificate expiries">
   <text x="${t.x0}" y="18" style="font-size:13px;font-weight:600;fill:#1f2933">Upcoming expiries — next ${t.window} days<#if t.beyond gt 0> (${t.beyond} later, not shown)</#if></text>
   <rect x="${t.expiredX}" y="28" width="60" height="${t.axisY - 28}" fill="#fee4e2"/>
   <text x="${t.expiredX + 30}" y="${t.axisY + 16}" text-anchor="middle" style="fill:#b42318;font-weight:600">expired</text>
@@ -68,7 +71,7 @@
   <circle class="dot critical" cx="${t.x0 + 90}" cy="${t.height - 14}" r="5"/><text x="${t.x0 + 100}" y="${t.height - 10}">critical</text>
   <circle class="dot warning" cx="${t.x0 + 170}" cy="${t.height - 14}" r="5"/><text x="${t.x0 + 180}" y="${t.height - 10}">warning</text>
   <circle class="dot ok" cx="${t.x0 + 250}" cy="${t.height - 14}" r="5"/><text x="${t.x0 + 260}" y="${t.height - 10}">ok</text>
-</svg>
+</svg></div>
 
 <#if failed?size gt 0>
 <div class="problems failed"><strong>Failed partitions</strong><ul><#list failed as f><li>${f}</li></#list></ul></div>
@@ -83,10 +86,10 @@
 <#list rows as r>
 <tr>
   <td><span class="sev ${r.sev}">${r.severity}</span></td>
-  <td>${r.expires}</td>
+  <td class="nowrap">${r.expires}</td>
   <td class="num">${r.days}</td>
-  <td>${r.cluster}</td>
-  <td>${r.source}</td>
+  <td class="nowrap">${r.cluster}</td>
+  <td class="nowrap">${r.source}</td>
   <td class="where">${r.where}</td>
   <td class="subject">${r.subject}<#if r.issuer?has_content><br><span class="reason">issuer ${r.issuer}</span></#if></td>
   <td><#list r.flagDetails as fd><span class="flag" title="${fd}">${fd?keep_before(":")}</span></#list><div class="reason">${r.reason}</div></td>

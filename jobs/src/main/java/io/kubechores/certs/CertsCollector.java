@@ -48,28 +48,45 @@ final class CertsCollector {
                 problems.add(cluster + " kubeconfig: " + e.getMessage());
             }
         }
+        List<CertManagerCert> cm = new ArrayList<>();
+        // each in-cluster source on its own: a forbidden list (RBAC) is a problem line, not a lost cluster;
+        // only when every source fails (cluster unreachable) does the partition fail
+        List<String> apiErrors = new ArrayList<>();
+        int attempted = 0;
         if (scan.tlsSecrets() || scan.pemSecrets()) {
-            kube.scanSecrets(pageSize, o -> {
+            attempted++;
+            guard(apiErrors, cluster + " secrets", () -> kube.scanSecrets(pageSize, o -> {
                 boolean tls = "kubernetes.io/tls".equals(o.type());
                 if (tls ? !scan.tlsSecrets() : !scan.pemSecrets()) return;
                 addObject(certs, anchors, problems, cluster, tls ? CertSource.TLS_SECRET : CertSource.PEM_SECRET, o);
-            });
+            }));
         }
         if (scan.configMaps()) {
-            kube.scanConfigMaps(pageSize, o -> addObject(certs, anchors, problems, cluster, CertSource.CONFIGMAP, o));
+            attempted++;
+            guard(apiErrors, cluster + " configmaps", () -> kube.scanConfigMaps(pageSize,
+                    o -> addObject(certs, anchors, problems, cluster, CertSource.CONFIGMAP, o)));
         }
         if (scan.webhooks()) {
-            for (CertsKube.PemObject o : kube.webhookBundles()) {
-                addObject(certs, anchors, problems, cluster, CertSource.WEBHOOK, o);
-            }
+            attempted++;
+            guard(apiErrors, cluster + " webhooks", () -> {
+                for (CertsKube.PemObject o : kube.webhookBundles()) {
+                    addObject(certs, anchors, problems, cluster, CertSource.WEBHOOK, o);
+                }
+            });
         }
-        List<CertManagerCert> cm = new ArrayList<>();
         if (scan.certManager()) {
-            for (CertsKube.CertManagerStatus s : kube.certManagerCertificates()) {
-                cm.add(new CertManagerCert(cluster, s.namespace(), s.name(), s.secretName(), instant(s.notAfter()),
-                        instant(s.renewalTime()), s.ready(), s.readyReason()));
-            }
+            attempted++;
+            guard(apiErrors, cluster + " cert-manager", () -> {
+                for (CertsKube.CertManagerStatus s : kube.certManagerCertificates()) {
+                    cm.add(new CertManagerCert(cluster, s.namespace(), s.name(), s.secretName(), instant(s.notAfter()),
+                            instant(s.renewalTime()), s.ready(), s.readyReason()));
+                }
+            });
         }
+        if (attempted > 0 && apiErrors.size() == attempted) {
+            throw new IllegalStateException("cluster API unusable: " + apiErrors.getFirst());
+        }
+        problems.addAll(apiErrors);
         List<TlsProber.Target> targets = new ArrayList<>();
         List<CertSource> kinds = new ArrayList<>();
         if (scan.apiServer()) {
@@ -107,6 +124,15 @@ final class CertsCollector {
         return new CertInventory(certs, List.of(), problems);
     }
 
+    private static void guard(List<String> errors, String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            errors.add(what + ": " + (m.length() > 300 ? m.substring(0, 300) + "…" : m));
+        }
+    }
+
     static TlsProber.Target target(String hostPort, int defaultPort) {
         String hp = hostPort.replaceFirst("^[a-z]+://", "");
         int colon = hp.lastIndexOf(':');
@@ -120,7 +146,8 @@ final class CertsCollector {
                                  TlsProber.Probe p, List<X509Certificate> trust) {
         String name = p.target().hostPort();
         if (!p.ok()) {
-            problems.add(cluster + " " + source.id() + " " + name + ": " + p.error());
+            problems.add((ObservedCert.FLEET.equals(cluster) ? "fleet" : cluster) + " " + source.id() + " " + name + ": "
+                    + p.error());
             return;
         }
         String chainProblem = X509Facts.chainProblem(p.chain(), trust, true);

@@ -82,6 +82,7 @@ public final class CertsReport {
         long maxDays = findings.stream().filter(f -> f.notAfter() != null && f.daysLeft() >= 0)
                 .mapToLong(Finding::daysLeft).filter(d -> d <= 400).max().orElse(60);
         int window = (int) Math.min(400, Math.max(60, ((maxDays / 30) + 1) * 30));
+        int near = Math.max(14, Math.min(warningDays, window / 2));
         List<Map<String, Object>> dots = new ArrayList<>();
         Map<Integer, Integer> stack = new LinkedHashMap<>();
         int beyond = 0;
@@ -91,7 +92,7 @@ public final class CertsReport {
                 beyond++;
                 continue;
             }
-            int x = f.daysLeft() < 0 ? EXPIRED_X + 30 : xOf(f.daysLeft(), window);
+            int x = f.daysLeft() < 0 ? EXPIRED_X + 30 : xOf(f.daysLeft(), window, near);
             int band = x / 10;
             int level = stack.merge(band, 1, Integer::sum) - 1;
             if (level > 17) continue; // the column is full; the table lists them all
@@ -104,10 +105,12 @@ public final class CertsReport {
             dots.add(d);
         }
         List<Map<String, Object>> ticks = new ArrayList<>();
-        int step = window <= 90 ? 7 : 30;
-        for (int day = 0; day <= window; day += step) {
+        List<Integer> tickDays = new ArrayList<>();
+        for (int day = 0; day < near - 4; day += 7) tickDays.add(day); // no label crowding the boundary
+        for (int day = near; day <= window; day += 30) tickDays.add(day);
+        for (int day : tickDays) {
             Map<String, Object> t = new LinkedHashMap<>();
-            t.put("x", xOf(day, window));
+            t.put("x", xOf(day, window, near));
             t.put("label", day == 0 ? "today" : DateTimeFormatter.ofPattern("MMM d").withLocale(Locale.ENGLISH)
                     .withZone(zone).format(now.plusSeconds(day * 86_400L)));
             ticks.add(t);
@@ -120,8 +123,8 @@ public final class CertsReport {
         m.put("x1", PLOT_X1);
         m.put("expiredX", EXPIRED_X);
         m.put("window", window);
-        m.put("critX", xOf(criticalDays, window));
-        m.put("warnX", xOf(warningDays, window));
+        m.put("critX", xOf(criticalDays, window, near));
+        m.put("warnX", xOf(warningDays, window, near));
         m.put("critDays", criticalDays);
         m.put("warnDays", warningDays);
         m.put("dots", dots);
@@ -130,8 +133,14 @@ public final class CertsReport {
         return m;
     }
 
-    static int xOf(long days, int window) {
-        return PLOT_X0 + (int) Math.round((PLOT_X1 - PLOT_X0) * (Math.min(days, window) / (double) window));
+    /** Share of the axis given to the first {@code near} days (the ones that matter most): they are spread out. */
+    static final double NEAR_SHARE = 0.45;
+
+    /** Piecewise-linear day axis: days 0..near take NEAR_SHARE of the width, near..window the rest. */
+    static int xOf(long days, int window, int near) {
+        double d = Math.max(0, Math.min(days, window));
+        double f = d <= near ? NEAR_SHARE * d / near : NEAR_SHARE + (1 - NEAR_SHARE) * (d - near) / (window - near);
+        return PLOT_X0 + (int) Math.round((PLOT_X1 - PLOT_X0) * f);
     }
 
     /** Slack needs only &amp;, &lt; and &gt; escaped in message text. */

@@ -58,6 +58,17 @@ public final class PkiMaker {
         }
     }
 
+    /** A fresh EC P-256 key pair (cheap to sign with: simulated servers at scale). */
+    public static KeyPair ec() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            return g.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** One RSA key pair per size, reused (key generation is slow; reuse is fine for simulations). */
     public static KeyPair sharedRsa(int bits) {
         return SHARED.computeIfAbsent(bits, PkiMaker::rsa);
@@ -74,7 +85,7 @@ public final class PkiMaker {
         private boolean ca;
         private Issued issuer;
         private KeyPair keys;
-        private String sigAlg = "SHA256withRSA";
+        private String sigAlg;
         private final List<GeneralName> sans = new ArrayList<>();
 
         private Builder(String cn) {
@@ -145,8 +156,10 @@ public final class PkiMaker {
                     b.addExtension(Extension.subjectAlternativeName, false,
                             new GeneralNames(sans.toArray(GeneralName[]::new)));
                 }
+                String alg = sigAlg != null ? sigAlg
+                        : "EC".equals(signer.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
                 X509Certificate c = new JcaX509CertificateConverter()
-                        .getCertificate(b.build(new JcaContentSignerBuilder(sigAlg).build(signer)));
+                        .getCertificate(b.build(new JcaContentSignerBuilder(alg).build(signer)));
                 return new Issued(c, kp);
             } catch (Exception e) {
                 throw new IllegalStateException("cannot make certificate CN=" + cn, e);

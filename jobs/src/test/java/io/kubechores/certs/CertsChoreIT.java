@@ -204,6 +204,10 @@ class CertsChoreIT {
     }
 
     static DesiredState state() {
+        return state(List.of());
+    }
+
+    static DesiredState state(List<String> moreClusters) {
         var fleet = Resource.of(Kind.FLEET, "acme", new FleetSpec("UTC", List.of("prod"), false, Map.of(), null, null,
                 new FleetSpec.Notifications("KUBECHORES_SLACK_WEBHOOK", "#platform-alerts", wire.baseUrl()), null, null,
                 null, null));
@@ -215,15 +219,24 @@ class CertsChoreIT {
                 List.of(new CertificatePolicySpec.Endpoint("127.0.0.1", endpoint.port(), "api.acme.example")),
                 null, 30, 7, List.of(new CertificatePolicySpec.Override("etcd", 120, null)),
                 List.of(new CertificatePolicySpec.Exclusion(null, "sandbox", null, null)), 2));
-        return new DesiredState(Path.of("."), "test", fleet, List.of(cluster), List.of(), List.of(), List.of(),
+        List<Resource<ClusterSpec>> clusters = new java.util.ArrayList<>(List.of(cluster));
+        for (String name : moreClusters) {
+            clusters.add(Resource.of(Kind.CLUSTER, name, new ClusterSpec("prod",
+                    new ClusterSpec.Connection(null, null, false, null, null, null), null, List.of(), List.of())));
+        }
+        return new DesiredState(Path.of("."), "test", fleet, clusters, List.of(), List.of(), List.of(),
                 List.of(policy), List.of());
     }
 
     ChoreContext ctx(MemoryStateStore store, Instant at, boolean dryRun) {
+        return ctx(store, at, dryRun, state(), Map.of(CLUSTER, client));
+    }
+
+    ChoreContext ctx(MemoryStateStore store, Instant at, boolean dryRun, DesiredState s,
+                     Map<String, KubernetesClient> clients) {
         SecretSource secrets = SecretSource.of(Map.of("KUBECHORES_SLACK_WEBHOOK",
                 wire.baseUrl() + "/services/T000/B000/XXXX"));
-        DesiredState s = state();
-        var platform = new Platform(new StaticKubeClients(Map.of(CLUSTER, client)), null, null, null,
+        var platform = new Platform(new StaticKubeClients(clients), null, null, null,
                 HttpNotifier.fromFleet(s.fleetSpec().notifications(), secrets), store, secrets);
         return new ChoreContext("certs", s, platform, Clock.fixed(at, ZoneOffset.UTC), dryRun,
                 SafetyLimit.unlimited(), AuditLog.NONE, out.resolve(at.toString().replace(':', '-')));
@@ -349,5 +362,31 @@ class CertsChoreIT {
         assertThat(o.report().summary()).contains("web-tls", "CRITICAL", "EXPIRED");
         assertThat(o.report().actions()).extracting(a -> a.verb() + ":" + a.status())
                 .containsExactlyInAnyOrder("push-metrics:PLANNED", "alert:PLANNED");
+    }
+
+    @Test
+    void anUnreachableClusterFailsAloneAndKeepsItsAlertState() throws Exception {
+        int closedPort;
+        try (var sock = new java.net.ServerSocket(0)) {
+            closedPort = sock.getLocalPort();
+        }
+        try (KubernetesClient dead = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+                .withMasterUrl("http://127.0.0.1:" + closedPort).withRequestRetryBackoffLimit(0)
+                .withConnectionTimeout(1000).withRequestTimeout(1000).build()).build()) {
+            MemoryStateStore store = new MemoryStateStore();
+            store.put("certs", CertsChore.STATE_PREFIX + "prod-us-1|tls-secret|shop|x|abc", "CRITICAL");
+            ChoreRunner.Outcome o = ChoreRunner.run(new CertsChore(100, 16), ctx(store, NOW, false,
+                    state(List.of("prod-us-1")), Map.of(CLUSTER, client, "prod-us-1", dead)), 2);
+            assertThat(o.partitions()).filteredOn(p -> p.isFailed()).extracting(p -> p.partition())
+                    .containsExactly("prod-us-1");
+            assertThat(o.exitCode()).isEqualTo(3);
+            assertThat(findings(o)).anyMatch(f -> f.name().equals("web-tls"));
+            assertThat(wire.findAll(postRequestedFor(urlEqualTo("/services/T000/B000/XXXX")))).hasSize(1);
+            assertThat(store.all("certs")).containsEntry(CertsChore.STATE_PREFIX + "prod-us-1|tls-secret|shop|x|abc",
+                    "CRITICAL");
+            assertThat(Files.readString(o.report().artifacts().stream()
+                    .filter(p -> p.toString().endsWith(".html")).findFirst().orElseThrow()))
+                    .contains("Failed partitions", "prod-us-1");
+        }
     }
 }

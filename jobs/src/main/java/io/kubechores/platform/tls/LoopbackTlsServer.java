@@ -32,6 +32,23 @@ public final class LoopbackTlsServer implements AutoCloseable {
 
     /** Presents chain (leaf first) signed by key; needClientAuth makes it demand a client certificate. */
     public static LoopbackTlsServer start(PrivateKey key, List<X509Certificate> chain, boolean needClientAuth) {
+        return start(context(key, chain), needClientAuth);
+    }
+
+    /** Serves with a prepared context (many servers can share one: much cheaper than one context each). */
+    public static LoopbackTlsServer start(SSLContext ctx, boolean needClientAuth) {
+        try {
+            SSLServerSocket s = (SSLServerSocket) ctx.getServerSocketFactory()
+                    .createServerSocket(0, 512, InetAddress.getLoopbackAddress());
+            s.setNeedClientAuth(needClientAuth);
+            return new LoopbackTlsServer(s, false);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start loopback TLS server", e);
+        }
+    }
+
+    /** A server context presenting chain (leaf first), trusting client certificates issued by the chain's last one. */
+    public static SSLContext context(PrivateKey key, List<X509Certificate> chain) {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
@@ -46,12 +63,9 @@ public final class LoopbackTlsServer implements AutoCloseable {
             tmf.init(trust);
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            SSLServerSocket s = (SSLServerSocket) ctx.getServerSocketFactory()
-                    .createServerSocket(0, 512, InetAddress.getLoopbackAddress());
-            s.setNeedClientAuth(needClientAuth);
-            return new LoopbackTlsServer(s, false);
+            return ctx;
         } catch (Exception e) {
-            throw new IllegalStateException("cannot start loopback TLS server", e);
+            throw new IllegalStateException("cannot build loopback TLS context", e);
         }
     }
 

@@ -71,8 +71,22 @@ public final class TlsProber {
         }
     }
 
+    /**
+     * Probes every target (duplicates are probed once). One client SSLContext serves the whole call (building one per
+     * probe costs more CPU than the handshake); captures are kept per socket, and since no target is probed twice
+     * within a context, no session is ever resumed (a resumed session would present no certificate).
+     */
     public List<Probe> probeAll(List<Target> targets) {
         if (targets.isEmpty()) return List.of();
+        List<Target> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(targets));
+        if (distinct.size() < targets.size()) {
+            java.util.Map<Target, Probe> byTarget = new java.util.HashMap<>();
+            List<Probe> once = probeAll(distinct);
+            for (int i = 0; i < distinct.size(); i++) byTarget.put(distinct.get(i), once.get(i));
+            return targets.stream().map(byTarget::get).toList();
+        }
+        Captures captures = new Captures();
+        SSLContext ctx = captures.context();
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tls-probe-watchdog");
             t.setDaemon(true);
@@ -85,7 +99,7 @@ public final class TlsProber {
                 futures.add(ex.submit(() -> {
                     permits.acquire();
                     try {
-                        return probe(t, watchdog);
+                        return probe(t, watchdog, ctx, captures);
                     } finally {
                         permits.release();
                     }
@@ -106,15 +120,10 @@ public final class TlsProber {
     }
 
     public Probe probe(Target target) {
-        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
-        try {
-            return probe(target, watchdog);
-        } finally {
-            watchdog.shutdownNow();
-        }
+        return probeAll(List.of(target)).getFirst();
     }
 
-    private Probe probe(Target target, ScheduledExecutorService watchdog) {
+    private Probe probe(Target target, ScheduledExecutorService watchdog, SSLContext ctx, Captures captures) {
         long start = System.nanoTime();
         Capture capture = new Capture();
         AtomicBoolean timedOut = new AtomicBoolean();
@@ -132,11 +141,9 @@ public final class TlsProber {
         try {
             raw.connect(new InetSocketAddress(target.host(), target.port()), (int) timeout.toMillis());
             raw.setSoTimeout((int) Math.max(1, timeout.toMillis()));
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(new javax.net.ssl.KeyManager[]{capture.keyManager},
-                    new javax.net.ssl.TrustManager[]{capture.trustManager}, null);
             try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(raw, target.expectedName(),
                     target.port(), true)) {
+                captures.bySocket.put(s, capture);
                 SSLParameters p = s.getSSLParameters();
                 p.setEndpointIdentificationAlgorithm(null);
                 String sni = target.expectedName();
@@ -152,6 +159,7 @@ public final class TlsProber {
                         : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             }
         } finally {
+            captures.bySocket.values().remove(capture);
             kill.cancel(false);
             try {
                 raw.close();
@@ -176,25 +184,51 @@ public final class TlsProber {
         }
     }
 
-    /** Records the server chain and whether a client certificate was asked for; trusts all, offers no key. */
+    /** What one probe saw. */
     private static final class Capture {
         final AtomicReference<X509Certificate[]> chain = new AtomicReference<>();
         final AtomicBoolean clientCertRequested = new AtomicBoolean();
+    }
+
+    /** One trust-all, no-key client context whose managers record into the Capture of the socket at hand. */
+    private static final class Captures {
+        final java.util.Map<Socket, Capture> bySocket = new java.util.concurrent.ConcurrentHashMap<>();
+
+        SSLContext context() {
+            try {
+                SSLContext ctx = SSLContext.getInstance("TLS");
+                ctx.init(new javax.net.ssl.KeyManager[]{keyManager}, new javax.net.ssl.TrustManager[]{trustManager},
+                        null);
+                return ctx;
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private void chain(Socket s, X509Certificate[] c) {
+            Capture cap = s == null ? null : bySocket.get(s);
+            if (cap != null) cap.chain.compareAndSet(null, c.clone());
+        }
+
+        private void requested(Socket s) {
+            Capture cap = s == null ? null : bySocket.get(s);
+            if (cap != null) cap.clientCertRequested.set(true);
+        }
 
         final X509ExtendedTrustManager trustManager = new X509ExtendedTrustManager() {
             @Override
             public void checkServerTrusted(X509Certificate[] c, String authType, Socket socket) {
-                chain.compareAndSet(null, c.clone());
+                chain(socket, c);
             }
 
             @Override
             public void checkServerTrusted(X509Certificate[] c, String authType, SSLEngine engine) {
-                chain.compareAndSet(null, c.clone());
+                throw new UnsupportedOperationException("sockets only");
             }
 
             @Override
             public void checkServerTrusted(X509Certificate[] c, String authType) {
-                chain.compareAndSet(null, c.clone());
+                throw new UnsupportedOperationException("sockets only");
             }
 
             @Override
@@ -221,13 +255,12 @@ public final class TlsProber {
         final X509ExtendedKeyManager keyManager = new X509ExtendedKeyManager() {
             @Override
             public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-                clientCertRequested.set(true);
+                requested(socket);
                 return null;
             }
 
             @Override
             public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-                clientCertRequested.set(true);
                 return null;
             }
 
