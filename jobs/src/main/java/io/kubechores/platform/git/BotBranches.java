@@ -135,17 +135,16 @@ public final class BotBranches {
      * {@code files} (repo-relative path → full content, UTF-8) written over it. Pushes only when that tree differs from
      * the branch's current tree.
      */
-    public synchronized BranchResult upsert(String branch, String baseBranch, Map<String, String> files,
-                                            String commitMessage) {
-        return run(branch, baseBranch, files, commitMessage, true);
+    public BranchResult upsert(String branch, String baseBranch, Map<String, String> files, String commitMessage) {
+        return locked(() -> run(branch, baseBranch, files, commitMessage, true));
     }
 
     /**
      * What {@link #upsert} would do, without pushing (dry-run): fetches, computes the tree, compares. For CREATED and
      * UPDATED the returned headSha is null (no commit is made).
      */
-    public synchronized BranchResult preview(String branch, String baseBranch, Map<String, String> files) {
-        return run(branch, baseBranch, files, null, false);
+    public BranchResult preview(String branch, String baseBranch, Map<String, String> files) {
+        return locked(() -> run(branch, baseBranch, files, null, false));
     }
 
     private BranchResult run(String branch, String baseBranch, Map<String, String> files, String commitMessage,
@@ -194,21 +193,27 @@ public final class BotBranches {
     }
 
     /** The remote branch's head commit, fetched now (empty when the branch does not exist). */
-    public synchronized Optional<String> remoteHead(String branch) {
-        try (Repository repo = open()) {
-            fetch(repo, branch);
-            ObjectId id = repo.resolve(tracking(branch));
-            return Optional.ofNullable(id).map(ObjectId::name);
-        } catch (IOException e) {
-            throw new UncheckedIOException("git " + safeUrl() + ": " + e.getMessage(), e);
-        }
+    public Optional<String> remoteHead(String branch) {
+        return locked(() -> {
+            try (Repository repo = open()) {
+                fetch(repo, branch);
+                ObjectId id = repo.resolve(tracking(branch));
+                return Optional.ofNullable(id).map(ObjectId::name);
+            } catch (IOException e) {
+                throw new UncheckedIOException("git " + safeUrl() + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     /**
      * Contents of files at the head of a remote branch as last fetched (empty when the branch or the file is absent).
      * Call {@link #remoteHead} or {@link #upsert} first to fetch.
      */
-    public synchronized Optional<String> readFile(String branch, String path) {
+    public Optional<String> readFile(String branch, String path) {
+        return locked(() -> readFileLocked(branch, path));
+    }
+
+    private Optional<String> readFileLocked(String branch, String path) {
         try (Repository repo = open()) {
             ObjectId id = repo.resolve(tracking(branch));
             if (id == null) {
@@ -241,29 +246,27 @@ public final class BotBranches {
         return new FileRepositoryBuilder().setGitDir(workDir.toFile()).setMustExist(true).build();
     }
 
+    /**
+     * Fetches exactly the named branches into refs/remotes/origin/*; a branch the remote no longer has is forgotten
+     * locally (explicit refspecs are not pruned by fetch).
+     */
     private void fetch(Repository repo, String... branches) throws IOException {
-        List<RefSpec> specs = new ArrayList<>();
-        for (String b : branches) {
-            specs.add(new RefSpec("+" + Constants.R_HEADS + b + ":" + tracking(b)));
-        }
-        // a branch deleted on the remote must be forgotten: fetch does not prune explicit specs, so drop them first
-        for (String b : branches) {
-            Ref ref = repo.exactRef(tracking(b));
-            if (ref != null) {
-                RefUpdate del = repo.updateRef(tracking(b));
-                del.setForceUpdate(true);
-                del.delete();
-            }
-        }
         try (Git git = new Git(repo)) {
             var lsRemote = git.lsRemote().setRemote(remoteUrl).setHeads(true);
             if (credentials != null) {
                 lsRemote.setCredentialsProvider(credentials);
             }
-            var advertised = lsRemote.call().stream().map(Ref::getName).toList();
-            List<RefSpec> present = specs.stream()
-                    .filter(s -> advertised.contains(s.getSource()))
-                    .toList();
+            var advertised = lsRemote.call().stream().map(Ref::getName).collect(java.util.stream.Collectors.toSet());
+            List<RefSpec> present = new ArrayList<>();
+            for (String b : new java.util.LinkedHashSet<>(List.of(branches))) {
+                if (advertised.contains(Constants.R_HEADS + b)) {
+                    present.add(new RefSpec("+" + Constants.R_HEADS + b + ":" + tracking(b)));
+                } else if (repo.exactRef(tracking(b)) != null) {
+                    RefUpdate del = repo.updateRef(tracking(b));
+                    del.setForceUpdate(true);
+                    del.delete();
+                }
+            }
             if (present.isEmpty()) {
                 return;
             }
@@ -276,6 +279,29 @@ public final class BotBranches {
             throw new IOException("fetch from " + safeUrl() + " failed: " + e.getMessage(), e);
         }
     }
+
+    /** One user of a work clone at a time: threads of this JVM (a lock per folder) and other processes (a file lock). */
+    private <T> T locked(java.util.function.Supplier<T> action) {
+        java.util.concurrent.locks.ReentrantLock lock = LOCKS.computeIfAbsent(workDir,
+                k -> new java.util.concurrent.locks.ReentrantLock());
+        lock.lock();
+        try {
+            Files.createDirectories(workDir.getParent());
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                    workDir.resolveSibling(workDir.getFileName() + ".lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock ignored = ch.lock()) {
+                return action.get();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock work clone " + workDir + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.locks.ReentrantLock> LOCKS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private void push(Repository repo, String branch, ObjectId head, ObjectId expectedOld) throws IOException {
         String local = Constants.R_HEADS + branch;
