@@ -2,6 +2,7 @@ package io.kubechores.platform.git;
 
 import io.kubechores.desiredstate.FleetSpec;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
@@ -104,6 +105,7 @@ public final class BotBranches {
     private final CredentialsProvider credentials;
     private final FleetSpec.GitAuthor author;
     private final Clock clock;
+    private final TransportConfigCallback transportConfig;
 
     /**
      * @param remoteUrl   the desired-state remote (path, file://, http(s)://, ssh://)
@@ -114,9 +116,19 @@ public final class BotBranches {
      */
     public BotBranches(String remoteUrl, Path cacheDir, CredentialsProvider credentials, FleetSpec.GitAuthor author,
                        Clock clock) {
+        this(remoteUrl, cacheDir, credentials, null, author, clock);
+    }
+
+    /**
+     * @param transportConfig configures each transport (e.g. {@link GitSsh#sshDirectory} for ssh remotes); null = JGit
+     *                        defaults (ssh keys and known_hosts from ~/.ssh)
+     */
+    public BotBranches(String remoteUrl, Path cacheDir, CredentialsProvider credentials,
+                       TransportConfigCallback transportConfig, FleetSpec.GitAuthor author, Clock clock) {
         this.remoteUrl = normalise(remoteUrl);
         this.workDir = cacheDir.resolve("bot-" + shortHash(this.remoteUrl) + ".git");
         this.credentials = credentials;
+        this.transportConfig = transportConfig;
         this.author = author == null ? new FleetSpec.GitAuthor(null, null) : author;
         this.clock = clock;
     }
@@ -256,6 +268,7 @@ public final class BotBranches {
             if (credentials != null) {
                 lsRemote.setCredentialsProvider(credentials);
             }
+            lsRemote.setTransportConfigCallback(transportConfig);
             var advertised = lsRemote.call().stream().map(Ref::getName).collect(java.util.stream.Collectors.toSet());
             List<RefSpec> present = new ArrayList<>();
             for (String b : new java.util.LinkedHashSet<>(List.of(branches))) {
@@ -274,6 +287,7 @@ public final class BotBranches {
             if (credentials != null) {
                 fetch.setCredentialsProvider(credentials);
             }
+            fetch.setTransportConfigCallback(transportConfig);
             fetch.call();
         } catch (GitAPIException e) {
             throw new IOException("fetch from " + safeUrl() + " failed: " + e.getMessage(), e);
@@ -321,6 +335,7 @@ public final class BotBranches {
             if (credentials != null) {
                 push.setCredentialsProvider(credentials);
             }
+            push.setTransportConfigCallback(transportConfig);
             for (PushResult result : push.call()) {
                 for (RemoteRefUpdate update : result.getRemoteUpdates()) {
                     if (update.getStatus() != RemoteRefUpdate.Status.OK
