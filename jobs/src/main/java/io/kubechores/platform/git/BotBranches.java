@@ -200,7 +200,7 @@ public final class BotBranches {
                 return new BranchResult(branch, outcome, head.name(), previous, base.name(), changed);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("git " + safeUrl() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("git " + safeUrl() + ": " + scrub(e.getMessage()), hiddenIo(e));
         }
     }
 
@@ -212,7 +212,7 @@ public final class BotBranches {
                 ObjectId id = repo.resolve(tracking(branch));
                 return Optional.ofNullable(id).map(ObjectId::name);
             } catch (IOException e) {
-                throw new UncheckedIOException("git " + safeUrl() + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("git " + safeUrl() + ": " + scrub(e.getMessage()), hiddenIo(e));
             }
         });
     }
@@ -290,7 +290,7 @@ public final class BotBranches {
             fetch.setTransportConfigCallback(transportConfig);
             fetch.call();
         } catch (GitAPIException e) {
-            throw new IOException("fetch from " + safeUrl() + " failed: " + e.getMessage(), e);
+            throw new IOException("fetch from " + safeUrl() + " failed: " + scrub(e.getMessage()), hidden(e));
         }
     }
 
@@ -350,7 +350,8 @@ public final class BotBranches {
             tr.setForceUpdate(true);
             tr.update();
         } catch (GitAPIException e) {
-            throw new IOException("push of " + branch + " to " + safeUrl() + " failed: " + e.getMessage(), e);
+            throw new IOException("push of " + branch + " to " + safeUrl() + " failed: " + scrub(e.getMessage()),
+                    hidden(e));
         }
     }
 
@@ -424,6 +425,32 @@ public final class BotBranches {
             return url;
         }
         return Path.of(url).toAbsolutePath().normalize().toUri().toString();
+    }
+
+    /** A message without the remote URL's user-info or password (JGit messages may quote the URL as configured). */
+    String scrub(String message) {
+        if (message == null) {
+            return null;
+        }
+        String m = message.replace(remoteUrl, safeUrl());
+        try {
+            String pass = new URIish(remoteUrl).getPass();
+            if (pass != null && !pass.isEmpty()) {
+                m = m.replace(pass, "***");
+            }
+        } catch (URISyntaxException ignored) {
+            // not a URI: nothing embedded
+        }
+        return m;
+    }
+
+    /** The cause, unless its messages could carry credentials embedded in the URL. */
+    private Exception hidden(Exception e) {
+        return safeUrl().equals(remoteUrl) ? e : null;
+    }
+
+    private IOException hiddenIo(IOException e) {
+        return safeUrl().equals(remoteUrl) ? e : new IOException(scrub(e.getMessage()));
     }
 
     /** The remote URL without any user-info (a token must never reach a log line or an exception message). */
