@@ -243,6 +243,24 @@ public final class BotBranches {
         }
     }
 
+    /** Unified diff (3 lines of context) between two commits of the work clone, e.g. base → branch head. */
+    public String diff(String fromSha, String toSha) {
+        return locked(() -> {
+            try (Repository repo = open(); RevWalk walk = new RevWalk(repo);
+                 java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                 org.eclipse.jgit.diff.DiffFormatter fmt = new org.eclipse.jgit.diff.DiffFormatter(out)) {
+                fmt.setRepository(repo);
+                fmt.setContext(3);
+                fmt.format(walk.parseCommit(ObjectId.fromString(fromSha)).getTree(),
+                        walk.parseCommit(ObjectId.fromString(toSha)).getTree());
+                fmt.flush();
+                return out.toString(StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private Repository open() throws IOException {
