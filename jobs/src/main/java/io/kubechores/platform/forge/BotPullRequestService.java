@@ -92,6 +92,7 @@ public final class BotPullRequestService implements PullRequestService {
                     pushed.headSha());
             log.info("pr CREATED job={} topic={} #{} branch={} files={}", request.job(), request.topic(),
                     created.id(), branch, pushed.changedPaths());
+            recordDiff(branch, pushed);
             return new PullRequestResult(PullRequestResult.Outcome.CREATED, created.withHeadSha(pushed.headSha()));
         } catch (ForgeClient.AlreadyExistsException e) {
             // opened concurrently, or an open PR on the branch without our marker: adopt it
@@ -121,10 +122,19 @@ public final class BotPullRequestService implements PullRequestService {
             updated = forge.update(pr, titleDiffers ? request.title() : null, bodyDiffers ? body : null,
                     missingLabels, pushed.headSha());
         }
+        if (pushed.pushed()) {
+            recordDiff(pr.branch(), pushed);
+        }
         log.info("pr UPDATED job={} topic={} #{} branch={}{}{}{}", request.job(), request.topic(), pr.id(),
                 pr.branch(), pushed.pushed() ? " force-pushed" : "", titleDiffers ? " title" : "",
                 bodyDiffers ? " body" : "");
         return new PullRequestResult(PullRequestResult.Outcome.UPDATED, updated.withHeadSha(pushed.headSha()));
+    }
+
+    private void recordDiff(String branch, BotBranches.BranchResult pushed) {
+        if (forge instanceof LocalForge local && pushed.headSha() != null && pushed.baseSha() != null) {
+            local.writeDiff(branch, branches.diff(pushed.baseSha(), pushed.headSha()));
+        }
     }
 
     @Override

@@ -85,6 +85,14 @@ class LocalPullRequestServiceIT {
         assertThat(Files.readString(prDir().resolve("pr.md")))
                 .isEqualTo("| web | cpu | 500m | 250m |\n\n<!-- kubechores:topic=rightsize/shop -->\n");
         assertThat(remote.read(BRANCH, DEPLOYMENT)).contains("cpu: 250m      # sized by hand in 2024");
+        assertThat(Files.readString(prDir().resolve("pr.diff")))
+                .contains("--- a/apps/shop/deployment.yaml", "+++ b/apps/shop/deployment.yaml",
+                        "-              cpu: 500m      # sized by hand in 2024",
+                        "+              cpu: 250m      # sized by hand in 2024")
+                .doesNotContain("values.yaml");
+        assertThat(Files.readString(prDir().resolve("pr.diff")).lines()
+                .filter(l -> l.matches("^[+-](?![+-]{2} ).*")))
+                .as("one line removed, one added").hasSize(2);
 
         // 2nd run, same content: nothing pushed, nothing edited
         String headAfterFirst = remote.head(BRANCH);
@@ -108,6 +116,7 @@ class LocalPullRequestServiceIT {
         assertThat(prJson().path("updated").asText()).isEqualTo("2026-11-26T13:00:00Z");
         assertThat(prJson().path("created").asText()).isEqualTo("2026-11-24T13:00:00Z");
         assertThat(Files.readString(prDir().resolve("pr.md"))).startsWith("| web | cpu | 500m | 300m |");
+        assertThat(Files.readString(prDir().resolve("pr.diff"))).contains("+              cpu: 300m ");
         assertThat(service(RUN).listOpen("rightsize")).extracting(PullRequest::id).containsExactly("1");
         try (var dirs = Files.list(prDir().getParent())) {
             assertThat(dirs).hasSize(1);
