@@ -333,13 +333,17 @@ public final class RepoCheckout {
         }
         String lower = msg.toLowerCase();
         if (lower.contains("not authorized") || lower.contains("authentication is required")
-                || lower.contains("401") || lower.contains("403") || lower.contains("auth fail")) {
+                || lower.contains("401") || lower.contains("403") || lower.contains("auth fail")
+                || lower.contains("cannot log in")) {
             String how = remote.isHttp()
                     ? (remote.hasToken() ? "the token in " + (remote.tokenInUrl() ? "the URL" : "$" + tokenEnv)
                             + " was refused (wrong, expired or lacking read access)"
                     : "set $" + tokenEnv + " to a token with read access")
                     : "check that your ssh key is authorised for this repository";
-            return "cannot read the desired-state repo " + remote.safeUrl() + ": authentication failed; " + how;
+            // ssh: keep the client's account of which keys it tried (paths only, never key material)
+            String detail = remote.isHttp() ? "" : msg.lines().filter(l -> l.startsWith("publickey:"))
+                    .reduce((a, b) -> a + "; " + b).map(d -> " (" + d + ")").orElse("");
+            return "cannot read the desired-state repo " + remote.safeUrl() + ": authentication failed; " + how + detail;
         }
         if (e instanceof InvalidRemoteException || lower.contains("not found") || lower.contains("does not appear to be a git repository")) {
             return "cannot read the desired-state repo " + remote.safeUrl() + ": no git repository there (" + msg + ")";
