@@ -33,6 +33,7 @@ class RepoCheckoutTest {
             "https://github.com/acme/f.git,                    env-t0ken, https://github.com/acme/f.git,     x-access-token, env-t0ken, false",
             "https://bot:t0ken-in-url@github.com/acme/f.git,   env-t0ken, https://github.com/acme/f.git,     bot,            t0ken-in-url, true",
             "git@github.com:acme/f.git,                        env-t0ken, git@github.com:acme/f.git,         x-access-token, env-t0ken, false",
+            "https://bot@github.com/acme/f.git,                env-t0ken, https://github.com/acme/f.git,     bot,            env-t0ken, false",
     })
     void credentialsAreTakenOutOfTheUrl(String url, String envToken, String safe, String user, String token,
                                         boolean inUrl) {
