@@ -142,8 +142,16 @@ final class CertsCollector {
         }
     }
 
+    /** "host:port", "host", "[v6]:port", "v6", optionally with a scheme prefix (https://, etcd's urls). */
     static TlsProber.Target target(String hostPort, int defaultPort) {
-        String hp = hostPort.replaceFirst("^[a-z]+://", "");
+        String hp = hostPort.strip().replaceFirst("^[a-z]+://", "").replaceFirst("/.*$", "");
+        if (hp.startsWith("[")) {
+            int close = hp.indexOf(']');
+            String host = hp.substring(1, close);
+            String rest = hp.substring(close + 1);
+            return new TlsProber.Target(host, rest.startsWith(":") ? Integer.parseInt(rest.substring(1)) : defaultPort,
+                    null);
+        }
         int colon = hp.lastIndexOf(':');
         if (colon > 0 && hp.indexOf(':') == colon) {
             return new TlsProber.Target(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)), null);
