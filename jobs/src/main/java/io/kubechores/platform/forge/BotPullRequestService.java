@@ -67,7 +67,8 @@ public final class BotPullRequestService implements PullRequestService {
         String branch = request.branch();
         Optional<PullRequest> last = find(request.job(), request.topic());
         if (last.isPresent() && last.get().state() == PullRequest.State.CLOSED && !request.reopenClosed()) {
-            log.info("pr SKIPPED_CLOSED job={} topic={} #{} was closed by a human; not reopened", request.job(),
+            log.info("pr {}SKIPPED_CLOSED job={} topic={} #{} was closed by a human; not reopened",
+                    apply ? "" : "(preview) ", request.job(),
                     request.topic(), last.get().id());
             return new PullRequestResult(PullRequestResult.Outcome.SKIPPED_CLOSED, last.get());
         }
@@ -76,7 +77,8 @@ public final class BotPullRequestService implements PullRequestService {
                 ? branches.upsert(branch, baseBranch, request.files(), request.commitMessage())
                 : branches.preview(branch, baseBranch, request.files());
         if (pushed.outcome() == BotBranches.Outcome.NO_CHANGE_FROM_BASE && open.isEmpty()) {
-            log.info("pr UNCHANGED job={} topic={}: {} already holds these files; nothing to propose", request.job(),
+            log.info("pr {}UNCHANGED job={} topic={}: {} already holds these files; nothing to propose",
+                    apply ? "" : "(preview) ", request.job(),
                     request.topic(), baseBranch);
             return new PullRequestResult(PullRequestResult.Outcome.UNCHANGED, last.orElse(null));
         }
@@ -111,7 +113,8 @@ public final class BotPullRequestService implements PullRequestService {
         boolean localHeadStale = "local".equals(forge.type()) && pushed.headSha() != null
                 && !pushed.headSha().equals(pr.headSha());
         if (!titleDiffers && !bodyDiffers && missingLabels.isEmpty() && !pushed.pushed() && !localHeadStale) {
-            log.info("pr UNCHANGED job={} topic={} #{}", request.job(), request.topic(), pr.id());
+            log.info("pr {}UNCHANGED job={} topic={} #{}", apply ? "" : "(preview) ", request.job(), request.topic(),
+                    pr.id());
             return new PullRequestResult(PullRequestResult.Outcome.UNCHANGED, pr.withHeadSha(pushed.headSha()));
         }
         if (!apply) {

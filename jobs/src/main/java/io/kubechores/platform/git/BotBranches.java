@@ -4,10 +4,6 @@ import io.kubechores.desiredstate.FleetSpec;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.dircache.DirCacheBuilder;
-import org.eclipse.jgit.dircache.DirCacheEditor;
-import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -128,7 +124,16 @@ public final class BotBranches {
         this.remoteUrl = normalise(remoteUrl);
         this.workDir = cacheDir.resolve("bot-" + shortHash(this.remoteUrl) + ".git");
         this.credentials = credentials;
-        this.transportConfig = transportConfig;
+        this.transportConfig = transport -> {
+            // bot pushes are a commit and a few trees/blobs: deltas would cost more CPU than they save bytes
+            org.eclipse.jgit.storage.pack.PackConfig pack = new org.eclipse.jgit.storage.pack.PackConfig();
+            pack.setDeltaCompress(false);
+            pack.setThreads(1);
+            transport.setPackConfig(pack);
+            if (transportConfig != null) {
+                transportConfig.configure(transport);
+            }
+        };
         this.author = author == null ? new FleetSpec.GitAuthor(null, null) : author;
         this.clock = clock;
     }
@@ -208,7 +213,7 @@ public final class BotBranches {
     public Optional<String> remoteHead(String branch) {
         return locked(() -> {
             try (Repository repo = open()) {
-                fetch(repo, branch);
+                fetch(repo, null, branch);
                 ObjectId id = repo.resolve(tracking(branch));
                 return Optional.ofNullable(id).map(ObjectId::name);
             } catch (IOException e) {
@@ -273,14 +278,60 @@ public final class BotBranches {
                 throw new IOException("cannot initialise work clone " + workDir + ": " + e.getMessage(), e);
             }
         }
-        return new FileRepositoryBuilder().setGitDir(workDir.toFile()).setMustExist(true).build();
+        Repository repo = new FileRepositoryBuilder().setGitDir(workDir.toFile()).setMustExist(true).build();
+        var config = repo.getConfig();
+        if (config.getBoolean("gc", "autoDetach", true)) {
+            // fetch may start an auto-gc: run it inside our lock, not in a background thread racing the next run
+            config.setBoolean("gc", null, "autoDetach", false);
+            config.save();
+        }
+        return repo;
     }
 
     /**
-     * Fetches exactly the named branches into refs/remotes/origin/*; a branch the remote no longer has is forgotten
-     * locally (explicit refspecs are not pruned by fetch).
+     * Fetches the base branch (when given) and the bot branch into refs/remotes/origin/*. Bot branches
+     * (kubechores/...) come in one round trip with every other bot branch (a wildcard, pruned: a branch deleted on the
+     * remote is forgotten); any other branch goes through ls-remote first, since an explicit refspec for a missing
+     * branch fails the fetch.
      */
-    private void fetch(Repository repo, String... branches) throws IOException {
+    private void fetch(Repository repo, String base, String branch) throws IOException {
+        if (!branch.startsWith(BOT_PREFIX)) {
+            fetchExact(repo, base == null ? new String[] {branch} : new String[] {base, branch});
+            return;
+        }
+        List<RefSpec> specs = new ArrayList<>();
+        specs.add(new RefSpec("+" + Constants.R_HEADS + BOT_PREFIX + "*:" + tracking(BOT_PREFIX + "*")));
+        if (base != null) {
+            specs.add(new RefSpec("+" + Constants.R_HEADS + base + ":" + tracking(base)));
+        }
+        try (Git git = new Git(repo)) {
+            var fetch = git.fetch().setRemote(remoteUrl).setRefSpecs(specs).setRemoveDeletedRefs(true);
+            if (credentials != null) {
+                fetch.setCredentialsProvider(credentials);
+            }
+            fetch.setTransportConfigCallback(transportConfig);
+            fetch.call();
+        } catch (GitAPIException e) {
+            if (base != null && e instanceof org.eclipse.jgit.api.errors.TransportException) {
+                boolean reachable;
+                try {
+                    fetchExact(repo, base);   // the remote answers: is it the base that is missing?
+                    reachable = true;
+                } catch (IOException unreachable) {
+                    reachable = false;        // report the original failure (auth, network...)
+                }
+                if (reachable && repo.exactRef(tracking(base)) == null) {
+                    throw new IllegalStateException("base branch '" + base + "' not found on " + safeUrl());
+                }
+            }
+            throw new IOException("fetch from " + safeUrl() + " failed: " + scrub(e.getMessage()), hidden(e));
+        }
+    }
+
+    private static final String BOT_PREFIX = "kubechores/";
+
+    /** Fetches exactly the named branches; a branch the remote no longer has is forgotten locally. */
+    private void fetchExact(Repository repo, String... branches) throws IOException {
         try (Git git = new Git(repo)) {
             var lsRemote = git.lsRemote().setRemote(remoteUrl).setHeads(true);
             if (credentials != null) {
@@ -373,31 +424,67 @@ public final class BotBranches {
         }
     }
 
+    /**
+     * The base tree with {@code files} written over it. Only the trees on the paths of the written files are rebuilt;
+     * every other subtree keeps its id (a repo of thousands of manifests costs a handful of object writes).
+     */
     private static ObjectId treeWith(Repository repo, ObjectInserter inserter, ObjectId baseTree,
                                      Map<String, String> files) throws IOException {
-        DirCache index = DirCache.newInCore();
-        DirCacheBuilder builder = index.builder();
+        Map<String, byte[]> byPath = new TreeMap<>();
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            byPath.put(cleanPath(f.getKey()), f.getValue().getBytes(StandardCharsets.UTF_8));
+        }
         try (ObjectReader reader = repo.newObjectReader()) {
-            builder.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, baseTree);
+            return editTree(reader, inserter, baseTree, byPath);
         }
-        builder.finish();
-        DirCacheEditor editor = index.editor();
-        for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
-            String path = cleanPath(f.getKey());
-            ObjectId blob = inserter.insert(Constants.OBJ_BLOB, f.getValue().getBytes(StandardCharsets.UTF_8));
-            editor.add(new DirCacheEditor.PathEdit(path) {
-                @Override
-                public void apply(DirCacheEntry ent) {
-                    // keep an existing executable bit; new files are regular files
-                    if (ent.getFileMode() != FileMode.EXECUTABLE_FILE) {
-                        ent.setFileMode(FileMode.REGULAR_FILE);
-                    }
-                    ent.setObjectId(blob);
-                }
-            });
+    }
+
+    private record Entry(FileMode mode, ObjectId id) {
+    }
+
+    private static ObjectId editTree(ObjectReader reader, ObjectInserter inserter, ObjectId tree,
+                                     Map<String, byte[]> files) throws IOException {
+        Map<String, Entry> entries = new TreeMap<>();
+        if (tree != null) {
+            org.eclipse.jgit.treewalk.CanonicalTreeParser parser = new org.eclipse.jgit.treewalk.CanonicalTreeParser();
+            parser.reset(reader, tree);
+            for (; !parser.eof(); parser.next()) {
+                entries.put(parser.getEntryPathString(), new Entry(parser.getEntryFileMode(), parser.getEntryObjectId()));
+            }
         }
-        editor.finish();
-        return index.writeTree(inserter);
+        Map<String, Map<String, byte[]>> sub = new TreeMap<>();
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            int slash = f.getKey().indexOf('/');
+            if (slash < 0) {
+                Entry old = entries.get(f.getKey());
+                FileMode mode = old != null && old.mode() == FileMode.EXECUTABLE_FILE
+                        ? FileMode.EXECUTABLE_FILE : FileMode.REGULAR_FILE;
+                entries.put(f.getKey(), new Entry(mode, inserter.insert(Constants.OBJ_BLOB, f.getValue())));
+            } else {
+                sub.computeIfAbsent(f.getKey().substring(0, slash), k -> new TreeMap<>())
+                        .put(f.getKey().substring(slash + 1), f.getValue());
+            }
+        }
+        for (Map.Entry<String, Map<String, byte[]>> d : sub.entrySet()) {
+            Entry old = entries.get(d.getKey());
+            ObjectId oldTree = old != null && old.mode() == FileMode.TREE ? old.id() : null;
+            entries.put(d.getKey(), new Entry(FileMode.TREE, editTree(reader, inserter, oldTree, d.getValue())));
+        }
+        // git orders tree entries by name, a tree's name compared as if it ended with '/'
+        List<Map.Entry<String, Entry>> sorted = new ArrayList<>(entries.entrySet());
+        sorted.sort((a, b) -> compareGitOrder(a.getKey(), a.getValue().mode() == FileMode.TREE,
+                b.getKey(), b.getValue().mode() == FileMode.TREE));
+        org.eclipse.jgit.lib.TreeFormatter fmt = new org.eclipse.jgit.lib.TreeFormatter();
+        for (Map.Entry<String, Entry> e : sorted) {
+            fmt.append(e.getKey(), e.getValue().mode(), e.getValue().id());
+        }
+        return inserter.insert(fmt);
+    }
+
+    private static int compareGitOrder(String a, boolean aTree, String b, boolean bTree) {
+        byte[] x = (aTree ? a + "/" : a).getBytes(StandardCharsets.UTF_8);
+        byte[] y = (bTree ? b + "/" : b).getBytes(StandardCharsets.UTF_8);
+        return java.util.Arrays.compareUnsigned(x, y);
     }
 
     private static List<String> changedPaths(Repository repo, ObjectId from, ObjectId to) throws IOException {
