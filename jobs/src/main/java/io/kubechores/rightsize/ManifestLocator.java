@@ -49,6 +49,7 @@ public final class ManifestLocator {
     private final Map<String, Optional<String>> contents = new ConcurrentHashMap<>();
     private final Map<String, List<ResourcesEditor.DocumentId>> documents = new ConcurrentHashMap<>();
     private final Map<String, List<String>> segments = new ConcurrentHashMap<>();
+    private final Map<String, Optional<ResourcesEditor.Parsed>> parsedValues = new ConcurrentHashMap<>();
     private final Map<String, List<String>> byAppName = new ConcurrentHashMap<>();
     /** kind/name → manifest/kustomize files declaring it (built on the first search) */
     private volatile Map<String, List<String>> byObject;
@@ -226,14 +227,16 @@ public final class ManifestLocator {
     }
 
     private boolean helmMatches(Observation o, SourceRef ref) {
-        Optional<String> c = content(ref.file());
-        if (c.isEmpty()) return false;
-        for (Observation.ContainerRecommendation r : o.recommendations()) {
+        Optional<ResourcesEditor.Parsed> parsed = parsedValues.computeIfAbsent(ref.file(), f -> {
             try {
-                if (ResourcesEditor.hasValuesPath(c.get(), ref.valuesPathFor(r.container()))) return true;
+                return content(f).map(ResourcesEditor::parsed);
             } catch (RuntimeException e) {
-                return false;
+                return Optional.empty(); // not YAML we can edit: never a match
             }
+        });
+        if (parsed.isEmpty()) return false;
+        for (Observation.ContainerRecommendation r : o.recommendations()) {
+            if (ResourcesEditor.hasValuesPath(parsed.get(), ref.valuesPathFor(r.container()))) return true;
         }
         return false;
     }

@@ -44,7 +44,24 @@ public final class ResourcesEditor {
 
     /** True when the Helm values file has a mapping at the dotted path. */
     public static boolean hasValuesPath(String content, String dottedPath) {
-        for (Yaml.Document d : parse(content).getDocuments()) {
+        return hasValuesPath(parsed(content), dottedPath);
+    }
+
+    /** A file parsed once, for repeated look-ups (the locator asks one values file about many workloads). */
+    public static final class Parsed {
+        private final Yaml.Documents docs;
+
+        private Parsed(Yaml.Documents docs) {
+            this.docs = docs;
+        }
+    }
+
+    public static Parsed parsed(String content) {
+        return new Parsed(parse(content));
+    }
+
+    public static boolean hasValuesPath(Parsed file, String dottedPath) {
+        for (Yaml.Document d : file.docs.getDocuments()) {
             if (d.getBlock() instanceof Yaml.Mapping m && path(m, dottedPath) != null) return true;
         }
         return false;
