@@ -23,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
@@ -98,7 +97,7 @@ public class DemoCommand implements Callable<Integer> {
                     RunResult r = demoLauncher.launch(d.job(), new RunRequest(env.remoteUrl(), "main", Set.of(),
                             step.dryRun(), step.at(), "demo"));
                     worst = Math.max(worst, r.exitCode() == 3 ? 0 : r.exitCode());
-                    printStep(d.job(), step, r, env);
+                    printStep(d.job(), step, r);
                 }
             }
             System.out.println("Where to look:");
@@ -112,23 +111,25 @@ public class DemoCommand implements Callable<Integer> {
         return worst;
     }
 
-    private static void printStep(String job, DemoContribution.Step step, RunResult r, DemoEnvironment env) {
-        String when = DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm").withZone(ZoneId.of(
-                env.exampleState().fleetSpec().timeZone())).format(step.at());
-        System.out.printf("━━ %s — %s (%s %s)%s ━━%n", job, step.label(), when,
-                env.exampleState().fleetSpec().timeZone(), step.dryRun() ? ", dry run" : "");
+    private static void printStep(String job, DemoContribution.Step step, RunResult r) {
+        System.out.printf("━━ %s — %s%s ━━%n", job, step.label(), step.dryRun() ? " [dry run]" : "");
         if (r.exitCode() == 2) {
             System.out.println(r.summary());
             return;
         }
-        System.out.println(io.kubechores.report.Reports.actionsTable(job, r.actions()).strip());
-        System.out.println(RunResultPrinter.counts(r));
-        for (String f : r.failedPartitions()) System.out.println("FAILED " + f);
-        for (String w : r.warnings().stream().limit(8).toList()) System.out.println("warning: " + w);
-        if (r.warnings().size() > 8) System.out.println("… " + (r.warnings().size() - 8) + " more warnings");
-        System.out.println(r.summary());
+        System.out.println("  " + RunResultPrinter.counts(r) + (r.exitCode() == 0 ? "" : ", exit " + r.exitCode()));
+        for (String f : r.failedPartitions()) System.out.println("  FAILED " + f);
+        System.out.println("  " + lastParagraph(r.summary()).replace("\n", "\n  "));
         r.artifacts().forEach(p -> System.out.println("  see " + p));
         System.out.println();
+    }
+
+    /** The closing lines of a job's summary (jobs put their totals last; full tables are in the reports). */
+    static String lastParagraph(String summary) {
+        if (summary == null) return "";
+        String s = summary.strip();
+        int i = s.lastIndexOf("\n\n");
+        return i < 0 ? s : s.substring(i + 2).strip();
     }
 
     private static long ms(long t0) {

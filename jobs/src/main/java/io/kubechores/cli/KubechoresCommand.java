@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kubechores", mixinStandardHelpOptions = true, version = "kubechores 0.1.0",
         description = "GitOps-driven chores for fleets of Kubernetes clusters on AWS: downscale, rightsize, quotas, certs, promote.",
         subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, DemoCommand.class,
-                ServeCommand.class, picocli.CommandLine.HelpCommand.class},
+                ServeCommand.class, RenderK8sCommand.class, picocli.CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  kubechores demo          # every chore on a simulated fleet, no cluster needed",
                 "  kubechores validate --repo git@github.com:acme/fleet.git",

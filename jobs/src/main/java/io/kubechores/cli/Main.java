@@ -40,7 +40,12 @@ public final class Main {
             if (args[i].equals("--home") && i + 1 < args.length) System.setProperty("kubechores.home", args[i + 1]);
             if (args[i].startsWith("--home=")) System.setProperty("kubechores.home", args[i].substring(7));
         }
-        if (demo) DemoCommand.prepareHome();
+        if (demo) {
+            DemoCommand.prepareHome();
+            // the demo prints its own summary; per-action log lines stay in the audit log and the reports
+            if (System.getProperty("logging.level.io.kubechores") == null) System.setProperty("logging.level.io.kubechores", "WARN");
+            if (System.getProperty("logging.level.kubechores") == null) System.setProperty("logging.level.kubechores", "WARN");
+        }
         SpringApplication app = new SpringApplication(KubechoresApplication.class);
         app.setBannerMode(Banner.Mode.OFF);
         app.setLogStartupInfo(false);

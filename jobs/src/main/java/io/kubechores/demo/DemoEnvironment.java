@@ -2,7 +2,6 @@ package io.kubechores.demo;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubechores.core.ChoreRunner;
 import io.kubechores.core.DemoContribution;
@@ -51,7 +50,6 @@ public final class DemoEnvironment implements AutoCloseable {
             for (Resource<ClusterSpec> c : exampleState.clusters()) {
                 SimulatedCluster sim = SimulatedCluster.start(c.name());
                 clusters.put(c.name(), sim);
-                seedBaseline(sim.client());
             }
             for (DemoContribution d : contributions) {
                 guarded(d, "stubAws", () -> d.stubAws(aws, clock));
@@ -86,13 +84,6 @@ public final class DemoEnvironment implements AutoCloseable {
                 .disableRequestJournal().containerThreads(16));
         s.start();
         return s;
-    }
-
-    private static void seedBaseline(KubernetesClient client) {
-        for (String ns : List.of("default", "kube-system", "kubechores")) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-                    .createOr(r -> r.update());
-        }
     }
 
     public Path dir() { return dir; }

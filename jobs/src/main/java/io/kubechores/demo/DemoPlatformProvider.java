@@ -7,7 +7,7 @@ import io.kubechores.platform.aws.AwsAccess;
 import io.kubechores.platform.forge.PullRequestServices;
 import io.kubechores.platform.jenkins.JenkinsAccess;
 import io.kubechores.platform.kube.StaticKubeClients;
-import io.kubechores.platform.notify.Notifier;
+import io.kubechores.platform.notify.HttpNotifier;
 import io.kubechores.runner.DesiredStateSource;
 import io.kubechores.runner.PlatformProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -45,7 +45,7 @@ public final class DemoPlatformProvider implements PlatformProvider {
                         StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIADEMODEMODEMO", "demo-secret-key")),
                         fleet.aws().roleArnPattern()),
                 new JenkinsAccess(env.jenkins().baseUrl(), "demo", "demo-api-token"),
-                Notifier.NONE,
+                HttpNotifier.fromFleet(fleet.notifications(), secrets),
                 state, secrets);
     }
 }

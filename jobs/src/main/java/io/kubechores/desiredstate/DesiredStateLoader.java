@@ -10,7 +10,6 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -41,6 +44,8 @@ public final class DesiredStateLoader {
             .build();
 
     private static final Map<Kind, JsonSchema> SCHEMAS = loadSchemas();
+    private static final SchemaMessages MESSAGES = SchemaMessages.fromClasspath(Stream.concat(
+            Stream.of("common.schema.json"), Stream.of(Kind.values()).map(Kind::schemaFile)).toList());
 
     private final List<DesiredStateRule> rules;
 
@@ -62,10 +67,17 @@ public final class DesiredStateLoader {
         return state;
     }
 
-    /** Loads what can be loaded and appends every problem found; returns null when there is no usable Fleet. */
+    /**
+     * Loads what can be loaded and appends every problem found (syntax, schema, cross-file and job rules); returns
+     * null when there is no usable Fleet. Documents with schema errors are left out of the state, and references to
+     * them are not reported again as dangling.
+     */
     public DesiredState load(Path root, String revision, List<Problem> problems) {
         Map<Kind, List<Resource<?>>> byKind = new EnumMap<>(Kind.class);
         for (Kind k : Kind.values()) byKind.put(k, new ArrayList<>());
+        Map<Kind, Set<String>> invalid = new EnumMap<>(Kind.class);
+        for (Kind k : Kind.values()) invalid.put(k, new HashSet<>());
+        boolean fleetFileBroken = false;
         for (Path file : files(root, problems)) {
             String rel = root.relativize(file).toString().replace('\\', '/');
             String text;
@@ -75,37 +87,38 @@ public final class DesiredStateLoader {
                 problems.add(new Problem(new Location(rel, 0, 0), "", "cannot read file: " + e.getMessage()));
                 continue;
             }
-            List<LocatedYaml.Doc> docs;
-            try {
-                docs = LocatedYaml.parse(rel, text);
-            } catch (LocatedYaml.SyntaxError e) {
-                problems.add(new Problem(e.location(), "", e.getMessage()));
-                continue;
-            }
+            int before = problems.size();
+            List<LocatedYaml.Doc> docs = LocatedYaml.parse(rel, text, problems);
+            boolean fileBroken = problems.size() > before;
             for (LocatedYaml.Doc doc : docs) {
-                Resource<?> r = toResource(doc, problems);
+                Resource<?> r = toResource(doc, problems, invalid);
                 if (r != null) byKind.get(r.kind()).add(r);
+            }
+            if (problems.size() > before && rel.startsWith("fleet.")) fleetFileBroken = true;
+            if (fileBroken) {
+                // the rest of a file after a syntax error is unread: names it defines are unknown, not dangling
+                for (Kind k : Kind.values()) invalid.get(k).add(CrossFileRules.UNREADABLE);
             }
         }
         @SuppressWarnings({"unchecked", "rawtypes"})
         List<Resource<FleetSpec>> fleets = (List) byKind.get(Kind.FLEET);
-        if (fleets.isEmpty()) {
-            boolean fleetFileBroken = problems.stream().anyMatch(p -> p.location().file().startsWith("fleet."));
-            if (!fleetFileBroken) problems.add(new Problem(new Location("fleet.yaml", 0, 0), "",
+        if (fleets.isEmpty() && !fleetFileBroken && invalid.get(Kind.FLEET).isEmpty()) {
+            problems.add(new Problem(new Location("fleet.yaml", 0, 0), "",
                     "no Fleet document: the repo needs a fleet.yaml with kind: Fleet"));
-            return null;
         }
         if (fleets.size() > 1) {
             for (Resource<FleetSpec> extra : fleets.subList(1, fleets.size())) {
-                problems.add(new Problem(extra.locationOf("/kind"), "kind",
-                        "more than one Fleet document (first at " + fleets.get(0).location() + ")"));
+                problems.add(new Problem(extra.locationOf("/kind#value"), "kind",
+                        "more than one Fleet document (the first is at " + fleets.get(0).location()
+                                + "); a repo has exactly one"));
             }
         }
-        DesiredState state = new DesiredState(root, revision, fleets.get(0),
+        DesiredState state = new DesiredState(root, revision, fleets.isEmpty() ? null : fleets.get(0),
                 cast(byKind.get(Kind.CLUSTER)), cast(byKind.get(Kind.DOWNSCALE_POLICY)),
                 cast(byKind.get(Kind.RIGHTSIZE_POLICY)), cast(byKind.get(Kind.QUOTA_POLICY)),
                 cast(byKind.get(Kind.CERTIFICATE_POLICY)), cast(byKind.get(Kind.TOOL)));
-        CrossFileRules.check(state, problems);
+        CrossFileRules.check(state, invalid, problems);
+        if (state.fleet() == null) return null;
         for (DesiredStateRule rule : rules) {
             rule.check(state, problems);
         }
@@ -141,33 +154,40 @@ public final class DesiredStateLoader {
         return out;
     }
 
-    private Resource<?> toResource(LocatedYaml.Doc doc, List<Problem> problems) {
+    private Resource<?> toResource(LocatedYaml.Doc doc, List<Problem> problems, Map<Kind, Set<String>> invalid) {
         JsonNode root = doc.root();
         FieldLocations at = doc.locations();
         if (root == null || root.isNull() || root.isMissingNode() || (root.isObject() && root.isEmpty())) {
             return null; // empty document (e.g. trailing ---)
         }
+        List<String> kinds = Stream.of(Kind.values()).map(Kind::kindName).toList();
         if (!root.isObject()) {
-            problems.add(new Problem(at.document(), "", "a document must be a mapping with apiVersion, kind, metadata, spec"));
+            problems.add(new Problem(at.document(), "",
+                    "a document must be a mapping with apiVersion, kind, metadata and spec"));
             return null;
         }
         JsonNode kindNode = root.get("kind");
         if (kindNode == null || !kindNode.isTextual()) {
-            problems.add(new Problem(at.document(), "kind", "missing kind (one of "
-                    + Stream.of(Kind.values()).map(Kind::kindName).toList() + ")"));
+            problems.add(new Problem(kindNode == null ? at.document() : at.at("/kind#value"), "kind",
+                    (kindNode == null ? "missing kind" : "kind must be text") + " (one of " + String.join(", ", kinds) + ")"));
             return null;
         }
         Kind kind = Kind.byName(kindNode.asText()).orElse(null);
         if (kind == null) {
             problems.add(new Problem(at.at("/kind#value"), "kind", "unknown kind '" + kindNode.asText()
-                    + "' (expected one of " + Stream.of(Kind.values()).map(Kind::kindName).toList() + ")"));
+                    + "'" + SchemaMessages.didYouMean(kindNode.asText(), kinds)
+                    + " (one of " + String.join(", ", kinds) + ")"));
             return null;
         }
         int before = problems.size();
-        for (ValidationMessage m : SCHEMAS.get(kind).validate(root)) {
-            problems.add(toProblem(m, at));
+        problems.addAll(MESSAGES.toProblems(SCHEMAS.get(kind).validate(root), at));
+        timeZones(root, "", at, problems);
+        if (problems.size() > before) {
+            JsonNode name = root.path("metadata").path("name");
+            if (name.isTextual()) invalid.get(kind).add(name.asText());
+            else invalid.get(kind).add(CrossFileRules.UNREADABLE);
+            return null;
         }
-        if (problems.size() > before) return null;
         try {
             Metadata md = MAPPER.treeToValue(root.get("metadata"), Metadata.class);
             JsonNode spec = root.has("spec") ? root.get("spec") : MAPPER.createObjectNode();
@@ -177,26 +197,38 @@ public final class DesiredStateLoader {
             String msg = e.getMessage();
             int nl = msg == null ? -1 : msg.indexOf('\n');
             problems.add(new Problem(at.document(), "spec", "cannot read: " + (nl > 0 ? msg.substring(0, nl) : msg)));
+            invalid.get(kind).add(root.path("metadata").path("name").asText(CrossFileRules.UNREADABLE));
             return null;
         }
     }
 
-    private static Problem toProblem(ValidationMessage m, FieldLocations at) {
-        String pointer = m.getInstanceLocation().toString();
-        String message = m.getMessage();
-        // messages start with the instance path ("/spec/x: ..."): keep only the words
-        int colon = message.indexOf(": ");
-        if (colon >= 0 && message.startsWith(pointer)) message = message.substring(colon + 2);
-        String field = pointer;
-        if ("additionalProperties".equals(m.getType()) && m.getProperty() != null) {
-            field = pointer + "/" + m.getProperty();
-            message = "unknown field '" + m.getProperty() + "'";
-        } else if ("required".equals(m.getType()) && m.getProperty() != null) {
-            message = "missing required field '" + m.getProperty() + "'";
+    /** Every field named timeZone, in any kind, must be an IANA time zone id the JVM knows. */
+    private static void timeZones(JsonNode node, String pointer, FieldLocations at, List<Problem> problems) {
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                String child = pointer + "/" + e.getKey().replace("~", "~0").replace("/", "~1");
+                JsonNode v = e.getValue();
+                if (e.getKey().equals("timeZone") && v.isTextual() && !validZone(v.asText())) {
+                    problems.add(new Problem(at.byPointer().getOrDefault(child + "#value", at.at(child)),
+                            FieldLocations.fieldPath(child), "unknown time zone '" + v.asText() + "'"
+                            + SchemaMessages.didYouMean(v.asText(), List.copyOf(ZoneId.getAvailableZoneIds()))
+                            + "; use an IANA name such as Europe/Berlin or UTC"));
+                } else {
+                    timeZones(v, child, at, problems);
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) timeZones(node.get(i), pointer + "/" + i, at, problems);
         }
-        Location loc = at.byPointer().containsKey(field + "#value") && !"additionalProperties".equals(m.getType())
-                ? at.byPointer().get(field + "#value") : at.at(field);
-        return new Problem(loc, FieldLocations.fieldPath(field), message);
+    }
+
+    static boolean validZone(String id) {
+        try {
+            ZoneId.of(id);
+            return true;
+        } catch (DateTimeException e) {
+            return false;
+        }
     }
 
     private static Map<Kind, JsonSchema> loadSchemas() {

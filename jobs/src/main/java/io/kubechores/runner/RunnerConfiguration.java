@@ -77,7 +77,7 @@ public class RunnerConfiguration {
         }
 
         static Notifier notifier(io.kubechores.desiredstate.FleetSpec fleet, SecretSource secrets) {
-            return Notifier.NONE;
+            return io.kubechores.platform.notify.HttpNotifier.fromFleet(fleet.notifications(), secrets);
         }
     }
 }

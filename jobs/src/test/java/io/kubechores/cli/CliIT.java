@@ -126,15 +126,6 @@ class CliIT {
     }
 
     @Test
-    void safetyLimitStopsAfterMaxChanges() throws IOException {
-        Path limited = copyExample("limited");
-        Path f = limited.resolve("fleet.yaml");
-        Files.writeString(f, Files.readString(f).replace("  jobs:\n", "  jobs:\n    echo:\n      maxChangesPerRun: 1\n"));
-        Result r = run("run", "echo", "--repo", limited.toString(), "--home", tmp.resolve("h6").toString());
-        assertThat(r.out()).contains("1 applied").contains("3 limited");
-    }
-
-    @Test
     void unknownJobOrClusterIsInvalidInput() {
         Result r = run("run", "nosuchjob", "--repo", EXAMPLE.toString(), "--home", tmp.resolve("h7").toString());
         assertThat(r.code()).isEqualTo(2);

@@ -19,9 +19,20 @@ import java.util.List;
 @Component
 @ConditionalOnProperty("kubechores.test.echo-chore")
 public class EchoChore implements Chore {
+    private final String name;
+
+    public EchoChore() {
+        this("echo");
+    }
+
+    /** An echo chore posing as another job (to read that job's settings from fleet.yaml). */
+    public EchoChore(String name) {
+        this.name = name;
+    }
+
     @Override
     public String name() {
-        return "echo";
+        return name;
     }
 
     @Override

@@ -50,6 +50,19 @@ public final class BotPullRequestService implements PullRequestService {
 
     @Override
     public synchronized PullRequestResult upsert(PullRequestRequest request) {
+        return run(request, true);
+    }
+
+    /**
+     * Exactly what {@link #upsert} would do, with nothing pushed or edited (reads the forge, fetches the remote):
+     * for dry-run plans. A would-be CREATED carries a null PR.
+     */
+    @Override
+    public synchronized PullRequestResult preview(PullRequestRequest request) {
+        return run(request, false);
+    }
+
+    private PullRequestResult run(PullRequestRequest request, boolean apply) {
         validate(request);
         String branch = request.branch();
         Optional<PullRequest> last = find(request.job(), request.topic());
@@ -59,7 +72,9 @@ public final class BotPullRequestService implements PullRequestService {
             return new PullRequestResult(PullRequestResult.Outcome.SKIPPED_CLOSED, last.get());
         }
         Optional<PullRequest> open = last.filter(PullRequest::isOpen);
-        BotBranches.BranchResult pushed = branches.upsert(branch, baseBranch, request.files(), request.commitMessage());
+        BotBranches.BranchResult pushed = apply
+                ? branches.upsert(branch, baseBranch, request.files(), request.commitMessage())
+                : branches.preview(branch, baseBranch, request.files());
         if (pushed.outcome() == BotBranches.Outcome.NO_CHANGE_FROM_BASE && open.isEmpty()) {
             log.info("pr UNCHANGED job={} topic={}: {} already holds these files; nothing to propose", request.job(),
                     request.topic(), baseBranch);
@@ -67,25 +82,29 @@ public final class BotPullRequestService implements PullRequestService {
         }
         String body = TopicMarker.withMarker(request.body(), request.job(), request.topic());
         if (open.isPresent()) {
-            return updateOpen(request, open.get(), body, pushed);
+            return updateOpen(request, open.get(), body, pushed, apply);
+        }
+        if (!apply) {
+            return new PullRequestResult(PullRequestResult.Outcome.CREATED, null);
         }
         try {
             PullRequest created = forge.create(branch, baseBranch, request.title(), body, request.labels(),
                     pushed.headSha());
             log.info("pr CREATED job={} topic={} #{} branch={} files={}", request.job(), request.topic(),
                     created.id(), branch, pushed.changedPaths());
+            recordDiff(branch, pushed);
             return new PullRequestResult(PullRequestResult.Outcome.CREATED, created.withHeadSha(pushed.headSha()));
         } catch (ForgeClient.AlreadyExistsException e) {
             // opened concurrently, or an open PR on the branch without our marker: adopt it
             PullRequest existing = forge.findByBranch(branch).stream().filter(PullRequest::isOpen).findFirst()
                     .orElseThrow(() -> new ForgeClient.ForgeException(
                             "forge says a PR exists for " + branch + " but lists none open: " + e.getMessage(), 409));
-            return updateOpen(request, existing, body, pushed);
+            return updateOpen(request, existing, body, pushed, true);
         }
     }
 
     private PullRequestResult updateOpen(PullRequestRequest request, PullRequest pr, String body,
-                                         BotBranches.BranchResult pushed) {
+                                         BotBranches.BranchResult pushed, boolean apply) {
         boolean titleDiffers = !request.title().equals(pr.title());
         boolean bodyDiffers = !TopicMarker.sameBody(body, pr.body());
         List<String> missingLabels = request.labels().stream().filter(l -> !pr.labels().contains(l)).toList();
@@ -95,15 +114,27 @@ public final class BotPullRequestService implements PullRequestService {
             log.info("pr UNCHANGED job={} topic={} #{}", request.job(), request.topic(), pr.id());
             return new PullRequestResult(PullRequestResult.Outcome.UNCHANGED, pr.withHeadSha(pushed.headSha()));
         }
+        if (!apply) {
+            return new PullRequestResult(PullRequestResult.Outcome.UPDATED, pr);
+        }
         PullRequest updated = pr;
         if (titleDiffers || bodyDiffers || !missingLabels.isEmpty() || localHeadStale) {
             updated = forge.update(pr, titleDiffers ? request.title() : null, bodyDiffers ? body : null,
                     missingLabels, pushed.headSha());
         }
+        if (pushed.pushed()) {
+            recordDiff(pr.branch(), pushed);
+        }
         log.info("pr UPDATED job={} topic={} #{} branch={}{}{}{}", request.job(), request.topic(), pr.id(),
                 pr.branch(), pushed.pushed() ? " force-pushed" : "", titleDiffers ? " title" : "",
                 bodyDiffers ? " body" : "");
         return new PullRequestResult(PullRequestResult.Outcome.UPDATED, updated.withHeadSha(pushed.headSha()));
+    }
+
+    private void recordDiff(String branch, BotBranches.BranchResult pushed) {
+        if (forge instanceof LocalForge local && pushed.headSha() != null && pushed.baseSha() != null) {
+            local.writeDiff(branch, branches.diff(pushed.baseSha(), pushed.headSha()));
+        }
     }
 
     @Override

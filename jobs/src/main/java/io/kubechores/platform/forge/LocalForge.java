@@ -27,6 +27,7 @@ import java.util.stream.Stream;
  * <pre>
  * &lt;forgeDir&gt;/&lt;job&gt;/&lt;topic&gt;/pr.json   id, state (OPEN | CLOSED | MERGED), title, branch, base, labels, headSha, created, updated
  * &lt;forgeDir&gt;/&lt;job&gt;/&lt;topic&gt;/pr.md     the body (Markdown, with the hidden topic marker)
+ * &lt;forgeDir&gt;/&lt;job&gt;/&lt;topic&gt;/pr.diff   what the branch changes against the base (unified diff, for reviewers)
  * &lt;forgeDir&gt;/&lt;job&gt;/&lt;topic&gt;/history/  earlier PRs of the topic (&lt;id&gt;.json + &lt;id&gt;.md) when a new one replaced them
  * </pre>
  * A human closes (or merges) a PR by editing {@code state} in pr.json. Ids are numbers unique within the folder.
@@ -164,6 +165,18 @@ public final class LocalForge implements ForgeClient {
             throw new UncheckedIOException("local forge " + dir + ": " + e.getMessage(), e);
         }
         return read(json, md).orElseThrow();
+    }
+
+    /** Records what the PR's branch changes (pr.diff next to pr.json), so a reviewer needs no git client. */
+    public synchronized void writeDiff(String branch, String diff) {
+        Path dir = folderOf(branch);
+        try {
+            if (Files.isDirectory(dir)) {
+                write(dir.resolve("pr.diff"), diff);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("local forge " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

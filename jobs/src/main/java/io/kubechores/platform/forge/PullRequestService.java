@@ -17,6 +17,22 @@ public interface PullRequestService {
      */
     PullRequestResult upsert(PullRequestRequest request);
 
+    /**
+     * What {@link #upsert} would do, changing nothing (dry-run plans). Implementations that can compare the branch
+     * tree answer exactly (BotPullRequestService does); this default answers from {@link #find} alone: closed →
+     * SKIPPED_CLOSED (unless reopenClosed), open → UPDATED, none or merged → CREATED (with a null PR).
+     */
+    default PullRequestResult preview(PullRequestRequest request) {
+        Optional<PullRequest> last = find(request.job(), request.topic());
+        if (last.isPresent() && last.get().state() == PullRequest.State.CLOSED && !request.reopenClosed()) {
+            return new PullRequestResult(PullRequestResult.Outcome.SKIPPED_CLOSED, last.get());
+        }
+        if (last.isPresent() && last.get().state() == PullRequest.State.OPEN) {
+            return new PullRequestResult(PullRequestResult.Outcome.UPDATED, last.get());
+        }
+        return new PullRequestResult(PullRequestResult.Outcome.CREATED, null);
+    }
+
     /** The newest PR (open, closed or merged) for job + topic, if any. */
     Optional<PullRequest> find(String job, String topic);
 

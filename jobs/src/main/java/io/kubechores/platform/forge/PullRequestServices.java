@@ -4,6 +4,7 @@ import io.kubechores.desiredstate.FleetSpec;
 import io.kubechores.platform.SecretSource;
 import io.kubechores.platform.git.BotBranches;
 import io.kubechores.platform.git.GitCredentials;
+import io.kubechores.platform.git.GitSsh;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,7 +49,8 @@ public final class PullRequestServices {
         FleetSpec.Forge f = fleet.forge();
         String type = f.type().toLowerCase(Locale.ROOT);
         BotBranches branches = new BotBranches(remoteUrl, cacheDir,
-                GitCredentials.forRemote(remoteUrl, type, f.tokenEnv(), secrets), fleet.git(), clock);
+                GitCredentials.forRemote(remoteUrl, type, f.tokenEnv(), secrets), GitSsh.fromEnvironment(remoteUrl),
+                fleet.git(), clock);
         ForgeClient forge = switch (type) {
             case "local" -> new LocalForge(baseDir.resolve(f.url() == null ? ".kubechores/forge" : f.url()), clock);
             case "github" -> new GitHubForge(HttpClients.DEFAULT,
@@ -78,6 +80,7 @@ public final class PullRequestServices {
 
     static final class HttpClients {
         static final HttpClient DEFAULT = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)   // no h2c upgrade dance on plain http (GitHub Enterprise, tests)
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();

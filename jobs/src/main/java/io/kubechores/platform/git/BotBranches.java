@@ -2,6 +2,7 @@ package io.kubechores.platform.git;
 
 import io.kubechores.desiredstate.FleetSpec;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
@@ -62,6 +63,12 @@ public final class BotBranches {
 
     private static final Logger log = LoggerFactory.getLogger(BotBranches.class);
 
+    static {
+        // JGit measures a file system's timestamp resolution on first use (seconds on a busy disk); do it in the
+        // background with safe defaults instead of blocking the first run
+        org.eclipse.jgit.util.FS.FileStoreAttributes.setBackground(true);
+    }
+
     /** What {@link #upsert} did to the remote branch. */
     public enum Outcome {
         /** the branch did not exist and was pushed */
@@ -98,6 +105,7 @@ public final class BotBranches {
     private final CredentialsProvider credentials;
     private final FleetSpec.GitAuthor author;
     private final Clock clock;
+    private final TransportConfigCallback transportConfig;
 
     /**
      * @param remoteUrl   the desired-state remote (path, file://, http(s)://, ssh://)
@@ -108,9 +116,19 @@ public final class BotBranches {
      */
     public BotBranches(String remoteUrl, Path cacheDir, CredentialsProvider credentials, FleetSpec.GitAuthor author,
                        Clock clock) {
+        this(remoteUrl, cacheDir, credentials, null, author, clock);
+    }
+
+    /**
+     * @param transportConfig configures each transport (e.g. {@link GitSsh#sshDirectory} for ssh remotes); null = JGit
+     *                        defaults (ssh keys and known_hosts from ~/.ssh)
+     */
+    public BotBranches(String remoteUrl, Path cacheDir, CredentialsProvider credentials,
+                       TransportConfigCallback transportConfig, FleetSpec.GitAuthor author, Clock clock) {
         this.remoteUrl = normalise(remoteUrl);
         this.workDir = cacheDir.resolve("bot-" + shortHash(this.remoteUrl) + ".git");
         this.credentials = credentials;
+        this.transportConfig = transportConfig;
         this.author = author == null ? new FleetSpec.GitAuthor(null, null) : author;
         this.clock = clock;
     }
@@ -129,8 +147,20 @@ public final class BotBranches {
      * {@code files} (repo-relative path → full content, UTF-8) written over it. Pushes only when that tree differs from
      * the branch's current tree.
      */
-    public synchronized BranchResult upsert(String branch, String baseBranch, Map<String, String> files,
-                                            String commitMessage) {
+    public BranchResult upsert(String branch, String baseBranch, Map<String, String> files, String commitMessage) {
+        return locked(() -> run(branch, baseBranch, files, commitMessage, true));
+    }
+
+    /**
+     * What {@link #upsert} would do, without pushing (dry-run): fetches, computes the tree, compares. For CREATED and
+     * UPDATED the returned headSha is null (no commit is made).
+     */
+    public BranchResult preview(String branch, String baseBranch, Map<String, String> files) {
+        return locked(() -> run(branch, baseBranch, files, null, false));
+    }
+
+    private BranchResult run(String branch, String baseBranch, Map<String, String> files, String commitMessage,
+                             boolean apply) {
         try (Repository repo = open()) {
             fetch(repo, baseBranch, branch);
             ObjectId base = repo.resolve(tracking(baseBranch));
@@ -141,15 +171,19 @@ public final class BotBranches {
             try (RevWalk walk = new RevWalk(repo); ObjectInserter inserter = repo.newObjectInserter()) {
                 RevCommit baseCommit = walk.parseCommit(base);
                 ObjectId tree = treeWith(repo, inserter, baseCommit.getTree(), files);
+                inserter.flush();
                 List<String> changed = changedPaths(repo, baseCommit.getTree(), tree);
                 String previous = current == null ? null : current.name();
                 if (tree.equals(baseCommit.getTree())) {
-                    inserter.flush();
                     return new BranchResult(branch, Outcome.NO_CHANGE_FROM_BASE, previous, previous, base.name(),
                             changed);
                 }
                 if (current != null && walk.parseCommit(current).getTree().equals(tree)) {
                     return new BranchResult(branch, Outcome.UNCHANGED, previous, previous, base.name(), changed);
+                }
+                Outcome outcome = current == null ? Outcome.CREATED : Outcome.UPDATED;
+                if (!apply) {
+                    return new BranchResult(branch, outcome, null, previous, base.name(), changed);
                 }
                 PersonIdent ident = new PersonIdent(author.name(), author.email(), clock.instant(), clock.getZone());
                 CommitBuilder commit = new CommitBuilder();
@@ -161,32 +195,37 @@ public final class BotBranches {
                 ObjectId head = inserter.insert(commit);
                 inserter.flush();
                 push(repo, branch, head, current);
-                Outcome outcome = current == null ? Outcome.CREATED : Outcome.UPDATED;
                 log.info("git push {} branch={} {} -> {} files={}", outcome, branch,
                         previous == null ? "(new)" : previous.substring(0, 12), head.name().substring(0, 12), changed);
                 return new BranchResult(branch, outcome, head.name(), previous, base.name(), changed);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("git " + safeUrl() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("git " + safeUrl() + ": " + scrub(e.getMessage()), hiddenIo(e));
         }
     }
 
     /** The remote branch's head commit, fetched now (empty when the branch does not exist). */
-    public synchronized Optional<String> remoteHead(String branch) {
-        try (Repository repo = open()) {
-            fetch(repo, branch);
-            ObjectId id = repo.resolve(tracking(branch));
-            return Optional.ofNullable(id).map(ObjectId::name);
-        } catch (IOException e) {
-            throw new UncheckedIOException("git " + safeUrl() + ": " + e.getMessage(), e);
-        }
+    public Optional<String> remoteHead(String branch) {
+        return locked(() -> {
+            try (Repository repo = open()) {
+                fetch(repo, branch);
+                ObjectId id = repo.resolve(tracking(branch));
+                return Optional.ofNullable(id).map(ObjectId::name);
+            } catch (IOException e) {
+                throw new UncheckedIOException("git " + safeUrl() + ": " + scrub(e.getMessage()), hiddenIo(e));
+            }
+        });
     }
 
     /**
      * Contents of files at the head of a remote branch as last fetched (empty when the branch or the file is absent).
      * Call {@link #remoteHead} or {@link #upsert} first to fetch.
      */
-    public synchronized Optional<String> readFile(String branch, String path) {
+    public Optional<String> readFile(String branch, String path) {
+        return locked(() -> readFileLocked(branch, path));
+    }
+
+    private Optional<String> readFileLocked(String branch, String path) {
         try (Repository repo = open()) {
             ObjectId id = repo.resolve(tracking(branch));
             if (id == null) {
@@ -204,6 +243,24 @@ public final class BotBranches {
         }
     }
 
+    /** Unified diff (3 lines of context) between two commits of the work clone, e.g. base → branch head. */
+    public String diff(String fromSha, String toSha) {
+        return locked(() -> {
+            try (Repository repo = open(); RevWalk walk = new RevWalk(repo);
+                 java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                 org.eclipse.jgit.diff.DiffFormatter fmt = new org.eclipse.jgit.diff.DiffFormatter(out)) {
+                fmt.setRepository(repo);
+                fmt.setContext(3);
+                fmt.format(walk.parseCommit(ObjectId.fromString(fromSha)).getTree(),
+                        walk.parseCommit(ObjectId.fromString(toSha)).getTree());
+                fmt.flush();
+                return out.toString(StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private Repository open() throws IOException {
@@ -219,29 +276,28 @@ public final class BotBranches {
         return new FileRepositoryBuilder().setGitDir(workDir.toFile()).setMustExist(true).build();
     }
 
+    /**
+     * Fetches exactly the named branches into refs/remotes/origin/*; a branch the remote no longer has is forgotten
+     * locally (explicit refspecs are not pruned by fetch).
+     */
     private void fetch(Repository repo, String... branches) throws IOException {
-        List<RefSpec> specs = new ArrayList<>();
-        for (String b : branches) {
-            specs.add(new RefSpec("+" + Constants.R_HEADS + b + ":" + tracking(b)));
-        }
-        // a branch deleted on the remote must be forgotten: fetch does not prune explicit specs, so drop them first
-        for (String b : branches) {
-            Ref ref = repo.exactRef(tracking(b));
-            if (ref != null) {
-                RefUpdate del = repo.updateRef(tracking(b));
-                del.setForceUpdate(true);
-                del.delete();
-            }
-        }
         try (Git git = new Git(repo)) {
             var lsRemote = git.lsRemote().setRemote(remoteUrl).setHeads(true);
             if (credentials != null) {
                 lsRemote.setCredentialsProvider(credentials);
             }
-            var advertised = lsRemote.call().stream().map(Ref::getName).toList();
-            List<RefSpec> present = specs.stream()
-                    .filter(s -> advertised.contains(s.getSource()))
-                    .toList();
+            lsRemote.setTransportConfigCallback(transportConfig);
+            var advertised = lsRemote.call().stream().map(Ref::getName).collect(java.util.stream.Collectors.toSet());
+            List<RefSpec> present = new ArrayList<>();
+            for (String b : new java.util.LinkedHashSet<>(List.of(branches))) {
+                if (advertised.contains(Constants.R_HEADS + b)) {
+                    present.add(new RefSpec("+" + Constants.R_HEADS + b + ":" + tracking(b)));
+                } else if (repo.exactRef(tracking(b)) != null) {
+                    RefUpdate del = repo.updateRef(tracking(b));
+                    del.setForceUpdate(true);
+                    del.delete();
+                }
+            }
             if (present.isEmpty()) {
                 return;
             }
@@ -249,11 +305,35 @@ public final class BotBranches {
             if (credentials != null) {
                 fetch.setCredentialsProvider(credentials);
             }
+            fetch.setTransportConfigCallback(transportConfig);
             fetch.call();
         } catch (GitAPIException e) {
-            throw new IOException("fetch from " + safeUrl() + " failed: " + e.getMessage(), e);
+            throw new IOException("fetch from " + safeUrl() + " failed: " + scrub(e.getMessage()), hidden(e));
         }
     }
+
+    /** One user of a work clone at a time: threads of this JVM (a lock per folder) and other processes (a file lock). */
+    private <T> T locked(java.util.function.Supplier<T> action) {
+        java.util.concurrent.locks.ReentrantLock lock = LOCKS.computeIfAbsent(workDir,
+                k -> new java.util.concurrent.locks.ReentrantLock());
+        lock.lock();
+        try {
+            Files.createDirectories(workDir.getParent());
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                    workDir.resolveSibling(workDir.getFileName() + ".lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock ignored = ch.lock()) {
+                return action.get();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock work clone " + workDir + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.locks.ReentrantLock> LOCKS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private void push(Repository repo, String branch, ObjectId head, ObjectId expectedOld) throws IOException {
         String local = Constants.R_HEADS + branch;
@@ -273,6 +353,7 @@ public final class BotBranches {
             if (credentials != null) {
                 push.setCredentialsProvider(credentials);
             }
+            push.setTransportConfigCallback(transportConfig);
             for (PushResult result : push.call()) {
                 for (RemoteRefUpdate update : result.getRemoteUpdates()) {
                     if (update.getStatus() != RemoteRefUpdate.Status.OK
@@ -287,7 +368,8 @@ public final class BotBranches {
             tr.setForceUpdate(true);
             tr.update();
         } catch (GitAPIException e) {
-            throw new IOException("push of " + branch + " to " + safeUrl() + " failed: " + e.getMessage(), e);
+            throw new IOException("push of " + branch + " to " + safeUrl() + " failed: " + scrub(e.getMessage()),
+                    hidden(e));
         }
     }
 
@@ -361,6 +443,32 @@ public final class BotBranches {
             return url;
         }
         return Path.of(url).toAbsolutePath().normalize().toUri().toString();
+    }
+
+    /** A message without the remote URL's user-info or password (JGit messages may quote the URL as configured). */
+    String scrub(String message) {
+        if (message == null) {
+            return null;
+        }
+        String m = message.replace(remoteUrl, safeUrl());
+        try {
+            String pass = new URIish(remoteUrl).getPass();
+            if (pass != null && !pass.isEmpty()) {
+                m = m.replace(pass, "***");
+            }
+        } catch (URISyntaxException ignored) {
+            // not a URI: nothing embedded
+        }
+        return m;
+    }
+
+    /** The cause, unless its messages could carry credentials embedded in the URL. */
+    private Exception hidden(Exception e) {
+        return safeUrl().equals(remoteUrl) ? e : null;
+    }
+
+    private IOException hiddenIo(IOException e) {
+        return safeUrl().equals(remoteUrl) ? e : new IOException(scrub(e.getMessage()));
     }
 
     /** The remote URL without any user-info (a token must never reach a log line or an exception message). */

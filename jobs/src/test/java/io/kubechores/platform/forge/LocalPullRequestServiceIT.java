@@ -85,6 +85,14 @@ class LocalPullRequestServiceIT {
         assertThat(Files.readString(prDir().resolve("pr.md")))
                 .isEqualTo("| web | cpu | 500m | 250m |\n\n<!-- kubechores:topic=rightsize/shop -->\n");
         assertThat(remote.read(BRANCH, DEPLOYMENT)).contains("cpu: 250m      # sized by hand in 2024");
+        assertThat(Files.readString(prDir().resolve("pr.diff")))
+                .contains("--- a/apps/shop/deployment.yaml", "+++ b/apps/shop/deployment.yaml",
+                        "-              cpu: 500m      # sized by hand in 2024",
+                        "+              cpu: 250m      # sized by hand in 2024")
+                .doesNotContain("values.yaml");
+        assertThat(Files.readString(prDir().resolve("pr.diff")).lines()
+                .filter(l -> l.matches("^[+-](?![+-]{2} ).*")))
+                .as("one line removed, one added").hasSize(2);
 
         // 2nd run, same content: nothing pushed, nothing edited
         String headAfterFirst = remote.head(BRANCH);
@@ -108,6 +116,7 @@ class LocalPullRequestServiceIT {
         assertThat(prJson().path("updated").asText()).isEqualTo("2026-11-26T13:00:00Z");
         assertThat(prJson().path("created").asText()).isEqualTo("2026-11-24T13:00:00Z");
         assertThat(Files.readString(prDir().resolve("pr.md"))).startsWith("| web | cpu | 500m | 300m |");
+        assertThat(Files.readString(prDir().resolve("pr.diff"))).contains("+              cpu: 300m ");
         assertThat(service(RUN).listOpen("rightsize")).extracting(PullRequest::id).containsExactly("1");
         try (var dirs = Files.list(prDir().getParent())) {
             assertThat(dirs).hasSize(1);
@@ -180,5 +189,29 @@ class LocalPullRequestServiceIT {
         assertThat(service(RUN).find("promote", "loki-prod")).get().extracting(PullRequest::topic)
                 .isEqualTo("loki-prod");
         assertThat(service(RUN).find("promote", "nope")).isEmpty();
+    }
+
+    @Test
+    void previewTellsTheOutcomeWithoutPushingOrWriting() throws IOException {
+        PullRequestResult wouldOpen = service(RUN).preview(request("250m", "b"));
+
+        assertThat(wouldOpen.outcome()).isEqualTo(PullRequestResult.Outcome.CREATED);
+        assertThat(wouldOpen.pullRequest()).isNull();
+        assertThat(remote.head(BRANCH)).isNull();
+        assertThat(prDir()).doesNotExist();
+
+        service(RUN).upsert(request("250m", "b"));
+        String head = remote.head(BRANCH);
+        String json = Files.readString(prDir().resolve("pr.json"));
+
+        assertThat(service(RUN).preview(request("250m", "b")).outcome()).isEqualTo(PullRequestResult.Outcome.UNCHANGED);
+        PullRequestResult wouldUpdate = service(RUN).preview(request("300m", "b"));
+        assertThat(wouldUpdate.outcome()).isEqualTo(PullRequestResult.Outcome.UPDATED);
+        assertThat(wouldUpdate.pullRequest().id()).isEqualTo("1");
+        assertThat(service(RUN).preview(request("250m", "other body")).outcome())
+                .isEqualTo(PullRequestResult.Outcome.UPDATED);
+        assertThat(remote.head(BRANCH)).isEqualTo(head);
+        assertThat(Files.readString(prDir().resolve("pr.json"))).isEqualTo(json);
+        assertThat(Files.readString(prDir().resolve("pr.md"))).startsWith("b\n");
     }
 }

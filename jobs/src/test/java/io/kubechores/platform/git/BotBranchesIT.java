@@ -170,6 +170,26 @@ class BotBranchesIT {
                 .hasMessageContaining("base branch 'develop' not found");
     }
 
+    @Test
+    void concurrentRunsSharingTheCacheDoNotTripOverEachOther() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<BotBranches.BranchResult>>();
+            for (int i = 0; i < 8; i++) {
+                String branch = "kubechores/job" + (i % 2) + "/topic-" + i;
+                String content = cpu((100 + i) + "m");
+                futures.add(pool.submit(() -> branches(RUN).upsert(branch, "main", Map.of(DEPLOYMENT, content), "m")));
+            }
+            for (int i = 0; i < 8; i++) {
+                BotBranches.BranchResult r = futures.get(i).get();
+                assertThat(r.outcome()).isEqualTo(BotBranches.Outcome.CREATED);
+                assertThat(remote.read(r.branch(), DEPLOYMENT)).contains("cpu: " + (100 + i) + "m ");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     static EditList lineEdits(String a, String b) {
         return DiffAlgorithm.getAlgorithm(DiffAlgorithm.SupportedAlgorithm.HISTOGRAM).diff(RawTextComparator.DEFAULT,
                 new RawText(a.getBytes(StandardCharsets.UTF_8)), new RawText(b.getBytes(StandardCharsets.UTF_8)));

@@ -30,6 +30,10 @@ public final class TestRemote {
 
     public static final Instant SEED_TIME = Instant.parse("2026-10-01T08:00:00Z");
 
+    static {
+        org.eclipse.jgit.util.FS.FileStoreAttributes.setBackground(true);
+    }
+
     private final Path bare;
     private final Path work;
 
@@ -53,6 +57,11 @@ public final class TestRemote {
                 }
             }
             try (Git git = Git.init().setInitialBranch("main").setDirectory(work.toFile()).call()) {
+                // an explicit identity: reflog entries would otherwise resolve the host name (slow without DNS)
+                var config = git.getRepository().getConfig();
+                config.setString("user", null, "name", "Human");
+                config.setString("user", null, "email", "human@acme.example");
+                config.save();
                 git.add().addFilepattern(".").call();
                 PersonIdent human = new PersonIdent("Human", "human@acme.example", SEED_TIME, ZoneOffset.UTC);
                 git.commit().setMessage("seed").setAuthor(human).setCommitter(human).call();

@@ -1,0 +1,36 @@
+package io.kubechores.certs;
+
+import java.util.Arrays;
+
+/** Where a certificate was found. The ids are the ones CertificatePolicy overrides name. */
+public enum CertSource {
+    TLS_ENDPOINT("tls-endpoint"),
+    TLS_SECRET("tls-secret"),
+    PEM_SECRET("pem-secret"),
+    CONFIGMAP("configmap"),
+    KUBECONFIG("kubeconfig"),
+    WEBHOOK("webhook"),
+    APISERVER("apiserver"),
+    ETCD("etcd"),
+    CERT_MANAGER("cert-manager");
+
+    private final String id;
+
+    CertSource(String id) {
+        this.id = id;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public static CertSource ofId(String id) {
+        return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown certificate source " + id));
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}

@@ -1,0 +1,322 @@
+package io.kubechores.certs;
+
+import io.kubechores.core.Action;
+import io.kubechores.core.Chore;
+import io.kubechores.core.ChoreContext;
+import io.kubechores.core.ChoreReport;
+import io.kubechores.core.PartitionResult;
+import io.kubechores.core.StateStore;
+import io.kubechores.desiredstate.CertificatePolicySpec;
+import io.kubechores.desiredstate.ClusterSpec;
+import io.kubechores.desiredstate.FleetSpec;
+import io.kubechores.desiredstate.Resource;
+import io.kubechores.platform.kube.CertsKube;
+import io.kubechores.platform.notify.Notifier;
+import io.kubechores.platform.tls.TlsProber;
+import io.kubechores.report.Reports;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * certs: inventories every certificate a cluster depends on (TLS endpoints incl. API server and etcd, TLS/PEM
+ * secrets, PEM ConfigMaps, kubeconfig, webhook/APIService/CRD caBundles, cert-manager Certificates), judges them with
+ * the CertificatePolicy ({@link ExpiryPolicy}), and reports: console table, HTML with a timeline, JSON, Pushgateway
+ * metrics, and a Slack message listing only findings new or changed since the last alert (state in the
+ * {@link StateStore}). It never changes a cluster; its only "mutations" are the Slack post and the metrics push.
+ */
+@Component
+public class CertsChore implements Chore {
+    public static final String NAME = "certs";
+    /** Partition key of the fleet-level endpoints of every policy. */
+    public static final String ENDPOINTS = "~endpoints";
+    static final String STATE_PREFIX = "alerted/";
+    static final String PLAN = "plan";
+
+    private static final Logger log = LoggerFactory.getLogger(CertsChore.class);
+
+    private final int pageSize;
+    private final int probeConcurrency;
+
+    public CertsChore() {
+        this(500, 128);
+    }
+
+    /** @param pageSize Secrets/ConfigMaps per list request  @param probeConcurrency TLS probes at a time */
+    public CertsChore(int pageSize, int probeConcurrency) {
+        this.pageSize = pageSize;
+        this.probeConcurrency = probeConcurrency;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Find every certificate that can take a cluster down and warn before it expires (once per finding)";
+    }
+
+    @Override
+    public List<String> partitions(ChoreContext ctx) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Resource<ClusterSpec> c : ctx.state().clusters()) {
+            if (!policiesFor(ctx, c).isEmpty()) out.add(c.name());
+        }
+        if (ctx.state().certificatePolicies().stream().anyMatch(p -> !p.spec().endpoints().isEmpty())) {
+            out.add(ENDPOINTS);
+        }
+        return List.copyOf(out);
+    }
+
+    static List<Resource<CertificatePolicySpec>> policiesFor(ChoreContext ctx, Resource<ClusterSpec> cluster) {
+        return ctx.state().certificatePolicies().stream().filter(p -> p.spec().clusters().matches(cluster))
+                .sorted(Comparator.comparing(Resource::name)).toList();
+    }
+
+    @Override
+    public PartitionResult runPartition(ChoreContext ctx, String partition) {
+        CertPlan plan = ENDPOINTS.equals(partition) ? planEndpoints(ctx) : planCluster(ctx, partition);
+        List<String> warnings = new ArrayList<>(plan.problems());
+        for (Finding f : plan.alerting()) {
+            log.info("job=certs cluster={} source={} namespace={} name={} severity={} notAfter={} reason={}",
+                    f.cluster(), f.source().id(), f.namespace(), f.name(), f.severity(), f.notAfter(), f.reason());
+        }
+        return new PartitionResult(partition, null, List.of(), warnings, Map.of(PLAN, plan));
+    }
+
+    private CertPlan planCluster(ChoreContext ctx, String clusterName) {
+        Resource<ClusterSpec> cluster = ctx.state().cluster(clusterName)
+                .orElseThrow(() -> new IllegalArgumentException("unknown cluster " + clusterName));
+        List<Resource<CertificatePolicySpec>> policies = policiesFor(ctx, cluster);
+        Resource<CertificatePolicySpec> effective = policies.getFirst();
+        CertificatePolicySpec.Scan scan = union(policies);
+        int timeout = policies.stream().mapToInt(p -> p.spec().timeoutSeconds()).min().orElse(5);
+        CertsCollector collector = new CertsCollector(new TlsProber(Duration.ofSeconds(timeout), probeConcurrency),
+                pageSize);
+        CertsKube kube = new CertsKube(ctx.platform().kube().client(cluster));
+        CertInventory inv = collector.cluster(clusterName, cluster.spec(), kube, scan);
+        return ExpiryPolicy.plan(effective.name(), effective.spec(), inv, ctx.clock());
+    }
+
+    private CertPlan planEndpoints(ChoreContext ctx) {
+        List<Finding> findings = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        int excluded = 0;
+        for (Resource<CertificatePolicySpec> p : ctx.state().certificatePolicies()) {
+            if (p.spec().endpoints().isEmpty()) continue;
+            CertsCollector collector = new CertsCollector(
+                    new TlsProber(Duration.ofSeconds(p.spec().timeoutSeconds()), probeConcurrency), pageSize);
+            CertPlan plan = ExpiryPolicy.plan(p.name(), p.spec(), collector.endpoints(p.spec().endpoints()),
+                    ctx.clock());
+            findings.addAll(plan.findings());
+            problems.addAll(plan.problems());
+            excluded += plan.excluded();
+        }
+        return new CertPlan(findings, excluded, problems);
+    }
+
+    static CertificatePolicySpec.Scan union(List<Resource<CertificatePolicySpec>> policies) {
+        boolean[] s = new boolean[8];
+        for (var p : policies) {
+            var x = p.spec().scan();
+            boolean[] v = {x.tlsSecrets(), x.pemSecrets(), x.configMaps(), x.kubeconfig(), x.webhooks(), x.apiServer(),
+                    x.etcd(), x.certManager()};
+            for (int i = 0; i < 8; i++) s[i] |= v[i];
+        }
+        return new CertificatePolicySpec.Scan(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]);
+    }
+
+    @Override
+    public ChoreReport finish(ChoreContext ctx, List<PartitionResult> results) {
+        FleetSpec fleet = ctx.state().fleetSpec();
+        ZoneId zone = ZoneId.of(fleet.timeZone());
+        List<Finding> findings = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        Set<String> scanned = new LinkedHashSet<>();
+        int excluded = 0;
+        List<String> failed = new ArrayList<>();
+        for (PartitionResult r : results) {
+            if (r.isFailed()) {
+                failed.add(r.partition() + ": " + r.error());
+                continue;
+            }
+            CertPlan p = (CertPlan) r.data().get(PLAN);
+            if (p == null) continue;
+            findings.addAll(p.findings());
+            problems.addAll(p.problems());
+            excluded += p.excluded();
+            scanned.add(ENDPOINTS.equals(r.partition()) ? ObservedCert.FLEET : r.partition());
+        }
+        CertPlan all = new CertPlan(findings, excluded, problems);
+        List<Action> actions = new ArrayList<>();
+        boolean notifyFailed = false;
+
+        // --- metrics
+        Notifier notifier = ctx.platform().notifier() == null ? Notifier.NONE : ctx.platform().notifier();
+        String pushgateway = fleet.notifications().pushgatewayUrl();
+        if (pushgateway != null && !pushgateway.isBlank()) {
+            Action a = new Action("pushgateway " + pushgateway + " job=kubechores_certs", "push-metrics",
+                    all.findings().size() + " certificates (not-after seconds, severity)",
+                    "metrics of every certificate found", Action.Status.PLANNED);
+            if (ctx.dryRun()) {
+                actions.add(a);
+            } else if (!ctx.limit().tryAcquire()) {
+                actions.add(a.withStatus(Action.Status.LIMITED));
+            } else {
+                try {
+                    notifier.pushMetrics("kubechores_certs", CertMetrics.exposition(all.findings(), ctx.clock().instant()));
+                    actions.add(ctx.applied(a));
+                } catch (RuntimeException e) {
+                    notifyFailed = true;
+                    actions.add(a.withStatus(Action.Status.FAILED, e.getMessage()));
+                }
+            }
+        }
+
+        // --- Slack: only new or changed findings
+        StateStore store = ctx.platform().state();
+        Map<String, String> last = new TreeMap<>();
+        if (store != null) {
+            store.all(NAME).forEach((k, v) -> {
+                if (k.startsWith(STATE_PREFIX)) last.put(k.substring(STATE_PREFIX.length()), v);
+            });
+        }
+        AlertDedupe.Decision decision = AlertDedupe.decide(last, all.findings(), scanned);
+        String slackText = null;
+        if (!decision.toAlert().isEmpty()) {
+            Map<String, Object> m = new HashMap<>();
+            m.put("rows", CertsReport.slackRows(decision, zone));
+            m.put("count", decision.toAlert().size());
+            m.put("more", Math.max(0, decision.toAlert().size() - CertsReport.SLACK_ROWS));
+            m.put("fleet", ctx.state().fleet().name());
+            m.put("channel", fleet.notifications().slackChannel() == null ? "" : fleet.notifications().slackChannel());
+            slackText = Reports.render("markdown/certs-slack.ftl", m);
+        }
+        boolean slackConfigured = fleet.notifications().slackWebhookEnv() != null && ctx.platform().secrets() != null
+                && ctx.platform().secrets().get(fleet.notifications().slackWebhookEnv()).isPresent();
+        String channel = fleet.notifications().slackChannel() == null ? "slack" : "slack " + fleet.notifications().slackChannel();
+        if (slackText != null) {
+            Action a = new Action(channel, "alert", decision.toAlert().size() + " finding(s) new or changed",
+                    summarize(decision), Action.Status.PLANNED);
+            if (ctx.dryRun()) {
+                actions.add(a);
+            } else if (!slackConfigured) {
+                actions.add(a.withStatus(Action.Status.SKIPPED, "no Slack webhook configured ("
+                        + fleet.notifications().slackWebhookEnv() + " unset); not marked as alerted"));
+            } else if (!ctx.limit().tryAcquire()) {
+                actions.add(a.withStatus(Action.Status.LIMITED));
+            } else {
+                try {
+                    notifier.slack(slackText);
+                    saveState(store, last, decision.newState());
+                    actions.add(ctx.applied(a));
+                } catch (RuntimeException e) {
+                    notifyFailed = true;
+                    actions.add(a.withStatus(Action.Status.FAILED, e.getMessage()));
+                }
+            }
+        } else {
+            actions.add(new Action(channel, "alert", "nothing new since the last alert",
+                    all.alerting().size() + " finding(s) already alerted", Action.Status.UNCHANGED));
+            if (!ctx.dryRun() && decision.stateChanged(last)) saveState(store, last, decision.newState());
+        }
+
+        // --- reports
+        String console = Reports.render("console/certs-findings.ftl", consoleModel(all, zone));
+        List<Path> artifacts = new ArrayList<>();
+        if (ctx.outputDir() != null) {
+            artifacts.add(Reports.write(ctx.outputDir(), "certs-findings.txt", console));
+            artifacts.add(Reports.write(ctx.outputDir(), "certs-report.html",
+                    Reports.render("html/certs-report.ftl", htmlModel(ctx, all, failed, zone))));
+            artifacts.add(Reports.write(ctx.outputDir(), "certs-findings.json", Reports.json(jsonModel(ctx, all, failed))));
+            if (slackText != null) artifacts.add(Reports.write(ctx.outputDir(), "certs-slack.md", slackText));
+        }
+        String summary = String.format("%d certificates on %d partition(s): %d expired, %d critical, %d warning, %d ok"
+                        + " (%d excluded)%s%n%s", all.findings().size(), scanned.size(), all.count(Severity.EXPIRED),
+                all.count(Severity.CRITICAL), all.count(Severity.WARNING), all.count(Severity.OK), all.excluded(),
+                failed.isEmpty() ? "" : "; failed: " + String.join("; ", failed), console);
+        List<String> warnings = new ArrayList<>(problems);
+        return new ChoreReport(summary, actions, warnings, artifacts, notifyFailed);
+    }
+
+    private static String summarize(AlertDedupe.Decision d) {
+        long fresh = d.toAlert().stream().filter(f -> !d.previous().containsKey(f.key())).count();
+        return fresh + " new, " + (d.toAlert().size() - fresh) + " changed severity since the last alert";
+    }
+
+    private static void saveState(StateStore store, Map<String, String> last, Map<String, String> next) {
+        if (store == null) return;
+        for (String k : last.keySet()) {
+            if (!next.containsKey(k)) store.remove(NAME, STATE_PREFIX + k);
+        }
+        next.forEach((k, v) -> {
+            if (!v.equals(last.get(k))) store.put(NAME, STATE_PREFIX + k, v);
+        });
+    }
+
+    static Map<String, Object> consoleModel(CertPlan all, ZoneId zone) {
+        List<Map<String, Object>> rows = CertsReport.rows(all.findings(), zone, false);
+        Map<String, Object> m = new HashMap<>();
+        m.put("rows", rows);
+        m.put("w", CertsReport.widths(rows));
+        m.put("hiddenOk", all.findings().size() - rows.size());
+        m.put("problems", all.problems());
+        return m;
+    }
+
+    private static Map<String, Object> htmlModel(ChoreContext ctx, CertPlan all, List<String> failed, ZoneId zone) {
+        int warn = 30;
+        int crit = 7;
+        if (!ctx.state().certificatePolicies().isEmpty()) {
+            var p = ctx.state().certificatePolicies().stream().min(Comparator.comparing(Resource::name)).orElseThrow();
+            warn = p.spec().warningDays();
+            crit = p.spec().criticalDays();
+        }
+        Map<String, Object> m = new HashMap<>();
+        m.put("fleet", ctx.state().fleet().name());
+        m.put("generated", CertsReport.date(ctx.clock().instant(), zone) + " " + zone.getId());
+        m.put("revision", ctx.state().revision() == null ? "" : ctx.state().revision());
+        m.put("dryRun", ctx.dryRun());
+        m.put("rows", CertsReport.rows(all.findings(), zone, false));
+        m.put("hiddenOk", all.findings().size() - CertsReport.rows(all.findings(), zone, false).size());
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Severity s : List.of(Severity.EXPIRED, Severity.CRITICAL, Severity.WARNING, Severity.OK)) {
+            counts.put(s.name().toLowerCase(java.util.Locale.ROOT), all.count(s));
+        }
+        m.put("counts", counts);
+        m.put("total", all.findings().size());
+        m.put("excluded", all.excluded());
+        m.put("problems", all.problems());
+        m.put("failed", failed);
+        m.put("timeline", CertsReport.timeline(all.findings(), ctx.clock().instant(), warn, crit, zone));
+        return m;
+    }
+
+    private static Map<String, Object> jsonModel(ChoreContext ctx, CertPlan all, List<String> failed) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", NAME);
+        m.put("generatedAt", ctx.clock().instant());
+        m.put("revision", ctx.state().revision());
+        m.put("dryRun", ctx.dryRun());
+        m.put("excluded", all.excluded());
+        m.put("problems", all.problems());
+        m.put("failedPartitions", failed);
+        m.put("findings", all.findings());
+        return m;
+    }
+}

@@ -1,0 +1,207 @@
+package io.kubechores.certs;
+
+import io.kubechores.desiredstate.CertificatePolicySpec;
+import io.kubechores.desiredstate.ClusterSpec;
+import io.kubechores.platform.kube.CertsKube;
+import io.kubechores.platform.tls.JdkTrust;
+import io.kubechores.platform.tls.TlsProber;
+
+import java.net.URI;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collect: turns what the adapters return (PEM text per object, probed chains) into {@link ObservedCert}s.
+ * Only CA certificates are kept as X.509 objects (trust anchors for chain checks); everything else is reduced to
+ * its facts at once, so a 20,000-secret scan holds one page of objects at a time.
+ */
+final class CertsCollector {
+    private final TlsProber prober;
+    private final int pageSize;
+
+    CertsCollector(TlsProber prober, int pageSize) {
+        this.prober = prober;
+        this.pageSize = pageSize;
+    }
+
+    /** One cluster's in-cluster sources, kubeconfig, API server and etcd endpoints. */
+    CertInventory cluster(String cluster, ClusterSpec spec, CertsKube kube, CertificatePolicySpec.Scan scan) {
+        List<ObservedCert> certs = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        Map<String, X509Certificate> anchors = new LinkedHashMap<>();
+
+        if (scan.kubeconfig()) {
+            try {
+                CertsKube.PemObject k = kube.kubeconfigCertificates(spec.connection());
+                List<X509Certificate> ca = parse(k.pemByKey().get("certificate-authority"), problems, "kubeconfig CA");
+                ca.forEach(c -> anchors.putIfAbsent(X509Facts.sha256(c), c));
+                add(certs, ca, cluster, CertSource.KUBECONFIG, "", "kubeconfig", "certificate-authority", null);
+                List<X509Certificate> client = parse(k.pemByKey().get("client-certificate"), problems,
+                        "kubeconfig client certificate");
+                String chainProblem = client.isEmpty() ? null : X509Facts.chainProblem(client, ca, false);
+                add(certs, client, cluster, CertSource.KUBECONFIG, "", "kubeconfig", "client-certificate",
+                        chainProblem);
+            } catch (RuntimeException e) {
+                problems.add(cluster + " kubeconfig: " + e.getMessage());
+            }
+        }
+        List<CertManagerCert> cm = new ArrayList<>();
+        // each in-cluster source on its own: a forbidden list (RBAC) is a problem line, not a lost cluster;
+        // only when every source fails (cluster unreachable) does the partition fail
+        List<String> apiErrors = new ArrayList<>();
+        int attempted = 0;
+        if (scan.tlsSecrets() || scan.pemSecrets()) {
+            attempted++;
+            guard(apiErrors, cluster + " secrets", () -> kube.scanSecrets(pageSize, o -> {
+                boolean tls = "kubernetes.io/tls".equals(o.type());
+                if (tls ? !scan.tlsSecrets() : !scan.pemSecrets()) return;
+                addObject(certs, anchors, problems, cluster, tls ? CertSource.TLS_SECRET : CertSource.PEM_SECRET, o);
+            }));
+        }
+        if (scan.configMaps()) {
+            attempted++;
+            guard(apiErrors, cluster + " configmaps", () -> kube.scanConfigMaps(pageSize,
+                    o -> addObject(certs, anchors, problems, cluster, CertSource.CONFIGMAP, o)));
+        }
+        if (scan.webhooks()) {
+            attempted++;
+            guard(apiErrors, cluster + " webhooks", () -> {
+                for (CertsKube.PemObject o : kube.webhookBundles()) {
+                    addObject(certs, anchors, problems, cluster, CertSource.WEBHOOK, o);
+                }
+            });
+        }
+        if (scan.certManager()) {
+            attempted++;
+            guard(apiErrors, cluster + " cert-manager", () -> {
+                for (CertsKube.CertManagerStatus s : kube.certManagerCertificates()) {
+                    cm.add(new CertManagerCert(cluster, s.namespace(), s.name(), s.secretName(), instant(s.notAfter()),
+                            instant(s.renewalTime()), s.ready(), s.readyReason()));
+                }
+            });
+        }
+        if (attempted > 0 && apiErrors.size() == attempted) {
+            throw new IllegalStateException("cluster API unusable: " + apiErrors.getFirst());
+        }
+        problems.addAll(apiErrors);
+        List<TlsProber.Target> targets = new ArrayList<>();
+        List<CertSource> kinds = new ArrayList<>();
+        if (scan.apiServer()) {
+            URI api = kube.apiServerUrl();
+            if (api != null) {
+                targets.add(new TlsProber.Target(api.getHost(), api.getPort() < 0 ? 443 : api.getPort(), null));
+                kinds.add(CertSource.APISERVER);
+            }
+        }
+        if (scan.etcd()) {
+            for (String hp : spec.etcdEndpoints()) {
+                targets.add(target(hp, 2379));
+                kinds.add(CertSource.ETCD);
+            }
+        }
+        List<X509Certificate> trust = new ArrayList<>(anchors.values());
+        trust.addAll(JdkTrust.anchors());
+        List<TlsProber.Probe> probes = prober.probeAll(targets);
+        for (int i = 0; i < probes.size(); i++) {
+            addProbe(certs, problems, cluster, kinds.get(i), probes.get(i), trust);
+        }
+        return new CertInventory(certs, cm, problems);
+    }
+
+    /** Fleet endpoints of one policy (not tied to a cluster): verified against the JDK's trust anchors. */
+    CertInventory endpoints(List<CertificatePolicySpec.Endpoint> endpoints) {
+        List<ObservedCert> certs = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        List<TlsProber.Target> targets = endpoints.stream()
+                .map(e -> new TlsProber.Target(e.host(), e.port() == null ? 443 : e.port(), e.serverName()))
+                .toList();
+        for (TlsProber.Probe p : prober.probeAll(targets)) {
+            addProbe(certs, problems, ObservedCert.FLEET, CertSource.TLS_ENDPOINT, p, JdkTrust.anchors());
+        }
+        return new CertInventory(certs, List.of(), problems);
+    }
+
+    private static void guard(List<String> errors, String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            errors.add(what + ": " + (m.length() > 300 ? m.substring(0, 300) + "…" : m));
+        }
+    }
+
+    static TlsProber.Target target(String hostPort, int defaultPort) {
+        String hp = hostPort.replaceFirst("^[a-z]+://", "");
+        int colon = hp.lastIndexOf(':');
+        if (colon > 0 && hp.indexOf(':') == colon) {
+            return new TlsProber.Target(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)), null);
+        }
+        return new TlsProber.Target(hp, defaultPort, null);
+    }
+
+    private static void addProbe(List<ObservedCert> certs, List<String> problems, String cluster, CertSource source,
+                                 TlsProber.Probe p, List<X509Certificate> trust) {
+        String name = p.target().hostPort();
+        if (!p.ok()) {
+            problems.add((ObservedCert.FLEET.equals(cluster) ? "fleet" : cluster) + " " + source.id() + " " + name + ": "
+                    + p.error());
+            return;
+        }
+        String chainProblem = X509Facts.chainProblem(p.chain(), trust, true);
+        for (int i = 0; i < p.chain().size(); i++) {
+            ObservedCert o = X509Facts.observe(p.chain().get(i), cluster, source, "", name, "chain#" + i);
+            if (i == 0) o = o.withExpectedHost(p.target().expectedName()).withChainProblem(chainProblem);
+            certs.add(o);
+        }
+    }
+
+    private static void addObject(List<ObservedCert> certs, Map<String, X509Certificate> anchors,
+                                  List<String> problems, String cluster, CertSource source, CertsKube.PemObject o) {
+        String where = cluster + " " + o.kind() + " " + (o.namespace().isEmpty() ? "" : o.namespace() + "/")
+                + o.name();
+        List<X509Certificate> ca = source == CertSource.TLS_SECRET && o.pemByKey().containsKey("ca.crt")
+                ? parse(o.pemByKey().get("ca.crt"), problems, where + " ca.crt") : List.of();
+        for (Map.Entry<String, String> e : o.pemByKey().entrySet()) {
+            List<X509Certificate> list = "ca.crt".equals(e.getKey()) && !ca.isEmpty() ? ca
+                    : parse(e.getValue(), problems, where + " " + e.getKey());
+            String chainProblem = null;
+            if (source == CertSource.TLS_SECRET && "tls.crt".equals(e.getKey()) && !list.isEmpty()) {
+                chainProblem = X509Facts.chainProblem(list, ca, false);
+            }
+            for (X509Certificate c : list) {
+                if (c.getBasicConstraints() >= 0) anchors.putIfAbsent(X509Facts.sha256(c), c);
+            }
+            add(certs, list, cluster, source, o.namespace(), o.name(), e.getKey(), chainProblem);
+        }
+    }
+
+    /** Adds a chain/bundle; the chain problem (if any) is attached to its first certificate. */
+    private static void add(List<ObservedCert> certs, List<X509Certificate> list, String cluster, CertSource source,
+                            String ns, String name, String key, String chainProblem) {
+        for (int i = 0; i < list.size(); i++) {
+            ObservedCert o = X509Facts.observe(list.get(i), cluster, source, ns, name, key + "#" + i);
+            if (i == 0 && chainProblem != null) o = o.withChainProblem(chainProblem);
+            certs.add(o);
+        }
+    }
+
+    private static List<X509Certificate> parse(String pem, List<String> problems, String where) {
+        if (pem == null) return List.of();
+        List<String> broken = new ArrayList<>();
+        List<X509Certificate> out = X509Facts.parsePem(pem, broken);
+        for (String b : broken) problems.add(where + ": unreadable certificate " + b);
+        return out;
+    }
+
+    private static java.time.Instant instant(String s) {
+        if (s == null || s.isBlank()) return null;
+        try {
+            return java.time.OffsetDateTime.parse(s).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+}

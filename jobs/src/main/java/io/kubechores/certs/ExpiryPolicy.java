@@ -1,0 +1,230 @@
+package io.kubechores.certs;
+
+import io.kubechores.desiredstate.CertificatePolicySpec;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The certificate rules, as a pure function: policy + inventory + clock → {@link CertPlan}. No I/O.
+ * <ul>
+ *   <li>expiry: EXPIRED after notAfter, CRITICAL within criticalDays, WARNING within warningDays (defaults 30 d / 7 d,
+ *       overridable per source);</li>
+ *   <li>flags: not yet valid, a CA and certificates it issued expiring within the same week, chain not verifying,
+ *       hostname mismatch (endpoints), RSA &lt; 2048, SHA-1 signature, cert-manager not Ready / renewal overdue;</li>
+ *   <li>exclusions drop certificates entirely (counted).</li>
+ * </ul>
+ */
+public final class ExpiryPolicy {
+    public static final int MIN_RSA_BITS = 2048;
+    public static final Duration SAME_WEEK = Duration.ofDays(7);
+
+    private ExpiryPolicy() {}
+
+    /** Thresholds in days for one source. */
+    public record Thresholds(int warningDays, int criticalDays) {}
+
+    public static Thresholds thresholds(CertificatePolicySpec p, CertSource source) {
+        for (CertificatePolicySpec.Override o : p.overrides()) {
+            if (source.id().equals(o.source())) {
+                return new Thresholds(o.warningDays() == null ? p.warningDays() : o.warningDays(),
+                        o.criticalDays() == null ? p.criticalDays() : o.criticalDays());
+            }
+        }
+        return new Thresholds(p.warningDays(), p.criticalDays());
+    }
+
+    /** True when an exclusion matches: every field it names must match (subject: substring of the DN). */
+    public static boolean excluded(CertificatePolicySpec p, String cluster, String namespace, String name,
+                                   String subject) {
+        for (CertificatePolicySpec.Exclusion e : p.exclusions()) {
+            if (e.cluster() == null && e.namespace() == null && e.name() == null && e.subject() == null) continue;
+            if (e.cluster() != null && !e.cluster().equals(cluster)) continue;
+            if (e.namespace() != null && !e.namespace().equals(namespace)) continue;
+            if (e.name() != null && !e.name().equals(name)) continue;
+            if (e.subject() != null && (subject == null || !subject.contains(e.subject()))) continue;
+            return true;
+        }
+        return false;
+    }
+
+    public static Severity expirySeverity(Instant notAfter, Instant now, Thresholds t) {
+        if (now.isAfter(notAfter)) return Severity.EXPIRED;
+        Duration left = Duration.between(now, notAfter);
+        if (left.compareTo(Duration.ofDays(t.criticalDays())) <= 0) return Severity.CRITICAL;
+        if (left.compareTo(Duration.ofDays(t.warningDays())) <= 0) return Severity.WARNING;
+        return Severity.OK;
+    }
+
+    /** Whole days until notAfter, rounded down (negative once expired: -1 on the first day after). */
+    public static long daysLeft(Instant notAfter, Instant now) {
+        return Math.floorDiv(Duration.between(now, notAfter).getSeconds(), 86_400L);
+    }
+
+    public static CertPlan plan(String policyName, CertificatePolicySpec policy, CertInventory inv, Clock clock) {
+        Instant now = clock.instant();
+        List<ObservedCert> kept = new ArrayList<>();
+        int excluded = 0;
+        for (ObservedCert c : inv.certs()) {
+            if (excluded(policy, c.cluster(), c.namespace(), c.name(), c.subject())) excluded++;
+            else kept.add(c);
+        }
+        Map<String, List<Flag>> sameWeek = sameWeekFlags(kept);
+        Map<String, Finding> byKey = new LinkedHashMap<>();
+        for (ObservedCert c : kept) {
+            Finding f = judge(policyName, policy, c, sameWeek.getOrDefault(c.sha256(), List.of()), now);
+            byKey.putIfAbsent(f.key(), f);
+        }
+        for (CertManagerCert m : inv.certManager()) {
+            String subject = "Certificate " + m.namespace() + "/" + m.name();
+            if (excluded(policy, m.cluster(), m.namespace(), m.name(), subject)) {
+                excluded++;
+                continue;
+            }
+            Finding f = judge(policyName, policy, m, now);
+            byKey.putIfAbsent(f.key(), f);
+        }
+        return new CertPlan(new ArrayList<>(byKey.values()), excluded, inv.problems());
+    }
+
+    static Finding judge(String policyName, CertificatePolicySpec policy, ObservedCert c, List<Flag> extra,
+                         Instant now) {
+        Thresholds t = thresholds(policy, c.source());
+        Severity expiry = expirySeverity(c.notAfter(), now, t);
+        List<Flag> flags = new ArrayList<>();
+        if (now.isBefore(c.notBefore())) {
+            flags.add(new Flag(Flag.Code.NOT_YET_VALID, Severity.CRITICAL, "not valid before " + c.notBefore()));
+        }
+        flags.addAll(extra);
+        if (c.chainProblem() != null) {
+            flags.add(new Flag(Flag.Code.CHAIN_NOT_VERIFYING, Severity.CRITICAL, c.chainProblem()));
+        }
+        if (c.expectedHost() != null && !hostnameMatches(c.expectedHost(), c.sans())) {
+            flags.add(new Flag(Flag.Code.HOSTNAME_MISMATCH, Severity.CRITICAL,
+                    "reached as " + c.expectedHost() + " but names " + (c.sans().isEmpty() ? "no subjectAltName"
+                            : String.join(", ", c.sans()))));
+        }
+        if ("RSA".equalsIgnoreCase(c.keyAlgorithm()) && c.keyBits() > 0 && c.keyBits() < MIN_RSA_BITS) {
+            flags.add(new Flag(Flag.Code.WEAK_RSA_KEY, Severity.WARNING,
+                    "RSA " + c.keyBits() + " bits < " + MIN_RSA_BITS));
+        }
+        if (c.signatureAlgorithm() != null && c.signatureAlgorithm().toUpperCase(Locale.ROOT).startsWith("SHA1")
+                && !c.selfSigned()) {
+            flags.add(new Flag(Flag.Code.SHA1_SIGNATURE, Severity.WARNING, "signed with " + c.signatureAlgorithm()));
+        }
+        Severity sev = expiry;
+        for (Flag f : flags) sev = Severity.max(sev, f.severity());
+        long days = daysLeft(c.notAfter(), now);
+        String reason = expiryReason(days, expiry, t, c.source());
+        if (sev != expiry) {
+            Flag worst = flags.stream().max(Comparator.comparing(Flag::severity)).orElseThrow();
+            reason = worst.code() + ": " + worst.detail() + "; " + reason;
+        }
+        String key = String.join("|", c.cluster(), c.source().id(), c.namespace(), c.name(),
+                c.sha256().substring(0, Math.min(16, c.sha256().length())));
+        return new Finding(key, c.cluster(), c.source(), c.namespace(), c.name(), c.item(), c.subject(), c.issuer(),
+                c.notAfter(), days, sev, flags, reason, policyName, c.sha256());
+    }
+
+    static Finding judge(String policyName, CertificatePolicySpec policy, CertManagerCert m, Instant now) {
+        Thresholds t = thresholds(policy, CertSource.CERT_MANAGER);
+        List<Flag> flags = new ArrayList<>();
+        Severity sev = Severity.OK;
+        long days = Long.MAX_VALUE;
+        String reason;
+        if (m.notAfter() != null) {
+            sev = expirySeverity(m.notAfter(), now, t);
+            days = daysLeft(m.notAfter(), now);
+            reason = expiryReason(days, sev, t, CertSource.CERT_MANAGER);
+        } else {
+            reason = "never issued";
+        }
+        if (!m.ready()) {
+            flags.add(new Flag(Flag.Code.CERT_MANAGER_NOT_READY, Severity.WARNING,
+                    "not Ready" + (m.readyReason() == null ? "" : ": " + m.readyReason())));
+            if (m.renewalTime() != null && now.isAfter(m.renewalTime())) {
+                flags.add(new Flag(Flag.Code.RENEWAL_OVERDUE, Severity.CRITICAL,
+                        "renewal was due " + m.renewalTime() + " and the Certificate is still not Ready"));
+            }
+        }
+        Severity expiry = sev;
+        for (Flag f : flags) sev = Severity.max(sev, f.severity());
+        if (sev != expiry) {
+            Flag worst = flags.stream().max(Comparator.comparing(Flag::severity)).orElseThrow();
+            reason = worst.code() + ": " + worst.detail() + "; " + reason;
+        }
+        String key = String.join("|", m.cluster(), CertSource.CERT_MANAGER.id(), m.namespace(), m.name(), "");
+        return new Finding(key, m.cluster(), CertSource.CERT_MANAGER, m.namespace(), m.name(),
+                m.secretName() == null ? "" : "secret " + m.secretName(), "Certificate " + m.namespace() + "/" + m.name(),
+                "", m.notAfter(), days, sev, flags, reason, policyName, "");
+    }
+
+    static String expiryReason(long days, Severity s, Thresholds t, CertSource source) {
+        return switch (s) {
+            case EXPIRED -> "expired " + (-days) + " day" + (-days == 1 ? "" : "s") + " ago";
+            case CRITICAL -> "expires in " + days + " d (critical ≤ " + t.criticalDays() + " d for " + source.id() + ")";
+            case WARNING -> "expires in " + days + " d (warning ≤ " + t.warningDays() + " d for " + source.id() + ")";
+            case OK -> "expires in " + days + " d";
+        };
+    }
+
+    /**
+     * CAs whose issued certificates expire within {@link #SAME_WEEK} of the CA itself: when the day comes, the CA and
+     * everything it signed break together (the outage this job exists for). Keyed by fingerprint.
+     */
+    static Map<String, List<Flag>> sameWeekFlags(List<ObservedCert> certs) {
+        Map<String, ObservedCert> distinct = new LinkedHashMap<>();
+        for (ObservedCert c : certs) distinct.putIfAbsent(c.sha256(), c);
+        Map<String, List<Flag>> out = new LinkedHashMap<>();
+        for (ObservedCert ca : distinct.values()) {
+            if (!ca.ca()) continue;
+            List<ObservedCert> leaves = new ArrayList<>();
+            for (ObservedCert leaf : distinct.values()) {
+                if (leaf.sha256().equals(ca.sha256()) || !issuedBy(leaf, ca)) continue;
+                Duration gap = Duration.between(leaf.notAfter(), ca.notAfter()).abs();
+                if (gap.compareTo(SAME_WEEK) <= 0) leaves.add(leaf);
+            }
+            if (leaves.isEmpty()) continue;
+            out.computeIfAbsent(ca.sha256(), k -> new ArrayList<>()).add(new Flag(Flag.Code.CA_AND_LEAVES_SAME_WEEK,
+                    Severity.WARNING, leaves.size() + " certificate" + (leaves.size() == 1 ? "" : "s")
+                    + " it issued expire within a week of it (" + leaves.getFirst().subject()
+                    + (leaves.size() > 1 ? ", …" : "") + ")"));
+            for (ObservedCert leaf : leaves) {
+                out.computeIfAbsent(leaf.sha256(), k -> new ArrayList<>()).add(new Flag(
+                        Flag.Code.CA_AND_LEAVES_SAME_WEEK, Severity.WARNING,
+                        "its CA " + ca.subject() + " expires within a week of it (" + ca.notAfter() + ")"));
+            }
+        }
+        return out;
+    }
+
+    static boolean issuedBy(ObservedCert leaf, ObservedCert ca) {
+        if (!leaf.issuer().equals(ca.subject())) return false;
+        if (leaf.authorityKeyId() != null && ca.subjectKeyId() != null) {
+            return leaf.authorityKeyId().equals(ca.subjectKeyId());
+        }
+        return true;
+    }
+
+    /** RFC 6125 style: exact DNS name or IP, or a left-most "*." wildcard matching exactly one label. */
+    public static boolean hostnameMatches(String host, List<String> sans) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.endsWith(".")) h = h.substring(0, h.length() - 1);
+        for (String san : sans) {
+            String s = san.toLowerCase(Locale.ROOT);
+            if (s.equals(h)) return true;
+            if (s.startsWith("*.")) {
+                int dot = h.indexOf('.');
+                if (dot > 0 && h.substring(dot).equals(s.substring(1))) return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,41 @@
+package io.kubechores.certs;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One certificate (or cert-manager Certificate) judged by the policy.
+ *
+ * @param key        stable identity across runs (alert dedupe, metrics): cluster|source|namespace|name|fingerprint
+ * @param cluster    cluster name or "-" for fleet endpoints
+ * @param source     where it was found
+ * @param namespace  namespace ("" when cluster-scoped)
+ * @param name       object name or host:port
+ * @param item       data key / chain position
+ * @param subject    subject DN (or "Certificate ns/name" for cert-manager)
+ * @param issuer     issuer DN ("" for cert-manager)
+ * @param notAfter   expiry (null when a cert-manager Certificate was never issued)
+ * @param daysLeft   whole days until notAfter (negative when expired), Long.MAX_VALUE when unknown
+ * @param severity   the worst of expiry and flags
+ * @param flags      problems besides expiry
+ * @param reason     one line: which threshold or flag decided the severity
+ * @param policy     the CertificatePolicy that judged it
+ * @param sha256     fingerprint ("" for cert-manager)
+ */
+public record Finding(String key, String cluster, CertSource source, String namespace, String name, String item,
+                      String subject, String issuer, Instant notAfter, long daysLeft, Severity severity,
+                      List<Flag> flags, String reason, String policy, String sha256) {
+    public Finding {
+        flags = List.copyOf(flags);
+    }
+
+    public String location() {
+        return cluster + "/" + source.id() + "/" + (namespace.isEmpty() ? "" : namespace + "/") + name
+                + (item == null || item.isEmpty() ? "" : "[" + item + "]");
+    }
+
+    /** Flag codes joined for tables, e.g. "WEAK_RSA_KEY,SHA1_SIGNATURE". */
+    public String flagCodes() {
+        return String.join(",", flags.stream().map(f -> f.code().name()).toList());
+    }
+}

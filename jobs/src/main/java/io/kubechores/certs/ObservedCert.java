@@ -1,0 +1,62 @@
+package io.kubechores.certs;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One certificate as found in one place (plain data: what the planner needs, no JDK/fabric8 certificate types).
+ *
+ * @param cluster        cluster name, or {@link #FLEET} for endpoints not tied to a cluster
+ * @param source         where it was found
+ * @param namespace      namespace of the Secret/ConfigMap/Certificate ("" for cluster-scoped objects and endpoints)
+ * @param name           object name (Secret, webhook configuration, APIService, CRD) or host:port for endpoints
+ * @param item           data key / webhook name / chain position, e.g. "tls.crt#1" or "chain#0"
+ * @param subject        subject DN (RFC 2253)
+ * @param issuer         issuer DN (RFC 2253)
+ * @param serialHex      serial number in hex
+ * @param sha256         SHA-256 fingerprint in hex
+ * @param notBefore      validity start
+ * @param notAfter       validity end
+ * @param ca             basicConstraints CA=true
+ * @param selfSigned     subject equals issuer and the signature verifies with its own key
+ * @param keyAlgorithm   RSA, EC, Ed25519...
+ * @param keyBits        key size in bits (RSA modulus, EC field), 0 when unknown
+ * @param signatureAlgorithm e.g. SHA256withRSA
+ * @param subjectKeyId   hex SKI, null when absent
+ * @param authorityKeyId hex AKI, null when absent
+ * @param sans           DNS names and IP addresses from subjectAltName
+ * @param expectedHost   for endpoint leaves: the host name the client asked for (hostname check), else null
+ * @param chainProblem   why the presented chain does not verify, null when it verifies or is not checked
+ */
+public record ObservedCert(String cluster, CertSource source, String namespace, String name, String item,
+                           String subject, String issuer, String serialHex, String sha256,
+                           Instant notBefore, Instant notAfter, boolean ca, boolean selfSigned,
+                           String keyAlgorithm, int keyBits, String signatureAlgorithm,
+                           String subjectKeyId, String authorityKeyId, List<String> sans,
+                           String expectedHost, String chainProblem) {
+    /** Cluster label of certificates found on endpoints that belong to no cluster. */
+    public static final String FLEET = "-";
+
+    public ObservedCert {
+        namespace = namespace == null ? "" : namespace;
+        sans = sans == null ? List.of() : List.copyOf(sans);
+    }
+
+    /** Where it is: cluster/source/namespace/name[item]. */
+    public String location() {
+        return cluster + "/" + source.id() + "/" + (namespace.isEmpty() ? "" : namespace + "/") + name
+                + (item == null || item.isEmpty() ? "" : "[" + item + "]");
+    }
+
+    public ObservedCert withChainProblem(String problem) {
+        return new ObservedCert(cluster, source, namespace, name, item, subject, issuer, serialHex, sha256, notBefore,
+                notAfter, ca, selfSigned, keyAlgorithm, keyBits, signatureAlgorithm, subjectKeyId, authorityKeyId,
+                sans, expectedHost, problem);
+    }
+
+    public ObservedCert withExpectedHost(String host) {
+        return new ObservedCert(cluster, source, namespace, name, item, subject, issuer, serialHex, sha256, notBefore,
+                notAfter, ca, selfSigned, keyAlgorithm, keyBits, signatureAlgorithm, subjectKeyId, authorityKeyId,
+                sans, host, chainProblem);
+    }
+}

@@ -1,0 +1,194 @@
+package io.kubechores.certs;
+
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+
+import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Pure certificate arithmetic: PEM bundles → certificates, certificate → {@link ObservedCert}, chain checks.
+ * No I/O; used by the collectors in platform/ and by tests.
+ */
+public final class X509Facts {
+    private static final Pattern PEM = Pattern.compile(
+            "-----BEGIN CERTIFICATE-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END CERTIFICATE-----");
+
+    private X509Facts() {}
+
+    /** True when the text holds at least one PEM certificate block (cheap check before parsing). */
+    public static boolean looksLikePem(String text) {
+        return text != null && text.contains("-----BEGIN CERTIFICATE-----");
+    }
+
+    /**
+     * Every certificate of a PEM bundle, in order. Blocks that do not parse are skipped and counted in
+     * {@code broken} (when not null) — a half-broken bundle still reports what it can.
+     */
+    public static List<X509Certificate> parsePem(String text, List<String> broken) {
+        List<X509Certificate> out = new ArrayList<>();
+        if (text == null) return out;
+        Matcher m = PEM.matcher(text);
+        int i = 0;
+        while (m.find()) {
+            byte[] der;
+            try {
+                der = Base64.getMimeDecoder().decode(m.group(1));
+                out.add(parseDer(der));
+            } catch (IllegalArgumentException | CertificateException e) {
+                if (broken != null) broken.add("block #" + i + ": " + e.getMessage());
+            }
+            i++;
+        }
+        return out;
+    }
+
+    /** A base64 value (Secret data, caBundle) decoded to text; null when it is not base64. */
+    public static String decodeBase64Text(String b64) {
+        if (b64 == null) return null;
+        try {
+            return new String(Base64.getMimeDecoder().decode(b64), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    public static X509Certificate parseDer(byte[] der) throws CertificateException {
+        CertificateFactory f = CertificateFactory.getInstance("X.509");
+        return (X509Certificate) f.generateCertificate(new ByteArrayInputStream(der));
+    }
+
+    /** The facts of one certificate found at cluster/source/namespace/name[item]. */
+    public static ObservedCert observe(X509Certificate c, String cluster, CertSource source, String namespace,
+                                       String name, String item) {
+        String subject = c.getSubjectX500Principal().getName();
+        String issuer = c.getIssuerX500Principal().getName();
+        PublicKey key = c.getPublicKey();
+        return new ObservedCert(cluster, source, namespace, name, item, subject, issuer,
+                c.getSerialNumber().toString(16), sha256(c), c.getNotBefore().toInstant(), c.getNotAfter().toInstant(),
+                c.getBasicConstraints() >= 0, selfSigned(c), key.getAlgorithm(), keyBits(key), c.getSigAlgName(),
+                subjectKeyId(c), authorityKeyId(c), sans(c), null, null);
+    }
+
+    public static int keyBits(PublicKey key) {
+        if (key instanceof RSAPublicKey r) return r.getModulus().bitLength();
+        if (key instanceof ECPublicKey e) return e.getParams().getOrder().bitLength();
+        if ("Ed25519".equalsIgnoreCase(key.getAlgorithm()) || "EdDSA".equalsIgnoreCase(key.getAlgorithm())) return 256;
+        return 0;
+    }
+
+    public static String sha256(X509Certificate c) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static boolean selfSigned(X509Certificate c) {
+        if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) return false;
+        return signedBy(c, c);
+    }
+
+    /** True when child's signature verifies with parent's public key. */
+    public static boolean signedBy(X509Certificate child, X509Certificate parent) {
+        try {
+            child.verify(parent.getPublicKey());
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    static List<String> sans(X509Certificate c) {
+        List<String> out = new ArrayList<>();
+        try {
+            var alt = c.getSubjectAlternativeNames();
+            if (alt == null) return out;
+            for (List<?> e : alt) {
+                int type = (Integer) e.get(0);
+                if (type == 2 || type == 7) out.add(String.valueOf(e.get(1)));
+            }
+        } catch (CertificateException e) {
+            // malformed SAN: treat as none
+        }
+        return out;
+    }
+
+    static String subjectKeyId(X509Certificate c) {
+        byte[] v = c.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+        if (v == null) return null;
+        try {
+            byte[] inner = ASN1OctetString.getInstance(v).getOctets();
+            return HexFormat.of().formatHex(SubjectKeyIdentifier.getInstance(ASN1Primitive.fromByteArray(inner))
+                    .getKeyIdentifier());
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    static String authorityKeyId(X509Certificate c) {
+        byte[] v = c.getExtensionValue(Extension.authorityKeyIdentifier.getId());
+        if (v == null) return null;
+        try {
+            byte[] inner = ASN1OctetString.getInstance(v).getOctets();
+            byte[] id = AuthorityKeyIdentifier.getInstance(ASN1Primitive.fromByteArray(inner)).getKeyIdentifier();
+            return id == null ? null : HexFormat.of().formatHex(id);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /**
+     * Why a presented chain (leaf first) does not verify, or null when it does: every certificate must be signed by
+     * the next one, and the last must be one of the anchors or signed by one. When anchors are not required and none
+     * are known (a tls Secret without ca.crt), only the links inside the chain are checked.
+     * Validity dates are not checked here (the planner reports them separately).
+     */
+    public static String chainProblem(List<X509Certificate> chain, List<X509Certificate> anchors, boolean requireAnchor) {
+        if (chain.isEmpty()) return "empty chain";
+        for (int i = 0; i + 1 < chain.size(); i++) {
+            X509Certificate child = chain.get(i);
+            X509Certificate parent = chain.get(i + 1);
+            if (!child.getIssuerX500Principal().equals(parent.getSubjectX500Principal())) {
+                return "certificate #" + i + " (" + child.getSubjectX500Principal().getName() + ") is not issued by #"
+                        + (i + 1) + " (" + parent.getSubjectX500Principal().getName() + ")";
+            }
+            if (!signedBy(child, parent)) {
+                return "signature of certificate #" + i + " does not verify with #" + (i + 1) + "'s key";
+            }
+        }
+        X509Certificate last = chain.getLast();
+        for (X509Certificate a : anchors) {
+            if (a.equals(last)) return null;
+            if (last.getIssuerX500Principal().equals(a.getSubjectX500Principal()) && signedBy(last, a)) return null;
+        }
+        boolean lastSelfSigned = last.getSubjectX500Principal().equals(last.getIssuerX500Principal());
+        if (lastSelfSigned && !signedBy(last, last)) return "self-signed certificate's signature does not verify";
+        if (!requireAnchor && anchors.isEmpty()) return null;
+        return "issuer " + last.getIssuerX500Principal().getName() + " is not trusted"
+                + (lastSelfSigned ? " (self-signed)" : "");
+    }
+
+    /** Serial as shown to humans. */
+    public static String serial(BigInteger s) {
+        return s.toString(16);
+    }
+}

@@ -1,0 +1,71 @@
+package io.kubechores.downscale;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubechores.core.DemoContribution;
+import io.kubechores.desiredstate.ClusterSpec;
+import io.kubechores.desiredstate.Resource;
+import io.kubechores.platform.kube.DownscaleDemoSeed;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.TextStyle;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The downscale part of `kubechores demo`: staging clusters get a small shop (every kind, an excluded workload, a
+ * typo in an annotation, an Argo CD-managed Deployment), prod gets a Deployment no policy selects. Steps: the plan
+ * at night, the night run (scale down), the next morning at 08:00 (restore, high-priority wave first).
+ */
+@Component
+public class DownscaleDemo implements DemoContribution {
+    static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+
+    @Override
+    public String job() {
+        return DownscaleChore.NAME;
+    }
+
+    @Override
+    public void seedCluster(Resource<ClusterSpec> cluster, KubernetesClient client, Clock clock) {
+        var created = clock.instant().minus(Duration.ofDays(30));
+        if ("staging".equals(cluster.spec().environment())) {
+            DownscaleDemoSeed.seed(client, "demo/downscale/keda-crd.yaml", created);
+            DownscaleDemoSeed.seed(client, "demo/downscale/staging-workloads.yaml", created);
+            if (cluster.name().equals("staging-eu-1")) {
+                DownscaleDemoSeed.seed(client, "demo/downscale/rollouts.yaml", created);
+            }
+        } else {
+            DownscaleDemoSeed.seed(client, "demo/downscale/prod-workloads.yaml", created);
+        }
+    }
+
+    @Override
+    public List<Step> steps(Clock clock) {
+        ZonedDateTime night = nextWorkNight(clock);
+        ZonedDateTime morning = night.plusDays(1).with(LocalTime.of(8, 0));
+        return List.of(
+                new Step("plan at night (" + label(night) + ")", night.toInstant(), true),
+                new Step("night (" + label(night) + "): scale down", night.toInstant(), false),
+                new Step("same minute again: nothing to do", night.plusSeconds(30).toInstant(), false),
+                new Step("morning (" + label(morning) + "): restore", morning.toInstant(), false));
+    }
+
+    /** The next Monday-Thursday 22:00 Europe/Berlin after the clock, so the next morning is a working day. */
+    static ZonedDateTime nextWorkNight(Clock clock) {
+        ZonedDateTime t = clock.instant().atZone(BERLIN).with(LocalTime.of(22, 0));
+        if (!t.toInstant().isAfter(clock.instant())) t = t.plusDays(1);
+        while (t.getDayOfWeek().getValue() > DayOfWeek.THURSDAY.getValue()) t = t.plusDays(1);
+        return t;
+    }
+
+    private static String label(ZonedDateTime t) {
+        return t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH) + " " + t.toLocalDate() + " "
+                + t.toLocalTime() + " Europe/Berlin";
+    }
+}

@@ -1,0 +1,53 @@
+package io.kubechores.downscale;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The plan for one cluster.
+ *
+ * @param cluster           cluster name
+ * @param at                the instant planned for
+ * @param decisions         one per workload that changes or deserves a line (skips, deferrals, invalid annotations)
+ * @param namespaceWarnings namespaces whose annotations could not be read (Warning Event on the Namespace)
+ * @param warnings          things a human should look at (Argo CD/Flux-managed replicas, bad annotations)
+ * @param savings           estimated CPU/memory-hours saved by this run's scale-downs
+ * @param unchanged         workloads already in the wanted state
+ * @param excluded          workloads excluded (namespace, annotation, policy)
+ * @param budgetUsed        upscale budget used this minute after this plan (replicas), for the next run in the same minute
+ */
+public record DownscalePlan(String cluster, Instant at, List<Decision> decisions, List<NamespaceWarning> namespaceWarnings,
+                            List<String> warnings, Savings savings, int unchanged, int excluded, int budgetUsed) {
+    public DownscalePlan {
+        decisions = List.copyOf(decisions);
+        namespaceWarnings = List.copyOf(namespaceWarnings);
+        warnings = List.copyOf(warnings);
+    }
+
+    public List<Decision> changes() {
+        return decisions.stream().filter(d -> d.verb().mutating()).toList();
+    }
+
+    public long count(Decision.Verb verb) {
+        return decisions.stream().filter(d -> d.verb() == verb).count();
+    }
+
+    /** A namespace annotation that could not be read. */
+    public record NamespaceWarning(String namespace, String message) {}
+
+    /**
+     * Requested resources not running until the next uptime, summed over this run's scale-downs.
+     *
+     * @param cpuCoreHours    CPU cores × hours
+     * @param memoryGiBHours  memory GiB × hours
+     * @param replicasRemoved replicas scaled away by this run
+     */
+    public record Savings(double cpuCoreHours, double memoryGiBHours, int replicasRemoved) {
+        public static final Savings NONE = new Savings(0, 0, 0);
+
+        public Savings plus(Savings o) {
+            return new Savings(cpuCoreHours + o.cpuCoreHours, memoryGiBHours + o.memoryGiBHours,
+                    replicasRemoved + o.replicasRemoved);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.kubechores.downscale;
+
+import io.kubechores.core.Action;
+import io.kubechores.core.ChoreContext;
+import io.kubechores.core.PartitionResult;
+import io.kubechores.report.Reports;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The run's report: per cluster the exact actions and why, warnings, savings; rendered by templates/*\/downscale-*.ftl. */
+record DownscaleReport(Map<String, Object> model, String summary) {
+
+    static DownscaleReport of(ChoreContext ctx, List<PartitionResult> results) {
+        List<Map<String, Object>> clusters = new ArrayList<>();
+        Map<String, Long> totals = new LinkedHashMap<>();
+        for (String verb : List.of("scale-down", "restore", "forget-original", "defer", "skip", "invalid")) {
+            totals.put(verb, 0L);
+        }
+        long failedActions = 0, limited = 0;
+        DownscalePlan.Savings savings = DownscalePlan.Savings.NONE;
+        List<String> failedClusters = new ArrayList<>();
+        for (PartitionResult r : results) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("name", r.partition());
+            c.put("failed", r.isFailed());
+            c.put("error", r.error() == null ? "" : r.error());
+            if (r.isFailed()) failedClusters.add(r.partition());
+            String mode = ctx.dryRun() ? "plan" : "run";
+            c.put("table", Reports.actionsTable("downscale " + mode + " — " + r.partition(), r.actions()));
+            c.put("actions", r.actions());
+            c.put("warnings", r.warnings());
+            Object plan = r.data().get("plan");
+            DownscalePlan.Savings s = plan instanceof DownscalePlan p ? p.savings() : DownscalePlan.Savings.NONE;
+            c.put("cpuHours", DownscaleChore.fmt(s.cpuCoreHours()));
+            c.put("memHours", DownscaleChore.fmt(s.memoryGiBHours()));
+            c.put("unchanged", plan instanceof DownscalePlan p ? p.unchanged() : 0);
+            c.put("excluded", plan instanceof DownscalePlan p ? p.excluded() : 0);
+            c.put("workloads", r.data().getOrDefault("workloads", 0));
+            c.put("missingKinds", String.valueOf(r.data().getOrDefault("missingKinds", "")));
+            savings = savings.plus(s);
+            for (Action a : r.actions()) {
+                totals.merge(a.verb(), 1L, Long::sum);
+                if (a.status() == Action.Status.FAILED) failedActions++;
+                if (a.status() == Action.Status.LIMITED) limited++;
+            }
+            clusters.add(c);
+        }
+        String summary = String.format(
+                "downscale %s at %s: %d scaled down, %d restored, %d originals forgotten, %d deferred, %d skipped, "
+                        + "%d invalid on %d cluster(s)%s%s; saves ~%s CPU core-hours, %s GiB-hours until uptime",
+                ctx.dryRun() ? "plan" : "run", ctx.clock().instant(), totals.get("scale-down"), totals.get("restore"),
+                totals.get("forget-original"), totals.get("defer"), totals.get("skip"), totals.get("invalid"),
+                results.size(),
+                failedClusters.isEmpty() ? "" : ", FAILED: " + String.join(", ", failedClusters),
+                failedActions + limited == 0 ? "" : " (" + failedActions + " actions failed, " + limited + " limited)",
+                DownscaleChore.fmt(savings.cpuCoreHours()), DownscaleChore.fmt(savings.memoryGiBHours()));
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("job", DownscaleChore.NAME);
+        model.put("at", ctx.clock().instant().toString());
+        model.put("dryRun", ctx.dryRun());
+        model.put("revision", ctx.state().revision());
+        model.put("summary", summary);
+        model.put("totals", totals);
+        model.put("cpuHours", DownscaleChore.fmt(savings.cpuCoreHours()));
+        model.put("memHours", DownscaleChore.fmt(savings.memoryGiBHours()));
+        model.put("clusters", clusters);
+        return new DownscaleReport(model, summary);
+    }
+
+    String console() {
+        return Reports.render("console/downscale-summary.ftl", model);
+    }
+
+    String markdown() {
+        return Reports.render("markdown/downscale-report.ftl", model);
+    }
+
+    String html() {
+        return Reports.render("html/downscale-report.ftl", model);
+    }
+}

@@ -1,0 +1,10 @@
+package io.kubechores.downscale;
+
+import java.util.Map;
+
+/** An observed namespace: its annotations can set schedules/exclusions for every workload in it. */
+public record NamespaceInfo(String name, Map<String, String> annotations) {
+    public NamespaceInfo {
+        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+    }
+}

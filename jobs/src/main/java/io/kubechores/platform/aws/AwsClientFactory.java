@@ -1,0 +1,109 @@
+package io.kubechores.platform.aws;
+
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import software.amazon.awssdk.services.support.SupportClient;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Builds AWS SDK clients for one account and region: Service Quotas (regional), Support (the global endpoint in
+ * us-east-1), STS; every client honours the endpoint override (tests, demo, VPC endpoints) and uses the account's
+ * credentials: the base credentials, or a role assumed with STS AssumeRole when a role ARN pattern is configured
+ * ({accountId} is replaced). Retries are left to {@link AwsCalls} (the SDK's own retry is off), so throttling is
+ * handled with one policy. Never logs credentials.
+ */
+public final class AwsClientFactory {
+    /** The AWS Support API is a global service served from us-east-1. */
+    public static final Region SUPPORT_REGION = Region.US_EAST_1;
+
+    private final String endpointOverride;
+    private final AwsCredentialsProvider baseCredentials;
+    private final String roleArnPattern;
+    private final String sessionName;
+
+    /**
+     * @param access      endpoint override, base credentials (null = SDK default chain) and role pattern
+     * @param sessionName role session name shown in CloudTrail, e.g. kubechores-quotas
+     */
+    public AwsClientFactory(AwsAccess access, String sessionName) {
+        this.endpointOverride = access == null ? null : blankToNull(access.endpointOverride());
+        AwsCredentialsProvider base = access == null ? null : access.baseCredentials();
+        this.baseCredentials = base != null ? base : DefaultCredentialsProvider.builder().build();
+        this.roleArnPattern = access == null ? null : blankToNull(access.roleArnPattern());
+        this.sessionName = sessionName;
+    }
+
+    /** The role assumed in accountId, or null when credentials are used directly. */
+    public String roleArn(String accountId) {
+        return roleArnPattern == null ? null : roleArnPattern.replace("{accountId}", accountId);
+    }
+
+    /** Clients for one account and region; close it to release connections. */
+    public AccountClients forAccount(String accountId, String region) {
+        Region r = Region.of(region);
+        String role = roleArn(accountId);
+        StsClient sts = null;
+        AwsCredentialsProvider creds = baseCredentials;
+        if (role != null) {
+            sts = configure(StsClient.builder(), r, baseCredentials).build();
+            StsClient stsClient = sts;
+            creds = StsAssumeRoleCredentialsProvider.builder()
+                    .stsClient(stsClient)
+                    .refreshRequest(b -> b.roleArn(role).roleSessionName(sessionName)
+                            .durationSeconds(3600))
+                    .build();
+        }
+        ServiceQuotasClient sq = configure(ServiceQuotasClient.builder(), r, creds).build();
+        SupportClient support = configure(SupportClient.builder(), SUPPORT_REGION, creds).build();
+        return new AccountClients(accountId, region, role, creds, sts, sq, support);
+    }
+
+    private <B extends AwsClientBuilder<B, ?>> B configure(B builder, Region region, AwsCredentialsProvider creds) {
+        builder.region(region).credentialsProvider(creds)
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallAttemptTimeout(Duration.ofSeconds(30)));
+        if (endpointOverride != null) builder.endpointOverride(URI.create(endpointOverride));
+        return builder;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /**
+     * The clients of one account/region.
+     *
+     * @param roleArn the assumed role, null when base credentials are used
+     */
+    public record AccountClients(String accountId, String region, String roleArn, AwsCredentialsProvider credentials,
+                                 StsClient sts, ServiceQuotasClient serviceQuotas, SupportClient support)
+            implements AutoCloseable {
+
+        /** Resolves the credentials now (calls AssumeRole), so a denied role fails the account up front. */
+        public void resolveCredentials() {
+            credentials.resolveCredentials();
+        }
+
+        @Override
+        public void close() {
+            serviceQuotas.close();
+            support.close();
+            if (credentials instanceof AutoCloseable c && sts != null) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // closing a credentials provider releases a refresh thread only
+                }
+            }
+            if (sts != null) sts.close();
+        }
+    }
+}

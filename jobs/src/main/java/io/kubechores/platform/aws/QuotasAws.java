@@ -1,0 +1,226 @@
+package io.kubechores.platform.aws;
+
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
+import software.amazon.awssdk.services.servicequotas.model.GetAwsDefaultServiceQuotaResponse;
+import software.amazon.awssdk.services.servicequotas.model.IllegalArgumentException;
+import software.amazon.awssdk.services.servicequotas.model.ListRequestedServiceQuotaChangeHistoryByQuotaResponse;
+import software.amazon.awssdk.services.servicequotas.model.NoSuchResourceException;
+import software.amazon.awssdk.services.servicequotas.model.QuotaExceededException;
+import software.amazon.awssdk.services.servicequotas.model.RequestServiceQuotaIncreaseResponse;
+import software.amazon.awssdk.services.servicequotas.model.RequestedServiceQuotaChange;
+import software.amazon.awssdk.services.servicequotas.model.ResourceAlreadyExistsException;
+import software.amazon.awssdk.services.servicequotas.model.ServiceQuota;
+import software.amazon.awssdk.services.support.model.CaseDetails;
+import software.amazon.awssdk.services.support.model.Communication;
+import software.amazon.awssdk.services.support.model.DescribeCasesResponse;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The quotas job's AWS adapter for one account/region: Service Quotas reads and increase requests, and following
+ * the support cases AWS opens for large requests (Support DescribeCases). Plain records out, no SDK types.
+ * Increase requests are only ever filed with RequestServiceQuotaIncrease — Support CreateCase cannot request limit
+ * increases and is never used. AccessDenied (and other unexpected errors) propagate so the account fails alone.
+ */
+public final class QuotasAws implements AutoCloseable {
+    /** DescribeCases accepts at most 100 case ids per call. */
+    static final int MAX_CASE_IDS = 100;
+    private final AwsClientFactory.AccountClients clients;
+    private final AwsCalls calls;
+
+    private QuotasAws(AwsClientFactory.AccountClients clients, AwsCalls calls) {
+        this.clients = clients;
+        this.calls = calls;
+    }
+
+    /** Opens the clients of an account/region and assumes its role right away (a denied role fails here). */
+    public static QuotasAws open(AwsClientFactory factory, AwsCallPolicy policy, String accountId, String region) {
+        AwsClientFactory.AccountClients c = factory.forAccount(accountId, region);
+        AwsCalls calls = new AwsCalls(policy);
+        try {
+            calls.call("sts:AssumeRole", () -> {
+                c.resolveCredentials();
+                return null;
+            });
+        } catch (RuntimeException e) {
+            c.close();
+            String code = e instanceof AwsServiceException ase ? AwsCalls.code(ase) + ": " : "";
+            throw new IllegalStateException("cannot get credentials for account " + accountId
+                    + (c.roleArn() == null ? "" : " (AssumeRole " + c.roleArn() + ")") + ": " + code
+                    + (e instanceof AwsServiceException ase2 && ase2.awsErrorDetails() != null
+                    ? ase2.awsErrorDetails().errorMessage() : e.getMessage()), e);
+        }
+        return new QuotasAws(c, calls);
+    }
+
+    /**
+     * A quota's applied value.
+     *
+     * @param awsDefault true when GetServiceQuota had no applied value (NoSuchResource) and the AWS default was read
+     */
+    public record Quota(String serviceCode, String quotaCode, String name, Double value, boolean adjustable,
+                        boolean awsDefault) {}
+
+    /** One increase request from the quota's history. */
+    public record ChangeRequest(String id, String caseId, Double desiredValue, String status, Instant created) {}
+
+    /** What AWS Support says about a case opened for a request. */
+    public record SupportCase(String caseId, String displayId, String status, String latestCommunication,
+                              String latestCommunicationAt) {}
+
+    /**
+     * Result of DescribeCases.
+     *
+     * @param unavailable why cases could not be read (e.g. no Support plan), null when they could
+     */
+    public record CaseLookup(Map<String, SupportCase> cases, String unavailable) {}
+
+    /** The outcome of RequestServiceQuotaIncrease. */
+    public record Increase(Kind kind, String requestId, String status, String message) {
+        public enum Kind {
+            /** filed now */
+            FILED,
+            /** ResourceAlreadyExistsException: a request for this quota is already open */
+            ALREADY_OPEN,
+            /** IllegalArgumentException "must be greater than current": the quota is already at least that high */
+            NOT_GREATER,
+            /** QuotaExceededException: too many open requests in this account */
+            QUOTA_EXCEEDED,
+            /** any other client error for this request (the account goes on) */
+            REJECTED
+        }
+    }
+
+    /** GetServiceQuota, or GetAWSDefaultServiceQuota when the account has no applied value; null when neither exists. */
+    public Quota quota(String serviceCode, String quotaCode) {
+        ServiceQuotasClient sq = clients.serviceQuotas();
+        try {
+            ServiceQuota q = calls.call("servicequotas:GetServiceQuota",
+                    () -> sq.getServiceQuota(r -> r.serviceCode(serviceCode).quotaCode(quotaCode)).quota());
+            return toQuota(q, serviceCode, quotaCode, false);
+        } catch (NoSuchResourceException e) {
+            try {
+                GetAwsDefaultServiceQuotaResponse d = calls.call("servicequotas:GetAWSDefaultServiceQuota",
+                        () -> sq.getAWSDefaultServiceQuota(r -> r.serviceCode(serviceCode).quotaCode(quotaCode)));
+                return toQuota(d.quota(), serviceCode, quotaCode, true);
+            } catch (NoSuchResourceException e2) {
+                return null;
+            }
+        }
+    }
+
+    private static Quota toQuota(ServiceQuota q, String serviceCode, String quotaCode, boolean awsDefault) {
+        return new Quota(serviceCode, quotaCode, q.quotaName(), q.value(), Boolean.TRUE.equals(q.adjustable()),
+                awsDefault);
+    }
+
+    /** Every increase request of the quota in this account/region, newest first. */
+    public List<ChangeRequest> history(String serviceCode, String quotaCode) {
+        ServiceQuotasClient sq = clients.serviceQuotas();
+        List<ChangeRequest> out = new ArrayList<>();
+        String token = null;
+        int pages = 0;
+        do {
+            String t = token;
+            ListRequestedServiceQuotaChangeHistoryByQuotaResponse page = calls.call(
+                    "servicequotas:ListRequestedServiceQuotaChangeHistoryByQuota",
+                    () -> sq.listRequestedServiceQuotaChangeHistoryByQuota(r -> r.serviceCode(serviceCode)
+                            .quotaCode(quotaCode).nextToken(t)));
+            for (RequestedServiceQuotaChange c : page.requestedQuotas()) {
+                out.add(new ChangeRequest(c.id(), c.caseId(), c.desiredValue(), c.statusAsString(), c.created()));
+            }
+            token = page.nextToken();
+        } while (token != null && !token.isEmpty() && ++pages < 50);
+        out.sort(Comparator.comparing(ChangeRequest::created, Comparator.nullsFirst(Comparator.naturalOrder()))
+                .reversed());
+        return out;
+    }
+
+    /** RequestServiceQuotaIncrease; the request-specific errors of the issue are mapped, the rest propagate. */
+    public Increase requestIncrease(String serviceCode, String quotaCode, double desiredValue) {
+        ServiceQuotasClient sq = clients.serviceQuotas();
+        try {
+            RequestServiceQuotaIncreaseResponse r = calls.call("servicequotas:RequestServiceQuotaIncrease",
+                    () -> sq.requestServiceQuotaIncrease(b -> b.serviceCode(serviceCode).quotaCode(quotaCode)
+                            .desiredValue(desiredValue)));
+            RequestedServiceQuotaChange c = r.requestedQuota();
+            return new Increase(Increase.Kind.FILED, c == null ? null : c.id(), c == null ? null : c.statusAsString(),
+                    null);
+        } catch (ResourceAlreadyExistsException e) {
+            return new Increase(Increase.Kind.ALREADY_OPEN, null, null, message(e));
+        } catch (IllegalArgumentException e) {
+            String m = message(e);
+            boolean notGreater = m.toLowerCase(Locale.ROOT).contains("greater than");
+            return new Increase(notGreater ? Increase.Kind.NOT_GREATER : Increase.Kind.REJECTED, null, null, m);
+        } catch (QuotaExceededException e) {
+            return new Increase(Increase.Kind.QUOTA_EXCEEDED, null, null, message(e));
+        }
+    }
+
+    /**
+     * Support DescribeCases (with communications) for the given case ids. An account without a Business/Enterprise
+     * Support plan answers SubscriptionRequiredException: then the lookup says so and the run goes on.
+     */
+    public CaseLookup describeCases(Collection<String> caseIds) {
+        if (caseIds.isEmpty()) return new CaseLookup(Map.of(), null);
+        List<String> ids = List.copyOf(caseIds);
+        Map<String, SupportCase> out = new LinkedHashMap<>();
+        try {
+            for (int from = 0; from < ids.size(); from += MAX_CASE_IDS) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MAX_CASE_IDS));
+                DescribeCasesResponse r = calls.call("support:DescribeCases",
+                        () -> clients.support().describeCases(b -> b.caseIdList(chunk)
+                                .includeCommunications(true).includeResolvedCases(true)));
+                collect(r, out);
+            }
+            return new CaseLookup(out, null);
+        } catch (AwsServiceException e) {
+            String code = AwsCalls.code(e);
+            if ("SubscriptionRequiredException".equals(code)) {
+                return new CaseLookup(Map.of(), "no AWS Support plan in this account (SubscriptionRequiredException):"
+                        + " case status unavailable, see the Support Center");
+            }
+            if (e.statusCode() == 400 || e.statusCode() == 403) {
+                return new CaseLookup(Map.of(), "support cases unavailable: " + code + " " + message(e));
+            }
+            throw e;
+        }
+    }
+
+    private static void collect(DescribeCasesResponse r, Map<String, SupportCase> out) {
+        for (CaseDetails d : r.cases()) {
+            Communication latest = null;
+            if (d.recentCommunications() != null && d.recentCommunications().hasCommunications()) {
+                latest = d.recentCommunications().communications().stream()
+                        .max(Comparator.comparing(c -> c.timeCreated() == null ? "" : c.timeCreated()))
+                        .orElse(null);
+            }
+            out.put(d.caseId(), new SupportCase(d.caseId(), d.displayId(), d.status(),
+                    latest == null ? null : oneLine(latest.body()), latest == null ? null : latest.timeCreated()));
+        }
+    }
+
+    private static String message(AwsServiceException e) {
+        return e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
+                ? e.awsErrorDetails().errorMessage() : String.valueOf(e.getMessage());
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) return null;
+        String t = s.replaceAll("\\s+", " ").trim();
+        return t.length() > 200 ? t.substring(0, 200) + "…" : t;
+    }
+
+    @Override
+    public void close() {
+        clients.close();
+    }
+}

@@ -1,0 +1,444 @@
+package io.kubechores.promote;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubechores.core.Action;
+import io.kubechores.core.Chore;
+import io.kubechores.core.ChoreContext;
+import io.kubechores.core.ChoreReport;
+import io.kubechores.core.ChoreRunner;
+import io.kubechores.core.MemoryStateStore;
+import io.kubechores.core.PartitionResult;
+import io.kubechores.core.StateStore;
+import io.kubechores.desiredstate.ClusterSpec;
+import io.kubechores.desiredstate.DesiredState;
+import io.kubechores.desiredstate.FleetSpec;
+import io.kubechores.desiredstate.Resource;
+import io.kubechores.desiredstate.ToolSpec;
+import io.kubechores.platform.forge.PullRequest;
+import io.kubechores.platform.forge.PullRequestRequest;
+import io.kubechores.platform.forge.PullRequestResult;
+import io.kubechores.platform.forge.PullRequestService;
+import io.kubechores.platform.git.GitHistory;
+import io.kubechores.platform.jenkins.JenkinsAccess;
+import io.kubechores.platform.jenkins.JenkinsClient;
+import io.kubechores.platform.kube.PromoteKube;
+import io.kubechores.promote.PromotionPlanner.DeployStep;
+import io.kubechores.promote.PromotionPlanner.Promotion;
+import io.kubechores.promote.PromotionPlanner.ToolInput;
+import io.kubechores.promote.PromotionPlanner.ToolPlan;
+import io.kubechores.report.Reports;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * promote: rolls tool versions out environment by environment from evidence.
+ * <p>
+ * Partitions are clusters: each one reads, for every Tool, which version runs there and whether it is healthy (one
+ * unreachable cluster only fails verification of the environments it belongs to). finish() then plans every tool
+ * ({@link PromotionPlanner}) with the git history of its versions, and — unless dry run — opens/updates the promotion
+ * PR and triggers the Jenkins deploy per cluster of the next environment, following each build to its result.
+ * <p>
+ * Idempotency: the PR is upserted (one per topic &lt;tool&gt;-&lt;env&gt;, body built only from stable evidence so a
+ * second run finds it UNCHANGED). A triggered deploy is remembered in the job's StateStore under
+ * deploy/&lt;tool&gt;/&lt;cluster&gt;/&lt;version&gt; (queue item, build, result); when that record is missing (a new
+ * runner database) the Jenkins job's recent builds are searched for a build with the same parameters before
+ * triggering. The running promotion is kept under promotion/&lt;tool&gt; for the one-in-flight gate and the later
+ * verification of the target environment.
+ */
+@Component
+public class PromoteChore implements Chore {
+    public static final String NAME = "promote";
+    private static final Logger log = LoggerFactory.getLogger(PromoteChore.class);
+    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule()).build();
+    private static final String OBS = "observations";
+
+    private final JenkinsClient.Limits jenkinsLimits;
+    private final FreezeWindows.ScheduleParser scheduleParser;
+    private final StateStore fallbackState = new MemoryStateStore();
+
+    public PromoteChore() {
+        this(JenkinsClient.Limits.DEFAULT, FreezeWindowSchedules::parse);
+    }
+
+    /**
+     * Spring: how long one run follows a triggered Jenkins build (a build still queued or running then is followed
+     * up by the next run): kubechores.promote.jenkins.poll-interval / queue-timeout / build-timeout (e.g. 5s, 5m, 20m).
+     */
+    @Autowired
+    public PromoteChore(@Value("${kubechores.promote.jenkins.poll-interval:5s}") String pollInterval,
+                        @Value("${kubechores.promote.jenkins.queue-timeout:5m}") String queueTimeout,
+                        @Value("${kubechores.promote.jenkins.build-timeout:20m}") String buildTimeout) {
+        this(new JenkinsClient.Limits(Durations.parse(pollInterval), Durations.parse(queueTimeout),
+                Durations.parse(buildTimeout)), FreezeWindowSchedules::parse);
+    }
+
+    public PromoteChore(JenkinsClient.Limits jenkinsLimits, FreezeWindows.ScheduleParser scheduleParser) {
+        this.jenkinsLimits = jenkinsLimits;
+        this.scheduleParser = scheduleParser;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Promote tool versions to the next environment once verified healthy and soaked (PR and/or Jenkins)";
+    }
+
+    @Override
+    public List<String> partitions(ChoreContext ctx) {
+        List<String> envs = ctx.state().fleetSpec().environments();
+        return ctx.state().clusters().stream().filter(c -> envs.contains(c.spec().environment()))
+                .map(Resource::name).toList();
+    }
+
+    @Override
+    public PartitionResult runPartition(ChoreContext ctx, String partition) {
+        Resource<ClusterSpec> cluster = ctx.state().cluster(partition).orElseThrow();
+        KubernetesClient client = ctx.platform().kube().client(cluster);
+        Map<String, ClusterObservation> byTool = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
+        int failures = 0;
+        String lastError = null;
+        for (Resource<ToolSpec> tool : ctx.state().tools()) {
+            ToolSpec s = tool.spec();
+            try {
+                var obs = PromoteKube.observe(client, new PromoteKube.Query(s.namespace(),
+                        s.chart() == null ? null : (s.releaseName() == null ? tool.name() : s.releaseName()),
+                        s.healthChecks().stream().map(h -> new PromoteKube.Check(h.kind(), h.name())).toList()));
+                byTool.put(tool.name(), Verification.evaluate(partition, cluster.spec().environment(), s, obs));
+            } catch (RuntimeException e) {
+                failures++;
+                lastError = ChoreRunner.describe(e);
+                byTool.put(tool.name(), ClusterObservation.unreachable(partition, cluster.spec().environment(), lastError));
+                warnings.add(tool.name() + " on " + partition + ": " + lastError);
+            }
+        }
+        if (failures > 0 && failures == ctx.state().tools().size()) {
+            return new PartitionResult(partition, lastError, List.of(), List.of(), Map.of(OBS, byTool));
+        }
+        return new PartitionResult(partition, null, List.of(), warnings, Map.of(OBS, byTool));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public ChoreReport finish(ChoreContext ctx, List<PartitionResult> results) {
+        DesiredState state = ctx.state();
+        FleetSpec fleet = state.fleetSpec();
+        StateStore store = ctx.platform().state() != null ? ctx.platform().state() : fallbackState;
+        Map<String, PartitionResult> byCluster = new HashMap<>();
+        results.forEach(r -> byCluster.put(r.partition(), r));
+        List<String> warnings = new ArrayList<>();
+
+        List<FreezeWindow> windows;
+        try {
+            windows = FreezeWindows.from(fleet, scheduleParser);
+        } catch (RuntimeException e) {
+            String why = "freeze windows unreadable (" + e.getMessage() + "): treated as on";
+            warnings.add(why);
+            windows = List.of(new FreezeWindow("freeze-windows", false, t -> true, why));
+        }
+
+        List<ToolReport> reports = new ArrayList<>();
+        List<Action> actions = new ArrayList<>();
+        List<Path> artifacts = new ArrayList<>();
+        for (Resource<ToolSpec> tool : state.tools()) {
+            List<ClusterObservation> observations = new ArrayList<>();
+            for (Resource<ClusterSpec> c : state.clusters()) {
+                if (!fleet.environments().contains(c.spec().environment())) continue;
+                PartitionResult r = byCluster.get(c.name());
+                Map<String, ClusterObservation> data = r == null ? null : (Map<String, ClusterObservation>) r.data().get(OBS);
+                ClusterObservation o = data == null ? null : data.get(tool.name());
+                observations.add(o != null ? o : ClusterObservation.unreachable(c.name(), c.spec().environment(),
+                        r == null ? "not observed" : String.valueOf(r.error())));
+            }
+            Map<String, Instant> setAt = new HashMap<>();
+            Map<String, GitHistory.ValueSetAt> gitEvidence = new HashMap<>();
+            for (String env : tool.spec().versions().keySet()) {
+                try {
+                    GitHistory.whenValueSet(state.root(), tool.location().file(), "Tool", tool.name(),
+                            List.of("spec", "versions", env)).ifPresent(v -> {
+                        setAt.put(env, v.committedAt());
+                        gitEvidence.put(env, v);
+                    });
+                } catch (RuntimeException e) {
+                    warnings.add(tool.name() + ": git history unreadable: " + ChoreRunner.describe(e));
+                }
+            }
+            PromotionRecord record = readRecord(store, tool.name());
+            Promotion previous = null;
+            if (record != null) {
+                boolean abandoned = ctx.platform().pullRequests() != null && record.topic() != null
+                        && ctx.platform().pullRequests().find(NAME, record.topic())
+                        .map(pr -> pr.state() == PullRequest.State.CLOSED).orElse(false);
+                previous = new Promotion(record.version(), record.to(), record.startedAt(), abandoned);
+            }
+            ToolPlan plan = PromotionPlanner.plan(new ToolInput(tool.name(), tool.spec(), fleet.environments(),
+                    observations, setAt, previous, windows, fleet.isPaused(NAME)), ctx.clock());
+            String prBody = plan.pr() == null ? null : prBody(plan, tool, gitEvidence, windows);
+            if (prBody != null) artifacts.add(Reports.write(ctx.outputDir(), "promote-pr-" + tool.name() + ".md", prBody));
+            List<Action> done = ctx.dryRun() ? plan.actions() : apply(ctx, store, tool, plan, prBody);
+            actions.addAll(done);
+            reports.add(new ToolReport(plan, done, gitEvidence.get(plan.candidate() == null ? "" : plan.candidate().from())));
+            if (plan.outcome() == PromotionPlanner.Outcome.FAILED) {
+                warnings.add(tool.name() + ": " + plan.outcomeDetail());
+            }
+        }
+
+        Map<String, Object> model = new HashMap<>();
+        model.put("tools", reports);
+        model.put("dryRun", ctx.dryRun());
+        model.put("now", ctx.clock().instant());
+        String console = Reports.render("console/promote-plan.ftl", model);
+        artifacts.add(Reports.write(ctx.outputDir(), "promote-plan.txt", console));
+        artifacts.add(Reports.write(ctx.outputDir(), "promote-plan.json", Reports.json(reports)));
+        boolean failed = actions.stream().anyMatch(a -> a.status() == Action.Status.FAILED);
+        return new ChoreReport(console, actions, warnings, artifacts, failed);
+    }
+
+    /** One tool's plan and what was done, for the console/JSON reports. */
+    public record ToolReport(ToolPlan plan, List<Action> actions, GitHistory.ValueSetAt gitEvidence) {}
+
+    /** What is remembered about the running promotion of a tool. */
+    public record PromotionRecord(String version, String from, String to, Instant startedAt, String topic) {}
+
+    /** What is remembered about one triggered deploy. */
+    public record DeployRecord(String queueUrl, Long buildNumber, String buildUrl, String status, String result,
+                               Instant triggeredAt) {}
+
+    private List<Action> apply(ChoreContext ctx, StateStore store, Resource<ToolSpec> tool, ToolPlan plan, String prBody) {
+        List<Action> out = new ArrayList<>();
+        boolean prClosed = false;
+        boolean anyApplied = false;
+        for (Action a : plan.actions()) {
+            if (!a.verb().equals("open-pr")) continue;
+            Action r = applyPr(ctx, tool, plan, prBody, a);
+            prClosed = r.status() == Action.Status.SKIPPED;
+            anyApplied |= r.status() == Action.Status.APPLIED;
+            out.add(r);
+        }
+        List<Action> deploys = plan.actions().stream().filter(a -> a.verb().equals("trigger-deploy")).toList();
+        if (!deploys.isEmpty()) {
+            if (prClosed) {
+                deploys.forEach(a -> out.add(a.withStatus(Action.Status.SKIPPED,
+                        a.detail() + " — not deployed: the promotion PR was closed by a human")));
+            } else {
+                List<Action> done = applyDeploys(ctx, store, tool, plan, deploys);
+                anyApplied |= done.stream().anyMatch(a -> a.status() == Action.Status.APPLIED);
+                out.addAll(done);
+            }
+        }
+        plan.actions().stream().filter(a -> !a.verb().equals("open-pr") && !a.verb().equals("trigger-deploy"))
+                .forEach(out::add);
+        if (anyApplied) startPromotion(ctx, store, tool, plan);
+        return out;
+    }
+
+    private Action applyPr(ChoreContext ctx, Resource<ToolSpec> tool, ToolPlan plan, String body, Action a) {
+        PullRequestService prs = ctx.platform().pullRequests();
+        if (prs == null) return a.withStatus(Action.Status.FAILED, a.detail() + " — no forge configured");
+        var step = plan.pr();
+        try {
+            String current = Files.readString(ctx.state().root().resolve(step.file()));
+            String edited = editVersion(current, tool.name(), step.path(), step.version());
+            String title = "promote " + tool.name() + " " + step.version() + " to " + plan.candidate().to();
+            Optional<PullRequest> open = prs.find(NAME, step.topic()).filter(p -> p.state() == PullRequest.State.OPEN);
+            boolean sameProposal = open.map(p -> title.equals(p.title())).orElse(false);
+            if (!sameProposal && !ctx.limit().tryAcquire()) {
+                return a.withStatus(Action.Status.LIMITED, a.detail() + " — safety limit reached");
+            }
+            PullRequestResult r = prs.upsert(new PullRequestRequest(NAME, step.topic(), title, body,
+                    List.of("kubechores", "promote"), Map.of(step.file(), edited),
+                    title + "\n\n" + plan.candidate().version() + " verified healthy and soaked on every "
+                            + plan.candidate().from() + " cluster.", false));
+            String where = r.pullRequest() == null ? "" : " — PR " + r.pullRequest().id() + " " + r.pullRequest().url();
+            return switch (r.outcome()) {
+                case CREATED, UPDATED -> ctx.applied(a.withStatus(Action.Status.APPLIED,
+                        a.detail() + " — " + r.outcome().name().toLowerCase() + where));
+                case UNCHANGED -> a.withStatus(Action.Status.UNCHANGED, a.detail() + " — already open" + where);
+                case SKIPPED_CLOSED -> a.withStatus(Action.Status.SKIPPED, a.detail() + " — PR closed by a human, not reopened" + where);
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            return a.withStatus(Action.Status.FAILED, a.detail() + " — " + ChoreRunner.describe(e));
+        }
+    }
+
+    /**
+     * Deploys in two phases so that the prod clusters' builds run in parallel on Jenkins: first every cluster's build
+     * is triggered (or found already triggered), then each is followed to its result within the limits.
+     */
+    private List<Action> applyDeploys(ChoreContext ctx, StateStore store, Resource<ToolSpec> tool, ToolPlan plan,
+                                      List<Action> planned) {
+        List<Action> out = new ArrayList<>(planned);
+        JenkinsClient jenkins;
+        try {
+            jenkins = jenkins(ctx);
+        } catch (RuntimeException e) {
+            out.replaceAll(a -> a.withStatus(Action.Status.FAILED, a.detail() + " — " + ChoreRunner.describe(e)));
+            return out;
+        }
+        String[] queued = new String[planned.size()];
+        for (int i = 0; i < planned.size(); i++) {
+            Action a = planned.get(i);
+            DeployStep step = plan.deploys().get(i);
+            String key = deployKey(tool, plan, step);
+            try {
+                DeployRecord known = readJson(store, key, DeployRecord.class);
+                if (known != null) {
+                    if (!"FINISHED".equals(known.status()) && !"CANCELLED".equals(known.status()) && known.queueUrl() != null) {
+                        known = record(store, key, jenkins.follow(known.queueUrl()), known.triggeredAt());
+                    }
+                    out.set(i, outcome(a, known, true));
+                    continue;
+                }
+                Optional<JenkinsClient.Build> earlier = jenkins.findBuild(step.job(), step.parameters());
+                if (earlier.isPresent()) {
+                    out.set(i, outcome(a, record(store, key, earlier.get(), null), true));
+                    continue;
+                }
+                if (!ctx.limit().tryAcquire()) {
+                    out.set(i, a.withStatus(Action.Status.LIMITED, a.detail() + " — safety limit reached"));
+                    continue;
+                }
+                String queue = jenkins.trigger(step.job(), step.parameters());
+                writeJson(store, key, new DeployRecord(queue, null, null, "QUEUED", null, ctx.clock().instant()));
+                ctx.applied(a.withStatus(Action.Status.APPLIED, a.detail() + " — queued " + queue));
+                log.info("job=promote cluster={} tool={} action=trigger-deploy queue={}", step.cluster(), tool.name(), queue);
+                queued[i] = queue;
+                startPromotion(ctx, store, tool, plan);
+                out.set(i, a.withStatus(Action.Status.APPLIED, a.detail() + " — queued " + queue));
+            } catch (RuntimeException e) {
+                out.set(i, a.withStatus(Action.Status.FAILED, a.detail() + " — " + ChoreRunner.describe(e)));
+            }
+        }
+        for (int i = 0; i < planned.size(); i++) {
+            if (queued[i] == null) continue;
+            String key = deployKey(tool, plan, plan.deploys().get(i));
+            try {
+                out.set(i, outcome(planned.get(i), record(store, key, jenkins.follow(queued[i]), ctx.clock().instant()), false));
+            } catch (RuntimeException e) {
+                out.set(i, planned.get(i).withStatus(Action.Status.APPLIED, planned.get(i).detail() + " — queued "
+                        + queued[i] + "; following it failed: " + ChoreRunner.describe(e) + " (next run follows up)"));
+            }
+        }
+        return out;
+    }
+
+    /** Remembers the promotion in flight (once per version and environment). */
+    private static void startPromotion(ChoreContext ctx, StateStore store, Resource<ToolSpec> tool, ToolPlan plan) {
+        PromotionRecord existing = readRecord(store, tool.name());
+        var c = plan.candidate();
+        if (existing == null || !existing.version().equals(c.version()) || !existing.to().equals(c.to())) {
+            writeJson(store, "promotion/" + tool.name(), new PromotionRecord(c.version(), c.from(), c.to(),
+                    ctx.clock().instant(), c.topic(tool.name())));
+        }
+    }
+
+    private static String deployKey(Resource<ToolSpec> tool, ToolPlan plan, DeployStep step) {
+        return "deploy/" + tool.name() + "/" + step.cluster() + "/" + plan.candidate().version();
+    }
+
+    private static DeployRecord record(StateStore store, String key, JenkinsClient.Build b, Instant triggeredAt) {
+        DeployRecord r = new DeployRecord(b.queueUrl(), b.buildNumber(), b.buildUrl(), b.status().name(), b.result(), triggeredAt);
+        writeJson(store, key, r);
+        return r;
+    }
+
+    private static Action outcome(Action a, DeployRecord r, boolean earlier) {
+        String what = switch (r.status()) {
+            case "QUEUED" -> "queued at " + r.queueUrl();
+            case "RUNNING" -> "build #" + r.buildNumber() + " running " + r.buildUrl();
+            case "CANCELLED" -> "queue item cancelled " + r.queueUrl();
+            default -> "build #" + r.buildNumber() + " " + r.result() + " " + r.buildUrl();
+        };
+        String detail = a.detail() + " — " + (earlier ? "already triggered: " : "") + what;
+        boolean bad = "CANCELLED".equals(r.status()) || ("FINISHED".equals(r.status()) && !"SUCCESS".equals(r.result()));
+        if (bad) return a.withStatus(Action.Status.FAILED, detail);
+        return a.withStatus(earlier ? Action.Status.UNCHANGED : Action.Status.APPLIED, detail);
+    }
+
+    private JenkinsClient jenkins(ChoreContext ctx) {
+        JenkinsAccess access = ctx.platform().jenkins();
+        if (access == null) {
+            FleetSpec.Jenkins j = ctx.state().fleetSpec().jenkins();
+            if (j == null || j.url() == null) throw new IllegalStateException("no Jenkins configured (fleet.yaml spec.jenkins.url)");
+            var secrets = ctx.platform().secrets();
+            access = new JenkinsAccess(j.url(), secrets == null ? null : secrets.get(j.userEnv()).orElse(null),
+                    secrets == null ? null : secrets.get(j.tokenEnv()).orElse(null));
+        }
+        return new JenkinsClient(access, jenkinsLimits);
+    }
+
+    private String prBody(ToolPlan plan, Resource<ToolSpec> tool, Map<String, GitHistory.ValueSetAt> git,
+                          List<FreezeWindow> windows) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("tool", tool.name());
+        m.put("spec", tool.spec());
+        m.put("candidate", plan.candidate());
+        m.put("earlier", plan.observations().stream().filter(o -> o.environment().equals(plan.candidate().from())).toList());
+        m.put("target", plan.observations().stream().filter(o -> o.environment().equals(plan.candidate().to())).toList());
+        m.put("git", git.get(plan.candidate().from()));
+        m.put("soakStart", plan.soakStart() == null ? "unknown" : plan.soakStart().toString());
+        m.put("soakPassedAt", plan.soakStart() == null ? "unknown"
+                : plan.soakStart().plus(Durations.parse(tool.spec().soak())).toString());
+        m.put("observedSince", plan.observations().stream()
+                .filter(o -> o.environment().equals(plan.candidate().from()) && o.liveSince() != null)
+                .map(ClusterObservation::liveSince).max(Instant::compareTo).map(Instant::toString).orElse("unknown"));
+        m.put("windows", windows.stream().map(w -> w.name() + " (" + (w.allow() ? "Allow" : "Deny") + ", " + w.text() + ")").toList());
+        m.put("jenkins", tool.spec().deploy() == null || tool.spec().deploy().jenkins() == null ? "" : tool.spec().deploy().jenkins().job());
+        return Reports.render("markdown/promote-pr.ftl", m);
+    }
+
+    /** The tool's own document when the file holds it, else the file's first document (e.g. a Helm values file). */
+    static String editVersion(String content, String tool, String path, String version) {
+        try {
+            return YamlScalarEdit.replace(content, "Tool", tool, path, version);
+        } catch (IllegalArgumentException notTheToolFile) {
+            return YamlScalarEdit.replace(content, null, null, path, version);
+        }
+    }
+
+    private static PromotionRecord readRecord(StateStore store, String tool) {
+        return readJson(store, "promotion/" + tool, PromotionRecord.class);
+    }
+
+    private static <T> T readJson(StateStore store, String key, Class<T> type) {
+        return store.get(NAME, key).map(s -> {
+            try {
+                return JSON.readValue(s, type);
+            } catch (IOException e) {
+                return null;
+            }
+        }).orElse(null);
+    }
+
+    private static void writeJson(StateStore store, String key, Object value) {
+        try {
+            store.put(NAME, key, JSON.writeValueAsString(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.kubechores.quotas;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.List;
+
+/**
+ * How much of a quota the fleet needs in one account/region, and why.
+ *
+ * @param key               the quota
+ * @param description       human name (from the policy or the vCPU class)
+ * @param need              capacity needed before headroom (vCPUs for EC2 instance quotas)
+ * @param headroomPercent   added on top
+ * @param maxIncreaseFactor never request more than this factor of the applied value in one run
+ * @param policies          QuotaPolicy names that asked for it
+ * @param sources           where the need comes from (node pools, explicit values), for the report
+ */
+public record QuotaNeed(QuotaKey key, String description, BigDecimal need, int headroomPercent,
+                        double maxIncreaseFactor, List<String> policies, List<String> sources) {
+    public QuotaNeed {
+        policies = List.copyOf(policies);
+        sources = List.copyOf(sources);
+    }
+
+    /** need + headroom %, rounded up to a whole unit (quotas are counts). */
+    public long wanted() {
+        return wanted(need, headroomPercent);
+    }
+
+    public static long wanted(BigDecimal need, int headroomPercent) {
+        return need.multiply(BigDecimal.valueOf(100L + headroomPercent))
+                .divide(BigDecimal.valueOf(100), 0, RoundingMode.CEILING).longValueExact();
+    }
+}

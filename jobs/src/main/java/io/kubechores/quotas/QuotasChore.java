@@ -1,0 +1,268 @@
+package io.kubechores.quotas;
+
+import io.kubechores.core.Action;
+import io.kubechores.core.Chore;
+import io.kubechores.core.ChoreContext;
+import io.kubechores.core.ChoreReport;
+import io.kubechores.core.PartitionResult;
+import io.kubechores.core.SafetyLimit;
+import io.kubechores.desiredstate.FleetSpec;
+import io.kubechores.platform.aws.AwsAccess;
+import io.kubechores.platform.aws.AwsCallPolicy;
+import io.kubechores.platform.aws.AwsClientFactory;
+import io.kubechores.platform.aws.QuotasAws;
+import io.kubechores.report.Reports;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * quotas: requests AWS quota increases ahead of need, never twice.
+ * <p>
+ * Partitions are account/region pairs. Per partition: assume the account's role, read every wanted quota
+ * (GetServiceQuota, falling back to GetAWSDefaultServiceQuota), its request history and the support cases of
+ * CASE_OPENED requests; plan ({@link QuotaPlanner}); then file RequestServiceQuotaIncrease for what is below need,
+ * within maxRequestsPerRun and the run's safety limit, re-reading the history right before each request.
+ * An account whose role or API access is denied fails alone (exit 3).
+ */
+@Component
+public class QuotasChore implements Chore {
+    public static final String NAME = "quotas";
+    private static final Logger log = LoggerFactory.getLogger(QuotasChore.class);
+
+    private final AwsCallPolicy callPolicy;
+    private final InstanceTypes types;
+    /**
+     * Per-run state keyed by the run's SafetyLimit (one instance shared by every partition of a run, and SafetyLimit
+     * has identity equality): the capacity model, the maxRequestsPerRun budget and the client factory. Bounded, so a
+     * run that never reaches finish() cannot leak.
+     */
+    private final Map<SafetyLimit, Run> runs = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<SafetyLimit, Run> eldest) {
+            return size() > 32;
+        }
+    });
+
+    public QuotasChore() {
+        this(AwsCallPolicy.defaults(), InstanceTypes.shipped());
+    }
+
+    public QuotasChore(AwsCallPolicy callPolicy, InstanceTypes types) {
+        this.callPolicy = callPolicy;
+        this.types = types;
+    }
+
+    private record Run(CapacityModel.Model model, SafetyLimit requestBudget, AwsClientFactory factory) {}
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Request AWS Service Quotas increases ahead of need (node pools and QuotaPolicy), never twice";
+    }
+
+    private Run run(ChoreContext ctx) {
+        return runs.computeIfAbsent(ctx.limit(), l -> {
+            CapacityModel.Model model = CapacityModel.build(ctx.state(), types);
+            return new Run(model, new SafetyLimit(model.maxRequestsPerRun()),
+                    new AwsClientFactory(access(ctx), "kubechores-" + NAME));
+        });
+    }
+
+    /** The Platform's AWS access, completed from fleet.yaml (endpoint, roleArnPattern) where it leaves them unset. */
+    static AwsAccess access(ChoreContext ctx) {
+        AwsAccess a = ctx.platform() == null ? null : ctx.platform().aws();
+        FleetSpec.Aws f = ctx.state().fleetSpec().aws();
+        String endpoint = a != null && a.endpointOverride() != null ? a.endpointOverride() : f.endpoint();
+        String pattern = a != null && a.roleArnPattern() != null ? a.roleArnPattern() : f.roleArnPattern();
+        return new AwsAccess(endpoint, a == null ? null : a.baseCredentials(), pattern);
+    }
+
+    @Override
+    public List<String> partitions(ChoreContext ctx) {
+        return run(ctx).model().partitions();
+    }
+
+    @Override
+    public PartitionResult runPartition(ChoreContext ctx, String partition) {
+        Run run = run(ctx);
+        String[] ar = partition.split("/", 2);
+        List<QuotaNeed> needs = run.model().needsOf(partition);
+        List<Action> actions = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        List<QuotaRow> rows = new ArrayList<>();
+        try (QuotasAws aws = QuotasAws.open(run.factory(), callPolicy, ar[0], ar[1])) {
+            Map<QuotaKey, QuotasAws.Quota> quotas = new LinkedHashMap<>();
+            Map<QuotaKey, List<QuotasAws.ChangeRequest>> histories = new HashMap<>();
+            Set<String> caseIds = new LinkedHashSet<>();
+            for (QuotaNeed n : needs) {
+                QuotaKey k = n.key();
+                QuotasAws.Quota q = aws.quota(k.serviceCode(), k.quotaCode());
+                quotas.put(k, q);
+                List<QuotasAws.ChangeRequest> h = q == null ? List.of() : aws.history(k.serviceCode(), k.quotaCode());
+                histories.put(k, h);
+                h.stream().filter(r -> "CASE_OPENED".equals(r.status()) && r.caseId() != null && !r.caseId().isBlank())
+                        .forEach(r -> caseIds.add(r.caseId()));
+            }
+            QuotasAws.CaseLookup cases = aws.describeCases(caseIds);
+            if (cases.unavailable() != null) warnings.add(partition + ": " + cases.unavailable());
+            Map<String, ObservedQuota.CaseStatus> caseStatus = new HashMap<>();
+            cases.cases().forEach((id, c) -> caseStatus.put(id, new ObservedQuota.CaseStatus(c.caseId(),
+                    c.displayId(), c.status(), c.latestCommunication(), c.latestCommunicationAt())));
+
+            Map<QuotaKey, ObservedQuota> observed = new HashMap<>();
+            quotas.forEach((k, q) -> {
+                if (q != null) observed.put(k, observation(q, histories.get(k), caseStatus, cases.unavailable()));
+            });
+            for (QuotaDecision d : QuotaPlanner.plan(needs, observed, ctx.clock())) {
+                Action a = d.verdict() == QuotaDecision.Verdict.REQUEST ? apply(ctx, run, aws, d) : d.action();
+                log.info("job={} account={} region={} quota={} action={} status={} detail={}", NAME, ar[0], ar[1],
+                        d.key().serviceCode() + "/" + d.key().quotaCode(), a.verb(), a.status(), a.detail());
+                actions.add(a);
+                rows.add(QuotaRow.of(d, a));
+                if (d.needsHuman()) warnings.add(d.key().target() + ": " + d.reason());
+                if (a.status() == Action.Status.FAILED) warnings.add(d.key().target() + ": " + a.detail());
+            }
+        }
+        return new PartitionResult(partition, null, actions, warnings, Map.of("rows", rows));
+    }
+
+    private static ObservedQuota observation(QuotasAws.Quota q, List<QuotasAws.ChangeRequest> history,
+                                             Map<String, ObservedQuota.CaseStatus> cases, String casesUnavailable) {
+        List<ObservedQuota.QuotaRequest> h = history.stream().map(r -> new ObservedQuota.QuotaRequest(r.id(),
+                r.caseId(), r.desiredValue(), r.status(), r.created())).toList();
+        return new ObservedQuota(q.name(), q.value(), q.adjustable(), q.awsDefault(), h, cases, casesUnavailable);
+    }
+
+    /** Files one planned increase: budgets first, then re-read, then RequestServiceQuotaIncrease. */
+    private Action apply(ChoreContext ctx, Run run, QuotasAws aws, QuotaDecision d) {
+        Action planned = d.action();
+        if (!run.requestBudget().tryAcquire()) {
+            return planned.withStatus(Action.Status.LIMITED, planned.detail() + " — maxRequestsPerRun "
+                    + run.requestBudget().max() + " reached");
+        }
+        if (!ctx.limit().tryAcquire()) {
+            return planned.withStatus(Action.Status.LIMITED, planned.detail() + " — safety limit of "
+                    + ctx.limit().max() + " changes per run reached");
+        }
+        if (ctx.dryRun()) return planned;
+        QuotaKey k = d.key();
+        // re-read right before writing: another run (or a human) may have filed since we collected
+        for (QuotasAws.ChangeRequest r : aws.history(k.serviceCode(), k.quotaCode())) {
+            if ("PENDING".equals(r.status()) || "CASE_OPENED".equals(r.status())) {
+                return planned.withStatus(Action.Status.UNCHANGED, "request " + r.id() + " for "
+                        + QuotaPlanner.num(r.desiredValue()) + " is already " + r.status());
+            }
+        }
+        QuotasAws.Increase inc = aws.requestIncrease(k.serviceCode(), k.quotaCode(), d.request());
+        return switch (inc.kind()) {
+            case FILED -> ctx.applied(planned.withStatus(Action.Status.APPLIED, planned.detail() + " — request "
+                    + inc.requestId() + " " + inc.status()));
+            case ALREADY_OPEN -> planned.withStatus(Action.Status.UNCHANGED,
+                    "a request is already open (ResourceAlreadyExistsException: " + inc.message() + ")");
+            case NOT_GREATER -> planned.withStatus(Action.Status.UNCHANGED,
+                    "already at or above " + d.request() + " (IllegalArgumentException: " + inc.message() + ")");
+            case QUOTA_EXCEEDED -> planned.withStatus(Action.Status.FAILED,
+                    "too many open quota requests in this account (QuotaExceededException: " + inc.message() + ")");
+            case REJECTED -> planned.withStatus(Action.Status.FAILED, "request rejected: " + inc.message());
+        };
+    }
+
+    @Override
+    public ChoreReport finish(ChoreContext ctx, List<PartitionResult> results) {
+        Run run = runs.remove(ctx.limit());
+        CapacityModel.Model model = run != null ? run.model() : CapacityModel.build(ctx.state(), types);
+        List<QuotaRow> rows = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (PartitionResult r : results) {
+            if (r.isFailed()) {
+                rows.add(QuotaRow.failed(r.partition(), r.error()));
+                failures.add(r.partition() + ": " + r.error());
+                continue;
+            }
+            Object data = r.data().get("rows");
+            if (data instanceof List<?> l) l.forEach(o -> rows.add((QuotaRow) o));
+        }
+        List<String> warnings = new ArrayList<>(model.warnings());
+        results.forEach(r -> warnings.addAll(r.warnings()));
+        String counts = counts(ctx.dryRun(), rows, results, failures);
+
+        Map<String, Object> m = new HashMap<>();
+        m.put("title", "kubechores quotas " + (ctx.dryRun() ? "plan (dry run)" : "run") + " at " + ctx.clock().instant());
+        m.put("summary", counts);
+        m.put("rows", rows);
+        m.put("warnings", warnings);
+        m.put("failures", failures);
+        m.put("dryRun", ctx.dryRun());
+        m.put("revision", ctx.state().revision() == null ? "" : ctx.state().revision());
+        m.put("w", widths(rows));
+        String console = Reports.render("console/quotas-report.ftl", m);
+        List<Path> artifacts = new ArrayList<>();
+        if (ctx.outputDir() != null) {
+            artifacts.add(Reports.write(ctx.outputDir(), "quotas-report.txt", console));
+            artifacts.add(Reports.write(ctx.outputDir(), "quotas-report.md", Reports.render("markdown/quotas-report.ftl", m)));
+            artifacts.add(Reports.write(ctx.outputDir(), "quotas-report.html", Reports.render("html/quotas-report.ftl", m)));
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("dryRun", ctx.dryRun());
+            json.put("at", ctx.clock().instant());
+            json.put("rows", rows);
+            json.put("failures", failures);
+            json.put("warnings", warnings);
+            artifacts.add(Reports.write(ctx.outputDir(), "quotas-report.json", Reports.json(json)));
+        }
+        log.info("job={} {}", NAME, counts);
+        return new ChoreReport(counts + "\n" + console, List.of(), warnings, artifacts, false);
+    }
+
+    private static String counts(boolean dryRun, List<QuotaRow> rows, List<PartitionResult> results,
+                                 List<String> failures) {
+        long filed = count(rows, "request-increase", dryRun ? "PLANNED" : "APPLIED");
+        long capped = rows.stream().filter(r -> r.capped() && r.verb().equals("request-increase")
+                && r.status().equals(dryRun ? "PLANNED" : "APPLIED")).count();
+        long limited = rows.stream().filter(r -> r.status().equals("LIMITED")).count();
+        long waiting = rows.stream().filter(r -> r.verb().equals("await-request")
+                || (r.verb().equals("request-increase") && r.status().equals("UNCHANGED"))).count();
+        long human = rows.stream().filter(r -> r.verb().equals("ask-human")).count();
+        long ok = rows.stream().filter(r -> r.verb().equals("none")).count();
+        long failed = rows.stream().filter(r -> r.status().equals("FAILED") && !r.verb().equals("account-failed")).count();
+        StringBuilder sb = new StringBuilder();
+        sb.append(results.size()).append(" account/regions: ")
+                .append(filed).append(dryRun ? " increase requests planned" : " increase requests filed");
+        if (capped > 0) sb.append(" (").append(capped).append(" capped by maxIncreaseFactor)");
+        sb.append(", ").append(waiting).append(" awaiting an earlier request, ")
+                .append(human).append(" for a human, ").append(ok).append(" sufficient");
+        if (limited > 0) sb.append(", ").append(limited).append(" held back by the per-run limit");
+        if (failed > 0) sb.append(", ").append(failed).append(" requests failed");
+        if (!failures.isEmpty()) sb.append("; ").append(failures.size()).append(" account/region(s) failed");
+        return sb.toString();
+    }
+
+    private static long count(List<QuotaRow> rows, String verb, String status) {
+        return rows.stream().filter(r -> r.verb().equals(verb) && r.status().equals(status)).count();
+    }
+
+    private static Map<String, Integer> widths(List<QuotaRow> rows) {
+        Map<String, Integer> w = new HashMap<>();
+        w.put("account", Math.max(7, rows.stream().mapToInt(r -> r.account().length()).max().orElse(0)));
+        w.put("region", Math.max(6, rows.stream().mapToInt(r -> r.region().length()).max().orElse(0)));
+        w.put("quota", Math.max(5, rows.stream().mapToInt(r -> r.quota().length()).max().orElse(0)));
+        w.put("applied", Math.max(7, rows.stream().mapToInt(r -> r.applied().length()).max().orElse(0)));
+        w.put("wanted", 6);
+        w.put("open", Math.min(60, Math.max(12, rows.stream().mapToInt(r -> r.openRequest().length()).max().orElse(0))));
+        return w;
+    }
+}

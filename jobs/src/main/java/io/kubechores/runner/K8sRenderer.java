@@ -1,0 +1,262 @@
+package io.kubechores.runner;
+
+import io.kubechores.runner.schedule.Schedule;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Renders the kustomize base k8s/ from schedules/: one CronJob per schedule (suspended when the schedule is
+ * disabled), the kustomization.yaml listing everything, plus the hand-written static files (namespace, config,
+ * per-job ServiceAccounts and least-privilege RBAC, the runner) shipped in the jar under k8s/.
+ * The CLI exposes it as {@code render-k8s}; a test fails when the committed k8s/ drifts from this output.
+ */
+public final class K8sRenderer {
+    /** Hand-written files of the base, in kustomization order (relative to k8s/). */
+    public static final List<String> STATIC_FILES = List.of("namespace.yaml", "config.yaml",
+            "rbac/downscale.yaml", "rbac/rightsize.yaml", "rbac/quotas.yaml", "rbac/certs.yaml", "rbac/promote.yaml",
+            "runner/runner.yaml");
+    public static final String NAMESPACE = "kubechores";
+
+    /**
+     * @param imageName image repository the kustomization's images: entry points the placeholder "kubechores" at
+     * @param imageTag  its tag
+     */
+    public record Options(String imageName, String imageTag) {
+        public static final Options DEFAULTS = new Options("ghcr.io/kubechores/kubechores", "0.1.0");
+    }
+
+    private final Options options;
+
+    public K8sRenderer() {
+        this(Options.DEFAULTS);
+    }
+
+    public K8sRenderer(Options options) {
+        this.options = options;
+    }
+
+    /** Every file of the base: path relative to k8s/ → content. */
+    public SortedMap<String, String> render(List<Schedule> schedules) {
+        SortedMap<String, String> out = new TreeMap<>();
+        for (String f : STATIC_FILES) out.put(f, staticFile(f));
+        List<String> cronJobs = new ArrayList<>();
+        for (Schedule s : schedules) {
+            String file = "cronjobs/" + s.name() + ".yaml";
+            out.put(file, cronJob(s));
+            cronJobs.add(file);
+        }
+        out.put("kustomization.yaml", kustomization(cronJobs));
+        return out;
+    }
+
+    /**
+     * Writes the base into {@code folder} (created if needed) and deletes CronJob files of schedules that no longer
+     * exist. Returns the files written.
+     */
+    public List<Path> write(List<Schedule> schedules, Path folder) {
+        SortedMap<String, String> files = render(schedules);
+        List<Path> written = new ArrayList<>();
+        try {
+            Path cronDir = folder.resolve("cronjobs");
+            if (Files.isDirectory(cronDir)) {
+                try (Stream<Path> s = Files.list(cronDir)) {
+                    for (Path p : s.toList()) {
+                        if (!files.containsKey("cronjobs/" + p.getFileName())) Files.delete(p);
+                    }
+                }
+            }
+            for (var e : files.entrySet()) {
+                Path p = folder.resolve(e.getKey());
+                Files.createDirectories(p.getParent());
+                Files.writeString(p, e.getValue(), StandardCharsets.UTF_8);
+                written.add(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return written;
+    }
+
+    /**
+     * What {@code render-k8s} does: loads and validates the schedules (the folder when it exists, else the copy in
+     * the jar) and writes the whole base into {@code out}.
+     */
+    public static List<Path> renderFolder(Path schedulesFolder, Path out, Options options) {
+        return new K8sRenderer(options).write(
+                new io.kubechores.runner.schedule.ScheduleLoader().loadFolderOrClasspath(schedulesFolder), out);
+    }
+
+    /** The CLI arguments a schedule runs with; the repo defaults to $(KUBECHORES_REPO) from the kubechores ConfigMap. */
+    public static List<String> args(Schedule s) {
+        List<String> a = new ArrayList<>();
+        a.add(s.args().dryRun() ? "plan" : "run");
+        a.add(s.job());
+        a.add("--repo");
+        a.add(s.args().repo() != null ? s.args().repo() : "$(KUBECHORES_REPO)");
+        if (s.args().ref() != null) {
+            a.add("--ref");
+            a.add(s.args().ref());
+        }
+        for (String c : s.args().clusters()) {
+            a.add("--cluster");
+            a.add(c);
+        }
+        return a;
+    }
+
+    static String serviceAccount(String job) {
+        return "kubechores-" + job;
+    }
+
+    String cronJob(Schedule s) {
+        String labels = """
+                    app.kubernetes.io/name: kubechores
+                    app.kubernetes.io/component: job
+                    kubechores.io/job: %s
+                    kubechores.io/schedule: %s
+                """.formatted(s.job(), s.name());
+        String args = args(s).stream().map(K8sRenderer::q).collect(Collectors.joining(", ", "[", "]"));
+        return """
+                # GENERATED by `kubechores render-k8s` from %s: edit the schedule, then re-render.
+                apiVersion: batch/v1
+                kind: CronJob
+                metadata:
+                  name: %s
+                  namespace: %s
+                  labels:
+                %s  annotations:
+                    kubechores.io/description: %s
+                spec:
+                  schedule: %s
+                  timeZone: %s
+                  concurrencyPolicy: %s
+                  suspend: %s
+                  # a run missed by more than 5 minutes (controller down) is skipped, not caught up
+                  startingDeadlineSeconds: 300
+                  successfulJobsHistoryLimit: 3
+                  failedJobsHistoryLimit: 3
+                  jobTemplate:
+                    metadata:
+                      labels:
+                %s    spec:
+                      # runs are idempotent, but a failed run waits for the next schedule instead of retrying at once
+                      backoffLimit: 0
+                      activeDeadlineSeconds: 3600
+                      ttlSecondsAfterFinished: 86400
+                      template:
+                        metadata:
+                          labels:
+                %s        spec:
+                          serviceAccountName: %s
+                          restartPolicy: Never
+                          securityContext:
+                            runAsNonRoot: true
+                            runAsUser: 65532
+                            runAsGroup: 65532
+                            fsGroup: 65532
+                            seccompProfile:
+                              type: RuntimeDefault
+                          containers:
+                            - name: kubechores
+                              image: kubechores
+                              args: %s
+                              env:
+                                - name: KUBECHORES_REPO
+                                  valueFrom:
+                                    configMapKeyRef:
+                                      name: kubechores
+                                      key: repo
+                                - name: HOME
+                                  value: /home/kubechores
+                                - name: JAVA_TOOL_OPTIONS
+                                  value: -XX:MaxRAMPercentage=75
+                              envFrom:
+                                - secretRef:
+                                    name: kubechores-credentials
+                                    optional: true
+                              resources:
+                                requests:
+                                  cpu: 250m
+                                  memory: 768Mi
+                                limits:
+                                  memory: 1536Mi
+                              securityContext:
+                                allowPrivilegeEscalation: false
+                                readOnlyRootFilesystem: true
+                                capabilities:
+                                  drop: [ALL]
+                              volumeMounts:
+                                - name: home
+                                  mountPath: /home/kubechores
+                                - name: tmp
+                                  mountPath: /tmp
+                          volumes:
+                            - name: home
+                              emptyDir: {}
+                            - name: tmp
+                              emptyDir: {}
+                """.formatted(s.location().file(), s.name(), NAMESPACE, labels, q(s.description()), q(s.cron()),
+                q(s.timeZone().getId()), s.concurrencyPolicy(), !s.enabled(),
+                indent(labels, 4), indent(labels, 8), serviceAccount(s.job()), args);
+    }
+
+    String kustomization(List<String> cronJobs) {
+        StringBuilder sb = new StringBuilder("""
+                # GENERATED by `kubechores render-k8s` from schedules/: edit schedules/ or the files listed here, then re-render.
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                namespace: %s
+                images:
+                  - name: kubechores
+                    newName: %s
+                    newTag: %s
+                resources:
+                """.formatted(NAMESPACE, q(options.imageName()), q(options.imageTag())));
+        for (String f : STATIC_FILES) sb.append("  - ").append(f).append('\n');
+        for (String f : cronJobs) sb.append("  - ").append(f).append('\n');
+        return sb.toString();
+    }
+
+    private static String indent(String block, int n) {
+        String pad = " ".repeat(n);
+        return block.lines().map(l -> pad + l).collect(Collectors.joining("\n", "", "\n"));
+    }
+
+    /** YAML double-quoted scalar (JSON string syntax is valid YAML). */
+    static String q(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+                    else sb.append(c);
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    private static String staticFile(String f) {
+        try (InputStream in = K8sRenderer.class.getResourceAsStream("/k8s/" + f)) {
+            if (in == null) throw new IllegalStateException("k8s/" + f + " missing from the jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.kubechores.runner;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Profile;
+import org.springframework.stereotype.Service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs chores for the runner (scheduled and manual triggers) through the {@link ChoreLauncher} and records
+ * Prometheus metrics: kubechores_job_runs_total{job,outcome}, kubechores_job_duration_seconds{job,outcome},
+ * kubechores_job_last_success_timestamp_seconds{job}.
+ */
+@Service
+@Profile("serve")
+public class RunService {
+    private static final Logger log = LoggerFactory.getLogger(RunService.class);
+
+    private final ChoreLauncher launcher;
+    private final MeterRegistry registry;
+    private final RunHistory history;
+    private final Clock clock;
+    private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+
+    public RunService(ChoreLauncher launcher, MeterRegistry registry, RunHistory history) {
+        this.launcher = launcher;
+        this.registry = registry;
+        this.history = history;
+        this.clock = Clock.systemUTC();
+        for (String job : launcher.jobs()) {
+            try {
+                history.lastSuccess(job).ifPresent(t -> lastSuccessGauge(job).set(t.getEpochSecond()));
+            } catch (RuntimeException e) { // no history tables yet: the gauge appears after the first success
+                log.warn("job={} last success not read from the job repository: {}", job, e.toString());
+            }
+        }
+    }
+
+    /** Outcome label of a run from its exit code (DESIGN §4). */
+    static String outcome(int exitCode) {
+        return switch (exitCode) {
+            case 0 -> "success";
+            case 2 -> "invalid";
+            case 3 -> "partial";
+            default -> "failed";
+        };
+    }
+
+    /** Runs one chore now, on the calling thread. Never throws: a crash is logged and counted as failed. */
+    public ChoreLauncher.RunResult run(String job, String schedule, ChoreLauncher.RunRequest request) {
+        long t0 = System.nanoTime();
+        running.add(job);
+        String outcome = "failed";
+        ChoreLauncher.RunResult result = null;
+        try {
+            log.info("job={} trigger={} schedule={} dryRun={} starting", job, request.trigger(), schedule, request.dryRun());
+            result = launcher.launch(job, request);
+            outcome = outcome(result.exitCode());
+            log.info("job={} trigger={} execution={} exit={} outcome={}", job, request.trigger(), result.executionId(),
+                    result.exitCode(), outcome);
+        } catch (RuntimeException e) {
+            log.error("job={} trigger={} crashed: {}", job, request.trigger(), e.toString());
+        } finally {
+            running.remove(job);
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            Counter.builder("kubechores.job.runs").description("Chore runs by outcome")
+                    .tag("job", job).tag("outcome", outcome).register(registry).increment();
+            Timer.builder("kubechores.job.duration").description("How long chore runs take")
+                    .tag("job", job).tag("outcome", outcome).register(registry).record(took);
+            if ("success".equals(outcome)) lastSuccessGauge(job).set(clock.instant().getEpochSecond());
+        }
+        return result;
+    }
+
+    public boolean isRunning(String job) {
+        return running.contains(job);
+    }
+
+    private AtomicLong lastSuccessGauge(String job) {
+        return lastSuccess.computeIfAbsent(job, j -> {
+            AtomicLong v = new AtomicLong();
+            Gauge.builder("kubechores.job.last.success.timestamp", v, AtomicLong::get)
+                    .description("Unix time the chore last finished successfully").baseUnit("seconds")
+                    .tag("job", j).register(registry);
+            return v;
+        });
+    }
+}

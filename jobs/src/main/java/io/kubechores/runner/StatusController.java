@@ -1,0 +1,180 @@
+package io.kubechores.runner;
+
+import io.kubechores.core.Chore;
+import io.kubechores.report.Reports;
+import io.kubechores.runner.schedule.Schedule;
+import jakarta.servlet.http.HttpServletRequest;
+import org.quartz.SchedulerException;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Profile;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The runner's status page (GET /), its JSON (GET /api/jobs) and manual triggers (POST /jobs/{job}/run, as a form
+ * post from the page or as JSON). Manual triggers are CSRF-safe without sessions: a browser always sends Origin
+ * and/or Sec-Fetch-Site on a cross-site POST, and such requests are refused; JSON needs a Content-Type a
+ * cross-site form cannot send.
+ */
+@RestController
+@Profile("serve")
+public class StatusController {
+    private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ENGLISH);
+
+    private final ChoreLauncher launcher;
+    private final RunnerScheduler scheduler;
+    private final RunHistory history;
+    private final RunService runs;
+    private final Map<String, String> descriptions = new LinkedHashMap<>();
+    private final int historySize;
+    private final ZoneId displayZone;
+
+    public StatusController(ChoreLauncher launcher, RunnerScheduler scheduler, RunHistory history, RunService runs,
+                            ObjectProvider<Chore> chores,
+                            @Value("${kubechores.runner.history-size:10}") int historySize,
+                            @Value("${kubechores.runner.display-zone:UTC}") String displayZone) {
+        this.launcher = launcher;
+        this.scheduler = scheduler;
+        this.history = history;
+        this.runs = runs;
+        chores.orderedStream().forEach(c -> descriptions.put(c.name(), c.description()));
+        this.historySize = historySize;
+        this.displayZone = ZoneId.of(displayZone);
+    }
+
+    /** One schedule of a job on the page and in JSON. */
+    public record ScheduleView(String name, String cron, String timeZone, boolean enabled, boolean dryRun,
+                               List<String> clusters, String ref, String nextFire, String nextFireShown) {}
+
+    /** One past or running run. */
+    public record RunView(long executionId, String status, String exitCode, String trigger, boolean dryRun,
+                          String start, String startShown, String end, Double durationSeconds, String durationShown) {}
+
+    public record JobView(String name, String description, boolean running, int queued, List<ScheduleView> schedules,
+                          List<RunView> runs) {}
+
+    /** Body of a JSON manual trigger; every field optional. */
+    public record RunBody(Boolean dryRun, List<String> clusters, String ref) {}
+
+    public List<JobView> jobs() {
+        return launcher.jobs().stream().sorted().map(this::job).toList();
+    }
+
+    private JobView job(String job) {
+        List<ScheduleView> ss = scheduler.schedules().stream().filter(s -> s.job().equals(job)).map(this::schedule).toList();
+        List<RunView> rs = history.lastRuns(job, historySize).stream().map(this::run).toList();
+        return new JobView(job, descriptions.getOrDefault(job, ""), runs.isRunning(job) || rs.stream().anyMatch(r -> r.end() == null),
+                scheduler.pendingManual(job), ss, rs);
+    }
+
+    private ScheduleView schedule(Schedule s) {
+        Instant next = scheduler.nextFire(s).orElse(null);
+        return new ScheduleView(s.name(), s.cron(), s.timeZone().getId(), s.enabled(), s.args().dryRun(),
+                s.args().clusters(), s.args().ref(), next == null ? null : next.toString(),
+                next == null ? (s.enabled() && scheduler.schedulingEnabled() ? "-" : "not scheduled")
+                        : SHOWN.format(next.atZone(s.timeZone())));
+    }
+
+    private RunView run(RunHistory.Run r) {
+        return new RunView(r.executionId(), r.status(), r.exitCode(), r.trigger(), r.dryRun(),
+                r.start() == null ? null : r.start().toString(),
+                r.start() == null ? "" : SHOWN.format(r.start().atZone(displayZone)),
+                r.end() == null ? null : r.end().toString(),
+                r.duration() == null ? null : r.duration().toMillis() / 1000.0,
+                r.duration() == null ? "running" : shown(r.duration()));
+    }
+
+    static String shown(Duration d) {
+        long s = d.toSeconds();
+        if (s < 60) return d.toMillis() < 10_000 ? String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0) : s + "s";
+        if (s < 3600) return (s / 60) + "m" + (s % 60) + "s";
+        return (s / 3600) + "h" + (s % 3600 / 60) + "m";
+    }
+
+    @GetMapping(value = "/", produces = MediaType.TEXT_HTML_VALUE)
+    public String page(@RequestParam(name = "triggered", required = false) String triggered,
+                       @RequestParam(name = "dryRun", required = false) Boolean dryRun) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("jobs", jobs());
+        model.put("schedulingEnabled", scheduler.schedulingEnabled());
+        model.put("triggered", triggered != null && launcher.jobs().contains(triggered) ? triggered : "");
+        model.put("triggeredDryRun", Boolean.TRUE.equals(dryRun));
+        model.put("now", SHOWN.format(Instant.now().atZone(displayZone)));
+        return Reports.render("html/status.ftl", model);
+    }
+
+    @GetMapping(value = "/api/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
+    public List<JobView> api() {
+        return jobs();
+    }
+
+    @PostMapping(value = "/jobs/{job}/run", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+    public ResponseEntity<String> runFromForm(@PathVariable String job,
+                                              @RequestParam(name = "dryRun", defaultValue = "false") boolean dryRun,
+                                              HttpServletRequest request) throws SchedulerException {
+        ResponseEntity<String> refused = refuseCrossSite(request, job);
+        if (refused != null) return refused;
+        scheduler.triggerNow(job, dryRun, List.of(), null);
+        return ResponseEntity.status(HttpStatus.SEE_OTHER)
+                .location(URI.create("/?triggered=" + job + (dryRun ? "&dryRun=true" : ""))).build();
+    }
+
+    @PostMapping(value = "/jobs/{job}/run", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<?> runFromJson(@PathVariable String job, @RequestBody(required = false) RunBody body,
+                                         HttpServletRequest request) throws SchedulerException {
+        ResponseEntity<String> refused = refuseCrossSite(request, job);
+        if (refused != null) return refused;
+        RunBody b = body == null ? new RunBody(false, List.of(), null) : body;
+        String id = scheduler.triggerNow(job, Boolean.TRUE.equals(b.dryRun()), b.clusters(), b.ref());
+        return ResponseEntity.accepted().body(Map.of("job", job, "trigger", "manual", "dryRun",
+                Boolean.TRUE.equals(b.dryRun()), "id", id));
+    }
+
+    private ResponseEntity<String> refuseCrossSite(HttpServletRequest request, String job) {
+        if (!launcher.jobs().contains(job)) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.TEXT_PLAIN)
+                    .body("unknown job '" + job + "'; known: " + launcher.jobs());
+        }
+        String site = request.getHeader("Sec-Fetch-Site");
+        if (site != null && !site.equals("same-origin") && !site.equals("none")) return forbidden("Sec-Fetch-Site " + site);
+        String origin = request.getHeader("Origin");
+        if (origin != null) {
+            String host = request.getHeader("X-Forwarded-Host") != null ? request.getHeader("X-Forwarded-Host")
+                    : request.getHeader("Host");
+            String authority;
+            try {
+                authority = "null".equals(origin) ? null : URI.create(origin).getRawAuthority();
+            } catch (IllegalArgumentException e) {
+                authority = null;
+            }
+            if (authority == null || host == null || !authority.equalsIgnoreCase(host.split(",")[0].trim())) {
+                return forbidden("Origin " + origin);
+            }
+        }
+        return null;
+    }
+
+    private static ResponseEntity<String> forbidden(String why) {
+        return ResponseEntity.status(HttpStatus.FORBIDDEN).contentType(MediaType.TEXT_PLAIN)
+                .body("cross-site request refused (" + why + "): trigger runs from the status page or with a JSON POST");
+    }
+}

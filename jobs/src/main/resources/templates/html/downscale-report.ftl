@@ -1,0 +1,22 @@
+<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>downscale ${dryRun?then("plan", "run")} ${at?html}</title>
+<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
+.FAILED{color:#b00}.SKIPPED{color:#777}.APPLIED{color:#060}.warn{color:#a60}</style></head>
+<body>
+<h1>downscale ${dryRun?then("plan", "run")} — ${at?html}</h1>
+<p>${summary?html}</p>
+<#list clusters as c>
+<h2>${c.name?html}</h2>
+<#if c.failed><p class="FAILED">failed: ${c.error?html}</p><#else>
+<p>${c.workloads} objects read, ${c.unchanged} already right, ${c.excluded} excluded; saves ~${c.cpuHours} CPU core-hours, ${c.memHours} GiB-hours.</p>
+<#if c.actions?size gt 0>
+<table><tr><th>object</th><th>action</th><th>detail</th><th>status</th><th>why</th></tr>
+<#list c.actions as a>
+<tr class="${a.status()}"><td>${a.target()?html}</td><td>${a.verb()?html}</td><td>${(a.detail()!"")?html}</td><td>${a.status()}</td><td>${(a.reason()!"")?html}</td></tr>
+</#list>
+</table>
+</#if>
+<#list c.warnings as w><p class="warn">⚠ ${w?html}</p></#list>
+</#if>
+</#list>
+</body></html>

@@ -1,0 +1,51 @@
+package io.kubechores.promote;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class YamlScalarEditTest {
+    static String fixture() throws Exception {
+        return Files.readString(Path.of("src/test/resources/promote/loki-multi.yaml"));
+    }
+
+    @Test
+    void replacesOnlyThatScalarInTheRightDocument() throws Exception {
+        String before = fixture();
+        String after = YamlScalarEdit.replace(before, "Tool", "loki", "spec.versions.prod", "6.16.0");
+        assertThat(after).isEqualTo(before.replace("prod:    6.12.0   # do not touch by hand",
+                "prod:    6.16.0   # do not touch by hand"));
+    }
+
+    @Test
+    void keepsQuoteStyleInFlowMappings() throws Exception {
+        String before = fixture();
+        String after = YamlScalarEdit.replace(before, "Tool", "tempo", "spec.versions.prod", "1.10.0");
+        assertThat(after).isEqualTo(before.replace("prod: \"1.9.0\"}", "prod: \"1.10.0\"}"));
+    }
+
+    @Test
+    void unchangedWhenTheValueIsAlreadyThere() throws Exception {
+        String before = fixture();
+        assertThat(YamlScalarEdit.replace(before, "Tool", "loki", "spec.versions.staging", "6.16.0")).isSameAs(before);
+    }
+
+    @Test
+    void missingPathIsAnError() throws Exception {
+        assertThatThrownBy(() -> YamlScalarEdit.replace(fixture(), "Tool", "loki", "spec.versions.dev", "1"))
+                .hasMessageContaining("spec.versions.dev not found");
+        assertThatThrownBy(() -> YamlScalarEdit.replace(fixture(), "Tool", "nope", "spec.versions.prod", "1"))
+                .hasMessageContaining("no document Tool/nope");
+    }
+
+    @Test
+    void aVersionInAnotherFileIsEditedInItsFirstDocument() {
+        String values = "# values for loki\nloki:\n  image:\n    tag: 3.1.1 # pinned\n";
+        assertThat(PromoteChore.editVersion(values, "loki", "loki.image.tag", "3.2.0"))
+                .isEqualTo("# values for loki\nloki:\n  image:\n    tag: 3.2.0 # pinned\n");
+    }
+}

@@ -1,0 +1,46 @@
+package io.kubechores.quotas;
+
+import io.kubechores.desiredstate.DesiredStateLoader;
+import io.kubechores.desiredstate.Problem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.FileSystemUtils;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** QuotaPolicy semantic rules name file:line:column of the offending field. */
+class QuotasRulesTest {
+    @TempDir
+    Path repo;
+
+    @Test
+    void namesQuotasThatCanNeverApplyAndConflictingValues() throws Exception {
+        FileSystemUtils.copyRecursively(Path.of("../repo-layout/example"), repo);
+        Files.copy(Path.of(Objects.requireNonNull(getClass().getResource("/quotas/bad-quota-policy.yaml")).toURI()),
+                repo.resolve("quotas/bad.yaml"));
+        List<Problem> problems = new ArrayList<>();
+
+        new DesiredStateLoader(List.of(new QuotasRules())).load(repo, "working-tree", problems);
+
+        assertThat(problems).extracting(Problem::toString).containsExactly(
+                "quotas/bad.yaml:13:18: spec.quotas[0].accountId: quota ec2/L-0263D0A3 matches no account/region in this"
+                        + " policy's scope [111111111111/eu-central-1, 111111111111/us-east-1]: it would never be requested",
+                "quotas/bad.yaml:18:15: spec.quotas[1].region: quota ec2/L-0263D0A3 matches no account/region in this"
+                        + " policy's scope [111111111111/eu-central-1, 111111111111/us-east-1]: it would never be requested",
+                "quotas/bad.yaml:24:14: spec.quotas[3].value: quota elasticloadbalancing/L-53DA6B97 is already wanted"
+                        + " with value 60 in spec.quotas[2] for the same account/region");
+    }
+
+    @Test
+    void exampleFleetPassesTheRules() {
+        List<Problem> problems = new ArrayList<>();
+        new DesiredStateLoader(List.of(new QuotasRules())).load(Path.of("../repo-layout/example"), "working-tree", problems);
+        assertThat(problems).isEmpty();
+    }
+}

@@ -1,0 +1,118 @@
+package io.kubechores.runner;
+
+import org.junit.jupiter.api.Test;
+import org.quartz.Scheduler;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import static io.kubechores.runner.RunnerServeIT.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two runners on one real PostgreSQL: the clustered Quartz JDBC store and the Spring Batch tables are created,
+ * triggers are persisted with their time zones, a manual run fires on exactly one runner and shows in the other's
+ * history, and a restart keeps the triggers (the Quartz schema script is idempotent). Each run uses its own
+ * PostgreSQL schema, dropped afterwards. Subclasses say where the database is.
+ */
+abstract class AbstractRunnerPostgresCheck {
+    abstract String url();
+
+    abstract String user();
+
+    abstract String password();
+
+    @Test
+    void twoRunnersShareOneClusteredStoreAndOneHistory() throws Exception {
+        String schema = "kubechores_it_" + UUID.randomUUID().toString().substring(0, 8);
+        exec("CREATE SCHEMA " + schema);
+        List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+        try {
+            ConfigurableApplicationContext a = runner(schema, true);
+            contexts.add(a);
+            ConfigurableApplicationContext b = runner(schema, false);
+            contexts.add(b);
+
+            for (ConfigurableApplicationContext c : contexts) {
+                Scheduler s = c.getBean(Scheduler.class);
+                assertThat(s.getMetaData().isJobStoreClustered()).isTrue();
+                assertThat(s.getMetaData().getJobStoreClass().getSimpleName()).isEqualTo("LocalDataSourceJobStore");
+            }
+            await(() -> count(schema, "SELECT count(*) FROM qrtz_scheduler_state") == 2);
+            assertThat(strings(schema, "SELECT trigger_name || ' ' || time_zone_id FROM qrtz_cron_triggers ORDER BY 1"))
+                    .containsExactly("certs-daily Europe/Berlin", "downscale-every-15-min Europe/Berlin",
+                            "promote-hourly Europe/Berlin", "quotas-daily Europe/Berlin", "rightsize-weekly Europe/Berlin");
+            assertThat(strings(schema, "SELECT DISTINCT misfire_instr::text FROM qrtz_triggers WHERE trigger_group = 'schedules'"))
+                    .containsExactly("2"); // CronTrigger.MISFIRE_INSTRUCTION_DO_NOTHING
+            assertThat(strings(schema, "SELECT DISTINCT is_nonconcurrent::text FROM qrtz_job_details")).containsExactly("true");
+
+            FakeChoreLauncher la = a.getBean(FakeChoreLauncher.class);
+            FakeChoreLauncher lb = b.getBean(FakeChoreLauncher.class);
+            a.getBean(RunnerScheduler.class).triggerNow("certs", true, List.of("prod-eu-1"), null);
+            await(() -> la.launches.size() + lb.launches.size() == 1);
+            Thread.sleep(3000); // a second runner must not pick the same trigger up
+            assertThat(la.launches.size() + lb.launches.size()).isEqualTo(1);
+            await(() -> !b.getBean(RunHistory.class).lastRuns("certs", 5).isEmpty());
+            RunHistory.Run run = b.getBean(RunHistory.class).lastRuns("certs", 5).getFirst();
+            assertThat(run.trigger()).isEqualTo("manual");
+            assertThat(run.dryRun()).isTrue();
+            assertThat(run.status()).isEqualTo("COMPLETED");
+            assertThat(count(schema, "SELECT count(*) FROM batch_job_execution")).isEqualTo(1);
+
+            // restart one runner: the idempotent Quartz script keeps every trigger
+            a.close();
+            contexts.remove(a);
+            contexts.add(runner(schema, false));
+            assertThat(count(schema, "SELECT count(*) FROM qrtz_cron_triggers")).isEqualTo(5);
+        } finally {
+            for (ConfigurableApplicationContext c : contexts) c.close();
+            exec("DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
+    private ConfigurableApplicationContext runner(String schema, boolean createBatchTables) {
+        // as command-line arguments: they override application-serve.properties (server.port among others)
+        return new SpringApplicationBuilder(RunnerTestApp.class).profiles("serve").run(
+                "--spring.datasource.url=" + url() + (url().contains("?") ? "&" : "?") + "currentSchema=" + schema,
+                "--spring.datasource.username=" + user(),
+                "--spring.datasource.password=" + password(),
+                "--spring.batch.jdbc.initialize-schema=" + (createBatchTables ? "always" : "never"),
+                "--spring.batch.job.enabled=false",
+                "--server.port=0",
+                "--kubechores.runner.schedules=../schedules");
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(url(), user(), password());
+    }
+
+    private void exec(String sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private long count(String schema, String sql) throws SQLException {
+        return Long.parseLong(strings(schema, sql).getFirst());
+    }
+
+    private List<String> strings(String schema, String sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("SET search_path TO " + schema.toLowerCase(Locale.ROOT));
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery(sql)) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.kubechores.runner;
+
+import io.kubechores.cli.EchoChore;
+import io.kubechores.core.Action;
+import io.kubechores.desiredstate.DesiredState;
+import io.kubechores.desiredstate.DesiredStateLoader;
+import io.kubechores.desiredstate.FleetSpec;
+import io.kubechores.desiredstate.Resource;
+import io.kubechores.platform.Platform;
+import io.kubechores.runner.ChoreLauncher.RunRequest;
+import io.kubechores.runner.ChoreLauncher.RunResult;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.transaction.PlatformTransactionManager;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The launcher with the real Spring Batch JobRepository (H2 file): fleet.yaml's maxChangesPerRun reaches the run as a
+ * SafetyLimit shared by all partitions, and the run's history (one partition step per cluster) is recorded.
+ */
+@SpringBootTest(properties = {"kubechores.home=${java.io.tmpdir}/kubechores-launcher-it-${random.uuid}"})
+class BatchChoreLauncherIT {
+    @Autowired JobRepository jobRepository;
+    @Autowired JobOperator jobOperator;
+    @Autowired PlatformTransactionManager tx;
+    @Autowired KubechoresProperties props;
+
+    static DesiredState exampleWithLimit(String job, int max) {
+        DesiredState s = new DesiredStateLoader().load(Path.of("../repo-layout/example"), "test");
+        FleetSpec f = s.fleetSpec();
+        FleetSpec limited = new FleetSpec(f.timeZone(), f.environments(), false,
+                Map.of(job, new FleetSpec.JobSettings(false, max)), f.git(), f.forge(), f.notifications(), f.aws(),
+                f.jenkins(), f.holidays(), f.freezeWindows());
+        Resource<FleetSpec> fleet = new Resource<>(s.fleet().kind(), s.fleet().metadata(), limited, s.fleet().location(),
+                s.fleet().fields());
+        return new DesiredState(s.root(), s.revision(), fleet, s.clusters(), s.downscalePolicies(),
+                s.rightsizePolicies(), s.quotaPolicies(), s.certificatePolicies(), s.tools());
+    }
+
+    @Test
+    void maxChangesPerRunIsSharedByAllPartitionsAndHistoryIsRecorded() {
+        DesiredState state = exampleWithLimit("downscale", 1);
+        BatchChoreLauncher launcher = new BatchChoreLauncher(List.of(new EchoChore("downscale")), jobRepository,
+                jobOperator, tx, (repo, ref) -> new DesiredStateSource.Loaded(state, null),
+                (loaded, clock) -> new Platform(null, null, null, null, null, null, null), props);
+
+        RunResult r = launcher.launch("downscale", new RunRequest("unused", null, Set.of(), false, null, "test"));
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.actions()).extracting(Action::status)
+                .containsExactlyInAnyOrder(Action.Status.APPLIED, Action.Status.LIMITED, Action.Status.LIMITED,
+                        Action.Status.LIMITED);
+        JobExecution exec = jobRepository.getJobExecution(r.executionId());
+        assertThat(exec.getJobInstance().getJobName()).isEqualTo("downscale");
+        assertThat(exec.getJobParameters().getString("trigger")).isEqualTo("test");
+        assertThat(exec.getStepExecutions()).extracting(se -> se.getStepName())
+                .contains("downscale.partitions", "downscale.finish",
+                        "downscale.partition:downscale:staging-eu-1", "downscale.partition:downscale:prod-us-1");
+    }
+}

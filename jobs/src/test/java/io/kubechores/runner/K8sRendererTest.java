@@ -1,0 +1,142 @@
+package io.kubechores.runner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.kubechores.runner.schedule.Schedule;
+import io.kubechores.runner.schedule.ScheduleLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** k8s/ is exactly what the renderer produces from schedules/, and what it produces is a safe, runnable base. */
+class K8sRendererTest {
+    static final Path K8S = Path.of("../k8s");
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    final List<Schedule> schedules = new ScheduleLoader().load(Path.of("../schedules"));
+    final SortedMap<String, String> rendered = new K8sRenderer().render(schedules);
+
+    @Test
+    void committedK8sFolderHasNotDriftedFromSchedules() throws IOException {
+        if (Boolean.getBoolean("kubechores.updateK8s")) new K8sRenderer().write(schedules, K8S);
+        SortedMap<String, String> committed = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(K8S)) {
+            for (Path p : s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                committed.put(K8S.relativize(p).toString().replace('\\', '/'), Files.readString(p, StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(committed.keySet())
+                .as("k8s/ files vs render-k8s output: re-render with `kubechores render-k8s --out k8s` "
+                        + "(or this test with -Dkubechores.updateK8s=true)")
+                .containsExactlyElementsOf(rendered.keySet());
+        for (var e : rendered.entrySet()) {
+            assertThat(committed.get(e.getKey())).as("k8s/%s drifted from schedules/: re-render it", e.getKey())
+                    .isEqualTo(e.getValue());
+        }
+    }
+
+    @Test
+    void everyScheduleBecomesACronJobRunningItsJobWithItsOwnServiceAccount() throws IOException {
+        Map<String, JsonNode> accounts = new TreeMap<>();
+        for (var e : rendered.entrySet()) {
+            for (JsonNode doc : docs(e.getValue())) {
+                if (doc.path("kind").asText().equals("ServiceAccount")) accounts.put(doc.at("/metadata/name").asText(), doc);
+            }
+        }
+        for (Schedule s : schedules) {
+            JsonNode cj = docs(rendered.get("cronjobs/" + s.name() + ".yaml")).getFirst();
+            assertThat(cj.path("kind").asText()).isEqualTo("CronJob");
+            assertThat(cj.at("/spec/schedule").asText()).isEqualTo(s.cron());
+            assertThat(cj.at("/spec/timeZone").asText()).isEqualTo(s.timeZone().getId());
+            assertThat(cj.at("/spec/concurrencyPolicy").asText()).isEqualTo("Forbid");
+            assertThat(cj.at("/spec/suspend").asBoolean()).isEqualTo(!s.enabled());
+            JsonNode pod = cj.at("/spec/jobTemplate/spec/template/spec");
+            String sa = pod.path("serviceAccountName").asText();
+            assertThat(sa).isEqualTo("kubechores-" + s.job());
+            assertThat(accounts).as("ServiceAccount %s exists in the base", sa).containsKey(sa);
+            assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+            JsonNode c = pod.path("containers").get(0);
+            assertThat(c.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+            assertThat(c.at("/securityContext/allowPrivilegeEscalation").asBoolean()).isFalse();
+            assertThat(c.at("/resources/requests/cpu").asText()).isNotEmpty();
+            assertThat(c.at("/resources/limits/memory").asText()).isNotEmpty();
+            List<String> args = new ArrayList<>();
+            c.path("args").forEach(a -> args.add(a.asText()));
+            assertThat(args).isEqualTo(K8sRenderer.args(s));
+        }
+    }
+
+    @Test
+    void argsCarryTheScheduleOverrides() {
+        Schedule plain = schedules.stream().filter(s -> s.name().equals("certs-daily")).findFirst().orElseThrow();
+        Schedule plan = schedules.stream().filter(s -> s.name().equals("certs-prod-plan-weekly")).findFirst().orElseThrow();
+        assertThat(K8sRenderer.args(plain)).containsExactly("run", "certs", "--repo", "$(KUBECHORES_REPO)");
+        assertThat(K8sRenderer.args(plan)).containsExactly("plan", "certs", "--repo", "$(KUBECHORES_REPO)",
+                "--ref", "release", "--cluster", "prod-eu-1", "--cluster", "prod-us-1");
+        Schedule otherRepo = new Schedule("x", "promote", "", "0 * * * *", plain.timeZone(),
+                new Schedule.Args(false, List.of(), "https://git.example.com/other.git", null), true, "Forbid", plain.location());
+        assertThat(K8sRenderer.args(otherRepo)).containsExactly("run", "promote", "--repo", "https://git.example.com/other.git");
+    }
+
+    @Test
+    void rbacIsLeastPrivilegePerJob() throws IOException {
+        Map<String, List<String>> grants = new TreeMap<>();
+        for (String job : List.of("downscale", "rightsize", "certs", "promote")) {
+            List<String> g = new ArrayList<>();
+            for (JsonNode doc : docs(rendered.get("rbac/" + job + ".yaml"))) {
+                if (!doc.path("kind").asText().equals("ClusterRole")) continue;
+                for (JsonNode rule : doc.path("rules")) {
+                    for (JsonNode group : rule.path("apiGroups")) for (JsonNode res : rule.path("resources"))
+                        for (JsonNode verb : rule.path("verbs")) g.add(verb.asText() + " " + (group.asText().isEmpty() ? "" : group.asText() + "/") + res.asText());
+                }
+            }
+            grants.put(job, g);
+        }
+        // only downscale writes to clusters; nobody may delete, create workloads, escalate or use wildcards
+        assertThat(grants.get("downscale")).contains("patch apps/deployments", "patch keda.sh/scaledobjects",
+                "patch argoproj.io/rollouts", "create events");
+        for (String job : List.of("rightsize", "certs", "promote")) {
+            assertThat(grants.get(job)).allMatch(g -> g.startsWith("get ") || g.startsWith("list "), job + " is read-only");
+        }
+        assertThat(grants.values().stream().flatMap(List::stream))
+                .noneMatch(g -> g.contains("*") || g.startsWith("delete") || g.startsWith("escalate") || g.startsWith("bind"));
+        assertThat(grants.get("downscale")).noneMatch(g -> g.contains("secrets"));
+        assertThat(grants.get("rightsize")).noneMatch(g -> g.contains("secrets"));
+        JsonNode quotas = docs(rendered.get("rbac/quotas.yaml")).getFirst();
+        assertThat(docs(rendered.get("rbac/quotas.yaml"))).extracting(d -> d.path("kind").asText()).containsExactly("ServiceAccount");
+        assertThat(quotas.at("/metadata/annotations").path("eks.amazonaws.com/role-arn").asText()).startsWith("arn:aws:iam::");
+    }
+
+    @Test
+    void writeRemovesCronJobsOfDeletedSchedules(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("cronjobs"));
+        Files.writeString(dir.resolve("cronjobs/old-schedule.yaml"), "kind: CronJob\n");
+        new K8sRenderer().write(schedules, dir);
+        assertThat(dir.resolve("cronjobs/old-schedule.yaml")).doesNotExist();
+        assertThat(dir.resolve("kustomization.yaml")).content().contains("  - cronjobs/certs-daily.yaml\n")
+                .doesNotContain("old-schedule");
+        assertThat(dir.resolve("rbac/downscale.yaml")).exists();
+    }
+
+    private static List<JsonNode> docs(String yaml) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(yaml)) {
+            while (it.hasNext()) out.add(it.next());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,132 @@
+package io.kubechores.runner;
+
+import io.kubechores.runner.schedule.CronSchedule;
+import org.junit.jupiter.api.Test;
+import org.quartz.CronTrigger;
+import org.quartz.JobDetail;
+import org.quartz.Scheduler;
+import org.quartz.TriggerKey;
+import org.quartz.impl.matchers.GroupMatcher;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The runner (profile serve) on a real web server with an in-memory H2 job repository and the RAM Quartz store:
+ * schedules become Quartz triggers, manual triggers run through Quartz, history/JSON/metrics show the runs,
+ * cross-site posts are refused.
+ */
+@SpringBootTest(classes = RunnerTestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.datasource.url=jdbc:h2:mem:runner-serve-test;DB_CLOSE_DELAY=-1",
+        "spring.batch.jdbc.initialize-schema=always",
+        "spring.batch.job.enabled=false",
+        "kubechores.runner.schedules=../schedules"})
+@ActiveProfiles("serve")
+class RunnerServeIT {
+    @LocalServerPort int port;
+    @Autowired Scheduler scheduler;
+    @Autowired FakeChoreLauncher launcher;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void everyEnabledScheduleIsACronTriggerInItsTimeZoneThatSkipsMisfires() throws Exception {
+        Set<String> triggers = scheduler.getTriggerKeys(GroupMatcher.triggerGroupEquals(RunnerScheduler.SCHEDULE_GROUP))
+                .stream().map(TriggerKey::getName).collect(Collectors.toSet());
+        assertThat(triggers).containsExactlyInAnyOrder("certs-daily", "downscale-every-15-min", "promote-hourly",
+                "quotas-daily", "rightsize-weekly"); // certs-prod-plan-weekly is disabled
+        CronTrigger promote = (CronTrigger) scheduler.getTrigger(TriggerKey.triggerKey("promote-hourly", "schedules"));
+        assertThat(promote.getTimeZone().getID()).isEqualTo("Europe/Berlin");
+        assertThat(promote.getMisfireInstruction()).isEqualTo(CronTrigger.MISFIRE_INSTRUCTION_DO_NOTHING);
+        assertThat(promote.getJobKey()).isEqualTo(RunnerScheduler.jobKey("promote"));
+        ZonedDateTime now = ZonedDateTime.now(ZoneId.of("Europe/Berlin"));
+        assertThat(promote.getFireTimeAfter(java.util.Date.from(now.toInstant())).toInstant())
+                .isEqualTo(CronSchedule.parse("0 8-17 * * 1-5").next(now, ZoneId.of("Europe/Berlin")).orElseThrow().toInstant());
+        JobDetail detail = scheduler.getJobDetail(RunnerScheduler.jobKey("downscale"));
+        assertThat(detail.isConcurrentExecutionDisallowed()).isTrue();
+        assertThat(detail.isDurable()).isTrue();
+    }
+
+    @Test
+    void aScheduleFireLaunchesTheJobWithTriggerSchedule() throws Exception {
+        CronTrigger t = (CronTrigger) scheduler.getTrigger(TriggerKey.triggerKey("rightsize-weekly", "schedules"));
+        scheduler.triggerJob(t.getJobKey(), t.getJobDataMap());
+        await(() -> launcher.launches.contains("rightsize schedule false"));
+        await(() -> get("/api/jobs").body().contains("\"trigger\":\"schedule\""));
+    }
+
+    @Test
+    void jsonManualTriggerRunsAndShowsInHistoryJsonAndMetrics() throws Exception {
+        launcher.exitCodes.put("quotas", 3);
+        HttpResponse<String> r = post("/jobs/certs/run", "application/json", "{\"dryRun\":true}", null);
+        assertThat(r.statusCode()).isEqualTo(202);
+        assertThat(r.body()).contains("\"trigger\":\"manual\"");
+        assertThat(post("/jobs/quotas/run", "application/json", "{}", null).statusCode()).isEqualTo(202);
+        await(() -> launcher.launches.contains("certs manual true") && launcher.launches.contains("quotas manual false"));
+        await(() -> get("/api/jobs").body().contains("\"exitCode\":\"FAILED\""));
+        String json = get("/api/jobs").body();
+        assertThat(json).contains("\"name\":\"certs\"", "\"trigger\":\"manual\"", "\"dryRun\":true", "\"status\":\"COMPLETED\"");
+
+        String metrics = get("/actuator/prometheus").body();
+        assertThat(metrics).contains("kubechores_job_runs_total{job=\"certs\",outcome=\"success\"} 1.0",
+                "kubechores_job_runs_total{job=\"quotas\",outcome=\"partial\"} 1.0",
+                "kubechores_job_duration_seconds_count{job=\"certs\",outcome=\"success\"} 1",
+                "kubechores_job_last_success_timestamp_seconds{job=\"certs\"}");
+        assertThat(metrics).doesNotContain("kubechores_job_last_success_timestamp_seconds{job=\"quotas\"}");
+    }
+
+    @Test
+    void crossSitePostsAreRefusedAndRunNothing() throws Exception {
+        int before = launcher.launches.size();
+        assertThat(post("/jobs/downscale/run", "application/x-www-form-urlencoded", "dryRun=false",
+                new String[]{"Origin", "https://evil.example"}).statusCode()).isEqualTo(403);
+        assertThat(post("/jobs/downscale/run", "application/x-www-form-urlencoded", "dryRun=false",
+                new String[]{"Sec-Fetch-Site", "cross-site"}).statusCode()).isEqualTo(403);
+        assertThat(post("/jobs/downscale/run", "text/plain", "{}", null).statusCode()).isEqualTo(415);
+        assertThat(post("/jobs/backup/run", "application/json", "{}", null).statusCode()).isEqualTo(404);
+        Thread.sleep(300);
+        assertThat(launcher.launches).hasSize(before).noneMatch(l -> l.startsWith("downscale manual"));
+
+        HttpResponse<String> same = post("/jobs/downscale/run", "application/x-www-form-urlencoded", "dryRun=false",
+                new String[]{"Origin", "http://localhost:" + port});
+        assertThat(same.statusCode()).isEqualTo(303);
+        assertThat(same.headers().firstValue("Location")).hasValue("/?triggered=downscale");
+        await(() -> launcher.launches.contains("downscale manual false"));
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String type, String body, String[] header) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (header != null) b.header(header[0], header[1]);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static void await(Check c) throws Exception {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (!c.ok()) {
+            if (System.currentTimeMillis() > deadline) throw new AssertionError("condition not met within 15s");
+            Thread.sleep(100);
+        }
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+}
