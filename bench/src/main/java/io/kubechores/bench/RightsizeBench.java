@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerList;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubechores.core.Action;
 import io.kubechores.core.AuditLog;
@@ -42,6 +44,10 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +66,7 @@ import java.util.stream.Stream;
 /**
  * rightsize at fleet scale: N simulated clusters (default 50) × M VPAs each (default 2,000) → plan and PR branches.
  * <p>
- * Every cluster is a real HTTP Kubernetes API (fabric8 mock server) answering the job's list calls with M VPAs,
+ * Every cluster is an HTTP Kubernetes API (its own path on one loopback server) answering the job's list calls with M VPAs,
  * M Deployments (two containers each) and an HPA on CPU for one workload in twenty; recommendations differ per
  * cluster. The desired-state repo holds the same M workloads in 100 namespaces, a third each as raw manifests (Argo CD
  * tracking), kustomize patches per environment (found by search + overlay narrowing) and Helm values (kubechores.io/
@@ -71,6 +77,7 @@ import java.util.stream.Stream;
  */
 public final class RightsizeBench {
     static final int NAMESPACES = 100;
+    static final int CONCURRENCY = 4;
     static final Instant NOW = Instant.parse("2026-11-24T09:00:00Z");
 
     public static void main(String[] args) throws Exception {
@@ -96,29 +103,50 @@ public final class RightsizeBench {
         Path repo = dir.resolve("repo");
         writeRepo(repo, perNs);
         String remote = pushRepo(repo, dir.resolve("remote.git"));
-        List<KubernetesMockServer> servers = new ArrayList<>();
+        // every simulated cluster is an HTTP Kubernetes API under its own path (one loopback server, the list
+        // responses shared between clusters of the same variant so the harness itself stays small in the heap)
+        Map<String, byte[]> responses = new HashMap<>();
+        AtomicLong requests = new AtomicLong();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            String[] p = exchange.getRequestURI().getPath().split("/", 3); // "", cNN, rest
+            int c = Integer.parseInt(p[1].substring(1));
+            String env = c < clusters / 5 ? "staging" : "prod";
+            byte[] body = switch ("/" + p[2]) {
+                case "/apis/autoscaling.k8s.io/v1/verticalpodautoscalers" -> responses.get("vpa" + (c % 5));
+                case "/apis/apps/v1/deployments" -> responses.get("deploy-" + env);
+                case "/apis/autoscaling/v2/horizontalpodautoscalers" -> responses.get("hpa");
+                default -> null;
+            };
+            if (body == null) {
+                exchange.sendResponseHeaders(404, -1);
+            } else {
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                try (var out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+            exchange.close();
+        });
+        server.start();
+        for (int v = 0; v < 5; v++) responses.put("vpa" + v, vpas(perNs, v).getBytes(StandardCharsets.UTF_8));
+        for (String env : List.of("staging", "prod")) {
+            responses.put("deploy-" + env, deployments(perNs, env).getBytes(StandardCharsets.UTF_8));
+        }
+        responses.put("hpa", hpas(perNs).getBytes(StandardCharsets.UTF_8));
         Map<String, KubernetesClient> clients = new HashMap<>();
         List<Resource<ClusterSpec>> clusterResources = new ArrayList<>();
-        Map<String, String> vpaJson = new HashMap<>();
-        Map<String, String> deploymentJson = new HashMap<>();
-        String hpaJson = hpas(perNs);
         for (int c = 0; c < clusters; c++) {
             String name = String.format("c%02d", c);
             String env = c < clusters / 5 ? "staging" : "prod";
-            int variant = c % 5;
-            String vpas = vpaJson.computeIfAbsent(env + variant, k -> vpas(perNs, variant));
-            String deps = deploymentJson.computeIfAbsent(env, k -> deployments(perNs, env));
-            KubernetesMockServer s = new KubernetesMockServer(false);
-            s.init();
-            s.expect().get().withPath("/apis/autoscaling.k8s.io/v1/verticalpodautoscalers").andReturn(200, vpas).always();
-            s.expect().get().withPath("/apis/apps/v1/deployments").andReturn(200, deps).always();
-            s.expect().get().withPath("/apis/autoscaling/v2/horizontalpodautoscalers").andReturn(200, hpaJson).always();
-            servers.add(s);
-            clients.put(name, s.createClient());
+            clients.put(name, new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+                    .withMasterUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/" + name + "/")
+                    .withRequestTimeout(60_000).build()).build());
             clusterResources.add(Resource.of(Kind.CLUSTER, name, new ClusterSpec(env, null, null, null, null)));
         }
-        vpaJson.clear();
-        deploymentJson.clear();
         long setupMs = (System.nanoTime() - t0) / 1_000_000;
 
         FleetSpec fleet = new FleetSpec("UTC", List.of("staging", "prod"), false, null,
@@ -143,7 +171,7 @@ public final class RightsizeBench {
         peak.set(0);
 
         long t1 = System.nanoTime();
-        List<PartitionResult> parts = ChoreRunner.runPartitions(chore, ctx, chore.partitions(ctx), 8);
+        List<PartitionResult> parts = ChoreRunner.runPartitions(chore, ctx, chore.partitions(ctx), CONCURRENCY);
         long t2 = System.nanoTime();
         ChoreReport report = chore.finish(ctx, parts);
         long t3 = System.nanoTime();
@@ -151,7 +179,6 @@ public final class RightsizeBench {
 
         long failed = parts.stream().filter(PartitionResult::isFailed).count();
         long observations = parts.stream().mapToLong(p -> ((List<?>) p.data().getOrDefault("observations", List.of())).size()).sum();
-        long requests = servers.stream().mapToLong(KubernetesMockServer::getRequestCount).sum();
         Map<Action.Status, Long> byStatus = new LinkedHashMap<>();
         report.actions().forEach(a -> byStatus.merge(a.status(), 1L, Long::sum));
         long branches;
@@ -160,9 +187,9 @@ public final class RightsizeBench {
         }
         System.out.printf("RightsizeBench: %d clusters x %d VPAs (%d workloads in %d namespaces, 3 manifest shapes)%n",
                 clusters, workloads, workloads, NAMESPACES);
-        System.out.printf("  setup (repo, remote, %d simulated API servers): %d ms%n", clusters, setupMs);
-        System.out.printf("  collect (partitions, concurrency 8):   %6d ms  %d API calls, %d observations, %d failed%n",
-                (t2 - t1) / 1_000_000, requests, observations, failed);
+        System.out.printf("  setup (repo, remote, %d simulated clusters' API responses): %d ms%n", clusters, setupMs);
+        System.out.printf("  collect (partitions, concurrency 4):   %6d ms  %d API calls, %d observations, %d failed%n",
+                (t2 - t1) / 1_000_000, requests.get(), observations, failed);
         System.out.printf("  locate + plan + edit + PR branches:    %6d ms  %d PRs %s, %d branches on the remote%n",
                 (t3 - t2) / 1_000_000, report.actions().stream().filter(a -> a.verb().endsWith("-pr")).count(),
                 byStatus, branches);
@@ -173,7 +200,7 @@ public final class RightsizeBench {
                 .map(g -> g.getName() + " " + g.getCollectionCount() + "x/" + g.getCollectionTime() + "ms").toList());
         if (!report.warnings().isEmpty()) System.out.println("  first warning: " + report.warnings().getFirst());
         clients.values().forEach(KubernetesClient::close);
-        servers.forEach(KubernetesMockServer::destroy);
+        server.stop(0);
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

@@ -49,6 +49,7 @@ public final class ManifestLocator {
     private final Map<String, Optional<String>> contents = new ConcurrentHashMap<>();
     private final Map<String, List<ResourcesEditor.DocumentId>> documents = new ConcurrentHashMap<>();
     private final Map<String, List<String>> segments = new ConcurrentHashMap<>();
+    private final Map<String, Optional<ResourcesEditor.Parsed>> parsedFiles = new ConcurrentHashMap<>();
     private final Map<String, List<String>> byAppName = new ConcurrentHashMap<>();
     /** kind/name → manifest/kustomize files declaring it (built on the first search) */
     private volatile Map<String, List<String>> byObject;
@@ -100,11 +101,19 @@ public final class ManifestLocator {
     }
 
     private List<ResourcesEditor.DocumentId> docs(String file) {
-        return documents.computeIfAbsent(file, f -> {
+        return documents.computeIfAbsent(file, f -> parsed(f).map(ResourcesEditor::documents).orElse(List.of()));
+    }
+
+    /**
+     * The file parsed once (lossless tree, reused for locating, reading and editing); empty when it does not exist
+     * or is not YAML that round-trips exactly (never matched, never edited).
+     */
+    public Optional<ResourcesEditor.Parsed> parsed(String file) {
+        return parsedFiles.computeIfAbsent(file, f -> {
             try {
-                return content(f).map(ResourcesEditor::documents).orElse(List.of());
+                return content(f).map(ResourcesEditor::parsed);
             } catch (RuntimeException e) {
-                return List.of(); // not YAML we can read: never a match
+                return Optional.empty();
             }
         });
     }
@@ -226,14 +235,10 @@ public final class ManifestLocator {
     }
 
     private boolean helmMatches(Observation o, SourceRef ref) {
-        Optional<String> c = content(ref.file());
-        if (c.isEmpty()) return false;
+        Optional<ResourcesEditor.Parsed> parsed = parsed(ref.file());
+        if (parsed.isEmpty()) return false;
         for (Observation.ContainerRecommendation r : o.recommendations()) {
-            try {
-                if (ResourcesEditor.hasValuesPath(c.get(), ref.valuesPathFor(r.container()))) return true;
-            } catch (RuntimeException e) {
-                return false;
-            }
+            if (ResourcesEditor.hasValuesPath(parsed.get(), ref.valuesPathFor(r.container()))) return true;
         }
         return false;
     }

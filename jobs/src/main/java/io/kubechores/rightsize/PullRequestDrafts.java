@@ -38,7 +38,7 @@ public final class PullRequestDrafts {
                         double monthlyCostDelta, Map<String, String> marker, String commitMessage) {}
 
     public static List<Draft> drafts(String policyName, RightsizePolicySpec spec, RightsizePlan plan,
-                                     Function<String, String> fileContent) {
+                                     Function<String, ResourcesEditor.Parsed> fileContent) {
         Map<String, List<ContainerProposal>> byGroup = new TreeMap<>();
         for (ContainerProposal p : plan.changing()) byGroup.computeIfAbsent(p.group(), g -> new ArrayList<>()).add(p);
         List<Draft> out = new ArrayList<>();
@@ -47,12 +47,13 @@ public final class PullRequestDrafts {
     }
 
     static Draft draft(String policyName, RightsizePolicySpec spec, String group, List<ContainerProposal> proposals,
-                       Function<String, String> fileContent) {
+                       Function<String, ResourcesEditor.Parsed> fileContent) {
         Map<String, String> files = new TreeMap<>();
         StringBuilder diff = new StringBuilder();
         for (var f : RightsizePlanner.byFile(proposals).entrySet()) {
-            String before = fileContent.apply(f.getKey());
-            String after = ResourcesEditor.apply(before, f.getValue().stream()
+            ResourcesEditor.Parsed parsed = fileContent.apply(f.getKey());
+            String before = parsed.content();
+            String after = ResourcesEditor.apply(parsed, f.getValue().stream()
                     .map(p -> new ResourcesEditor.Edit(p.source(), p.container(), p.proposed())).toList());
             if (after.equals(before)) continue;
             files.put(f.getKey(), after);

@@ -31,8 +31,12 @@ public final class ResourcesEditor {
 
     /** The Kubernetes objects a file declares (documents without kind or name are ignored). */
     public static List<DocumentId> documents(String content) {
+        return documents(parsed(content));
+    }
+
+    public static List<DocumentId> documents(Parsed file) {
         List<DocumentId> out = new ArrayList<>();
-        for (Yaml.Document d : parse(content).getDocuments()) {
+        for (Yaml.Document d : file.docs.getDocuments()) {
             if (!(d.getBlock() instanceof Yaml.Mapping m)) continue;
             String kind = scalar(m, "kind");
             Yaml.Mapping meta = mapping(m, "metadata");
@@ -44,7 +48,30 @@ public final class ResourcesEditor {
 
     /** True when the Helm values file has a mapping at the dotted path. */
     public static boolean hasValuesPath(String content, String dottedPath) {
-        for (Yaml.Document d : parse(content).getDocuments()) {
+        return hasValuesPath(parsed(content), dottedPath);
+    }
+
+    /** A file parsed once, for repeated look-ups (the locator asks one values file about many workloads). */
+    public static final class Parsed {
+        private final Yaml.Documents docs;
+        private final String content;
+
+        private Parsed(Yaml.Documents docs, String content) {
+            this.docs = docs;
+            this.content = content;
+        }
+
+        public String content() {
+            return content;
+        }
+    }
+
+    public static Parsed parsed(String content) {
+        return new Parsed(parse(content), content);
+    }
+
+    public static boolean hasValuesPath(Parsed file, String dottedPath) {
+        for (Yaml.Document d : file.docs.getDocuments()) {
             if (d.getBlock() instanceof Yaml.Mapping m && path(m, dottedPath) != null) return true;
         }
         return false;
@@ -56,9 +83,9 @@ public final class ResourcesEditor {
     }
 
     /** Several blocks of one file, parsed once: block key → container → values. */
-    public static Map<String, Map<String, ResourceValues>> readAll(String content,
+    public static Map<String, Map<String, ResourceValues>> readAll(Parsed file,
                                                                    Map<SourceRef, ? extends Collection<String>> blocks) {
-        Yaml.Documents docs = parse(content);
+        Yaml.Documents docs = file.docs;
         Map<String, Map<String, ResourceValues>> out = new LinkedHashMap<>();
         blocks.forEach((ref, containers) -> out.put(ref.key(), read(docs, ref, containers)));
         return out;
@@ -85,7 +112,13 @@ public final class ResourcesEditor {
      * @return the new content; equal to content when nothing differs
      */
     public static String apply(String content, List<Edit> edits) {
-        Yaml.Documents docs = parse(content);
+        return apply(parsed(content), edits);
+    }
+
+    /** As {@link #apply(String, List)} on a file parsed before (trees are immutable: it can be edited many times). */
+    public static String apply(Parsed file, List<Edit> edits) {
+        String content = file.content;
+        Yaml.Documents docs = file.docs;
         Map<UUID, String> replace = new HashMap<>();
         for (Edit e : edits) {
             Yaml.Mapping res = resourcesBlock(docs, e.source(), e.container());

@@ -132,7 +132,7 @@ public class RightsizeChore implements Chore {
             RightsizePlan plan = RightsizePlanner.plan(policy.name(), spec, located, sourceValues);
             long t3 = System.nanoTime();
             List<Draft> drafts = PullRequestDrafts.drafts(policy.name(), spec, plan,
-                    f -> locator.content(f).orElseThrow());
+                    f -> locator.parsed(f).orElseThrow());
             long t4 = System.nanoTime();
             allDrafts.addAll(drafts);
             List<String> failedInScope = failed.stream()
@@ -210,8 +210,9 @@ public class RightsizeChore implements Chore {
         Map<String, ResourceValues> out = new HashMap<>();
         for (var f : byFile.entrySet()) {
             try {
-                Map<String, Map<String, ResourceValues>> read =
-                        ResourcesEditor.readAll(locator.content(f.getKey()).orElseThrow(), f.getValue());
+                ResourcesEditor.Parsed parsed = locator.parsed(f.getKey()).orElseThrow(() ->
+                        new IllegalArgumentException("YAML does not parse or does not round-trip exactly"));
+                Map<String, Map<String, ResourceValues>> read = ResourcesEditor.readAll(parsed, f.getValue());
                 for (SourceRef ref : f.getValue().keySet()) {
                     read.getOrDefault(ref.key(), Map.of())
                             .forEach((c, v) -> out.put(RightsizePlanner.valuesKey(ref, c), v));
