@@ -25,7 +25,8 @@ import java.util.Map;
 /**
  * Bot PRs at fleet scale: a desired-state repo with {@code files} manifests on a local bare remote, then {@code topics}
  * PRs upserted through the local forge (each touching 3 manifests), then the same again (must push nothing), then
- * again with new content (force-push every branch). Prints wall time per round, per PR, and peak heap.
+ * again with new content (force-push every branch), then rounds 4-5 the same through upsertAll (one fetch, one push).
+ * Prints wall time per round, per PR, and peak heap.
  * Usage: bench/run.sh PullRequestBench [topics=100] [files=2000]
  */
 public final class PullRequestBench {
@@ -53,9 +54,11 @@ public final class PullRequestBench {
                 null, null, null, null, null);
 
         System.out.printf("repo: %d manifests, %d PR topics x 3 files each%n", files, topics);
-        round("1 open", fleet, bare, dir, topics, files, "250m");
-        round("2 same (no push)", fleet, bare, dir, topics, files, "250m");
-        round("3 moved (force-push)", fleet, bare, dir, topics, files, "300m");
+        round("1 open", fleet, bare, dir, topics, files, "250m", false);
+        round("2 same (no push)", fleet, bare, dir, topics, files, "250m", false);
+        round("3 moved (force-push)", fleet, bare, dir, topics, files, "300m", false);
+        round("4 upsertAll moved", fleet, bare, dir, topics, files, "350m", true);
+        round("5 upsertAll same", fleet, bare, dir, topics, files, "350m", true);
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
@@ -65,21 +68,24 @@ public final class PullRequestBench {
         System.out.printf("peak heap (sum of pools' peaks): %d MB%n", peak / (1024 * 1024));
     }
 
-    static void round(String label, FleetSpec fleet, Path bare, Path dir, int topics, int files, String cpu) {
+    static void round(String label, FleetSpec fleet, Path bare, Path dir, int topics, int files, String cpu,
+                      boolean batch) {
         PullRequestService prs = PullRequestServices.create(fleet, bare.toUri().toString(), SecretSource.of(Map.of()),
                 dir.resolve("cache"), Clock.systemUTC());
         Map<PullRequestResult.Outcome, Integer> outcomes = new EnumMap<>(PullRequestResult.Outcome.class);
         long t0 = System.nanoTime();
+        List<PullRequestRequest> requests = new ArrayList<>();
         for (int t = 0; t < topics; t++) {
             Map<String, String> changed = new java.util.HashMap<>();
             for (int k = 0; k < 3; k++) {
                 int i = (t * 3 + k) % files;
                 changed.put("apps/ns-" + (i % 100) + "/app-" + i + "/deployment.yaml", manifest(i, cpu));
             }
-            PullRequestResult r = prs.upsert(new PullRequestRequest("rightsize", "topic-" + t, "rightsize: topic " + t,
+            requests.add(new PullRequestRequest("rightsize", "topic-" + t, "rightsize: topic " + t,
                     "cpu -> " + cpu, List.of("kubechores"), changed, "rightsize: cpu -> " + cpu, false));
-            outcomes.merge(r.outcome(), 1, Integer::sum);
         }
+        List<PullRequestResult> results = batch ? prs.upsertAll(requests) : requests.stream().map(prs::upsert).toList();
+        results.forEach(r -> outcomes.merge(r.outcome(), 1, Integer::sum));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.printf("round %-22s %6d ms  %6.1f ms/PR  %s%n", label, ms, (double) ms / topics, outcomes);
     }

@@ -153,7 +153,7 @@ public final class BotBranches {
      * the branch's current tree.
      */
     public BranchResult upsert(String branch, String baseBranch, Map<String, String> files, String commitMessage) {
-        return locked(() -> run(branch, baseBranch, files, commitMessage, true));
+        return locked(() -> runAll(baseBranch, List.of(new Change(branch, files, commitMessage)), true)).getFirst();
     }
 
     /**
@@ -161,49 +161,90 @@ public final class BotBranches {
      * UPDATED the returned headSha is null (no commit is made).
      */
     public BranchResult preview(String branch, String baseBranch, Map<String, String> files) {
-        return locked(() -> run(branch, baseBranch, files, null, false));
+        return locked(() -> runAll(baseBranch, List.of(new Change(branch, files, null)), false)).getFirst();
     }
 
-    private BranchResult run(String branch, String baseBranch, Map<String, String> files, String commitMessage,
-                             boolean apply) {
+    /** One branch's wanted content, for {@link #upsertAll}. */
+    public record Change(String branch, Map<String, String> files, String commitMessage) {
+    }
+
+    /**
+     * {@link #upsert} for many branches on one base with one fetch and one push (every changed branch in the same
+     * push, each with its own lease): for jobs opening dozens of PRs per run. Results are in the order of
+     * {@code changes}. When the remote rejects some branches, the others are pushed and an exception names the
+     * rejected ones.
+     */
+    public List<BranchResult> upsertAll(String baseBranch, List<Change> changes) {
+        return changes.isEmpty() ? List.of() : locked(() -> runAll(baseBranch, changes, true));
+    }
+
+    private record Pending(int index, String branch, ObjectId head, ObjectId expectedOld) {
+    }
+
+    private List<BranchResult> runAll(String baseBranch, List<Change> changes, boolean apply) {
         try (Repository repo = open()) {
-            fetch(repo, baseBranch, branch);
+            if (changes.stream().allMatch(c -> c.branch().startsWith(BOT_PREFIX))) {
+                fetch(repo, baseBranch, changes.getFirst().branch());
+            } else {
+                List<String> names = new ArrayList<>(List.of(baseBranch));
+                changes.forEach(c -> names.add(c.branch()));
+                fetchExact(repo, names.toArray(String[]::new));
+            }
             ObjectId base = repo.resolve(tracking(baseBranch));
             if (base == null) {
                 throw new IllegalStateException("base branch '" + baseBranch + "' not found on " + safeUrl());
             }
-            ObjectId current = repo.resolve(tracking(branch));
+            List<BranchResult> results = new ArrayList<>();
+            List<Pending> pushes = new ArrayList<>();
             try (RevWalk walk = new RevWalk(repo); ObjectInserter inserter = repo.newObjectInserter()) {
                 RevCommit baseCommit = walk.parseCommit(base);
-                ObjectId tree = treeWith(repo, inserter, baseCommit.getTree(), files);
-                inserter.flush();
-                List<String> changed = changedPaths(repo, baseCommit.getTree(), tree);
-                String previous = current == null ? null : current.name();
-                if (tree.equals(baseCommit.getTree())) {
-                    return new BranchResult(branch, Outcome.NO_CHANGE_FROM_BASE, previous, previous, base.name(),
-                            changed);
+                for (Change change : changes) {
+                    String branch = change.branch();
+                    ObjectId current = repo.resolve(tracking(branch));
+                    ObjectId tree = treeWith(repo, inserter, baseCommit.getTree(), change.files());
+                    inserter.flush();
+                    List<String> changed = changedPaths(repo, baseCommit.getTree(), tree);
+                    String previous = current == null ? null : current.name();
+                    if (tree.equals(baseCommit.getTree())) {
+                        results.add(new BranchResult(branch, Outcome.NO_CHANGE_FROM_BASE, previous, previous,
+                                base.name(), changed));
+                        continue;
+                    }
+                    if (current != null && walk.parseCommit(current).getTree().equals(tree)) {
+                        results.add(new BranchResult(branch, Outcome.UNCHANGED, previous, previous, base.name(),
+                                changed));
+                        continue;
+                    }
+                    Outcome outcome = current == null ? Outcome.CREATED : Outcome.UPDATED;
+                    if (!apply) {
+                        results.add(new BranchResult(branch, outcome, null, previous, base.name(), changed));
+                        continue;
+                    }
+                    PersonIdent ident = new PersonIdent(author.name(), author.email(), clock.instant(),
+                            clock.getZone());
+                    CommitBuilder commit = new CommitBuilder();
+                    commit.setTreeId(tree);
+                    commit.setParentId(baseCommit);
+                    commit.setAuthor(ident);
+                    commit.setCommitter(ident);
+                    String message = change.commitMessage();
+                    commit.setMessage(message.endsWith("\n") ? message : message + "\n");
+                    ObjectId head = inserter.insert(commit);
+                    inserter.flush();
+                    pushes.add(new Pending(results.size(), branch, head, current));
+                    results.add(new BranchResult(branch, outcome, head.name(), previous, base.name(), changed));
                 }
-                if (current != null && walk.parseCommit(current).getTree().equals(tree)) {
-                    return new BranchResult(branch, Outcome.UNCHANGED, previous, previous, base.name(), changed);
-                }
-                Outcome outcome = current == null ? Outcome.CREATED : Outcome.UPDATED;
-                if (!apply) {
-                    return new BranchResult(branch, outcome, null, previous, base.name(), changed);
-                }
-                PersonIdent ident = new PersonIdent(author.name(), author.email(), clock.instant(), clock.getZone());
-                CommitBuilder commit = new CommitBuilder();
-                commit.setTreeId(tree);
-                commit.setParentId(baseCommit);
-                commit.setAuthor(ident);
-                commit.setCommitter(ident);
-                commit.setMessage(commitMessage.endsWith("\n") ? commitMessage : commitMessage + "\n");
-                ObjectId head = inserter.insert(commit);
-                inserter.flush();
-                push(repo, branch, head, current);
-                log.info("git push {} branch={} {} -> {} files={}", outcome, branch,
-                        previous == null ? "(new)" : previous.substring(0, 12), head.name().substring(0, 12), changed);
-                return new BranchResult(branch, outcome, head.name(), previous, base.name(), changed);
             }
+            if (!pushes.isEmpty()) {
+                push(repo, pushes);
+                for (Pending p : pushes) {
+                    BranchResult r = results.get(p.index());
+                    log.info("git push {} branch={} {} -> {} files={}", r.outcome(), p.branch(),
+                            r.previousSha() == null ? "(new)" : r.previousSha().substring(0, 12),
+                            p.head().name().substring(0, 12), r.changedPaths());
+                }
+            }
+            return results;
         } catch (IOException e) {
             throw new UncheckedIOException("git " + safeUrl() + ": " + scrub(e.getMessage()), hiddenIo(e));
         }
@@ -386,41 +427,56 @@ public final class BotBranches {
     private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.locks.ReentrantLock> LOCKS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    private void push(Repository repo, String branch, ObjectId head, ObjectId expectedOld) throws IOException {
-        String local = Constants.R_HEADS + branch;
-        RefUpdate ru = repo.updateRef(local);
-        ru.setNewObjectId(head);
-        ru.setForceUpdate(true);
-        RefUpdate.Result r = ru.update();
-        if (r != RefUpdate.Result.NEW && r != RefUpdate.Result.FORCED && r != RefUpdate.Result.NO_CHANGE
-                && r != RefUpdate.Result.FAST_FORWARD) {
-            throw new IOException("cannot update local ref " + local + ": " + r);
+    /** One push for all pending branches: force (+), each with a lease on the value fetched just before. */
+    private void push(Repository repo, List<Pending> pending) throws IOException {
+        List<RefSpec> specs = new ArrayList<>();
+        List<RefLeaseSpec> leases = new ArrayList<>();
+        for (Pending p : pending) {
+            String local = Constants.R_HEADS + p.branch();
+            RefUpdate ru = repo.updateRef(local);
+            ru.setNewObjectId(p.head());
+            ru.setForceUpdate(true);
+            RefUpdate.Result r = ru.update();
+            if (r != RefUpdate.Result.NEW && r != RefUpdate.Result.FORCED && r != RefUpdate.Result.NO_CHANGE
+                    && r != RefUpdate.Result.FAST_FORWARD) {
+                throw new IOException("cannot update local ref " + local + ": " + r);
+            }
+            specs.add(new RefSpec("+" + local + ":" + local));
+            leases.add(new RefLeaseSpec(local,
+                    p.expectedOld() == null ? ObjectId.zeroId().name() : p.expectedOld().name()));
         }
+        List<String> rejected = new ArrayList<>();
+        java.util.Set<String> pushed = new java.util.HashSet<>();
         try (Git git = new Git(repo)) {
-            var push = git.push().setRemote(remoteUrl)
-                    .setRefSpecs(new RefSpec("+" + local + ":" + local))
-                    .setRefLeaseSpecs(new RefLeaseSpec(local,
-                            expectedOld == null ? ObjectId.zeroId().name() : expectedOld.name()));
+            var push = git.push().setRemote(remoteUrl).setRefSpecs(specs).setRefLeaseSpecs(leases);
             if (credentials != null) {
                 push.setCredentialsProvider(credentials);
             }
             push.setTransportConfigCallback(transportConfig);
             for (PushResult result : push.call()) {
                 for (RemoteRefUpdate update : result.getRemoteUpdates()) {
-                    if (update.getStatus() != RemoteRefUpdate.Status.OK
-                            && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
-                        throw new IOException("push of " + branch + " to " + safeUrl() + " rejected: "
+                    if (update.getStatus() == RemoteRefUpdate.Status.OK
+                            || update.getStatus() == RemoteRefUpdate.Status.UP_TO_DATE) {
+                        pushed.add(update.getRemoteName());
+                    } else {
+                        rejected.add(update.getRemoteName().substring(Constants.R_HEADS.length()) + " "
                                 + update.getStatus() + (update.getMessage() == null ? "" : " " + update.getMessage()));
                     }
                 }
             }
-            RefUpdate tr = repo.updateRef(tracking(branch));
-            tr.setNewObjectId(head);
-            tr.setForceUpdate(true);
-            tr.update();
         } catch (GitAPIException e) {
-            throw new IOException("push of " + branch + " to " + safeUrl() + " failed: " + scrub(e.getMessage()),
-                    hidden(e));
+            throw new IOException("push to " + safeUrl() + " failed: " + scrub(e.getMessage()), hidden(e));
+        }
+        for (Pending p : pending) {
+            if (pushed.contains(Constants.R_HEADS + p.branch())) {
+                RefUpdate tr = repo.updateRef(tracking(p.branch()));
+                tr.setNewObjectId(p.head());
+                tr.setForceUpdate(true);
+                tr.update();
+            }
+        }
+        if (!rejected.isEmpty()) {
+            throw new IOException("push to " + safeUrl() + " rejected: " + String.join("; ", rejected));
         }
     }
 
