@@ -62,7 +62,9 @@ import java.util.concurrent.TimeUnit;
  * production ({@link ConnectionKubeClients} from each Cluster's API URL). The child counts requests as the servers
  * see them; the job's JVM asks it for the counts over the child's stdin/stdout (one command a line). Both JVMs share
  * the machine's cores, so the wall time still includes the time the servers need to answer; the child's CPU time
- * during each run is printed next to the job's so the two can be told apart.
+ * during each run is printed next to the job's (and the rest of the machine's) so they can be told apart. The servers
+ * are warmed up on a scratch server before the runs (real API servers are not cold); the job's JVM is not: its first
+ * run is a cold start, as in production.
  * <p>
  * Usage: bench/run.sh DownscaleBench [clusters=20] [workloadsPerCluster=2000] [concurrency=4]
  * (BENCH_JAVA_OPTS sets the job JVM's options, e.g. -Xmx1g; BENCH_SERVER_JAVA_OPTS the servers' JVM, default
@@ -134,15 +136,20 @@ public final class DownscaleBench {
                 SafetyLimit.unlimited(), AuditLog.NONE, out);
         long cpu0 = cpuNanos();
         long gc0 = gcMillis();
+        long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        long machine0 = machineBusyNanos();
         long t = System.nanoTime();
         ChoreRunner.Outcome o = ChoreRunner.run(chore, ctx, concurrency);
         double secs = (System.nanoTime() - t) / 1e9;
         double cpu = (cpuNanos() - cpu0) / 1e9;
+        long machine1 = machineBusyNanos();
         long gc = gcMillis() - gc0;
+        long jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0;
         long peak = peakHeap();
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         Servers.Counts counts = servers.counts();
         double serverCpu = (counts.cpuNanos() - serverCpu0) / 1e9;
+        double others = machine0 < 0 || machine1 < 0 ? Double.NaN : (machine1 - machine0) / 1e9 - cpu - serverCpu;
 
         long changed = o.allActions().stream().filter(a -> a.status() == Action.Status.APPLIED).count();
         long failed = o.allActions().stream().filter(a -> a.status() == Action.Status.FAILED).count();
@@ -163,13 +170,18 @@ public final class DownscaleBench {
         System.out.printf(Locale.ROOT, "%n== %s ==%n", label);
         System.out.printf(Locale.ROOT, "job JVM wall time   %.2f s  (target <= %.0f s: %s)%n", secs, TARGET_SECONDS,
                 inTime ? "ok" : "OVER");
-        System.out.printf(Locale.ROOT, "job JVM CPU time    %.2f s  (%.0f%% of one core over the wall time; GC %d ms)%n",
-                cpu, 100 * cpu / secs, gc);
+        System.out.printf(Locale.ROOT, "job JVM CPU time    %.2f s  (%.0f%% of one core over the wall time; GC %d ms,"
+                + " JIT compiling %d ms elapsed)%n", cpu, 100 * cpu / secs, gc, jit);
         System.out.printf(Locale.ROOT, "job JVM heap        before %d MiB, peak %d MiB (sum of heap pools' peaks,"
                 + " garbage included; max %d MiB)%n", baseline >> 20, peak >> 20, Runtime.getRuntime().maxMemory() >> 20);
         System.out.printf(Locale.ROOT, "servers' JVM CPU    %.2f s  (the %d simulated API servers, same %d cores;"
                         + " load average %.1f)%n", serverCpu, counts.perCluster().size(),
                 Runtime.getRuntime().availableProcessors(), load);
+        if (!Double.isNaN(others)) {
+            System.out.printf(Locale.ROOT, "other CPU use       %.2f s  (the machine's busy CPU time over the run minus the two"
+                    + " JVMs: other processes, kernel, hypervisor steal; capacity %.0f s)%n", Math.max(0, others),
+                    secs * Runtime.getRuntime().availableProcessors());
+        }
         System.out.printf(Locale.ROOT, "exit code           %d (failed partitions: %d)%n", o.exitCode(), failedPartitions);
         System.out.printf(Locale.ROOT, "objects changed     %d (failed actions: %d)%n", changed, failed);
         System.out.printf(Locale.ROOT, "PATCH calls         %d  (%s)%n", patches, expectNoChange
@@ -296,6 +308,10 @@ public final class DownscaleBench {
             }
             for (Future<?> f : fs) f.get();
         }
+        long w0 = System.nanoTime();
+        int warmRequests = warmUp();
+        System.err.printf(Locale.ROOT, "servers: warmed up with %d requests on a scratch server in %.1f s%n", warmRequests,
+                (System.nanoTime() - w0) / 1e9);
         PrintStream out = System.out;
         sims.forEach((name, sim) -> out.println("CLUSTER " + name + " " + sim.url()));
         out.println("READY");
@@ -318,6 +334,67 @@ public final class DownscaleBench {
         }
         sims.values().forEach(DownscaleSimulatedCluster::close);
         System.exit(0);
+    }
+
+    /**
+     * Real API servers are long-running and JIT-compiled; a freshly started simulation is not, and on a 2-core machine
+     * its cold request handling would take the cores from the job. So before READY the child serves LIST, JSON PATCH
+     * and Event POST requests (what a downscale run sends) on a scratch server that the job never sees.
+     */
+    static int warmUp() throws Exception {
+        int objects = 2000;
+        int requests = 0;
+        try (DownscaleSimulatedCluster scratch = new DownscaleSimulatedCluster();
+             KubernetesClient c = scratch.client(REQUEST_TIMEOUT_MILLIS)) {
+            for (int i = 0; i < objects; i++) {
+                String ns = ns(i % 40);
+                GenericKubernetesResource r = c.getKubernetesSerialization().unmarshal(
+                        podOwner("apps/v1", "Deployment", ns, "w" + i, 2), GenericKubernetesResource.class);
+                scratch.store("/apis/apps/v1/namespaces/" + ns + "/deployments", c.getKubernetesSerialization().asJson(r));
+            }
+            var deployments = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                    .withGroup("apps").withVersion("v1").withKind("Deployment").withPlural("deployments")
+                    .withNamespaced(true).build();
+            for (int round = 0; round < 3; round++) {
+                int rnd = round;
+                List<GenericKubernetesResource> items = c.genericKubernetesResources(deployments).inAnyNamespace().list()
+                        .getItems();
+                requests++;
+                java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(8);
+                try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                    List<Future<?>> fs = new ArrayList<>();
+                    for (GenericKubernetesResource r : items) {
+                        fs.add(pool.submit(() -> {
+                            inFlight.acquire();
+                            try {
+                                String ns = r.getMetadata().getNamespace();
+                                String name = r.getMetadata().getName();
+                                String patch = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\""
+                                        + r.getMetadata().getResourceVersion() + "\"},"
+                                        + "{\"op\":\"add\",\"path\":\"/spec/replicas\",\"value\":" + (rnd % 2) + "},"
+                                        + "{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{\"warm\":\""
+                                        + rnd + "\"}}]";
+                                c.genericKubernetesResources(deployments).inNamespace(ns).withName(name)
+                                        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON), patch);
+                                c.v1().events().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.EventBuilder()
+                                        .withNewMetadata().withName(name + ".warm" + rnd).withNamespace(ns).endMetadata()
+                                        .withNewInvolvedObject().withApiVersion("apps/v1").withKind("Deployment")
+                                        .withName(name).withNamespace(ns).endInvolvedObject()
+                                        .withType("Normal").withReason("Warm").withMessage("warm-up " + rnd).build())
+                                        .create();
+                            } finally {
+                                inFlight.release();
+                            }
+                            return null;
+                        }));
+                    }
+                    for (Future<?> f : fs) f.get();
+                }
+                requests += 2 * items.size();
+            }
+        }
+        return requests;
     }
 
     /** The job logs one line per action and the whole plan: 80,000 lines would measure the console, not the job. */
@@ -449,6 +526,18 @@ public final class DownscaleBench {
     static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /** CPU time all cores spent busy (user, nice, system, irq, softirq, steal) from /proc/stat; -1 if unavailable. */
+    static long machineBusyNanos() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            long ticks = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) ticks += Long.parseLong(f[i]);
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     static long gcMillis() {
