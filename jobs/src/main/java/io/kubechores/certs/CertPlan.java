@@ -14,7 +14,8 @@ public record CertPlan(List<Finding> findings, int excluded, List<String> proble
     /** Soonest expiry first; unknown expiry last; then location. */
     public static final Comparator<Finding> BY_EXPIRY = Comparator
             .comparing((Finding f) -> f.notAfter() == null ? java.time.Instant.MAX : f.notAfter())
-            .thenComparing(Finding::location);
+            .thenComparing(Finding::cluster).thenComparing(f -> f.source().id()).thenComparing(Finding::namespace)
+            .thenComparing(Finding::name).thenComparing(f -> f.item() == null ? "" : f.item());
 
     public CertPlan {
         findings = findings.stream().sorted(BY_EXPIRY).toList();

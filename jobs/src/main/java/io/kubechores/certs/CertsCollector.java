@@ -21,6 +21,15 @@ import java.util.Map;
 final class CertsCollector {
     private final TlsProber prober;
     private final int pageSize;
+    /** PEM block → certificate, so a CA repeated in thousands of secrets is parsed once (bounded, LRU). */
+    private final Map<String, X509Certificate> blocks = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, X509Certificate> e) {
+            return size() > 4096;
+        }
+    };
+    /** certificate → its facts (strings shared by every place it is found); cleared when large. */
+    private final Map<X509Certificate, ObservedCert> facts = new java.util.IdentityHashMap<>();
 
     CertsCollector(TlsProber prober, int pageSize) {
         this.prober = prober;
@@ -133,8 +142,16 @@ final class CertsCollector {
         }
     }
 
+    /** "host:port", "host", "[v6]:port", "v6", optionally with a scheme prefix (https://, etcd's urls). */
     static TlsProber.Target target(String hostPort, int defaultPort) {
-        String hp = hostPort.replaceFirst("^[a-z]+://", "");
+        String hp = hostPort.strip().replaceFirst("^[a-z]+://", "").replaceFirst("/.*$", "");
+        if (hp.startsWith("[")) {
+            int close = hp.indexOf(']');
+            String host = hp.substring(1, close);
+            String rest = hp.substring(close + 1);
+            return new TlsProber.Target(host, rest.startsWith(":") ? Integer.parseInt(rest.substring(1)) : defaultPort,
+                    null);
+        }
         int colon = hp.lastIndexOf(':');
         if (colon > 0 && hp.indexOf(':') == colon) {
             return new TlsProber.Target(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)), null);
@@ -142,7 +159,7 @@ final class CertsCollector {
         return new TlsProber.Target(hp, defaultPort, null);
     }
 
-    private static void addProbe(List<ObservedCert> certs, List<String> problems, String cluster, CertSource source,
+    private void addProbe(List<ObservedCert> certs, List<String> problems, String cluster, CertSource source,
                                  TlsProber.Probe p, List<X509Certificate> trust) {
         String name = p.target().hostPort();
         if (!p.ok()) {
@@ -152,13 +169,13 @@ final class CertsCollector {
         }
         String chainProblem = X509Facts.chainProblem(p.chain(), trust, true);
         for (int i = 0; i < p.chain().size(); i++) {
-            ObservedCert o = X509Facts.observe(p.chain().get(i), cluster, source, "", name, "chain#" + i);
+            ObservedCert o = observe(p.chain().get(i), cluster, source, "", name, "chain#" + i);
             if (i == 0) o = o.withExpectedHost(p.target().expectedName()).withChainProblem(chainProblem);
             certs.add(o);
         }
     }
 
-    private static void addObject(List<ObservedCert> certs, Map<String, X509Certificate> anchors,
+    private void addObject(List<ObservedCert> certs, Map<String, X509Certificate> anchors,
                                   List<String> problems, String cluster, CertSource source, CertsKube.PemObject o) {
         String where = cluster + " " + o.kind() + " " + (o.namespace().isEmpty() ? "" : o.namespace() + "/")
                 + o.name();
@@ -179,19 +196,29 @@ final class CertsCollector {
     }
 
     /** Adds a chain/bundle; the chain problem (if any) is attached to its first certificate. */
-    private static void add(List<ObservedCert> certs, List<X509Certificate> list, String cluster, CertSource source,
+    private ObservedCert observe(X509Certificate c, String cluster, CertSource source, String ns, String name,
+                                 String item) {
+        ObservedCert known = facts.get(c);
+        if (known != null) return known.at(cluster, source, ns, name, item);
+        if (facts.size() > 8192) facts.clear();
+        ObservedCert o = X509Facts.observe(c, cluster, source, ns, name, item);
+        facts.put(c, o);
+        return o;
+    }
+
+    private void add(List<ObservedCert> certs, List<X509Certificate> list, String cluster, CertSource source,
                             String ns, String name, String key, String chainProblem) {
         for (int i = 0; i < list.size(); i++) {
-            ObservedCert o = X509Facts.observe(list.get(i), cluster, source, ns, name, key + "#" + i);
+            ObservedCert o = observe(list.get(i), cluster, source, ns, name, key + "#" + i);
             if (i == 0 && chainProblem != null) o = o.withChainProblem(chainProblem);
             certs.add(o);
         }
     }
 
-    private static List<X509Certificate> parse(String pem, List<String> problems, String where) {
+    private List<X509Certificate> parse(String pem, List<String> problems, String where) {
         if (pem == null) return List.of();
         List<String> broken = new ArrayList<>();
-        List<X509Certificate> out = X509Facts.parsePem(pem, broken);
+        List<X509Certificate> out = X509Facts.parsePem(pem, broken, blocks);
         for (String b : broken) problems.add(where + ": unreadable certificate " + b);
         return out;
     }

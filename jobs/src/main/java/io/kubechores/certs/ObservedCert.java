@@ -48,6 +48,13 @@ public record ObservedCert(String cluster, CertSource source, String namespace, 
                 + (item == null || item.isEmpty() ? "" : "[" + item + "]");
     }
 
+    /** The same certificate facts found at another place (no expected host, no chain problem). */
+    public ObservedCert at(String cluster, CertSource source, String namespace, String name, String item) {
+        return new ObservedCert(cluster, source, namespace, name, item, subject, issuer, serialHex, sha256, notBefore,
+                notAfter, ca, selfSigned, keyAlgorithm, keyBits, signatureAlgorithm, subjectKeyId, authorityKeyId,
+                sans, null, null);
+    }
+
     public ObservedCert withChainProblem(String problem) {
         return new ObservedCert(cluster, source, namespace, name, item, subject, issuer, serialHex, sha256, notBefore,
                 notAfter, ca, selfSigned, keyAlgorithm, keyBits, signatureAlgorithm, subjectKeyId, authorityKeyId,

@@ -20,16 +20,14 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Pure certificate arithmetic: PEM bundles → certificates, certificate → {@link ObservedCert}, chain checks.
  * No I/O; used by the collectors in platform/ and by tests.
  */
 public final class X509Facts {
-    private static final Pattern PEM = Pattern.compile(
-            "-----BEGIN CERTIFICATE-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END CERTIFICATE-----");
+    private static final String BEGIN = "-----BEGIN CERTIFICATE-----";
+    private static final String END = "-----END CERTIFICATE-----";
 
     private X509Facts() {}
 
@@ -43,15 +41,36 @@ public final class X509Facts {
      * {@code broken} (when not null) — a half-broken bundle still reports what it can.
      */
     public static List<X509Certificate> parsePem(String text, List<String> broken) {
+        return parsePem(text, broken, null);
+    }
+
+    /**
+     * As {@link #parsePem(String, List)}, reusing certificates already parsed from the same PEM block (the same CA
+     * sits in thousands of secrets: parsed once, one object shared). The cache may be null.
+     */
+    public static List<X509Certificate> parsePem(String text, List<String> broken,
+                                                 java.util.Map<String, X509Certificate> cache) {
         List<X509Certificate> out = new ArrayList<>();
         if (text == null) return out;
-        Matcher m = PEM.matcher(text);
         int i = 0;
-        while (m.find()) {
-            byte[] der;
+        int from = 0;
+        while (true) {
+            int b = text.indexOf(BEGIN, from);
+            if (b < 0) break;
+            int end = text.indexOf(END, b + BEGIN.length());
+            if (end < 0) {
+                if (broken != null) broken.add("block #" + i + ": no END line");
+                break;
+            }
+            from = end + END.length();
             try {
-                der = Base64.getMimeDecoder().decode(m.group(1));
-                out.add(parseDer(der));
+                String body = text.substring(b + BEGIN.length(), end).strip();
+                X509Certificate c = cache == null ? null : cache.get(body);
+                if (c == null) {
+                    c = parseDer(Base64.getMimeDecoder().decode(body));
+                    if (cache != null) cache.put(body, c);
+                }
+                out.add(c);
             } catch (IllegalArgumentException | CertificateException e) {
                 if (broken != null) broken.add("block #" + i + ": " + e.getMessage());
             }

@@ -38,6 +38,11 @@ public final class Main {
                 System.setProperty("logging.config", "classpath:logback-json.xml");
             }
             if (args[i].equals("--home") && i + 1 < args.length) System.setProperty("kubechores.home", args[i + 1]);
+            // serve's runs (schedules, Run now) use the configured repo: take --repo/--ref from the command line
+            if (serve && args[i].equals("--repo") && i + 1 < args.length) System.setProperty("kubechores.repo", args[i + 1]);
+            if (serve && args[i].startsWith("--repo=")) System.setProperty("kubechores.repo", args[i].substring(7));
+            if (serve && args[i].equals("--ref") && i + 1 < args.length) System.setProperty("kubechores.ref", args[i + 1]);
+            if (serve && args[i].startsWith("--ref=")) System.setProperty("kubechores.ref", args[i].substring(6));
             if (args[i].startsWith("--home=")) System.setProperty("kubechores.home", args[i].substring(7));
         }
         if (demo) {

@@ -54,11 +54,9 @@ public final class DemoEnvironment implements AutoCloseable {
             for (DemoContribution d : contributions) {
                 guarded(d, "stubAws", () -> d.stubAws(aws, clock));
                 guarded(d, "stubJenkins", () -> d.stubJenkins(jenkins, clock));
-                for (Resource<ClusterSpec> c : exampleState.clusters()) {
-                    guarded(d, "seedCluster " + c.name(), () -> d.seedCluster(c, clusters.get(c.name()).client(), clock));
-                }
                 guarded(d, "prepareRepo", () -> d.prepareRepo(repo, clock));
             }
+            seedClustersInParallel(contributions);
             this.remoteUrl = repo.publish(dir.resolve("remote.git"));
         } catch (RuntimeException e) {
             close();
@@ -71,9 +69,35 @@ public final class DemoEnvironment implements AutoCloseable {
         return new DemoEnvironment(dir, clock, contributions);
     }
 
+    /** Seeds every simulated cluster at once (each cluster gets every contribution, in order). */
+    private void seedClustersInParallel(List<DemoContribution> contributions) {
+        List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+        try (var ex = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Resource<ClusterSpec> c : exampleState.clusters()) {
+                futures.add(ex.submit(() -> {
+                    for (DemoContribution d : contributions) {
+                        guarded(d, "seedCluster " + c.name(), () -> d.seedCluster(c, clusters.get(c.name()).client(), clock));
+                    }
+                }));
+            }
+        }
+        for (var f : futures) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     private static void guarded(DemoContribution d, String what, Runnable r) {
+        long t0 = System.nanoTime();
         try {
             r.run();
+            log.debug("demo {} {} took {} ms", d.job(), what, (System.nanoTime() - t0) / 1_000_000);
         } catch (RuntimeException e) {
             throw new IllegalStateException("demo of " + d.job() + " failed in " + what + ": " + ChoreRunner.describe(e), e);
         }

@@ -57,6 +57,11 @@ public final class DesiredStateLoader {
         this.rules = List.copyOf(rules);
     }
 
+    /** Loads and validates what {@link RepoCheckout} checked out, at its commit. */
+    public DesiredState load(RepoCheckout.Checkout checkout) {
+        return load(checkout.workTree(), checkout.commit());
+    }
+
     /** Loads and validates; throws {@link InvalidDesiredStateException} listing every problem. */
     public DesiredState load(Path root, String revision) {
         List<Problem> problems = new ArrayList<>();
@@ -83,6 +88,11 @@ public final class DesiredStateLoader {
             String text;
             try {
                 text = Files.readString(file, StandardCharsets.UTF_8);
+                if (text.startsWith("\uFEFF")) text = text.substring(1); // a byte-order mark some editors write
+            } catch (java.nio.charset.CharacterCodingException e) {
+                problems.add(new Problem(new Location(rel, 0, 0), "",
+                        "not UTF-8 text: save the file as UTF-8"));
+                continue;
             } catch (IOException e) {
                 problems.add(new Problem(new Location(rel, 0, 0), "", "cannot read file: " + e.getMessage()));
                 continue;

@@ -153,7 +153,16 @@ public final class RepoCheckout {
                 throw new RepoCheckoutException("--ref " + r + " needs a git repository, but " + dir
                         + " is a plain folder");
             }
-            return remote(bare ? dir.toUri().toString() : gitDir(dir).get().toPath().toUri().toString(), r);
+            if (bare) return remote(dir.toUri().toString(), r);
+            // a ref of the folder's repository: check it out into the cache, then step into the same sub-folder
+            Path gitDir = gitDir(dir).get().toPath().toAbsolutePath().normalize();
+            Path sub = gitDir.getParent().relativize(dir);
+            Checkout whole = remote(gitDir.toUri().toString(), r);
+            Path workTree = whole.workTree().resolve(sub.toString()).normalize();
+            if (!Files.isDirectory(workTree)) {
+                throw new RepoCheckoutException("folder " + sub + " does not exist at ref " + r + " of " + whole.source());
+            }
+            return new Checkout(workTree, whole.commit(), whole.source());
         }
         return remote(repo, r);
     }
@@ -333,13 +342,17 @@ public final class RepoCheckout {
         }
         String lower = msg.toLowerCase();
         if (lower.contains("not authorized") || lower.contains("authentication is required")
-                || lower.contains("401") || lower.contains("403") || lower.contains("auth fail")) {
+                || lower.contains("401") || lower.contains("403") || lower.contains("auth fail")
+                || lower.contains("cannot log in")) {
             String how = remote.isHttp()
                     ? (remote.hasToken() ? "the token in " + (remote.tokenInUrl() ? "the URL" : "$" + tokenEnv)
                             + " was refused (wrong, expired or lacking read access)"
                     : "set $" + tokenEnv + " to a token with read access")
                     : "check that your ssh key is authorised for this repository";
-            return "cannot read the desired-state repo " + remote.safeUrl() + ": authentication failed; " + how;
+            // ssh: keep the client's account of which keys it tried (paths only, never key material)
+            String detail = remote.isHttp() ? "" : msg.lines().filter(l -> l.startsWith("publickey:"))
+                    .reduce((a, b) -> a + "; " + b).map(d -> " (" + d + ")").orElse("");
+            return "cannot read the desired-state repo " + remote.safeUrl() + ": authentication failed; " + how + detail;
         }
         if (e instanceof InvalidRemoteException || lower.contains("not found") || lower.contains("does not appear to be a git repository")) {
             return "cannot read the desired-state repo " + remote.safeUrl() + ": no git repository there (" + msg + ")";
@@ -406,6 +419,8 @@ public final class RepoCheckout {
                         // https://TOKEN@host/... (a token in the user part, as some CI systems write it)
                         token = u.getUser();
                         inUrl = true;
+                    } else if (u.getUser() != null) {
+                        user = u.getUser(); // https://bot@host/... with the token from the environment
                     }
                     safe = u.setUser(null).setPass(null).toString();
                 } catch (URISyntaxException e) {

@@ -195,6 +195,7 @@ final class SchemaMessages {
 
     private static String foundWords(JsonNode v) {
         if (v == SECRET_PLACEHOLDER) return "a value (not shown: it may be a secret)";
+        if (v.isTextual() && v.asText().isEmpty()) return "nothing (the value is empty)";
         if (v.isTextual()) return "text " + show(v);
         if (v.isIntegralNumber() || v.isNumber()) return "the number " + v.asText();
         if (v.isBoolean()) return v.asText();

@@ -1,5 +1,6 @@
 package io.kubechores.downscale;
 
+import io.kubechores.core.Durations;
 import io.kubechores.core.schedule.Schedule;
 import io.kubechores.core.schedule.ScheduleParseException;
 import io.kubechores.desiredstate.ClusterSpec;
@@ -267,8 +268,8 @@ public final class DownscalePlanner {
                             Duration age = w.created() == null ? Duration.ofDays(3650) : Duration.between(w.created(), now);
                             if (age.compareTo(grace) < 0) {
                                 decisions.add(new Decision(w, Decision.Verb.SKIP, w.value(), w.value(),
-                                        "created " + DownscaleDurations.format(age) + " ago, within the grace period of "
-                                                + DownscaleDurations.format(grace) + "; " + why, 0, false));
+                                        "created " + Durations.compact(age) + " ago, within the grace period of "
+                                                + Durations.compact(grace) + "; " + why, 0, false));
                             } else {
                                 decisions.add(new Decision(w, Decision.Verb.SCALE_DOWN, w.value(), dv, why, 0, false));
                                 gitopsWarning(w);
@@ -516,7 +517,7 @@ public final class DownscalePlanner {
             holidays.addAll(spec.holidays());
             this.timing = up == null && down == null && holidays.isEmpty() ? null
                     : new Timing(up, down, holidays, fleetZone, "policy " + name);
-            this.grace = spec.gracePeriod() == null ? DEFAULT_GRACE_PERIOD : DownscaleDurations.parse(spec.gracePeriod());
+            this.grace = spec.gracePeriod() == null ? DEFAULT_GRACE_PERIOD : Durations.parse(spec.gracePeriod());
             this.kinds = new HashSet<>(spec.kinds());
         }
 

@@ -1,5 +1,6 @@
 package io.kubechores.downscale;
 
+import io.kubechores.core.Durations;
 import io.kubechores.core.schedule.Schedule;
 import io.kubechores.core.schedule.ScheduleParseException;
 import io.kubechores.desiredstate.DesiredState;
@@ -32,7 +33,7 @@ public class DownscalePolicyRule implements DesiredStateRule {
             schedule(p, "downtime", p.spec().downtime(), zone, problems);
             if (p.spec().gracePeriod() != null) {
                 try {
-                    DownscaleDurations.parse(p.spec().gracePeriod());
+                    Durations.parse(p.spec().gracePeriod());
                 } catch (IllegalArgumentException e) {
                     problems.add(new Problem(p.locationOf("/spec/gracePeriod"), "spec.gracePeriod", e.getMessage()));
                 }

@@ -1,5 +1,6 @@
 package io.kubechores.promote;
 
+import io.kubechores.core.Durations;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;

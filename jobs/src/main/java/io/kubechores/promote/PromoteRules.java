@@ -1,5 +1,6 @@
 package io.kubechores.promote;
 
+import io.kubechores.core.Durations;
 import io.kubechores.core.schedule.Schedule;
 import io.kubechores.desiredstate.DesiredState;
 import io.kubechores.desiredstate.DesiredStateRule;

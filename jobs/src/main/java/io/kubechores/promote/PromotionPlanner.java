@@ -1,5 +1,6 @@
 package io.kubechores.promote;
 
+import io.kubechores.core.Durations;
 import io.kubechores.core.Action;
 import io.kubechores.desiredstate.ToolSpec;
 

@@ -69,6 +69,9 @@ public class RunService {
             outcome = outcome(result.exitCode());
             log.info("job={} trigger={} execution={} exit={} outcome={}", job, request.trigger(), result.executionId(),
                     result.exitCode(), outcome);
+            if (result.exitCode() != 0) {
+                log.warn("job={} trigger={} exit={}: {}", job, request.trigger(), result.exitCode(), result.summary());
+            }
         } catch (RuntimeException e) {
             log.error("job={} trigger={} crashed: {}", job, request.trigger(), e.toString());
         } finally {

@@ -118,7 +118,7 @@ class CertsChoreIT {
         endpoint = LoopbackTlsServer.start(wrongName.keys().getPrivate(), List.of(wrongName.cert()), false);
 
         dispatcher = new PagingCrudDispatcher();
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, true); // https: the API server is probed too
         server.init();
         // the kubeconfig of a simulated cluster: the client's Config carries the CA data and client certificate
         var cfg = new ConfigBuilder(server.createClient().getConfiguration())
@@ -293,6 +293,13 @@ class CertsChoreIT {
         assertThat(etcdLeaf.severity()).isEqualTo(Severity.WARNING);
         assertThat(o.partitions().getFirst().warnings())
                 .anyMatch(w -> w.contains("etcd 127.0.0.1:" + silentEtcd.port()) && w.contains("no TLS answer"));
+
+        // the API server (the mock's own self-signed serving certificate) is probed, and does not verify against
+        // the kubeconfig CA
+        Finding api = all.stream().filter(f -> f.source() == CertSource.APISERVER && f.item().equals("chain#0"))
+                .findFirst().orElseThrow();
+        assertThat(api.name()).endsWith(":" + server.getPort());
+        assertThat(api.flagCodes()).contains("CHAIN_NOT_VERIFYING");
 
         Finding ep = find(all, "127.0.0.1:" + endpoint.port(), "chain#0");
         assertThat(ep.cluster()).isEqualTo("-");

@@ -80,7 +80,7 @@ class CliIT {
                 .replace("maxSize: 40", "maxSize: forty"));
         Result r = run("validate", "--repo", broken.toString(), "--home", tmp.resolve("h2").toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("clusters/prod-us-1.yaml:19:16: spec.nodePools[0].maxSize: string found, integer expected");
+        assertThat(r.err()).contains("clusters/prod-us-1.yaml:19:16: spec.nodePools[0].maxSize: expected a whole number, found text 'forty'");
         assertThat(r.err()).doesNotContain("environment 'production'"); // schema errors stop the document first
     }
 

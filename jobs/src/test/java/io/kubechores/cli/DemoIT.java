@@ -7,7 +7,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,5 +49,49 @@ class DemoIT {
                 .contains("pull requests (local forge): " + home.resolve("world"))
                 .contains("demo finished in");
         assertThat(out).doesNotContain("crashed:").doesNotContain("invalid input");
+    }
+
+    @Test
+    void everyJobRunsItsStepsAndTheSecondRunsChangeNothing() {
+        assertThat(out).contains("━━ downscale — night").contains("━━ downscale — morning")
+                .contains("━━ rightsize —").contains("━━ quotas —").contains("━━ certs —").contains("━━ promote —");
+        List<String> counts = out.lines().filter(l -> l.contains(" action(s)")).map(String::strip).toList();
+        assertThat(counts).as(out).hasSize(15);
+        // downscale: plan, night, same minute (nothing), morning
+        java.util.regex.Matcher planned = java.util.regex.Pattern.compile(", (\\d+) planned").matcher(counts.get(0));
+        assertThat(planned.find()).as(counts.get(0)).isTrue();
+        int n = Integer.parseInt(planned.group(1));
+        assertThat(n).isGreaterThan(10);
+        assertThat(counts.get(1)).contains(", " + n + " applied");    // night: exactly the plan
+        assertThat(counts.get(2)).doesNotContain("applied").doesNotContain("planned");
+        assertThat(counts.get(3)).contains(", " + n + " applied");    // morning: every one restored
+        // rightsize: one PR per manifest shape, then nothing new
+        assertThat(counts.get(5)).contains("3 applied");
+        assertThat(counts.get(6)).contains("3 unchanged").doesNotContain("applied");
+        // quotas: files increase requests once
+        assertThat(counts.get(8)).contains("6 applied");
+        assertThat(counts.get(9)).doesNotContain("applied");
+        // certs: alerts once
+        assertThat(counts.get(10)).contains("1 applied");
+        assertThat(counts.get(11)).doesNotContain("applied");
+        // promote: PR + deploys once
+        assertThat(counts.get(13)).contains("3 applied");
+        assertThat(counts.get(14)).doesNotContain("applied");
+    }
+
+    @Test
+    void pullRequestsAndReportsAreWhereTheSummarySays() throws IOException {
+        Path forge = home.resolve("world/.kubechores/forge");
+        try (Stream<Path> s = Files.walk(forge)) {
+            assertThat(s.filter(p -> p.getFileName().toString().equals("pr.json"))
+                    .map(p -> forge.relativize(p.getParent()).toString().replace('\\', '/')).sorted().toList())
+                    .containsExactly("promote/loki-prod", "rightsize/apps-payments", "rightsize/apps-search",
+                            "rightsize/apps-shop");
+        }
+        try (Stream<Path> s = Files.walk(home.resolve("reports/certs"))) {
+            assertThat(s.filter(p -> p.toString().endsWith("certs-report.html")).count()).isEqualTo(2);
+        }
+        assertThat(Files.readAllLines(home.resolve("audit/audit.jsonl"))).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).startsWith("{").contains("\"status\":\"APPLIED\""));
     }
 }

@@ -11,6 +11,15 @@ class ExampleRepoTest {
     static final Path EXAMPLE = Path.of("../repo-layout/example");
 
     @Test
+    void validatingTheExampleYieldsNoProblem() {
+        java.util.List<Problem> problems = new java.util.ArrayList<>();
+        DesiredState s = new DesiredStateLoader().load(EXAMPLE, "working-tree", problems);
+        assertThat(problems).isEmpty();
+        assertThat(s).isNotNull();
+        assertThat(s.revision()).isEqualTo("working-tree");
+    }
+
+    @Test
     void exampleFleetLoadsWithoutProblems() {
         DesiredState s = new DesiredStateLoader().load(EXAMPLE, "working-tree");
         assertThat(s.fleetSpec().environments()).containsExactly("staging", "prod");

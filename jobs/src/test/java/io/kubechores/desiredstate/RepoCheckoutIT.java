@@ -227,6 +227,19 @@ class RepoCheckoutIT {
         }
 
         @Test
+        void aRefOfASubFolderOfALocalRepoKeepsTheSubFolder() throws Exception {
+            RevCommit c1 = commit("repo-layout/example/fleet.yaml", "v1\n");
+            authorGit.tag().setName("v1").call();
+            commit("repo-layout/example/fleet.yaml", "v2\n");
+            RepoCheckout checkout = new RepoCheckout(cache, SecretSource.of(Map.of()));
+
+            Checkout co = checkout.checkout(author.resolve("repo-layout/example").toString(), "v1");
+            assertThat(co.commit()).isEqualTo(c1.name());
+            assertThat(co.workTree().resolve("fleet.yaml")).hasContent("v1");
+            assertThat(co.workTree().getFileName().toString()).isEqualTo("example");
+        }
+
+        @Test
         void neitherAFolderNorAUrlIsAClearError() {
             assertThatThrownBy(() -> new RepoCheckout(cache, SecretSource.of(Map.of())).checkout("no/such/folder", null))
                     .hasMessage("'no/such/folder' is neither a folder nor a git URL "

@@ -17,6 +17,7 @@ import io.kubechores.desiredstate.DesiredStateLoader;
 import io.kubechores.desiredstate.Kind;
 import io.kubechores.desiredstate.Resource;
 import io.kubechores.platform.Platform;
+import io.kubechores.platform.kube.DownscaleKube;
 import io.kubechores.platform.kube.DownscaleSimulatedCluster;
 import io.kubechores.platform.kube.StaticKubeClients;
 import org.junit.jupiter.api.AfterEach;
@@ -229,6 +230,25 @@ class DownscaleChoreIT {
         run(WED_MORNING, false, SafetyLimit.unlimited(), state, Map.of("staging-eu-1", euClient));
         assertThat(spec(WorkloadKind.DEPLOYMENT, "shop", "cart", "replicas")).isEqualTo(4);
         assertThat(annotations(WorkloadKind.DEPLOYMENT, "shop", "cart")).doesNotContainKey("downscaler/original-replicas");
+    }
+
+    @Test
+    void aWriteIsConditionalOnWhatWasRead() {
+        DownscaleKube kube = new DownscaleKube(euClient);
+        ClusterObservation seen = kube.collect(java.util.EnumSet.of(WorkloadKind.DEPLOYMENT));
+        Workload cart = seen.workloads().stream().filter(w -> w.name().equals("cart")).findFirst().orElseThrow();
+        Decision down = new Decision(cart, Decision.Verb.SCALE_DOWN, 3, 0, "test", 0, false);
+        // someone scales it between our LIST and our PATCH
+        euClient.apps().deployments().inNamespace("shop").withName("cart").scale(5);
+        assertThat(kube.patch(down, true)).isEqualTo(DownscaleKube.PatchResult.CONFLICT);
+        assertThat(spec(WorkloadKind.DEPLOYMENT, "shop", "cart", "replicas")).isEqualTo(5);
+        assertThat(annotations(WorkloadKind.DEPLOYMENT, "shop", "cart")).doesNotContainKey("kubechores.io/original-replicas");
+        // re-read: the fresh object patches fine
+        Workload fresh = kube.get(cart).orElseThrow();
+        assertThat(fresh.value()).isEqualTo(5);
+        assertThat(kube.patch(new Decision(fresh, Decision.Verb.SCALE_DOWN, 5, 0, "test", 0, false), true))
+                .isEqualTo(DownscaleKube.PatchResult.PATCHED);
+        assertThat(annotations(WorkloadKind.DEPLOYMENT, "shop", "cart")).containsEntry("kubechores.io/original-replicas", "5");
     }
 
     @Test

@@ -62,22 +62,72 @@ public final class BotPullRequestService implements PullRequestService {
         return run(request, false);
     }
 
+    /**
+     * Many topics at once: the forge is read per topic, but all branches go out in ONE fetch and ONE push
+     * (see {@link BotBranches#upsertAll}). Results are in request order; branches must be distinct.
+     */
+    @Override
+    public synchronized List<PullRequestResult> upsertAll(List<PullRequestRequest> requests) {
+        requests.forEach(BotPullRequestService::validate);
+        if (requests.stream().map(PullRequestRequest::branch).distinct().count() != requests.size()) {
+            throw new IllegalArgumentException("upsertAll: two requests for the same job/topic");
+        }
+        PullRequestResult[] out = new PullRequestResult[requests.size()];
+        List<Integer> pending = new java.util.ArrayList<>();
+        List<Optional<PullRequest>> lasts = new java.util.ArrayList<>();
+        List<BotBranches.Change> changes = new java.util.ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            PullRequestRequest r = requests.get(i);
+            Optional<PullRequest> last = find(r.job(), r.topic());
+            Optional<PullRequestResult> skipped = skipClosed(r, last, true);
+            if (skipped.isPresent()) {
+                out[i] = skipped.get();
+            } else {
+                pending.add(i);
+                lasts.add(last);
+                changes.add(new BotBranches.Change(r.branch(), r.files(), r.commitMessage()));
+            }
+        }
+        List<BotBranches.BranchResult> pushed = branches.upsertAll(baseBranch, changes);
+        for (int k = 0; k < pending.size(); k++) {
+            int i = pending.get(k);
+            out[i] = onForge(requests.get(i), lasts.get(k), pushed.get(k), true);
+        }
+        return List.of(out);
+    }
+
     private PullRequestResult run(PullRequestRequest request, boolean apply) {
         validate(request);
         String branch = request.branch();
         Optional<PullRequest> last = find(request.job(), request.topic());
-        if (last.isPresent() && last.get().state() == PullRequest.State.CLOSED && !request.reopenClosed()) {
-            log.info("pr SKIPPED_CLOSED job={} topic={} #{} was closed by a human; not reopened", request.job(),
-                    request.topic(), last.get().id());
-            return new PullRequestResult(PullRequestResult.Outcome.SKIPPED_CLOSED, last.get());
+        Optional<PullRequestResult> skipped = skipClosed(request, last, apply);
+        if (skipped.isPresent()) {
+            return skipped.get();
         }
-        Optional<PullRequest> open = last.filter(PullRequest::isOpen);
         BotBranches.BranchResult pushed = apply
                 ? branches.upsert(branch, baseBranch, request.files(), request.commitMessage())
                 : branches.preview(branch, baseBranch, request.files());
+        return onForge(request, last, pushed, apply);
+    }
+
+    private Optional<PullRequestResult> skipClosed(PullRequestRequest request, Optional<PullRequest> last,
+                                                   boolean apply) {
+        if (last.isPresent() && last.get().state() == PullRequest.State.CLOSED && !request.reopenClosed()) {
+            log.info("pr {}SKIPPED_CLOSED job={} topic={} #{} was closed by a human; not reopened",
+                    apply ? "" : "(preview) ", request.job(), request.topic(), last.get().id());
+            return Optional.of(new PullRequestResult(PullRequestResult.Outcome.SKIPPED_CLOSED, last.get()));
+        }
+        return Optional.empty();
+    }
+
+    /** The forge half, once the branch is pushed (or previewed). */
+    private PullRequestResult onForge(PullRequestRequest request, Optional<PullRequest> last,
+                                      BotBranches.BranchResult pushed, boolean apply) {
+        String branch = request.branch();
+        Optional<PullRequest> open = last.filter(PullRequest::isOpen);
         if (pushed.outcome() == BotBranches.Outcome.NO_CHANGE_FROM_BASE && open.isEmpty()) {
-            log.info("pr UNCHANGED job={} topic={}: {} already holds these files; nothing to propose", request.job(),
-                    request.topic(), baseBranch);
+            log.info("pr {}UNCHANGED job={} topic={}: {} already holds these files; nothing to propose",
+                    apply ? "" : "(preview) ", request.job(), request.topic(), baseBranch);
             return new PullRequestResult(PullRequestResult.Outcome.UNCHANGED, last.orElse(null));
         }
         String body = TopicMarker.withMarker(request.body(), request.job(), request.topic());
@@ -111,7 +161,8 @@ public final class BotPullRequestService implements PullRequestService {
         boolean localHeadStale = "local".equals(forge.type()) && pushed.headSha() != null
                 && !pushed.headSha().equals(pr.headSha());
         if (!titleDiffers && !bodyDiffers && missingLabels.isEmpty() && !pushed.pushed() && !localHeadStale) {
-            log.info("pr UNCHANGED job={} topic={} #{}", request.job(), request.topic(), pr.id());
+            log.info("pr {}UNCHANGED job={} topic={} #{}", apply ? "" : "(preview) ", request.job(), request.topic(),
+                    pr.id());
             return new PullRequestResult(PullRequestResult.Outcome.UNCHANGED, pr.withHeadSha(pushed.headSha()));
         }
         if (!apply) {

@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * &lt;forgeDir&gt;/&lt;job&gt;/&lt;topic&gt;/pr.diff   what the branch changes against the base (unified diff, for reviewers)
  * &lt;forgeDir&gt;/&lt;job&gt;/&lt;topic&gt;/history/  earlier PRs of the topic (&lt;id&gt;.json + &lt;id&gt;.md) when a new one replaced them
  * </pre>
- * A human closes (or merges) a PR by editing {@code state} in pr.json. Ids are numbers unique within the folder.
+ * A human closes (or merges) a PR by editing {@code state} in pr.json. Ids are numbers unique within the folder (the
+ * last one given is kept in {@code <forgeDir>/.last-id}).
  */
 public final class LocalForge implements ForgeClient {
 
@@ -195,20 +196,32 @@ public final class LocalForge implements ForgeClient {
         }
     }
 
+    /** Next PR number: kept in &lt;forgeDir&gt;/.last-id (recounted from the pr.json files when that file is missing). */
     private long nextId() throws IOException {
-        long max = 0;
-        if (Files.isDirectory(forgeDir)) {
+        Files.createDirectories(forgeDir);
+        Path counter = forgeDir.resolve(".last-id");
+        long last = -1;
+        if (Files.isRegularFile(counter)) {
+            try {
+                last = Long.parseLong(Files.readString(counter).trim());
+            } catch (NumberFormatException broken) {
+                last = -1;
+            }
+        }
+        if (last < 0) {
+            last = 0;
             try (Stream<Path> all = Files.walk(forgeDir, 8)) {
                 for (Path p : all.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
                     try {
-                        max = Math.max(max, JSON.readTree(p.toFile()).path("id").asLong(0));
+                        last = Math.max(last, JSON.readTree(p.toFile()).path("id").asLong(0));
                     } catch (IOException ignored) {
                         // a file a human broke does not stop numbering
                     }
                 }
             }
         }
-        return max + 1;
+        write(counter, (last + 1) + "\n");
+        return last + 1;
     }
 
     private Optional<PullRequest> read(Path json, Path md) {

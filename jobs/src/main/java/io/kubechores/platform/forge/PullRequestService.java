@@ -33,6 +33,14 @@ public interface PullRequestService {
         return new PullRequestResult(PullRequestResult.Outcome.CREATED, null);
     }
 
+    /**
+     * {@link #upsert} for many topics (results in request order). BotPullRequestService pushes all branches in one
+     * fetch + one push; this default simply loops.
+     */
+    default List<PullRequestResult> upsertAll(List<PullRequestRequest> requests) {
+        return requests.stream().map(this::upsert).toList();
+    }
+
     /** The newest PR (open, closed or merged) for job + topic, if any. */
     Optional<PullRequest> find(String job, String topic);
 

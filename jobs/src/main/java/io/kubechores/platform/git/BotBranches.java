@@ -4,10 +4,6 @@ import io.kubechores.desiredstate.FleetSpec;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.dircache.DirCacheBuilder;
-import org.eclipse.jgit.dircache.DirCacheEditor;
-import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -128,7 +124,16 @@ public final class BotBranches {
         this.remoteUrl = normalise(remoteUrl);
         this.workDir = cacheDir.resolve("bot-" + shortHash(this.remoteUrl) + ".git");
         this.credentials = credentials;
-        this.transportConfig = transportConfig;
+        this.transportConfig = transport -> {
+            // bot pushes are a commit and a few trees/blobs: deltas would cost more CPU than they save bytes
+            org.eclipse.jgit.storage.pack.PackConfig pack = new org.eclipse.jgit.storage.pack.PackConfig();
+            pack.setDeltaCompress(false);
+            pack.setThreads(1);
+            transport.setPackConfig(pack);
+            if (transportConfig != null) {
+                transportConfig.configure(transport);
+            }
+        };
         this.author = author == null ? new FleetSpec.GitAuthor(null, null) : author;
         this.clock = clock;
     }
@@ -148,7 +153,7 @@ public final class BotBranches {
      * the branch's current tree.
      */
     public BranchResult upsert(String branch, String baseBranch, Map<String, String> files, String commitMessage) {
-        return locked(() -> run(branch, baseBranch, files, commitMessage, true));
+        return locked(() -> runAll(baseBranch, List.of(new Change(branch, files, commitMessage)), true)).getFirst();
     }
 
     /**
@@ -156,49 +161,90 @@ public final class BotBranches {
      * UPDATED the returned headSha is null (no commit is made).
      */
     public BranchResult preview(String branch, String baseBranch, Map<String, String> files) {
-        return locked(() -> run(branch, baseBranch, files, null, false));
+        return locked(() -> runAll(baseBranch, List.of(new Change(branch, files, null)), false)).getFirst();
     }
 
-    private BranchResult run(String branch, String baseBranch, Map<String, String> files, String commitMessage,
-                             boolean apply) {
+    /** One branch's wanted content, for {@link #upsertAll}. */
+    public record Change(String branch, Map<String, String> files, String commitMessage) {
+    }
+
+    /**
+     * {@link #upsert} for many branches on one base with one fetch and one push (every changed branch in the same
+     * push, each with its own lease): for jobs opening dozens of PRs per run. Results are in the order of
+     * {@code changes}. When the remote rejects some branches, the others are pushed and an exception names the
+     * rejected ones.
+     */
+    public List<BranchResult> upsertAll(String baseBranch, List<Change> changes) {
+        return changes.isEmpty() ? List.of() : locked(() -> runAll(baseBranch, changes, true));
+    }
+
+    private record Pending(int index, String branch, ObjectId head, ObjectId expectedOld) {
+    }
+
+    private List<BranchResult> runAll(String baseBranch, List<Change> changes, boolean apply) {
         try (Repository repo = open()) {
-            fetch(repo, baseBranch, branch);
+            if (changes.stream().allMatch(c -> c.branch().startsWith(BOT_PREFIX))) {
+                fetch(repo, baseBranch, changes.getFirst().branch());
+            } else {
+                List<String> names = new ArrayList<>(List.of(baseBranch));
+                changes.forEach(c -> names.add(c.branch()));
+                fetchExact(repo, names.toArray(String[]::new));
+            }
             ObjectId base = repo.resolve(tracking(baseBranch));
             if (base == null) {
                 throw new IllegalStateException("base branch '" + baseBranch + "' not found on " + safeUrl());
             }
-            ObjectId current = repo.resolve(tracking(branch));
+            List<BranchResult> results = new ArrayList<>();
+            List<Pending> pushes = new ArrayList<>();
             try (RevWalk walk = new RevWalk(repo); ObjectInserter inserter = repo.newObjectInserter()) {
                 RevCommit baseCommit = walk.parseCommit(base);
-                ObjectId tree = treeWith(repo, inserter, baseCommit.getTree(), files);
-                inserter.flush();
-                List<String> changed = changedPaths(repo, baseCommit.getTree(), tree);
-                String previous = current == null ? null : current.name();
-                if (tree.equals(baseCommit.getTree())) {
-                    return new BranchResult(branch, Outcome.NO_CHANGE_FROM_BASE, previous, previous, base.name(),
-                            changed);
+                for (Change change : changes) {
+                    String branch = change.branch();
+                    ObjectId current = repo.resolve(tracking(branch));
+                    ObjectId tree = treeWith(repo, inserter, baseCommit.getTree(), change.files());
+                    inserter.flush();
+                    List<String> changed = changedPaths(repo, baseCommit.getTree(), tree);
+                    String previous = current == null ? null : current.name();
+                    if (tree.equals(baseCommit.getTree())) {
+                        results.add(new BranchResult(branch, Outcome.NO_CHANGE_FROM_BASE, previous, previous,
+                                base.name(), changed));
+                        continue;
+                    }
+                    if (current != null && walk.parseCommit(current).getTree().equals(tree)) {
+                        results.add(new BranchResult(branch, Outcome.UNCHANGED, previous, previous, base.name(),
+                                changed));
+                        continue;
+                    }
+                    Outcome outcome = current == null ? Outcome.CREATED : Outcome.UPDATED;
+                    if (!apply) {
+                        results.add(new BranchResult(branch, outcome, null, previous, base.name(), changed));
+                        continue;
+                    }
+                    PersonIdent ident = new PersonIdent(author.name(), author.email(), clock.instant(),
+                            clock.getZone());
+                    CommitBuilder commit = new CommitBuilder();
+                    commit.setTreeId(tree);
+                    commit.setParentId(baseCommit);
+                    commit.setAuthor(ident);
+                    commit.setCommitter(ident);
+                    String message = change.commitMessage();
+                    commit.setMessage(message.endsWith("\n") ? message : message + "\n");
+                    ObjectId head = inserter.insert(commit);
+                    inserter.flush();
+                    pushes.add(new Pending(results.size(), branch, head, current));
+                    results.add(new BranchResult(branch, outcome, head.name(), previous, base.name(), changed));
                 }
-                if (current != null && walk.parseCommit(current).getTree().equals(tree)) {
-                    return new BranchResult(branch, Outcome.UNCHANGED, previous, previous, base.name(), changed);
-                }
-                Outcome outcome = current == null ? Outcome.CREATED : Outcome.UPDATED;
-                if (!apply) {
-                    return new BranchResult(branch, outcome, null, previous, base.name(), changed);
-                }
-                PersonIdent ident = new PersonIdent(author.name(), author.email(), clock.instant(), clock.getZone());
-                CommitBuilder commit = new CommitBuilder();
-                commit.setTreeId(tree);
-                commit.setParentId(baseCommit);
-                commit.setAuthor(ident);
-                commit.setCommitter(ident);
-                commit.setMessage(commitMessage.endsWith("\n") ? commitMessage : commitMessage + "\n");
-                ObjectId head = inserter.insert(commit);
-                inserter.flush();
-                push(repo, branch, head, current);
-                log.info("git push {} branch={} {} -> {} files={}", outcome, branch,
-                        previous == null ? "(new)" : previous.substring(0, 12), head.name().substring(0, 12), changed);
-                return new BranchResult(branch, outcome, head.name(), previous, base.name(), changed);
             }
+            if (!pushes.isEmpty()) {
+                push(repo, pushes);
+                for (Pending p : pushes) {
+                    BranchResult r = results.get(p.index());
+                    log.info("git push {} branch={} {} -> {} files={}", r.outcome(), p.branch(),
+                            r.previousSha() == null ? "(new)" : r.previousSha().substring(0, 12),
+                            p.head().name().substring(0, 12), r.changedPaths());
+                }
+            }
+            return results;
         } catch (IOException e) {
             throw new UncheckedIOException("git " + safeUrl() + ": " + scrub(e.getMessage()), hiddenIo(e));
         }
@@ -208,7 +254,7 @@ public final class BotBranches {
     public Optional<String> remoteHead(String branch) {
         return locked(() -> {
             try (Repository repo = open()) {
-                fetch(repo, branch);
+                fetch(repo, null, branch);
                 ObjectId id = repo.resolve(tracking(branch));
                 return Optional.ofNullable(id).map(ObjectId::name);
             } catch (IOException e) {
@@ -273,14 +319,60 @@ public final class BotBranches {
                 throw new IOException("cannot initialise work clone " + workDir + ": " + e.getMessage(), e);
             }
         }
-        return new FileRepositoryBuilder().setGitDir(workDir.toFile()).setMustExist(true).build();
+        Repository repo = new FileRepositoryBuilder().setGitDir(workDir.toFile()).setMustExist(true).build();
+        var config = repo.getConfig();
+        if (config.getBoolean("gc", "autoDetach", true)) {
+            // fetch may start an auto-gc: run it inside our lock, not in a background thread racing the next run
+            config.setBoolean("gc", null, "autoDetach", false);
+            config.save();
+        }
+        return repo;
     }
 
     /**
-     * Fetches exactly the named branches into refs/remotes/origin/*; a branch the remote no longer has is forgotten
-     * locally (explicit refspecs are not pruned by fetch).
+     * Fetches the base branch (when given) and the bot branch into refs/remotes/origin/*. Bot branches
+     * (kubechores/...) come in one round trip with every other bot branch (a wildcard, pruned: a branch deleted on the
+     * remote is forgotten); any other branch goes through ls-remote first, since an explicit refspec for a missing
+     * branch fails the fetch.
      */
-    private void fetch(Repository repo, String... branches) throws IOException {
+    private void fetch(Repository repo, String base, String branch) throws IOException {
+        if (!branch.startsWith(BOT_PREFIX)) {
+            fetchExact(repo, base == null ? new String[] {branch} : new String[] {base, branch});
+            return;
+        }
+        List<RefSpec> specs = new ArrayList<>();
+        specs.add(new RefSpec("+" + Constants.R_HEADS + BOT_PREFIX + "*:" + tracking(BOT_PREFIX + "*")));
+        if (base != null) {
+            specs.add(new RefSpec("+" + Constants.R_HEADS + base + ":" + tracking(base)));
+        }
+        try (Git git = new Git(repo)) {
+            var fetch = git.fetch().setRemote(remoteUrl).setRefSpecs(specs).setRemoveDeletedRefs(true);
+            if (credentials != null) {
+                fetch.setCredentialsProvider(credentials);
+            }
+            fetch.setTransportConfigCallback(transportConfig);
+            fetch.call();
+        } catch (GitAPIException e) {
+            if (base != null && e instanceof org.eclipse.jgit.api.errors.TransportException) {
+                boolean reachable;
+                try {
+                    fetchExact(repo, base);   // the remote answers: is it the base that is missing?
+                    reachable = true;
+                } catch (IOException unreachable) {
+                    reachable = false;        // report the original failure (auth, network...)
+                }
+                if (reachable && repo.exactRef(tracking(base)) == null) {
+                    throw new IllegalStateException("base branch '" + base + "' not found on " + safeUrl());
+                }
+            }
+            throw new IOException("fetch from " + safeUrl() + " failed: " + scrub(e.getMessage()), hidden(e));
+        }
+    }
+
+    private static final String BOT_PREFIX = "kubechores/";
+
+    /** Fetches exactly the named branches; a branch the remote no longer has is forgotten locally. */
+    private void fetchExact(Repository repo, String... branches) throws IOException {
         try (Git git = new Git(repo)) {
             var lsRemote = git.lsRemote().setRemote(remoteUrl).setHeads(true);
             if (credentials != null) {
@@ -335,69 +427,120 @@ public final class BotBranches {
     private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.locks.ReentrantLock> LOCKS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    private void push(Repository repo, String branch, ObjectId head, ObjectId expectedOld) throws IOException {
-        String local = Constants.R_HEADS + branch;
-        RefUpdate ru = repo.updateRef(local);
-        ru.setNewObjectId(head);
-        ru.setForceUpdate(true);
-        RefUpdate.Result r = ru.update();
-        if (r != RefUpdate.Result.NEW && r != RefUpdate.Result.FORCED && r != RefUpdate.Result.NO_CHANGE
-                && r != RefUpdate.Result.FAST_FORWARD) {
-            throw new IOException("cannot update local ref " + local + ": " + r);
+    /** One push for all pending branches: force (+), each with a lease on the value fetched just before. */
+    private void push(Repository repo, List<Pending> pending) throws IOException {
+        List<RefSpec> specs = new ArrayList<>();
+        List<RefLeaseSpec> leases = new ArrayList<>();
+        for (Pending p : pending) {
+            String local = Constants.R_HEADS + p.branch();
+            RefUpdate ru = repo.updateRef(local);
+            ru.setNewObjectId(p.head());
+            ru.setForceUpdate(true);
+            RefUpdate.Result r = ru.update();
+            if (r != RefUpdate.Result.NEW && r != RefUpdate.Result.FORCED && r != RefUpdate.Result.NO_CHANGE
+                    && r != RefUpdate.Result.FAST_FORWARD) {
+                throw new IOException("cannot update local ref " + local + ": " + r);
+            }
+            specs.add(new RefSpec("+" + local + ":" + local));
+            leases.add(new RefLeaseSpec(local,
+                    p.expectedOld() == null ? ObjectId.zeroId().name() : p.expectedOld().name()));
         }
+        List<String> rejected = new ArrayList<>();
+        java.util.Set<String> pushed = new java.util.HashSet<>();
         try (Git git = new Git(repo)) {
-            var push = git.push().setRemote(remoteUrl)
-                    .setRefSpecs(new RefSpec("+" + local + ":" + local))
-                    .setRefLeaseSpecs(new RefLeaseSpec(local,
-                            expectedOld == null ? ObjectId.zeroId().name() : expectedOld.name()));
+            var push = git.push().setRemote(remoteUrl).setRefSpecs(specs).setRefLeaseSpecs(leases);
             if (credentials != null) {
                 push.setCredentialsProvider(credentials);
             }
             push.setTransportConfigCallback(transportConfig);
             for (PushResult result : push.call()) {
                 for (RemoteRefUpdate update : result.getRemoteUpdates()) {
-                    if (update.getStatus() != RemoteRefUpdate.Status.OK
-                            && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
-                        throw new IOException("push of " + branch + " to " + safeUrl() + " rejected: "
+                    if (update.getStatus() == RemoteRefUpdate.Status.OK
+                            || update.getStatus() == RemoteRefUpdate.Status.UP_TO_DATE) {
+                        pushed.add(update.getRemoteName());
+                    } else {
+                        rejected.add(update.getRemoteName().substring(Constants.R_HEADS.length()) + " "
                                 + update.getStatus() + (update.getMessage() == null ? "" : " " + update.getMessage()));
                     }
                 }
             }
-            RefUpdate tr = repo.updateRef(tracking(branch));
-            tr.setNewObjectId(head);
-            tr.setForceUpdate(true);
-            tr.update();
         } catch (GitAPIException e) {
-            throw new IOException("push of " + branch + " to " + safeUrl() + " failed: " + scrub(e.getMessage()),
-                    hidden(e));
+            throw new IOException("push to " + safeUrl() + " failed: " + scrub(e.getMessage()), hidden(e));
+        }
+        for (Pending p : pending) {
+            if (pushed.contains(Constants.R_HEADS + p.branch())) {
+                RefUpdate tr = repo.updateRef(tracking(p.branch()));
+                tr.setNewObjectId(p.head());
+                tr.setForceUpdate(true);
+                tr.update();
+            }
+        }
+        if (!rejected.isEmpty()) {
+            throw new IOException("push to " + safeUrl() + " rejected: " + String.join("; ", rejected));
         }
     }
 
+    /**
+     * The base tree with {@code files} written over it. Only the trees on the paths of the written files are rebuilt;
+     * every other subtree keeps its id (a repo of thousands of manifests costs a handful of object writes).
+     */
     private static ObjectId treeWith(Repository repo, ObjectInserter inserter, ObjectId baseTree,
                                      Map<String, String> files) throws IOException {
-        DirCache index = DirCache.newInCore();
-        DirCacheBuilder builder = index.builder();
+        Map<String, byte[]> byPath = new TreeMap<>();
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            byPath.put(cleanPath(f.getKey()), f.getValue().getBytes(StandardCharsets.UTF_8));
+        }
         try (ObjectReader reader = repo.newObjectReader()) {
-            builder.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, baseTree);
+            return editTree(reader, inserter, baseTree, byPath);
         }
-        builder.finish();
-        DirCacheEditor editor = index.editor();
-        for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
-            String path = cleanPath(f.getKey());
-            ObjectId blob = inserter.insert(Constants.OBJ_BLOB, f.getValue().getBytes(StandardCharsets.UTF_8));
-            editor.add(new DirCacheEditor.PathEdit(path) {
-                @Override
-                public void apply(DirCacheEntry ent) {
-                    // keep an existing executable bit; new files are regular files
-                    if (ent.getFileMode() != FileMode.EXECUTABLE_FILE) {
-                        ent.setFileMode(FileMode.REGULAR_FILE);
-                    }
-                    ent.setObjectId(blob);
-                }
-            });
+    }
+
+    private record Entry(FileMode mode, ObjectId id) {
+    }
+
+    private static ObjectId editTree(ObjectReader reader, ObjectInserter inserter, ObjectId tree,
+                                     Map<String, byte[]> files) throws IOException {
+        Map<String, Entry> entries = new TreeMap<>();
+        if (tree != null) {
+            org.eclipse.jgit.treewalk.CanonicalTreeParser parser = new org.eclipse.jgit.treewalk.CanonicalTreeParser();
+            parser.reset(reader, tree);
+            for (; !parser.eof(); parser.next()) {
+                entries.put(parser.getEntryPathString(), new Entry(parser.getEntryFileMode(), parser.getEntryObjectId()));
+            }
         }
-        editor.finish();
-        return index.writeTree(inserter);
+        Map<String, Map<String, byte[]>> sub = new TreeMap<>();
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            int slash = f.getKey().indexOf('/');
+            if (slash < 0) {
+                Entry old = entries.get(f.getKey());
+                FileMode mode = old != null && old.mode() == FileMode.EXECUTABLE_FILE
+                        ? FileMode.EXECUTABLE_FILE : FileMode.REGULAR_FILE;
+                entries.put(f.getKey(), new Entry(mode, inserter.insert(Constants.OBJ_BLOB, f.getValue())));
+            } else {
+                sub.computeIfAbsent(f.getKey().substring(0, slash), k -> new TreeMap<>())
+                        .put(f.getKey().substring(slash + 1), f.getValue());
+            }
+        }
+        for (Map.Entry<String, Map<String, byte[]>> d : sub.entrySet()) {
+            Entry old = entries.get(d.getKey());
+            ObjectId oldTree = old != null && old.mode() == FileMode.TREE ? old.id() : null;
+            entries.put(d.getKey(), new Entry(FileMode.TREE, editTree(reader, inserter, oldTree, d.getValue())));
+        }
+        // git orders tree entries by name, a tree's name compared as if it ended with '/'
+        List<Map.Entry<String, Entry>> sorted = new ArrayList<>(entries.entrySet());
+        sorted.sort((a, b) -> compareGitOrder(a.getKey(), a.getValue().mode() == FileMode.TREE,
+                b.getKey(), b.getValue().mode() == FileMode.TREE));
+        org.eclipse.jgit.lib.TreeFormatter fmt = new org.eclipse.jgit.lib.TreeFormatter();
+        for (Map.Entry<String, Entry> e : sorted) {
+            fmt.append(e.getKey(), e.getValue().mode(), e.getValue().id());
+        }
+        return inserter.insert(fmt);
+    }
+
+    private static int compareGitOrder(String a, boolean aTree, String b, boolean bTree) {
+        byte[] x = (aTree ? a + "/" : a).getBytes(StandardCharsets.UTF_8);
+        byte[] y = (bTree ? b + "/" : b).getBytes(StandardCharsets.UTF_8);
+        return java.util.Arrays.compareUnsigned(x, y);
     }
 
     private static List<String> changedPaths(Repository repo, ObjectId from, ObjectId to) throws IOException {

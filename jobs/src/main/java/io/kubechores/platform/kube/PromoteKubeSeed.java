@@ -49,8 +49,10 @@ public final class PromoteKubeSeed {
         labels.put("app.kubernetes.io/instance", f.release());
         if (f.appVersion() != null) labels.put("app.kubernetes.io/version", f.appVersion());
         if (f.chartName() != null) labels.put("helm.sh/chart", f.chartName() + "-" + f.chartVersion());
+        // platform add-ons stay up at night: the downscale demo must not scale them (a simulated cluster never
+        // reconciles status.observedGeneration, so a scaled workload would stay "rollout not observed" forever)
         ObjectMeta meta = new ObjectMetaBuilder().withName(f.workload()).withNamespace(f.namespace())
-                .withLabels(labels).withGeneration(2L).build();
+                .withLabels(labels).withAnnotations(Map.of("downscaler/exclude", "true")).withGeneration(2L).build();
         PodTemplateSpec template = new PodTemplateSpecBuilder().withNewMetadata().withLabels(selector).endMetadata()
                 .withNewSpec().addNewContainer().withName(f.workload()).withImage(f.image()).endContainer().endSpec().build();
         int n = f.replicas();

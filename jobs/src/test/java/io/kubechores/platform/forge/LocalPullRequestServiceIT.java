@@ -214,4 +214,35 @@ class LocalPullRequestServiceIT {
         assertThat(Files.readString(prDir().resolve("pr.json"))).isEqualTo(json);
         assertThat(Files.readString(prDir().resolve("pr.md"))).startsWith("b\n");
     }
+
+    @Test
+    void upsertAllHandlesManyTopicsInRequestOrder() throws IOException {
+        service(RUN).upsert(new PullRequestRequest("rightsize", "closed", "t", "b", List.of(),
+                Map.of("apps/closed.yaml", "a: 1\n"), "m", false));
+        Path closed = tmp.resolve("demo/.kubechores/forge/rightsize/closed/pr.json");
+        Files.writeString(closed, Files.readString(closed).replace("\"OPEN\"", "\"CLOSED\""));
+        List<PullRequestRequest> batch = List.of(
+                request("250m", "shop body"),
+                new PullRequestRequest("rightsize", "closed", "t", "b", List.of(), Map.of("apps/closed.yaml", "a: 2\n"),
+                        "m", false),
+                new PullRequestRequest("rightsize", "cart", "t", "b", List.of(), Map.of("apps/cart.yaml", "x: 1\n"),
+                        "m", false),
+                new PullRequestRequest("rightsize", "noop", "t", "b", List.of(),
+                        Map.of(DEPLOYMENT, TestRemote.seed(DEPLOYMENT)), "m", false));
+
+        List<PullRequestResult> first = service(RUN).upsertAll(batch);
+        List<PullRequestResult> again = service(RUN.plusSeconds(60)).upsertAll(batch);
+
+        assertThat(first).extracting(PullRequestResult::outcome).containsExactly(PullRequestResult.Outcome.CREATED,
+                PullRequestResult.Outcome.SKIPPED_CLOSED, PullRequestResult.Outcome.CREATED,
+                PullRequestResult.Outcome.UNCHANGED);
+        assertThat(again).extracting(PullRequestResult::outcome).containsExactly(PullRequestResult.Outcome.UNCHANGED,
+                PullRequestResult.Outcome.SKIPPED_CLOSED, PullRequestResult.Outcome.UNCHANGED,
+                PullRequestResult.Outcome.UNCHANGED);
+        assertThat(remote.read("kubechores/rightsize/closed", "apps/closed.yaml")).as("closed topic not pushed")
+                .isEqualTo("a: 1\n");
+        assertThat(remote.head(BRANCH)).isEqualTo(first.get(0).pullRequest().headSha());
+        assertThat(remote.head("kubechores/rightsize/noop")).isNull();
+        assertThat(service(RUN).listOpen("rightsize")).extracting(PullRequest::topic).containsExactly("shop", "cart");
+    }
 }

@@ -130,6 +130,26 @@ class BotBranchesHttpIT {
     }
 
     @Test
+    void manyBranchesGoOutInOnePush() {
+        SecretSource secrets = SecretSource.of(Map.of("GITHUB_TOKEN", TOKEN));
+        java.util.List<BotBranches.Change> changes = java.util.stream.IntStream.range(0, 5)
+                .mapToObj(i -> new BotBranches.Change("kubechores/rightsize/team-" + i,
+                        Map.of(FILE, TestRemote.seed(FILE).replace("cpu: 500m", "cpu: " + (100 + i) + "m")), "m" + i))
+                .toList();
+
+        java.util.List<BotBranches.BranchResult> first = branches(secrets).upsertAll("main", changes);
+        java.util.List<BotBranches.BranchResult> second = branches(secrets).upsertAll("main", changes);
+
+        assertThat(first).extracting(BotBranches.BranchResult::outcome).containsOnly(BotBranches.Outcome.CREATED);
+        assertThat(second).extracting(BotBranches.BranchResult::outcome).containsOnly(BotBranches.Outcome.UNCHANGED);
+        assertThat(receivePackPosts.get()).as("one push for five branches, none for the repeat").isEqualTo(1);
+        for (int i = 0; i < 5; i++) {
+            assertThat(remote.head("kubechores/rightsize/team-" + i)).isEqualTo(first.get(i).headSha());
+            assertThat(remote.read("kubechores/rightsize/team-" + i, FILE)).contains("cpu: " + (100 + i) + "m");
+        }
+    }
+
+    @Test
     void withoutTheTokenTheServerRefusesAndTheErrorCarriesNoSecret() {
         assertThatThrownBy(() -> branches(SecretSource.of(Map.of())).upsert(BRANCH, "main", Map.of(FILE, "x"), "m"))
                 .hasMessageContaining("fetch from " + url)

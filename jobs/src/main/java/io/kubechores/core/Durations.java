@@ -1,22 +1,29 @@
-package io.kubechores.promote;
+package io.kubechores.core;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the desired-state duration grammar (30s, 15m, 72h, 7d, 1w, 1h30m) and prints durations for humans. */
+/**
+ * The desired-state duration grammar (common.schema.json: 500ms, 30s, 15m, 72h, 7d, 1w, 1h30m) and how durations
+ * are printed in plans. Shared by every job that reads a duration.
+ */
 public final class Durations {
+    private static final Pattern ALL = Pattern.compile("([0-9]+(ms|s|m|h|d|w))+");
     private static final Pattern PART = Pattern.compile("([0-9]+)(ms|s|m|h|d|w)");
 
     private Durations() {}
 
+    /** Parses a duration; null or blank is zero. @throws IllegalArgumentException naming the text */
     public static Duration parse(String text) {
         if (text == null || text.isBlank()) return Duration.ZERO;
-        Matcher m = PART.matcher(text.trim());
+        String t = text.trim();
+        if (!ALL.matcher(t).matches()) {
+            throw new IllegalArgumentException("\"" + text + "\" is not a duration like 15m, 1h30m or 7d");
+        }
         Duration d = Duration.ZERO;
-        int end = 0;
+        Matcher m = PART.matcher(t);
         while (m.find()) {
-            if (m.start() != end) throw new IllegalArgumentException("not a duration: " + text);
             long n = Long.parseLong(m.group(1));
             d = d.plus(switch (m.group(2)) {
                 case "ms" -> Duration.ofMillis(n);
@@ -26,13 +33,24 @@ public final class Durations {
                 case "d" -> Duration.ofDays(n);
                 default -> Duration.ofDays(7 * n);
             });
-            end = m.end();
         }
-        if (end != text.trim().length()) throw new IllegalArgumentException("not a duration: " + text);
         return d;
     }
 
-    /** 3d 4h, 5h 12m, 42m, 10s. */
+    /** In the grammar's own compact form: 1h30m, 15m, 2d3h (seconds only below a day). */
+    public static String compact(Duration d) {
+        long s = d.getSeconds();
+        if (s <= 0) return "0s";
+        StringBuilder b = new StringBuilder();
+        long days = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60, sec = s % 60;
+        if (days > 0) b.append(days).append('d');
+        if (h > 0) b.append(h).append('h');
+        if (m > 0) b.append(m).append('m');
+        if (sec > 0 && days == 0) b.append(sec).append('s');
+        return b.toString();
+    }
+
+    /** Two most significant units for people: 3d 4h, 5h 12m, 42m, 10s. */
     public static String human(Duration d) {
         if (d.isNegative()) return "-" + human(d.negated());
         long days = d.toDays();
