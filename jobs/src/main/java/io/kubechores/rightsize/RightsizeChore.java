@@ -137,11 +137,11 @@ public class RightsizeChore implements Chore {
             allDrafts.addAll(drafts);
             List<String> failedInScope = failed.stream()
                     .filter(c -> clusters.containsKey(c) && spec.clusters().matches(clusters.get(c))).toList();
+            List<Pending> pending = new ArrayList<>();
             for (Draft d : drafts) {
-                Action a = submit(ctx, forge, spec, d, openTopics, failedInScope);
-                anyFailed |= a.status() == Action.Status.FAILED;
-                actions.add(a);
+                actions.add(submit(ctx, forge, spec, d, openTopics, failedInScope, pending, actions.size()));
             }
+            flush(ctx, forge, pending, actions);
             long t5 = System.nanoTime();
             log.info("job={} policy={} workloads={} located={} files={} proposals={} prs={} | ms: locate={} read={} "
                             + "plan={} edit+render={} forge={}", NAME, policy.name(), scope.size(),
@@ -164,6 +164,7 @@ public class RightsizeChore implements Chore {
             json.add(pj);
         }
         if (!failed.isEmpty()) warnings.add("clusters failed (not in this rollup): " + String.join(", ", failed));
+        anyFailed |= actions.stream().anyMatch(a -> a.status() == Action.Status.FAILED);
 
         String plan = planText(actions, allDrafts);
         List<Path> artifacts = new ArrayList<>();
@@ -224,8 +225,15 @@ public class RightsizeChore implements Chore {
         return out;
     }
 
+    /** A PR request waiting for the batched forge call, and where its action sits in the action list. */
+    private record Pending(int index, Action planned, PullRequestRequest request) {}
+
+    /**
+     * Decides what to do with one draft. Anything to send to the forge is queued in {@code pending} (sent in one
+     * batch by {@link #flush}: one fetch and one push for every branch) and returned as PLANNED for now.
+     */
     private Action submit(ChoreContext ctx, PullRequestService forge, RightsizePolicySpec spec, Draft d,
-                          Set<String> openTopics, List<String> failedInScope) {
+                          Set<String> openTopics, List<String> failedInScope, List<Pending> pending, int index) {
         String target = "kubechores/" + NAME + "/" + d.topic();
         String detail = d.proposals().size() + " container" + (d.proposals().size() == 1 ? "" : "s") + " in "
                 + String.join(", ", d.files().keySet()) + ", est. " + PullRequestDrafts.money(d.monthlyCostDelta())
@@ -261,23 +269,40 @@ public class RightsizeChore implements Chore {
         if (ctx.dryRun()) return a;
         if (forge == null) return a.withStatus(Action.Status.FAILED, detail + ": no forge configured");
         if (!ctx.limit().tryAcquire()) return a.withStatus(Action.Status.LIMITED);
+        if (!open) openTopics.add(d.topic()); // counts against the cap from now on
+        pending.add(new Pending(index, a, new PullRequestRequest(NAME, d.topic(), d.title(), d.body(), d.labels(),
+                d.files(), d.commitMessage(), reopen)));
+        return a;
+    }
+
+    /** Sends the queued PRs in one batch and replaces their PLANNED actions with what the forge did. */
+    private void flush(ChoreContext ctx, PullRequestService forge, List<Pending> pending, List<Action> actions) {
+        if (pending.isEmpty()) return;
+        List<PullRequestResult> results;
         try {
-            PullRequestResult r = forge.upsert(new PullRequestRequest(NAME, d.topic(), d.title(), d.body(), d.labels(),
-                    d.files(), d.commitMessage(), reopen));
-            String url = r.pullRequest() == null ? "" : " → " + r.pullRequest().url();
-            return switch (r.outcome()) {
-                case CREATED -> {
-                    openTopics.add(d.topic());
-                    yield ctx.applied(new Action(target, "open-pr", detail + url, reason, Action.Status.PLANNED));
-                }
-                case UPDATED -> ctx.applied(new Action(target, "update-pr", detail + url, reason, Action.Status.PLANNED));
-                case UNCHANGED -> a.withStatus(Action.Status.UNCHANGED, detail + url);
-                case SKIPPED_CLOSED -> new Action(target, a.verb(), detail, "the last PR was closed by a human",
-                        Action.Status.SKIPPED);
-            };
+            results = forge.upsertAll(pending.stream().map(Pending::request).toList());
         } catch (RuntimeException e) {
-            log.warn("job={} pr={} failed: {}", NAME, d.topic(), io.kubechores.core.ChoreRunner.describe(e));
-            return a.withStatus(Action.Status.FAILED, detail + ": " + io.kubechores.core.ChoreRunner.describe(e));
+            String why = io.kubechores.core.ChoreRunner.describe(e);
+            log.warn("job={} pull requests failed: {}", NAME, why);
+            for (Pending p : pending) {
+                actions.set(p.index(), p.planned().withStatus(Action.Status.FAILED, p.planned().detail() + ": " + why));
+            }
+            return;
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            Pending p = pending.get(i);
+            PullRequestResult r = results.get(i);
+            Action a = p.planned();
+            String url = r.pullRequest() == null ? "" : " → " + r.pullRequest().url();
+            actions.set(p.index(), switch (r.outcome()) {
+                case CREATED -> ctx.applied(new Action(a.target(), "open-pr", a.detail() + url, a.reason(),
+                        Action.Status.PLANNED));
+                case UPDATED -> ctx.applied(new Action(a.target(), "update-pr", a.detail() + url, a.reason(),
+                        Action.Status.PLANNED));
+                case UNCHANGED -> a.withStatus(Action.Status.UNCHANGED, a.detail() + url);
+                case SKIPPED_CLOSED -> new Action(a.target(), a.verb(), a.detail(), "the last PR was closed by a human",
+                        Action.Status.SKIPPED);
+            });
         }
     }
 

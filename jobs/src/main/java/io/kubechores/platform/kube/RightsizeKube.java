@@ -115,12 +115,27 @@ public final class RightsizeKube {
                 continue;
             }
             HorizontalPodAutoscaler h = hpas.get(key(kind, ns, name));
-            out.add(new Observation(cluster, ns, kind, name, replicas(w), w.getMetadata().getLabels(),
-                    w.getMetadata().getAnnotations(), v.getMetadata().getName(), mode,
-                    h == null ? null : h.getMetadata().getName(), h != null && scalesOnCpu(h), live(template(w)),
+            out.add(new Observation(cluster, in(ns), in(kind), in(name), replicas(w), in(w.getMetadata().getLabels()),
+                    in(w.getMetadata().getAnnotations()), in(v.getMetadata().getName()), in(mode),
+                    h == null ? null : in(h.getMetadata().getName()), h != null && scalesOnCpu(h), live(template(w)),
                     recs.stream().map(RightsizeKube::recommendation).toList()));
         }
         return new Collected(out, warnings, calls);
+    }
+
+    /**
+     * Canonical copies of the strings kept per observation: the same namespaces, names, labels and quantities repeat
+     * on every cluster, so a fleet of 100,000 observations holds each of them once.
+     */
+    private static String in(String s) {
+        return s == null ? null : s.intern();
+    }
+
+    private static Map<String, String> in(Map<String, String> m) {
+        if (m == null || m.isEmpty()) return Map.of();
+        Map<String, String> out = new HashMap<>();
+        m.forEach((k, v) -> out.put(in(k), in(v)));
+        return out;
     }
 
     static boolean scalesOnCpu(HorizontalPodAutoscaler h) {
@@ -138,7 +153,7 @@ public final class RightsizeKube {
     }
 
     private static ContainerRecommendation recommendation(RecommendedContainerResources r) {
-        return new ContainerRecommendation(r.getContainerName(), amount(r.getTarget()), amount(r.getLowerBound()),
+        return new ContainerRecommendation(in(r.getContainerName()), amount(r.getTarget()), amount(r.getLowerBound()),
                 amount(r.getUpperBound()), amount(r.getUncappedTarget()));
     }
 
@@ -176,14 +191,14 @@ public final class RightsizeKube {
             ResourceRequirements r = c.getResources();
             Map<String, Quantity> req = r == null || r.getRequests() == null ? Map.of() : r.getRequests();
             Map<String, Quantity> lim = r == null || r.getLimits() == null ? Map.of() : r.getLimits();
-            out.put(c.getName(), new ResourceValues(str(req.get("cpu")), str(req.get("memory")),
+            out.put(in(c.getName()), new ResourceValues(str(req.get("cpu")), str(req.get("memory")),
                     str(lim.get("cpu")), str(lim.get("memory"))));
         }
         return out;
     }
 
     private static String str(Quantity q) {
-        return q == null ? null : q.toString();
+        return q == null ? null : q.toString().intern();
     }
 
     private static String key(String kind, String ns, String name) {
