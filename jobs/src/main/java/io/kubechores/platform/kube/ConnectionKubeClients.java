@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Builds clients from each Cluster's connection: kubeconfig context, in-cluster ServiceAccount, or API URL + token. */
 public final class ConnectionKubeClients implements KubeClients {
+    private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization SERIALIZATION =
+            new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
     private final SecretSource secrets;
     private final int requestTimeoutMillis;
     private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
@@ -55,7 +57,8 @@ public final class ConnectionKubeClients implements KubeClients {
         config.setRequestTimeout(requestTimeoutMillis);
         config.setConnectionTimeout(requestTimeoutMillis);
         config.setRequestRetryBackoffLimit(1);
-        return new KubernetesClientBuilder().withConfig(config).build();
+        // one JSON (de)serializer for every cluster: each builds large model caches otherwise (heap at 150 clusters)
+        return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(SERIALIZATION).build();
     }
 
     @Override
