@@ -1,10 +1,7 @@
 package io.kubechores.certs;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
+import io.kubechores.platform.kube.SimulatedCluster;
 import io.kubechores.core.AuditLog;
 import io.kubechores.core.ChoreContext;
 import io.kubechores.core.ChoreRunner;
@@ -41,17 +38,15 @@ class CertsDemoIT {
     @Test
     void demoSeedsTheExampleFleetAndWritesTheReport() throws Exception {
         DesiredState state = new DesiredStateLoader().load(Path.of("../repo-layout/example"), "working-tree");
-        List<KubernetesMockServer> servers = new ArrayList<>();
+        List<SimulatedCluster> servers = new ArrayList<>();
         Map<String, KubernetesClient> clients = new HashMap<>();
         CertsDemo demo = new CertsDemo();
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         try {
             for (var c : state.clusters()) {
-                var s = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                        new KubernetesCrudDispatcher(), false);
-                s.init();
+                SimulatedCluster s = SimulatedCluster.start(c.name());
                 servers.add(s);
-                KubernetesClient client = s.createClient();
+                KubernetesClient client = s.client();
                 clients.put(c.name(), client);
                 demo.seedCluster(c, client, clock);
             }
@@ -73,7 +68,7 @@ class CertsDemoIT {
             System.out.println(last.report().summary());
         } finally {
             clients.values().forEach(KubernetesClient::close);
-            servers.forEach(KubernetesMockServer::destroy);
+            servers.forEach(SimulatedCluster::close);
         }
     }
 }

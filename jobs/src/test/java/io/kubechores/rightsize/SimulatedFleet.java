@@ -1,11 +1,8 @@
 package io.kubechores.rightsize;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.kubechores.desiredstate.DesiredState;
+import io.kubechores.platform.kube.SimulatedCluster;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,17 +16,15 @@ import java.util.stream.Stream;
 
 /** One CRUD mock API server per Cluster of a desired state, seeded by the rightsize demo contribution. */
 final class SimulatedFleet implements AutoCloseable {
-    final List<KubernetesMockServer> servers = new ArrayList<>();
+    final List<SimulatedCluster> servers = new ArrayList<>();
     final Map<String, KubernetesClient> clients = new HashMap<>();
 
     SimulatedFleet(DesiredState state, Clock clock) {
         RightsizeDemo demo = new RightsizeDemo();
         for (var c : state.clusters()) {
-            KubernetesMockServer s = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                    new KubernetesCrudDispatcher(), false);
-            s.init();
+            SimulatedCluster s = SimulatedCluster.start(c.name());
             servers.add(s);
-            KubernetesClient client = s.createClient();
+            KubernetesClient client = s.client();
             clients.put(c.name(), client);
             demo.seedCluster(c, client, clock);
         }
@@ -37,8 +32,7 @@ final class SimulatedFleet implements AutoCloseable {
 
     @Override
     public void close() {
-        clients.values().forEach(KubernetesClient::close);
-        servers.forEach(KubernetesMockServer::destroy);
+        servers.forEach(SimulatedCluster::close);
     }
 
     /** Copies a folder tree (the example fleet into a temp repo). */

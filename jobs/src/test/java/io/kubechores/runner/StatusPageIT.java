@@ -91,8 +91,8 @@ class StatusPageIT {
                 .contains("(disabled)", "not scheduled", "plan only", "clusters prod-eu-1, prod-us-1", "ref release");
 
         browser.findElement(By.id("run-certs")).click();
+        assertThat(notice().getText()).contains("Run of certs queued");
         assertThat(browser.getCurrentUrl()).endsWith("/?triggered=certs");
-        assertThat(browser.findElement(By.id("notice")).getText()).contains("Run of certs queued");
 
         List<WebElement> rows = waitForRuns("certs", 1);
         assertThat(rows.getFirst().findElement(By.cssSelector("td.trigger")).getText()).isEqualTo("manual");
@@ -100,12 +100,18 @@ class StatusPageIT {
         assertThat(launcher.launches).contains("certs manual false");
     }
 
+    /** The form post navigates: wait for the page it lands on instead of reading the old one. */
+    private WebElement notice() {
+        return new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(15))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated(By.id("notice")));
+    }
+
     @Test
     void planNowRunsADryRunAndFailuresShow() throws Exception {
         launcher.exitCodes.put("promote", 3);
         browser.get(url("/"));
         browser.findElement(By.id("plan-promote")).click();
-        assertThat(browser.findElement(By.id("notice")).getText()).contains("Plan of promote queued");
+        assertThat(notice().getText()).contains("Plan of promote queued");
         List<WebElement> rows = waitForRuns("promote", 1);
         assertThat(rows.getFirst().findElement(By.cssSelector("td.trigger")).getText()).isEqualTo("manual (plan)");
         assertThat(rows.getFirst().findElement(By.cssSelector("td.status")).getText()).isEqualTo("FAILED");
