@@ -59,9 +59,7 @@ public final class Main {
         ConfigurableApplicationContext ctx = app.run();
         try {
             CommandLine cl = new CommandLine(new KubechoresCommand(), new SpringFactory(ctx));
-            int code = cl.execute(args);
-            if (code == ServeCommand.KEEP_RUNNING) return code;
-            return code;
+            return cl.execute(args);
         } finally {
             if (!serve) ctx.close();
         }

@@ -1,5 +1,6 @@
 package io.kubechores.certs;
 
+import io.kubechores.testing.TestFiles;
 import io.kubechores.desiredstate.DesiredStateLoader;
 import io.kubechores.desiredstate.Problem;
 import org.junit.jupiter.api.Test;
@@ -27,13 +28,7 @@ class CertificatePolicyRuleTest {
     @Test
     void everyMistakeIsReportedAtItsFileLineAndColumn() throws Exception {
         Path example = Path.of("../repo-layout/example");
-        try (var files = Files.walk(example)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Path target = repo.resolve(example.relativize(f).toString());
-                Files.createDirectories(target.getParent());
-                Files.copy(f, target);
-            }
-        }
+        TestFiles.copyTree(example, repo);
         Files.copy(Path.of("src/test/resources/certs/bad-policy/cluster-certs.yaml"),
                 repo.resolve("certificates/cluster-certs.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         List<Problem> problems = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.kubechores.cli;
 
+import io.kubechores.testing.TestFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,8 +12,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,15 +52,9 @@ class CliIT {
         }
     }
 
-    static Path copyExample(String name) throws IOException {
+    static Path copyExample(String name) {
         Path target = tmp.resolve(name);
-        try (Stream<Path> s = Files.walk(EXAMPLE)) {
-            for (Path p : s.sorted(Comparator.naturalOrder()).toList()) {
-                Path d = target.resolve(EXAMPLE.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(d);
-                else Files.copy(p, d);
-            }
-        }
+        TestFiles.copyTree(EXAMPLE, target);
         return target;
     }
 

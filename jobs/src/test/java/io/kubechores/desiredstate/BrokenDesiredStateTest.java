@@ -1,5 +1,6 @@
 package io.kubechores.desiredstate;
 
+import io.kubechores.testing.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,8 +38,8 @@ class BrokenDesiredStateTest {
         Path dir = broken().resolve(name);
         List<String> spec = Files.readAllLines(dir.resolve("expected.txt"));
         List<String> expected = spec.stream().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
-        if (!spec.contains("# base: none")) copy(EXAMPLE, repo);
-        copy(dir, repo);
+        if (!spec.contains("# base: none")) TestFiles.copyTree(EXAMPLE, repo);
+        TestFiles.copyTree(dir, repo);
         Files.delete(repo.resolve("expected.txt"));
 
         List<Problem> problems = new ArrayList<>();
@@ -60,7 +61,7 @@ class BrokenDesiredStateTest {
 
     @Test
     void aSecretPastedWhereAnEnvVarNameBelongsIsNeverEchoed(@TempDir Path repo) throws IOException {
-        copy(EXAMPLE, repo);
+        TestFiles.copyTree(EXAMPLE, repo);
         Path fleet = repo.resolve("fleet.yaml");
         Files.writeString(fleet, Files.readString(fleet)
                 .replace("tokenEnv: JENKINS_TOKEN", "tokenEnv: 11f3c0ffee5ecret")
@@ -74,7 +75,7 @@ class BrokenDesiredStateTest {
 
     @Test
     void aJobRuleSeesTheValidDocumentsAndItsProblemsAreListedWithTheOthers(@TempDir Path repo) throws IOException {
-        copy(EXAMPLE, repo);
+        TestFiles.copyTree(EXAMPLE, repo);
         Path loki = repo.resolve("tools/loki.yaml");
         Files.writeString(loki, Files.readString(loki).replace("soak: 72h", "soak: soon"));
         DesiredStateRule noLatest = (state, problems) -> state.tools().forEach(t ->
@@ -92,16 +93,6 @@ class BrokenDesiredStateTest {
             return Path.of(BrokenDesiredStateTest.class.getResource("/desiredstate/broken").toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(target);
-                else Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.kubechores.downscale;
 
+import io.kubechores.testing.TestFiles;
 import io.kubechores.desiredstate.DesiredStateLoader;
 import io.kubechores.desiredstate.Problem;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +27,7 @@ class DownscalePolicyRuleTest {
 
     @Test
     void aBadUptimeNamesFileLineAndTheWrongPart(@TempDir Path repo) throws IOException {
-        copy(EXAMPLE, repo);
+        TestFiles.copyTree(EXAMPLE, repo);
         Path policy = repo.resolve("downscaling/staging-office-hours.yaml");
         Files.writeString(policy, Files.readString(policy)
                 .replace("uptime: Mon-Fri 07:30-20:30 Europe/Berlin", "uptime: Mon-Fri 07:30-25:30 Europe/Berlin"));
@@ -39,15 +39,5 @@ class DownscalePolicyRuleTest {
             assertThat(p.field()).isEqualTo("spec.uptime");
             assertThat(p.message()).contains("column 15").contains("\"25:30\"").contains("end must be 00:00..24:00");
         });
-    }
-
-    static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path t = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) Files.createDirectories(t);
-                else Files.copy(f, t);
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.kubechores.promote;
 
+import io.kubechores.testing.TestFiles;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -44,7 +45,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -76,7 +76,7 @@ class PromoteChoreIT {
         assertThat(PromoteDemo.at(clock)).isEqualTo(AT);
 
         Path work = tmp.resolve("repo");
-        copy(Path.of("../repo-layout/example"), work);
+        TestFiles.copyTree(Path.of("../repo-layout/example"), work);
         git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call();
         DemoContribution.DemoRepo repo = new DemoContribution.DemoRepo() {
             public Path workTree() { return work; }
@@ -295,16 +295,6 @@ class PromoteChoreIT {
             var commit = w.parseCommit(r.resolve("refs/heads/" + branch));
             try (TreeWalk tw = TreeWalk.forPath(r, path, commit.getTree())) {
                 return new String(r.open(tw.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
-            }
-        }
-    }
-
-    static void copy(Path from, Path to) throws Exception {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path d = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(d);
-                else Files.copy(p, d);
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.kubechores.promote;
 
+import io.kubechores.testing.TestFiles;
 import io.kubechores.desiredstate.DesiredStateLoader;
 import io.kubechores.desiredstate.InvalidDesiredStateException;
 import io.kubechores.desiredstate.Problem;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -26,7 +26,7 @@ class PromoteRulesTest {
 
     @Test
     void reportsBrokenWindowsAndUnwritablePrPaths() throws Exception {
-        copy(Path.of("../repo-layout/example"), repo);
+        TestFiles.copyTree(Path.of("../repo-layout/example"), repo);
         edit("fleet.yaml", "schedule: Fri 12:00-24:00 Europe/Berlin", "schedule: Fry 12:00-24:00 Europe/Berlin");
         edit("fleet.yaml", "end: 2027-01-04T00:00:00", "end: 2026-12-01T00:00:00");
         edit("tools/loki.yaml", "file: tools/loki.yaml", "file: tools/lokii.yaml");
@@ -49,15 +49,5 @@ class PromoteRulesTest {
         String s = Files.readString(p);
         assertThat(s).contains(from);
         Files.writeString(p, s.replace(from, to));
-    }
-
-    static void copy(Path from, Path to) throws Exception {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path d = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(d);
-                else Files.copy(p, d);
-            }
-        }
     }
 }
