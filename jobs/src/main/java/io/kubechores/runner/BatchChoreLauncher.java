@@ -97,7 +97,7 @@ public final class BatchChoreLauncher implements ChoreLauncher {
     private static final class RunState {
         final Chore chore;
         final ChoreContext ctx;
-        final Queue results = new Queue();
+        final ConcurrentLinkedQueue<PartitionResult> results = new ConcurrentLinkedQueue<>();
         volatile ChoreReport report;
         volatile String finishError;
 
@@ -106,8 +106,6 @@ public final class BatchChoreLauncher implements ChoreLauncher {
             this.ctx = ctx;
         }
     }
-
-    private static final class Queue extends ConcurrentLinkedQueue<PartitionResult> { }
 
     @Override
     public RunResult launch(String job, RunRequest req) {
