@@ -161,12 +161,13 @@ public final class BatchChoreLauncher implements ChoreLauncher {
                     .toJobParameters();
             exec = jobOperator.start(buildJob(chore, runId), params);
         } catch (Exception e) {
-            running.remove(runId);
             log.error("job={} could not be launched: {}", job, ChoreRunner.describe(e));
             return new RunResult(job, -1, 1, dryRun, paused, "launch failed: " + ChoreRunner.describe(e), List.of(),
                     List.of(), List.of(), List.of(), started, Instant.now());
         } finally {
             running.remove(runId);
+            // a run's cluster clients (connection pools, event-loop threads) end with it; the runner lives for weeks
+            if (platform.kube() != null) platform.kube().close();
         }
         List<PartitionResult> results = new ArrayList<>(rs.results);
         results.sort(Comparator.comparing(PartitionResult::partition));

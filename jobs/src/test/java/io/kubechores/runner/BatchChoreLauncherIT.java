@@ -50,13 +50,26 @@ class BatchChoreLauncherIT {
     @Test
     void maxChangesPerRunIsSharedByAllPartitionsAndHistoryIsRecorded() {
         DesiredState state = exampleWithLimit("downscale", 1);
+        java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
+        io.kubechores.platform.kube.KubeClients kube = new io.kubechores.platform.kube.KubeClients() {
+            @Override
+            public io.fabric8.kubernetes.client.KubernetesClient client(Resource<io.kubechores.desiredstate.ClusterSpec> c) {
+                throw new UnsupportedOperationException("the echo chore calls no cluster");
+            }
+
+            @Override
+            public void close() {
+                closed.incrementAndGet();
+            }
+        };
         BatchChoreLauncher launcher = new BatchChoreLauncher(List.of(new EchoChore("downscale")), jobRepository,
                 jobOperator, tx, (repo, ref) -> new DesiredStateSource.Loaded(state, null),
-                (loaded, clock) -> new Platform(null, null, null, null, null, null, null), props);
+                (loaded, clock) -> new Platform(kube, null, null, null, null, null, null), props);
 
         RunResult r = launcher.launch("downscale", new RunRequest("unused", null, Set.of(), false, null, "test"));
 
         assertThat(r.exitCode()).isZero();
+        assertThat(closed).as("the run's cluster clients are closed when it ends").hasValue(1);
         assertThat(r.actions()).extracting(Action::status)
                 .containsExactlyInAnyOrder(Action.Status.APPLIED, Action.Status.LIMITED, Action.Status.LIMITED,
                         Action.Status.LIMITED);
