@@ -1,5 +1,6 @@
 package io.kubechores.cli;
 
+import io.kubechores.core.Chore;
 import io.kubechores.core.DemoContribution;
 import io.kubechores.core.StateStore;
 import io.kubechores.demo.DemoEnvironment;
@@ -46,7 +47,7 @@ public class DemoCommand implements Callable<Integer> {
     String logFormat;
 
     private final List<DemoContribution> contributions;
-    private final BatchChoreLauncher launcher;
+    private final List<Chore> chores;
     private final JobRepository jobRepository;
     private final JobOperator jobOperator;
     private final PlatformTransactionManager tx;
@@ -54,13 +55,13 @@ public class DemoCommand implements Callable<Integer> {
     private final StateStore state;
     private final KubechoresProperties props;
 
-    public DemoCommand(List<DemoContribution> contributions, BatchChoreLauncher launcher, JobRepository jobRepository,
+    public DemoCommand(List<DemoContribution> contributions, List<Chore> chores, JobRepository jobRepository,
                        JobOperator jobOperator, PlatformTransactionManager tx, DesiredStateSource source,
                        StateStore state, KubechoresProperties props) {
         this.contributions = contributions.stream()
                 .sorted(Comparator.comparingInt(c -> ORDER.indexOf(c.job()) < 0 ? 99 : ORDER.indexOf(c.job())))
                 .toList();
-        this.launcher = launcher;
+        this.chores = chores;
         this.jobRepository = jobRepository;
         this.jobOperator = jobOperator;
         this.tx = tx;
@@ -89,7 +90,7 @@ public class DemoCommand implements Callable<Integer> {
         try (DemoEnvironment env = DemoEnvironment.start(world, clock, contributions)) {
             System.out.printf("started %d simulated clusters %s, git remote %s, AWS/Jenkins/Slack on WireMock (%d ms)%n%n",
                     env.clusters().size(), env.clusters().keySet(), env.remoteUrl(), ms(t0));
-            BatchChoreLauncher demoLauncher = new BatchChoreLauncher(List.copyOf(launcher.chores().values()),
+            BatchChoreLauncher demoLauncher = new BatchChoreLauncher(chores,
                     jobRepository, jobOperator, tx, source, new DemoPlatformProvider(env, state, home), props);
             if (contributions.isEmpty()) System.out.println("no job has a demo yet");
             for (DemoContribution d : contributions) {

@@ -90,10 +90,6 @@ public final class BatchChoreLauncher implements ChoreLauncher {
         return List.copyOf(chores.keySet());
     }
 
-    public Map<String, Chore> chores() {
-        return chores;
-    }
-
     private static final class RunState {
         final Chore chore;
         final ChoreContext ctx;
