@@ -56,11 +56,22 @@ public class DownscaleDemo implements DemoContribution {
                 new Step("morning (" + label(morning) + "): restore", morning.toInstant(), false));
     }
 
-    /** The next Monday-Thursday 22:00 Europe/Berlin after the clock, so the next morning is a working day. */
+    /** The example fleet's holidays (fleet.yaml), as month-day: no restore happens on such a morning. */
+    private static final java.util.Set<java.time.MonthDay> EXAMPLE_HOLIDAYS = java.util.Set.of(
+            java.time.MonthDay.of(12, 24), java.time.MonthDay.of(12, 25), java.time.MonthDay.of(12, 26),
+            java.time.MonthDay.of(1, 1));
+
+    /**
+     * The next Monday-Thursday 22:00 Europe/Berlin after the clock whose next morning is a working day (not one of
+     * the example fleet's holidays), so the demo's morning step shows a restore whatever the date.
+     */
     static ZonedDateTime nextWorkNight(Clock clock) {
         ZonedDateTime t = clock.instant().atZone(BERLIN).with(LocalTime.of(22, 0));
         if (!t.toInstant().isAfter(clock.instant())) t = t.plusDays(1);
-        while (t.getDayOfWeek().getValue() > DayOfWeek.THURSDAY.getValue()) t = t.plusDays(1);
+        while (t.getDayOfWeek().getValue() > DayOfWeek.THURSDAY.getValue()
+                || EXAMPLE_HOLIDAYS.contains(java.time.MonthDay.from(t.plusDays(1)))) {
+            t = t.plusDays(1);
+        }
         return t;
     }
 
