@@ -10,7 +10,7 @@
     section.job { border: 1px solid #ddd; border-radius: 6px; padding: 1rem; margin: 1rem 0; }
     table { border-collapse: collapse; margin: .5rem 0; } th, td { padding: .25rem .6rem; text-align: left; border-bottom: 1px solid #eee; }
     .COMPLETED { color: #1a7f37; } .FAILED { color: #cf222e; } .STARTED, .STARTING { color: #9a6700; }
-    form { display: inline; } button { margin-right: .4rem; }
+    button { margin-right: .4rem; }
     .notice { background: #ddf4ff; padding: .5rem 1rem; border-radius: 6px; }
   </style>
 </head>
@@ -21,18 +21,21 @@
 <#if triggered?has_content>
   <p class="notice" id="notice">${triggeredDryRun?then("Plan", "Run")} of <strong>${triggered}</strong> queued; it appears below when it starts.</p>
 </#if>
+<form method="post" id="trigger" action="/">
+<#-- the default button is disabled: Enter in the token field submits nothing (it would press the first "Run now") -->
+<button type="submit" disabled hidden aria-hidden="true"></button>
+<#if triggersEnabled>
+  <p><label>Runner token <input type="password" name="token" id="token" autocomplete="current-password" required></label>
+    <span class="muted">needed for "Run now" and "Plan now"</span></p>
+<#else>
+  <p class="notice" id="triggers-disabled">Manual runs are disabled on this runner: set <code>KUBECHORES_RUNNER_TOKEN</code> to enable them.</p>
+</#if>
 <#list jobs as job>
 <section class="job" id="job-${job.name()}">
   <h2>${job.name()}<#if job.running()> <span class="STARTED">running</span></#if><#if job.queued() gt 0> <span class="muted">(${job.queued()} queued)</span></#if></h2>
   <#if job.description()?has_content><p class="muted">${job.description()}</p></#if>
-  <form method="post" action="/jobs/${job.name()}/run">
-    <input type="hidden" name="dryRun" value="false">
-    <button type="submit" id="run-${job.name()}">Run now</button>
-  </form>
-  <form method="post" action="/jobs/${job.name()}/run">
-    <input type="hidden" name="dryRun" value="true">
-    <button type="submit" id="plan-${job.name()}">Plan now</button>
-  </form>
+  <button type="submit" id="run-${job.name()}" formaction="/jobs/${job.name()}/run" name="dryRun" value="false"<#if !triggersEnabled> disabled</#if>>Run now</button>
+  <button type="submit" id="plan-${job.name()}" formaction="/jobs/${job.name()}/run" name="dryRun" value="true"<#if !triggersEnabled> disabled</#if>>Plan now</button>
   <h3>Schedules</h3>
   <#if job.schedules()?has_content>
   <table class="schedules">
@@ -53,14 +56,15 @@
   <h3>Last runs</h3>
   <#if job.runs()?has_content>
   <table class="runs">
-    <tr><th>#</th><th>started</th><th>trigger</th><th>status</th><th>exit</th><th>duration</th></tr>
+    <tr><th>#</th><th>started</th><th>trigger</th><th>status</th><th>exit</th><th>clusters</th><th>duration</th></tr>
     <#list job.runs() as r>
     <tr class="run" data-execution-id="${r.executionId()?c}">
-      <td>${r.executionId()?c}</td>
+      <td><a class="report" href="${r.url()}">${r.executionId()?c}</a></td>
       <td>${r.startShown()}</td>
       <td class="trigger">${r.trigger()}<#if r.dryRun()> (plan)</#if></td>
       <td class="status ${r.status()}">${r.status()}</td>
-      <td class="exit">${r.exitCode()}</td>
+      <td class="exit" title="${r.exitDescription()!""}">${r.exitCode()}</td>
+      <td class="partitions"><#if r.partitions() gt 0>${r.partitions()}<#if r.failedPartitions() gt 0>, <span class="FAILED">${r.failedPartitions()} failed</span></#if></#if></td>
       <td>${r.durationShown()}</td>
     </tr>
     </#list>
@@ -70,5 +74,6 @@
   </#if>
 </section>
 </#list>
+</form>
 </body>
 </html>

@@ -62,6 +62,9 @@ public final class BatchChoreLauncher implements ChoreLauncher {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneId.of("UTC"));
     public static final String PARTIAL_FAILURE = "PARTIAL_FAILURE";
+    /** Job execution context keys: the run's summary (the exact plan in a dry run) and its report files. */
+    public static final String SUMMARY = "summary";
+    public static final String ARTIFACTS = "artifacts";
 
     private final Map<String, Chore> chores;
     private final JobRepository jobRepository;
@@ -154,6 +157,7 @@ public final class BatchChoreLauncher implements ChoreLauncher {
                     .addString("revision", state.revision() == null ? "" : state.revision(), false)
                     .addString("clusters", String.join(",", req.clusters()), false)
                     .addString("at", clock.instant().toString(), false)
+                    .addString("launcher", RunnerIdentity.id(), false)
                     .toJobParameters();
             exec = jobOperator.start(buildJob(chore, runId), params);
         } catch (Exception e) {
@@ -170,13 +174,16 @@ public final class BatchChoreLauncher implements ChoreLauncher {
         List<Action> actions = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         List<String> failed = new ArrayList<>();
+        List<PartitionOutcome> outcomes = new ArrayList<>();
         for (PartitionResult r : results) {
+            outcomes.add(PartitionOutcome.of(r.partition(), r.error(), r.actions()));
             actions.addAll(r.actions());
             r.warnings().forEach(w -> warnings.add(r.partition() + ": " + w));
             if (r.isFailed()) failed.add(r.partition() + ": " + r.error());
         }
         ChoreReport report = rs.report;
         if (report != null) {
+            if (!report.actions().isEmpty()) outcomes.add(PartitionOutcome.of(PartitionOutcome.FLEET, null, report.actions()));
             actions.addAll(report.actions());
             warnings.addAll(report.warnings());
         }
@@ -191,7 +198,7 @@ public final class BatchChoreLauncher implements ChoreLauncher {
             summary = report.summary();
         }
         return new RunResult(job, exec.getId(), exit, dryRun, paused, summary, actions, failed, warnings,
-                report == null ? List.of() : report.artifacts(), started, Instant.now());
+                report == null ? List.of() : report.artifacts(), started, Instant.now(), outcomes);
     }
 
     private RunResult invalid(String job, RunRequest req, Instant started, List<Problem> problems) {
@@ -245,6 +252,11 @@ public final class BatchChoreLauncher implements ChoreLauncher {
                     results.sort(Comparator.comparing(PartitionResult::partition));
                     try {
                         rs.report = rs.chore.finish(rs.ctx, results);
+                        // for the runner's run page: the plan/summary text and where the reports are
+                        ExecutionContext job = chunk.getStepContext().getStepExecution().getJobExecution().getExecutionContext();
+                        job.putString(SUMMARY, truncate(rs.report.summary(), 60_000));
+                        job.putString(ARTIFACTS, rs.report.artifacts().stream().map(p -> p.toAbsolutePath().toString())
+                                .collect(Collectors.joining("\n")));
                     } catch (Exception e) {
                         rs.finishError = ChoreRunner.describe(e);
                         throw e;
@@ -270,6 +282,10 @@ public final class BatchChoreLauncher implements ChoreLauncher {
     }
 
     private static String truncate(String s) {
-        return s == null ? null : s.length() > 1000 ? s.substring(0, 1000) : s;
+        return truncate(s, 1000);
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null ? null : s.length() > max ? s.substring(0, max) + "\n… (truncated)" : s;
     }
 }

@@ -4,7 +4,9 @@ import io.kubechores.core.Action;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -40,6 +42,38 @@ public interface ChoreLauncher {
      */
     record RunResult(String job, long executionId, int exitCode, boolean dryRun, boolean paused, String summary,
                      List<Action> actions, List<String> failedPartitions, List<String> warnings,
-                     List<Path> artifacts, Instant started, Instant ended) {
+                     List<Path> artifacts, Instant started, Instant ended, List<PartitionOutcome> partitions) {
+        public RunResult {
+            partitions = partitions == null ? List.of() : List.copyOf(partitions);
+        }
+
+        /** A run that never reached its partitions (invalid input, launch failure). */
+        public RunResult(String job, long executionId, int exitCode, boolean dryRun, boolean paused, String summary,
+                         List<Action> actions, List<String> failedPartitions, List<String> warnings,
+                         List<Path> artifacts, Instant started, Instant ended) {
+            this(job, executionId, exitCode, dryRun, paused, summary, actions, failedPartitions, warnings, artifacts,
+                    started, ended, List.of());
+        }
+    }
+
+    /**
+     * What one partition (cluster, account, tool) of a run did; {@link #FLEET} holds the actions of the run's finish
+     * step (pull requests, alerts, reports), which belong to no single partition.
+     *
+     * @param error   why the partition failed (null when it did not)
+     * @param actions number of actions per {@link Action.Status}
+     */
+    record PartitionOutcome(String partition, String error, Map<Action.Status, Integer> actions) {
+        public static final String FLEET = "(fleet)";
+
+        public PartitionOutcome {
+            actions = actions == null ? Map.of() : Map.copyOf(actions);
+        }
+
+        static PartitionOutcome of(String partition, String error, List<Action> actions) {
+            Map<Action.Status, Integer> counts = new EnumMap<>(Action.Status.class);
+            for (Action a : actions) counts.merge(a.status(), 1, Integer::sum);
+            return new PartitionOutcome(partition, error, counts);
+        }
     }
 }

@@ -13,6 +13,11 @@ import java.util.stream.Collectors;
  * What a Quartz trigger runs: one chore run through {@link RunService}. One JobDetail per chore, so
  * {@code @DisallowConcurrentExecution} keeps two runs of one chore from overlapping across all its schedules, manual
  * triggers and (clustered store) all runners.
+ * <p>
+ * Recovery: the JobDetails request recovery, so when a runner dies mid-run the clustered store hands the run to
+ * another runner with a trigger named {@code recover_<dead instance id>_<n>} carrying the original trigger's data.
+ * That run first closes the dead runner's Batch execution (FAILED, {@link RunHistory#ABANDONED}) and then runs the
+ * chore again with trigger {@code recovery} — safe because every apply is idempotent.
  */
 @DisallowConcurrentExecution
 public class ChoreQuartzJob implements Job {
@@ -23,6 +28,7 @@ public class ChoreQuartzJob implements Job {
     static final String CLUSTERS = "clusters";
     static final String REPO = "repo";
     static final String REF = "ref";
+    static final String RECOVERY = "recovery";
 
     private final RunService runs;
 
@@ -36,8 +42,21 @@ public class ChoreQuartzJob implements Job {
         String clusters = d.getString(CLUSTERS);
         Set<String> cl = clusters == null || clusters.isBlank() ? Set.of()
                 : Arrays.stream(clusters.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
-        runs.run(d.getString(JOB), d.getString(SCHEDULE), new io.kubechores.runner.ChoreLauncher.RunRequest(
-                d.getString(REPO), d.getString(REF), cl, Boolean.parseBoolean(d.getString(DRY_RUN)), null,
-                d.getString(TRIGGER)));
+        String job = d.getString(JOB);
+        String trigger = d.getString(TRIGGER);
+        if (context.isRecovering()) {
+            runs.closeAbandoned(job, deadInstance(context.getTrigger().getKey().getName()));
+            trigger = RECOVERY;
+        }
+        runs.run(job, d.getString(SCHEDULE), new ChoreLauncher.RunRequest(
+                d.getString(REPO), d.getString(REF), cl, Boolean.parseBoolean(d.getString(DRY_RUN)), null, trigger));
+    }
+
+    /** The dead runner's identity from Quartz's recovery trigger name {@code recover_<instanceId>_<n>}. */
+    static String deadInstance(String recoveryTriggerName) {
+        String s = recoveryTriggerName.startsWith("recover_") ? recoveryTriggerName.substring("recover_".length())
+                : recoveryTriggerName;
+        int last = s.lastIndexOf('_');
+        return RunnerIdentity.ofSchedulerInstance(last > 0 ? s.substring(0, last) : s);
     }
 }

@@ -1,29 +1,44 @@
 package io.kubechores.runner;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameter;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Past runs of each chore, read from the Spring Batch JobRepository (the launcher names each Batch job after its
- * chore and passes the job parameters {@code trigger} and {@code dryRun}).
+ * chore, passes the job parameters {@code trigger}, {@code dryRun} and {@code launcher}, runs one step per
+ * partition named {@code job:partition}, and keeps the run's summary and report paths in the job's execution
+ * context). Also closes runs whose runner died: such a run stays STARTED in the repository forever unless someone
+ * marks it failed.
  */
 @Component
 @Profile("serve")
 public class RunHistory {
+    private static final Logger log = LoggerFactory.getLogger(RunHistory.class);
+    /** Exit code of a run closed because its runner died mid-run. */
+    public static final String ABANDONED = "ABANDONED";
+
     private final JobRepository repository;
     private final ZoneId batchZone = ZoneId.systemDefault(); // Spring Batch stores LocalDateTime in the JVM's zone
 
@@ -31,11 +46,23 @@ public class RunHistory {
         this.repository = repository;
     }
 
+    /** What one partition (cluster, account, tool) of a run did. */
+    public record PartitionRun(String partition, String status, int actions, String error) {
+        public boolean failed() {
+            return error != null || "FAILED".equals(status);
+        }
+    }
+
     /** One run as the status page and /api/jobs show it. */
-    public record Run(long executionId, String job, String status, String exitCode, String trigger, boolean dryRun,
-                      Instant start, Instant end, Duration duration) {
+    public record Run(long executionId, String job, String status, String exitCode, String exitDescription,
+                      String trigger, boolean dryRun, String launcher, Instant start, Instant end, Duration duration,
+                      List<PartitionRun> partitions, String summary, List<Path> artifacts) {
         public boolean running() {
             return end == null;
+        }
+
+        public long failedPartitions() {
+            return partitions.stream().filter(PartitionRun::failed).count();
         }
     }
 
@@ -49,6 +76,17 @@ public class RunHistory {
         return out.size() > n ? List.copyOf(out.subList(0, n)) : out;
     }
 
+    /** One run by its execution id. */
+    public Optional<Run> find(long executionId) {
+        JobExecution e;
+        try {
+            e = repository.getJobExecution(executionId);
+        } catch (RuntimeException missing) { // some DAOs throw instead of answering null for an unknown id
+            return Optional.empty();
+        }
+        return e == null ? Optional.empty() : Optional.of(toRun(e.getJobInstance().getJobName(), e));
+    }
+
     /** When the last run that completed without failure ended (for the last-success metric after a restart). */
     public Optional<Instant> lastSuccess(String job) {
         for (JobInstance instance : repository.getJobInstances(job, 0, 50)) {
@@ -60,16 +98,77 @@ public class RunHistory {
         return Optional.empty();
     }
 
+    /**
+     * Marks the runs of {@code job} still recorded as running whose launcher matches as FAILED with exit code
+     * {@link #ABANDONED} and {@code why} (their steps too), so that no run is ever silently lost. Returns their ids.
+     */
+    public List<Long> abandon(String job, Predicate<String> launcher, String why) {
+        List<Long> closed = new ArrayList<>();
+        for (JobExecution e : repository.findRunningJobExecutions(job)) {
+            String l = param(e, "launcher");
+            if (!launcher.test(l)) continue;
+            LocalDateTime now = LocalDateTime.now(batchZone);
+            for (StepExecution s : e.getStepExecutions()) {
+                if (!s.getStatus().isRunning()) continue;
+                s.setStatus(BatchStatus.FAILED);
+                s.setExitStatus(new ExitStatus(ABANDONED, why));
+                s.setEndTime(now);
+                repository.update(s);
+            }
+            e.setStatus(BatchStatus.FAILED);
+            e.setExitStatus(new ExitStatus(ABANDONED, why));
+            e.setEndTime(now);
+            repository.update(e);
+            closed.add(e.getId());
+            log.warn("job={} execution={} launcher={} marked FAILED ({}): {}", job, e.getId(), l, ABANDONED, why);
+        }
+        return closed;
+    }
+
+    /** Closes runs of every listed job whose launcher was a process on this host that no longer exists. */
+    public List<Long> abandonDeadHere(List<String> jobs) {
+        List<Long> closed = new ArrayList<>();
+        for (String job : jobs) {
+            closed.addAll(abandon(job, RunnerIdentity::isDeadHere,
+                    "the process that ran it on this host is gone (killed or crashed mid-run); found by runner "
+                            + RunnerIdentity.id() + " at start"));
+        }
+        return closed;
+    }
+
     private Run toRun(String job, JobExecution e) {
         Instant start = instant(e.getStartTime() != null ? e.getStartTime() : e.getCreateTime());
         Instant end = instant(e.getEndTime());
-        JobParameter<?> trigger = e.getJobParameters().getParameter("trigger");
-        JobParameter<?> dry = e.getJobParameters().getParameter("dryRun");
+        String prefix = job + ":";
+        List<PartitionRun> partitions = e.getStepExecutions().stream()
+                .filter(s -> s.getStepName().startsWith(prefix))
+                .map(s -> {
+                    ExecutionContext sc = s.getExecutionContext();
+                    String error = sc.containsKey("error") ? sc.getString("error")
+                            : s.getStatus() == BatchStatus.FAILED ? s.getExitStatus().getExitDescription() : null;
+                    // a failed partition is a completed Batch step (the others go on): show it as FAILED
+                    return new PartitionRun(s.getStepName().substring(prefix.length()),
+                            error != null ? "FAILED" : s.getStatus().name(),
+                            sc.containsKey("actions") ? sc.getInt("actions") : 0, error);
+                })
+                .sorted(Comparator.comparing(PartitionRun::partition))
+                .toList();
+        ExecutionContext ec = e.getExecutionContext();
+        String summary = ec.containsKey(BatchChoreLauncher.SUMMARY) ? ec.getString(BatchChoreLauncher.SUMMARY) : null;
+        List<Path> artifacts = ec.containsKey(BatchChoreLauncher.ARTIFACTS)
+                ? Arrays.stream(ec.getString(BatchChoreLauncher.ARTIFACTS).split("\n")).filter(s -> !s.isBlank()).map(Path::of).toList()
+                : List.of();
         return new Run(e.getId(), job, e.getStatus().name(),
                 e.getExitStatus() == null ? "" : e.getExitStatus().getExitCode(),
-                trigger == null ? "" : String.valueOf(trigger.value()),
-                dry != null && Boolean.parseBoolean(String.valueOf(dry.value())),
-                start, end, start != null && end != null ? Duration.between(start, end) : null);
+                e.getExitStatus() == null ? "" : e.getExitStatus().getExitDescription(),
+                param(e, "trigger"), Boolean.parseBoolean(param(e, "dryRun")), param(e, "launcher"),
+                start, end, start != null && end != null ? Duration.between(start, end) : null,
+                partitions, summary, artifacts);
+    }
+
+    private static String param(JobExecution e, String name) {
+        JobParameter<?> p = e.getJobParameters().getParameter(name);
+        return p == null ? "" : String.valueOf(p.value());
     }
 
     private Instant instant(LocalDateTime t) {

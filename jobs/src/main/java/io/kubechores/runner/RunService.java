@@ -19,7 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Runs chores for the runner (scheduled and manual triggers) through the {@link ChoreLauncher} and records
  * Prometheus metrics: kubechores_job_runs_total{job,outcome}, kubechores_job_duration_seconds{job,outcome},
- * kubechores_job_last_success_timestamp_seconds{job}.
+ * kubechores_job_last_success_timestamp_seconds{job}, kubechores_actions_total{job,cluster,status} (cluster is the
+ * partition: a cluster, an AWS account or a tool; "(fleet)" for the finish step's pull requests, alerts and
+ * reports) and kubechores_partition_failures_total{job,cluster}.
+ * <p>
+ * At start it closes the runs that a dead process on this host left STARTED (see {@link RunHistory#abandonDeadHere}).
  */
 @Service
 @Profile("serve")
@@ -38,6 +42,11 @@ public class RunService {
         this.registry = registry;
         this.history = history;
         this.clock = Clock.systemUTC();
+        try {
+            history.abandonDeadHere(launcher.jobs());
+        } catch (RuntimeException e) { // no history tables yet
+            log.warn("runs left by dead processes not checked: {}", e.toString());
+        }
         for (String job : launcher.jobs()) {
             try {
                 history.lastSuccess(job).ifPresent(t -> lastSuccessGauge(job).set(t.getEpochSecond()));
@@ -72,6 +81,7 @@ public class RunService {
             if (result.exitCode() != 0) {
                 log.warn("job={} trigger={} exit={}: {}", job, request.trigger(), result.exitCode(), result.summary());
             }
+            countActions(job, result);
         } catch (RuntimeException e) {
             log.error("job={} trigger={} crashed: {}", job, request.trigger(), e.toString());
         } finally {
@@ -84,6 +94,28 @@ public class RunService {
             if ("success".equals(outcome)) lastSuccessGauge(job).set(clock.instant().getEpochSecond());
         }
         return result;
+    }
+
+    private void countActions(String job, ChoreLauncher.RunResult result) {
+        for (ChoreLauncher.PartitionOutcome p : result.partitions()) {
+            p.actions().forEach((status, n) -> Counter.builder("kubechores.actions")
+                    .description("Actions by job, cluster (partition) and status: planned in dry runs, applied, unchanged, skipped, limited, failed")
+                    .tag("job", job).tag("cluster", p.partition()).tag("status", status.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry).increment(n));
+            if (p.error() != null) {
+                Counter.builder("kubechores.partition.failures").description("Partitions (clusters, accounts, tools) that failed in a run")
+                        .tag("job", job).tag("cluster", p.partition()).register(registry).increment();
+            }
+        }
+    }
+
+    /**
+     * Closes the run a dead runner left behind before it is run again (Quartz recovery): FAILED with exit code
+     * ABANDONED, naming the dead runner and this one.
+     */
+    public void closeAbandoned(String job, String deadRunner) {
+        history.abandon(job, deadRunner::equals, "runner " + deadRunner + " stopped mid-run (killed or lost);"
+                + " run again by runner " + RunnerIdentity.id() + " with trigger recovery");
     }
 
     public boolean isRunning(String job) {

@@ -39,7 +39,8 @@ public class RunnerQuartzConfig {
     @Bean
     SchedulerFactoryBeanCustomizer kubechoresQuartzStore(ObjectProvider<DataSource> dataSource,
                                                           ObjectProvider<PlatformTransactionManager> txManager,
-                                                          @Value("${spring.quartz.jdbc.initialize-schema:always}") String initializeSchema) {
+                                                          @Value("${spring.quartz.jdbc.initialize-schema:always}") String initializeSchema,
+                                                          @Value("${kubechores.runner.cluster-checkin-millis:10000}") long checkinMillis) {
         return factory -> {
             Properties p = new Properties();
             p.setProperty("org.quartz.scheduler.instanceName", "kubechores");
@@ -50,11 +51,13 @@ public class RunnerQuartzConfig {
                 factory.setDataSource(ds);
                 PlatformTransactionManager tm = txManager.getIfUnique();
                 if (tm != null) factory.setTransactionManager(tm);
-                p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+                // the same identity as the launcher parameter of the runs it starts (RunHistory.abandon)
+                p.setProperty("org.quartz.scheduler.instanceId", RunnerIdentity.schedulerInstanceId());
                 p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
                 p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
                 p.setProperty("org.quartz.jobStore.isClustered", "true");
-                p.setProperty("org.quartz.jobStore.clusterCheckinInterval", "10000");
+                // a runner silent for this long (+7.5 s) is dead: its running jobs are re-run elsewhere (requestRecovery)
+                p.setProperty("org.quartz.jobStore.clusterCheckinInterval", Long.toString(checkinMillis));
                 p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
                 log.info("Quartz: clustered JDBC job store on PostgreSQL");
             } else {

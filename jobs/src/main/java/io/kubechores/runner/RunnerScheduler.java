@@ -84,6 +84,7 @@ public class RunnerScheduler implements SmartInitializingSingleton {
         Set<String> known = Set.copyOf(launcher.jobs());
         for (String job : known) {
             JobDetail detail = JobBuilder.newJob(ChoreQuartzJob.class).withIdentity(jobKey(job)).storeDurably()
+                    .requestRecovery(true) // clustered: a run whose runner dies is re-run by another runner
                     .withDescription("kubechores " + job).usingJobData(ChoreQuartzJob.JOB, job).build();
             scheduler.addJob(detail, true);
         }

@@ -19,6 +19,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -29,10 +33,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The runner's status page (GET /), its JSON (GET /api/jobs) and manual triggers (POST /jobs/{job}/run, as a form
- * post from the page or as JSON). Manual triggers are CSRF-safe without sessions: a browser always sends Origin
- * and/or Sec-Fetch-Site on a cross-site POST, and such requests are refused; JSON needs a Content-Type a
- * cross-site form cannot send.
+ * The runner's status page (GET /), its JSON (GET /api/jobs), one page per run with its per-cluster outcome and
+ * report (GET /runs/{id}, report files under /runs/{id}/artifacts/{n}) and manual triggers (POST /jobs/{job}/run,
+ * as a form post from the page or as JSON).
+ * <p>
+ * Manual triggers need the runner token ({@code kubechores.runner.token}, env KUBECHORES_RUNNER_TOKEN): typed into
+ * the page's token field, or {@code Authorization: Bearer} for JSON; without a configured token they are disabled.
+ * They are also CSRF-safe without sessions: a browser always sends Origin and/or Sec-Fetch-Site on a cross-site
+ * POST, and such requests are refused (OWASP's standard-header and Fetch-Metadata defences); JSON needs a
+ * Content-Type a cross-site form cannot send.
  */
 @RestController
 @Profile("serve")
@@ -46,11 +55,15 @@ public class StatusController {
     private final Map<String, String> descriptions = new LinkedHashMap<>();
     private final int historySize;
     private final ZoneId displayZone;
+    private final byte[] token;
+    private final Path home;
 
     public StatusController(ChoreLauncher launcher, RunnerScheduler scheduler, RunHistory history, RunService runs,
                             ObjectProvider<Chore> chores,
                             @Value("${kubechores.runner.history-size:10}") int historySize,
-                            @Value("${kubechores.runner.display-zone:UTC}") String displayZone) {
+                            @Value("${kubechores.runner.display-zone:UTC}") String displayZone,
+                            @Value("${kubechores.runner.token:}") String token,
+                            @Value("${kubechores.home:${user.home}/.kubechores}") String home) {
         this.launcher = launcher;
         this.scheduler = scheduler;
         this.history = history;
@@ -58,15 +71,23 @@ public class StatusController {
         chores.orderedStream().forEach(c -> descriptions.put(c.name(), c.description()));
         this.historySize = historySize;
         this.displayZone = ZoneId.of(displayZone);
+        this.token = token.isBlank() ? null : token.strip().getBytes(StandardCharsets.UTF_8);
+        this.home = Path.of(home).toAbsolutePath().normalize();
+    }
+
+    /** Whether manual triggers are enabled (a token is configured). */
+    public boolean triggersEnabled() {
+        return token != null;
     }
 
     /** One schedule of a job on the page and in JSON. */
     public record ScheduleView(String name, String cron, String timeZone, boolean enabled, boolean dryRun,
                                List<String> clusters, String ref, String nextFire, String nextFireShown) {}
 
-    /** One past or running run. */
-    public record RunView(long executionId, String status, String exitCode, String trigger, boolean dryRun,
-                          String start, String startShown, String end, Double durationSeconds, String durationShown) {}
+    /** One past or running run; {@code partitions} says how many clusters (accounts, tools) ran and failed. */
+    public record RunView(long executionId, String status, String exitCode, String exitDescription, String trigger,
+                          boolean dryRun, String start, String startShown, String end, Double durationSeconds,
+                          String durationShown, int partitions, long failedPartitions, String url) {}
 
     public record JobView(String name, String description, boolean running, int queued, List<ScheduleView> schedules,
                           List<RunView> runs) {}
@@ -94,12 +115,13 @@ public class StatusController {
     }
 
     private RunView run(RunHistory.Run r) {
-        return new RunView(r.executionId(), r.status(), r.exitCode(), r.trigger(), r.dryRun(),
+        return new RunView(r.executionId(), r.status(), r.exitCode(), r.exitDescription(), r.trigger(), r.dryRun(),
                 r.start() == null ? null : r.start().toString(),
                 r.start() == null ? "" : SHOWN.format(r.start().atZone(displayZone)),
                 r.end() == null ? null : r.end().toString(),
                 r.duration() == null ? null : r.duration().toMillis() / 1000.0,
-                r.duration() == null ? "running" : shown(r.duration()));
+                r.duration() == null ? "running" : shown(r.duration()),
+                r.partitions().size(), r.failedPartitions(), "/runs/" + r.executionId());
     }
 
     static String shown(Duration d) {
@@ -118,7 +140,53 @@ public class StatusController {
         model.put("triggered", triggered != null && launcher.jobs().contains(triggered) ? triggered : "");
         model.put("triggeredDryRun", Boolean.TRUE.equals(dryRun));
         model.put("now", SHOWN.format(Instant.now().atZone(displayZone)));
+        model.put("triggersEnabled", triggersEnabled());
         return Reports.render("html/status.ftl", model);
+    }
+
+    /** A report file of a run, as the run page links it. */
+    public record ArtifactView(String name, String url, boolean here) {}
+
+    @GetMapping(value = "/runs/{id}", produces = MediaType.TEXT_HTML_VALUE)
+    public ResponseEntity<String> runPage(@PathVariable long id) {
+        RunHistory.Run r = history.find(id).orElse(null);
+        if (r == null) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.TEXT_PLAIN).body("no run " + id);
+        }
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("run", r);
+        model.put("view", run(r));
+        List<ArtifactView> artifacts = new java.util.ArrayList<>();
+        for (int i = 0; i < r.artifacts().size(); i++) {
+            Path p = r.artifacts().get(i);
+            artifacts.add(new ArtifactView(p.getFileName().toString(), "/runs/" + id + "/artifacts/" + i, servable(p)));
+        }
+        model.put("artifacts", artifacts);
+        model.put("now", SHOWN.format(Instant.now().atZone(displayZone)));
+        return ResponseEntity.ok().contentType(MediaType.TEXT_HTML).body(Reports.render("html/run.ftl", model));
+    }
+
+    @GetMapping("/runs/{id}/artifacts/{n}")
+    public ResponseEntity<byte[]> artifact(@PathVariable long id, @PathVariable int n) throws java.io.IOException {
+        RunHistory.Run r = history.find(id).orElse(null);
+        if (r == null || n < 0 || n >= r.artifacts().size()) return ResponseEntity.notFound().build();
+        Path p = r.artifacts().get(n);
+        if (!servable(p)) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.TEXT_PLAIN)
+                    .body(("report " + p.getFileName() + " is not on this runner (run by " + r.launcher() + ")")
+                            .getBytes(StandardCharsets.UTF_8));
+        }
+        String name = p.getFileName().toString();
+        MediaType type = name.endsWith(".html") ? MediaType.TEXT_HTML : name.endsWith(".json") ? MediaType.APPLICATION_JSON
+                : MediaType.TEXT_PLAIN;
+        return ResponseEntity.ok().contentType(type).header("X-Content-Type-Options", "nosniff")
+                .body(Files.readAllBytes(p));
+    }
+
+    /** Only report files the run recorded, under kubechores.home, present on this runner. */
+    private boolean servable(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        return abs.startsWith(home) && Files.isRegularFile(abs);
     }
 
     @GetMapping(value = "/api/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -129,8 +197,10 @@ public class StatusController {
     @PostMapping(value = "/jobs/{job}/run", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     public ResponseEntity<String> runFromForm(@PathVariable String job,
                                               @RequestParam(name = "dryRun", defaultValue = "false") boolean dryRun,
+                                              @RequestParam(name = "token", required = false) String given,
                                               HttpServletRequest request) throws SchedulerException {
         ResponseEntity<String> refused = refuseCrossSite(request, job);
+        if (refused == null) refused = refuseToken(given);
         if (refused != null) return refused;
         scheduler.triggerNow(job, dryRun, List.of(), null);
         return ResponseEntity.status(HttpStatus.SEE_OTHER)
@@ -142,6 +212,9 @@ public class StatusController {
     public ResponseEntity<?> runFromJson(@PathVariable String job, @RequestBody(required = false) RunBody body,
                                          HttpServletRequest request) throws SchedulerException {
         ResponseEntity<String> refused = refuseCrossSite(request, job);
+        String auth = request.getHeader("Authorization");
+        if (refused == null) refused = refuseToken(auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? auth.substring(7) : null);
         if (refused != null) return refused;
         RunBody b = body == null ? new RunBody(false, List.of(), null) : body;
         String id = scheduler.triggerNow(job, Boolean.TRUE.equals(b.dryRun()), b.clusters(), b.ref());
@@ -169,6 +242,20 @@ public class StatusController {
             if (authority == null || host == null || !authority.equalsIgnoreCase(host.split(",")[0].trim())) {
                 return forbidden("Origin " + origin);
             }
+        }
+        return null;
+    }
+
+    private ResponseEntity<String> refuseToken(String given) {
+        if (token == null) {
+            return ResponseEntity.status(HttpStatus.FORBIDDEN).contentType(MediaType.TEXT_PLAIN)
+                    .body("manual runs are disabled on this runner: set KUBECHORES_RUNNER_TOKEN to enable them");
+        }
+        byte[] g = given == null ? new byte[0] : given.strip().getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(token, g)) { // constant time; the token itself is never logged or echoed
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED).contentType(MediaType.TEXT_PLAIN)
+                    .header("WWW-Authenticate", "Bearer realm=\"kubechores\"")
+                    .body("wrong or missing runner token");
         }
         return null;
     }

@@ -5,6 +5,7 @@ import org.quartz.Scheduler;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -79,16 +80,89 @@ abstract class AbstractRunnerPostgresCheck {
         }
     }
 
+    /**
+     * A runner killed mid-run (SIGKILL, in its own process) is never silently lost: another runner notices the
+     * missed check-ins, closes the dead runner's run as FAILED/ABANDONED naming it, and runs the job again
+     * (trigger "recovery").
+     */
+    @Test
+    void aRunnerKilledMidRunIsRecoveredByAnother() throws Exception {
+        String schema = "kubechores_it_" + UUID.randomUUID().toString().substring(0, 8);
+        exec("CREATE SCHEMA " + schema);
+        Process doomed = null;
+        ConfigurableApplicationContext survivor = null;
+        Path log = Path.of("target", "runner-killed-" + schema + ".log");
+        try {
+            List<String> cmd = new ArrayList<>(args(schema, true));
+            cmd.add("--kubechores.test.run-millis=600000"); // still running when it is killed
+            cmd.add("--kubechores.test.trigger-on-start=certs");
+            doomed = RunnerProcess.start(cmd, log);
+            Process p = doomed;
+            awaitFor(() -> {
+                if (!p.isAlive()) throw new AssertionError("runner process ended early, see " + log);
+                try {
+                    return count(schema, "SELECT count(*) FROM batch_job_execution WHERE status = 'STARTED'") == 1;
+                } catch (SQLException notYet) { // tables not created yet
+                    return false;
+                }
+            }, 90);
+            String deadRunner = strings(schema, "SELECT parameter_value FROM batch_job_execution_params"
+                    + " WHERE parameter_name = 'launcher'").getFirst();
+            assertThat(deadRunner).contains(":" + doomed.pid() + ":");
+
+            survivor = new SpringApplicationBuilder(RunnerTestApp.class).profiles("serve")
+                    .run(args(schema, false).toArray(String[]::new));
+            FakeChoreLauncher lb = survivor.getBean(FakeChoreLauncher.class);
+            doomed.destroyForcibly().waitFor();
+
+            awaitFor(() -> lb.launches.contains("certs recovery true"), 90);
+            RunHistory history = survivor.getBean(RunHistory.class);
+            awaitFor(() -> history.lastRuns("certs", 5).size() == 2
+                    && history.lastRuns("certs", 5).stream().noneMatch(RunHistory.Run::running), 30);
+            List<RunHistory.Run> runs = history.lastRuns("certs", 5);
+            assertThat(runs).hasSize(2);
+            RunHistory.Run recovered = runs.get(0), abandoned = runs.get(1);
+            assertThat(abandoned.status()).isEqualTo("FAILED");
+            assertThat(abandoned.exitCode()).isEqualTo(RunHistory.ABANDONED);
+            assertThat(abandoned.exitDescription()).contains("runner " + deadRunner + " stopped mid-run",
+                    "run again by runner " + RunnerIdentity.id());
+            assertThat(abandoned.partitions()).allSatisfy(pr -> assertThat(pr.status()).isEqualTo("FAILED"));
+            assertThat(recovered.trigger()).isEqualTo("recovery");
+            assertThat(recovered.dryRun()).isTrue(); // the original trigger's data carries over
+            assertThat(recovered.status()).isEqualTo("COMPLETED");
+            assertThat(lb.launches).containsExactly("certs recovery true");
+        } finally {
+            if (doomed != null) doomed.destroyForcibly();
+            if (survivor != null) survivor.close();
+            exec("DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
     private ConfigurableApplicationContext runner(String schema, boolean createBatchTables) {
         // as command-line arguments: they override application-serve.properties (server.port among others)
-        return new SpringApplicationBuilder(RunnerTestApp.class).profiles("serve").run(
+        return new SpringApplicationBuilder(RunnerTestApp.class).profiles("serve")
+                .run(args(schema, createBatchTables).toArray(String[]::new));
+    }
+
+    private List<String> args(String schema, boolean createBatchTables) {
+        return List.of(
                 "--spring.datasource.url=" + url() + (url().contains("?") ? "&" : "?") + "currentSchema=" + schema,
                 "--spring.datasource.username=" + user(),
                 "--spring.datasource.password=" + password(),
                 "--spring.batch.jdbc.initialize-schema=" + (createBatchTables ? "always" : "never"),
                 "--spring.batch.job.enabled=false",
                 "--server.port=0",
-                "--kubechores.runner.schedules=../schedules");
+                "--kubechores.runner.schedules=../schedules",
+                "--kubechores.runner.cluster-checkin-millis=1000",
+                "--kubechores.home=target/runner-postgres-it");
+    }
+
+    private static void awaitFor(RunnerServeIT.Check c, int seconds) throws Exception {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (!c.ok()) {
+            if (System.currentTimeMillis() > deadline) throw new AssertionError("condition not met within " + seconds + "s");
+            Thread.sleep(200);
+        }
     }
 
     private Connection connect() throws SQLException {

@@ -33,12 +33,16 @@ import static org.assertj.core.api.Assertions.assertThat;
         "spring.datasource.url=jdbc:h2:mem:runner-serve-test;DB_CLOSE_DELAY=-1",
         "spring.batch.jdbc.initialize-schema=always",
         "spring.batch.job.enabled=false",
-        "kubechores.runner.schedules=../schedules"})
+        "kubechores.runner.schedules=../schedules",
+        "kubechores.runner.token=" + RunnerServeIT.TOKEN,
+        "kubechores.home=target/runner-serve-it"})
 @ActiveProfiles("serve")
 class RunnerServeIT {
+    static final String TOKEN = "s3cret-runner-token";
     @LocalServerPort int port;
     @Autowired Scheduler scheduler;
     @Autowired FakeChoreLauncher launcher;
+    @Autowired RunHistory history;
     final HttpClient http = HttpClient.newHttpClient();
 
     @Test
@@ -75,16 +79,60 @@ class RunnerServeIT {
         assertThat(r.body()).contains("\"trigger\":\"manual\"");
         assertThat(post("/jobs/quotas/run", "application/json", "{}", null).statusCode()).isEqualTo(202);
         await(() -> launcher.launches.contains("certs manual true") && launcher.launches.contains("quotas manual false"));
-        await(() -> get("/api/jobs").body().contains("\"exitCode\":\"FAILED\""));
+        await(() -> get("/api/jobs").body().contains("\"exitCode\":\"PARTIAL_FAILURE\""));
         String json = get("/api/jobs").body();
         assertThat(json).contains("\"name\":\"certs\"", "\"trigger\":\"manual\"", "\"dryRun\":true", "\"status\":\"COMPLETED\"");
 
         String metrics = get("/actuator/prometheus").body();
+        assertThat(metrics).contains(
+                "kubechores_actions_total{cluster=\"staging-eu-1\",job=\"certs\",status=\"planned\"} 2.0",
+                "kubechores_actions_total{cluster=\"staging-eu-1\",job=\"quotas\",status=\"applied\"} 2.0",
+                "kubechores_partition_failures_total{cluster=\"prod-eu-1\",job=\"quotas\"} 1.0");
+        assertThat(metrics).doesNotContain("kubechores_partition_failures_total{cluster=\"staging-eu-1\"");
         assertThat(metrics).contains("kubechores_job_runs_total{job=\"certs\",outcome=\"success\"} 1.0",
                 "kubechores_job_runs_total{job=\"quotas\",outcome=\"partial\"} 1.0",
                 "kubechores_job_duration_seconds_count{job=\"certs\",outcome=\"success\"} 1",
                 "kubechores_job_last_success_timestamp_seconds{job=\"certs\"}");
         assertThat(metrics).doesNotContain("kubechores_job_last_success_timestamp_seconds{job=\"quotas\"}");
+    }
+
+    @Test
+    void aTriggerWithoutTheRightTokenIsRefusedAndTheTokenIsNeverEchoed() throws Exception {
+        int before = launcher.launches.size();
+        HttpResponse<String> none = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/jobs/certs/run"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(none.statusCode()).isEqualTo(401);
+        HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/jobs/certs/run"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN + "x")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).isEqualTo("wrong or missing runner token").doesNotContain(TOKEN);
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/jobs/certs/run"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("dryRun=false&token=guess")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(form.statusCode()).isEqualTo(401);
+        Thread.sleep(300);
+        assertThat(launcher.launches).hasSize(before);
+    }
+
+    @Test
+    void eachRunHasAPageWithItsPerClusterOutcomeAndReport() throws Exception {
+        launcher.exitCodes.put("rightsize", 3);
+        assertThat(post("/jobs/rightsize/run", "application/json", "{\"dryRun\":true}", null).statusCode()).isEqualTo(202);
+        await(() -> history.lastRuns("rightsize", 10).stream().anyMatch(r -> r.trigger().equals("manual") && !r.running()));
+        long id = history.lastRuns("rightsize", 10).stream().filter(r -> r.trigger().equals("manual")).findFirst()
+                .orElseThrow().executionId();
+        String url = "/runs/" + id;
+        assertThat(get("/api/jobs").body()).contains("\"partitions\":2,\"failedPartitions\":1,\"url\":\"" + url + "\"");
+        String page = get(url).body();
+        assertThat(page).contains("rightsize · run", "manual (plan: nothing changed)", "PARTIAL_FAILURE",
+                "data-partition=\"prod-eu-1\"", "API server answered 500", "data-partition=\"staging-eu-1\"",
+                "rightsize plan: 2 action(s) on staging-eu-1; prod-eu-1 failed", "report.html");
+        String report = get(url + "/artifacts/0").body();
+        assertThat(report).contains("rightsize report of run " + url.substring("/runs/".length()));
+        assertThat(get(url + "/artifacts/1").statusCode()).isEqualTo(404);
+        assertThat(get("/runs/999999").statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -99,7 +147,7 @@ class RunnerServeIT {
         Thread.sleep(300);
         assertThat(launcher.launches).hasSize(before).noneMatch(l -> l.startsWith("downscale manual"));
 
-        HttpResponse<String> same = post("/jobs/downscale/run", "application/x-www-form-urlencoded", "dryRun=false",
+        HttpResponse<String> same = post("/jobs/downscale/run", "application/x-www-form-urlencoded", "dryRun=false&token=" + TOKEN,
                 new String[]{"Origin", "http://localhost:" + port});
         assertThat(same.statusCode()).isEqualTo(303);
         assertThat(same.headers().firstValue("Location")).hasValue("/?triggered=downscale");
@@ -113,7 +161,8 @@ class RunnerServeIT {
 
     private HttpResponse<String> post(String path, String type, String body, String[] header) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", type).header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (header != null) b.header(header[0], header[1]);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

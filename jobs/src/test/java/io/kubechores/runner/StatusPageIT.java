@@ -37,9 +37,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
         "spring.datasource.url=jdbc:h2:mem:status-page-it;DB_CLOSE_DELAY=-1",
         "spring.batch.jdbc.initialize-schema=always",
         "spring.batch.job.enabled=false",
-        "kubechores.runner.schedules=../schedules"})
+        "kubechores.runner.schedules=../schedules",
+        "kubechores.runner.token=" + StatusPageIT.TOKEN,
+        "kubechores.home=target/status-page-it"})
 @ActiveProfiles("serve")
 class StatusPageIT {
+    static final String TOKEN = "page-token-42";
+    /** Screenshots kept as test artefacts (CI keeps target/). */
+    static final Path SHOTS = Path.of("target/screenshots");
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static WebDriver browser;
@@ -62,6 +67,7 @@ class StatusPageIT {
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
     }
 
     @AfterAll
@@ -90,6 +96,7 @@ class StatusPageIT {
         assertThat(certs.findElement(By.cssSelector("tr.schedule[data-schedule='certs-prod-plan-weekly']")).getText())
                 .contains("(disabled)", "not scheduled", "plan only", "clusters prod-eu-1, prod-us-1", "ref release");
 
+        browser.findElement(By.id("token")).sendKeys(TOKEN);
         browser.findElement(By.id("run-certs")).click();
         assertThat(notice().getText()).contains("Run of certs queued");
         assertThat(browser.getCurrentUrl()).endsWith("/?triggered=certs");
@@ -98,6 +105,20 @@ class StatusPageIT {
         assertThat(rows.getFirst().findElement(By.cssSelector("td.trigger")).getText()).isEqualTo("manual");
         assertThat(rows.getFirst().findElement(By.cssSelector("td.status")).getText()).isEqualTo("COMPLETED");
         assertThat(launcher.launches).contains("certs manual false");
+    }
+
+    @Test
+    void enterInTheTokenFieldTriggersNothingAndAWrongTokenIsRefused() throws Exception {
+        int before = launcher.launches.size();
+        browser.get(url("/"));
+        browser.findElement(By.id("token")).sendKeys("wrong" + org.openqa.selenium.Keys.ENTER);
+        Thread.sleep(500);
+        assertThat(browser.getCurrentUrl()).isEqualTo(url("/"));
+        browser.findElement(By.id("run-quotas")).click();
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(15))
+                .until(d -> d.getPageSource().contains("wrong or missing runner token"));
+        Thread.sleep(300);
+        assertThat(launcher.launches).hasSize(before);
     }
 
     /** The form post navigates: wait for the page it lands on instead of reading the old one. */
@@ -110,12 +131,40 @@ class StatusPageIT {
     void planNowRunsADryRunAndFailuresShow() throws Exception {
         launcher.exitCodes.put("promote", 3);
         browser.get(url("/"));
+        browser.findElement(By.id("token")).sendKeys(TOKEN);
         browser.findElement(By.id("plan-promote")).click();
         assertThat(notice().getText()).contains("Plan of promote queued");
         List<WebElement> rows = waitForRuns("promote", 1);
-        assertThat(rows.getFirst().findElement(By.cssSelector("td.trigger")).getText()).isEqualTo("manual (plan)");
-        assertThat(rows.getFirst().findElement(By.cssSelector("td.status")).getText()).isEqualTo("FAILED");
+        WebElement run = rows.getFirst();
+        assertThat(run.findElement(By.cssSelector("td.trigger")).getText()).isEqualTo("manual (plan)");
+        assertThat(run.findElement(By.cssSelector("td.exit")).getText()).isEqualTo("PARTIAL_FAILURE");
+        assertThat(run.findElement(By.cssSelector("td.partitions")).getText()).isEqualTo("2, 1 failed");
         assertThat(launcher.launches).contains("promote manual true");
+        screenshot("status-page.png");
+
+        // the run's page: per-cluster outcome, the plan, and its report
+        run.findElement(By.cssSelector("a.report")).click();
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(15))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated(By.id("summary")));
+        assertThat(browser.findElement(By.id("trigger")).getText()).isEqualTo("manual (plan: nothing changed)");
+        WebElement prod = browser.findElement(By.cssSelector("tr.partition[data-partition='prod-eu-1']"));
+        assertThat(prod.getAttribute("class")).contains("failed");
+        assertThat(prod.getText()).contains("FAILED", "API server answered 500");
+        assertThat(browser.findElement(By.cssSelector("tr.partition[data-partition='staging-eu-1']")).getText())
+                .contains("COMPLETED", "2");
+        assertThat(browser.findElement(By.id("summary")).getText()).contains("promote plan: 2 action(s) on staging-eu-1");
+        screenshot("run-page.png");
+        browser.findElement(By.linkText("report.html")).click();
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(15))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated(By.id("report")));
+        assertThat(browser.findElement(By.id("report")).getText()).startsWith("promote report of run ");
+    }
+
+    private void screenshot(String name) throws IOException {
+        Files.createDirectories(SHOTS);
+        byte[] png = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
+        Files.write(SHOTS.resolve(name), png);
+        assertThat(png.length).isGreaterThan(1000);
     }
 
     @Test
