@@ -15,13 +15,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import static io.kubechores.runner.RunnerServeIT.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two runners on one real PostgreSQL: the clustered Quartz JDBC store and the Spring Batch tables are created,
- * triggers are persisted with their time zones, a manual run fires on exactly one runner and shows in the other's
+ * triggers are persisted with their time zones, a manual run and a cron schedule each fire on exactly one runner,
+ * a manual run shows in the other runner's
  * history, and a restart keeps the triggers (the Quartz schema script is idempotent). Each run uses its own
  * PostgreSQL schema, dropped afterwards. Subclasses say where the database is.
  */
@@ -68,6 +70,22 @@ abstract class AbstractRunnerPostgresCheck {
             assertThat(run.dryRun()).isTrue();
             assertThat(run.status()).isEqualTo("COMPLETED");
             assertThat(count(schema, "SELECT count(*) FROM batch_job_execution")).isEqualTo(1);
+
+            // a schedule that fires every minute fires on exactly one of the two runners
+            a.getBean(Scheduler.class).scheduleJob(RunnerScheduler.cronTrigger(new io.kubechores.runner.schedule.ScheduleLoader()
+                    .orThrow(List.of(new io.kubechores.runner.schedule.ScheduleLoader.Source("promote-every-minute.yaml", """
+                            name: promote-every-minute
+                            job: promote
+                            description: fires every minute (test)
+                            cron: "* * * * *"
+                            timeZone: Pacific/Chatham
+                            enabled: true
+                            """))).getFirst()));
+            awaitFor(() -> la.launches.size() + lb.launches.size() == 2, 75);
+            Thread.sleep(3000);
+            assertThat(Stream.concat(la.launches.stream(), lb.launches.stream()))
+                    .containsExactlyInAnyOrder("certs manual true", "promote schedule false");
+            a.getBean(Scheduler.class).unscheduleJob(org.quartz.TriggerKey.triggerKey("promote-every-minute", RunnerScheduler.SCHEDULE_GROUP));
 
             // restart one runner: the idempotent Quartz script keeps every trigger
             a.close();
