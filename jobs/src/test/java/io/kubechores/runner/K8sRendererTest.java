@@ -106,9 +106,9 @@ class K8sRendererTest {
             }
             grants.put(job, g);
         }
+        // which verbs each job gets is derived from the code by RbacFromCodeIT; the invariants hold here:
         // only downscale writes to clusters; nobody may delete, create workloads, escalate or use wildcards
-        assertThat(grants.get("downscale")).contains("patch apps/deployments", "patch keda.sh/scaledobjects",
-                "patch argoproj.io/rollouts", "create events");
+        assertThat(grants.get("downscale")).anyMatch(g -> g.startsWith("patch "));
         for (String job : List.of("rightsize", "certs", "promote")) {
             assertThat(grants.get(job)).allMatch(g -> g.startsWith("get ") || g.startsWith("list "), job + " is read-only");
         }
