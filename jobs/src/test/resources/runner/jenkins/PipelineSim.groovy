@@ -129,6 +129,7 @@ class Sim {
             case 'not': return !cond(script, n.children[0])
             case 'triggeredBy': return n.args[0] == (cause == 'timer' ? 'ParameterizedTimerTriggerCause' : 'UserIdCause')
             case 'beforeInput': return true
+            case 'branch': return env.BRANCH_NAME == n.args[0]
             default: throw new IllegalArgumentException("unsupported when condition ${n.name}")
         }
     }

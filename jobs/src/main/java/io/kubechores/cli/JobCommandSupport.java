@@ -1,5 +1,6 @@
 package io.kubechores.cli;
 
+import io.kubechores.core.Shard;
 import io.kubechores.runner.ChoreLauncher;
 import io.kubechores.runner.ChoreLauncher.RunRequest;
 import io.kubechores.runner.ChoreLauncher.RunResult;
@@ -26,6 +27,13 @@ abstract class JobCommandSupport implements Callable<Integer> {
 
     @Option(names = "--cluster", split = ",", paramLabel = "NAME", description = "Only these clusters (repeatable or comma-separated).")
     List<String> clusters = List.of();
+
+    @Option(names = "--shard", paramLabel = "INDEX/COUNT",
+            description = "Only shard INDEX of COUNT of the clusters (after --cluster): the clusters sorted by name, every "
+                    + "COUNT-th from INDEX; 0 <= INDEX < COUNT. For Indexed Jobs: COUNT pods, INDEX from "
+                    + "JOB_COMPLETION_INDEX. maxChangesPerRun then counts per shard. Only for jobs whose clusters are "
+                    + "independent (downscale).")
+    String shard;
 
     @Option(names = "--at", paramLabel = "TIME",
             description = "Pretend it is this time (ISO instant 2026-11-24T21:00:00Z, or local date-time in UTC). For what-if plans.")
@@ -57,8 +65,17 @@ abstract class JobCommandSupport implements Callable<Integer> {
                 }
             }
         }
+        Shard part = null;
+        if (shard != null) {
+            try {
+                part = Shard.parse(shard);
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+        }
         Set<String> only = new LinkedHashSet<>(clusters);
-        RunResult r = launcher.launch(job, new RunRequest(repo.repoOrDefault(), repo.ref, only, dryRun(), when, "cli"));
+        RunResult r = launcher.launch(job, new RunRequest(repo.repoOrDefault(), repo.ref, only, dryRun(), when, "cli", part));
         if ("json".equals(output)) {
             System.out.println(io.kubechores.report.Reports.json(r));
         } else {

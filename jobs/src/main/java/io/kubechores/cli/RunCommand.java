@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run JOB: collect, plan and apply (within the Fleet's safety limits; planning only while paused in fleet.yaml), then report. Recorded in the job history and the audit log.",
         footer = {"", "Examples:", "  kubechores run downscale --repo git@github.com:acme/fleet.git",
-                "  kubechores run certs --repo ./fleet --cluster prod-eu-1,prod-us-1"})
+                "  kubechores run certs --repo ./fleet --cluster prod-eu-1,prod-us-1",
+                "  kubechores run downscale --repo ./fleet --shard 0/4   # pod 0 of an Indexed Job of 4"})
 public class RunCommand extends JobCommandSupport {
     public RunCommand(ChoreLauncher launcher) {
         super(launcher);

@@ -49,4 +49,11 @@ public record DesiredState(
                 clusters.stream().filter(c -> names.contains(c.name())).toList(),
                 downscalePolicies, rightsizePolicies, quotaPolicies, certificatePolicies, tools);
     }
+
+    /** Same state with exactly the named clusters (none when names is empty): a shard of a run. */
+    public DesiredState withExactlyClusters(java.util.Collection<String> names) {
+        return new DesiredState(root, revision, fleet,
+                clusters.stream().filter(c -> names.contains(c.name())).toList(),
+                downscalePolicies, rightsizePolicies, quotaPolicies, certificatePolicies, tools);
+    }
 }

@@ -7,6 +7,7 @@ import io.kubechores.core.ChoreReport;
 import io.kubechores.core.ChoreRunner;
 import io.kubechores.core.PartitionResult;
 import io.kubechores.core.SafetyLimit;
+import io.kubechores.core.Shard;
 import io.kubechores.desiredstate.DesiredState;
 import io.kubechores.desiredstate.InvalidDesiredStateException;
 import io.kubechores.desiredstate.Location;
@@ -128,6 +129,18 @@ public final class BatchChoreLauncher implements ChoreLauncher {
                     "unknown cluster(s) " + unknown + " (known: " + all.clusters().stream().map(Resource::name).toList() + ")")));
         }
         DesiredState state = all.onlyClusters(req.clusters());
+        if (req.shard() != null) {
+            // sharding applies after --cluster; a shard left without clusters is a valid run that does nothing
+            if (!Shard.SHARDABLE_JOBS.contains(job)) {
+                return invalid(job, req, started, List.of(new Problem(new Location("<command line>", 0, 0), "--shard",
+                        "job '" + job + "' cannot be sharded: its run is more than the sum of independent per-cluster"
+                                + " work (shardable: " + String.join(", ", new TreeSet<>(Shard.SHARDABLE_JOBS)) + ")")));
+            }
+            List<String> mine = req.shard().select(state.clusters().stream().map(Resource::name).toList());
+            log.info("job={} shard {} takes {} of {} cluster(s): {}", job, req.shard(), mine.size(),
+                    state.clusters().size(), mine);
+            state = state.withExactlyClusters(mine);
+        }
         boolean paused = !req.dryRun() && state.fleetSpec().isPaused(job);
         boolean dryRun = req.dryRun() || paused;
         if (paused) {
@@ -156,6 +169,7 @@ public final class BatchChoreLauncher implements ChoreLauncher {
                     .addString("paused", Boolean.toString(paused), false)
                     .addString("revision", state.revision() == null ? "" : state.revision(), false)
                     .addString("clusters", String.join(",", req.clusters()), false)
+                    .addString("shard", req.shard() == null ? "" : req.shard().toString(), false)
                     .addString("at", clock.instant().toString(), false)
                     .addString("launcher", RunnerIdentity.id(), false)
                     .toJobParameters();

@@ -1,6 +1,7 @@
 package io.kubechores.runner;
 
 import io.kubechores.core.Action;
+import io.kubechores.core.Shard;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,11 +28,19 @@ public interface ChoreLauncher {
      * @param dryRun   plan only
      * @param at       the run's clock instant (null = now)
      * @param trigger  cli | schedule | manual | jenkins | demo
+     * @param shard    only this shard of the clusters left after the {@code clusters} filter (null = all of them);
+     *                 see {@link Shard}
      */
-    record RunRequest(String repo, String ref, Set<String> clusters, boolean dryRun, Instant at, String trigger) {
+    record RunRequest(String repo, String ref, Set<String> clusters, boolean dryRun, Instant at, String trigger,
+                      Shard shard) {
         public RunRequest {
             clusters = clusters == null ? Set.of() : Set.copyOf(clusters);
             trigger = trigger == null ? "cli" : trigger;
+        }
+
+        /** An unsharded run. */
+        public RunRequest(String repo, String ref, Set<String> clusters, boolean dryRun, Instant at, String trigger) {
+            this(repo, ref, clusters, dryRun, at, trigger, null);
         }
     }
 

@@ -121,21 +121,59 @@ class JenkinsfileTest {
         List<String> stages = ast.stream().filter(c -> c.getMethodAsString().equals("stage"))
                 .map(c -> (String) ((ConstantExpression) ((TupleExpression) c.getArguments()).getExpression(0)).getValue())
                 .toList();
-        assertThat(stages).containsExactly("Build and test", "Package", "Run job", "Promote: plan", "Promote: staging",
+        assertThat(stages).containsExactly("Build and test", "Image", "Package", "Run job", "Promote: plan", "Promote: staging",
                 "Approve prod", "Promote: prod");
     }
 
     @Test
     void aPushBuildsAndTestsOnly(@TempDir Path work) throws Exception {
-        List<String> log = simulate(work, params("none", true, "", ""), "user", 0, Map.of());
-        assertThat(log).containsExactly("run Build and test", "sh ./mvnw -B verify", "skip Package", "skip Run job",
-                "skip Promote: plan", "skip Promote: staging", "skip Approve prod", "skip Promote: prod");
+        List<String> log = simulate(work, params("none", true, "", ""), "user", 0, Map.of("BRANCH_NAME", "feature/x"));
+        assertThat(log).containsExactly("run Build and test", "sh ./mvnw -B verify", "skip Image", "skip Package",
+                "skip Run job", "skip Promote: plan", "skip Promote: staging", "skip Approve prod", "skip Promote: prod");
+    }
+
+    @Test
+    void aPushToMainAlsoBuildsAndPushesTheImageWithJibAfterTheTests(@TempDir Path work) throws Exception {
+        List<String> log = simulate(work, params("none", true, "", ""), "user", 0, Map.of("BRANCH_NAME", "main"));
+        assertThat(log).containsExactly("run Build and test", "sh ./mvnw -B verify", "run Image",
+                "sh ./mvnw -B -pl jobs -am -DskipTests package jib:build "
+                        + "-Dimage=\"${KUBECHORES_IMAGE:-ghcr.io/kubechores/kubechores}:${GIT_COMMIT}\"",
+                "skip Package", "skip Run job", "skip Promote: plan", "skip Promote: staging", "skip Approve prod",
+                "skip Promote: prod");
+        // a job run on main (scheduled or by hand) does not rebuild the image
+        assertThat(simulate(work, params("certs", true, "", ""), "timer", 0, Map.of("BRANCH_NAME", "main")))
+                .contains("skip Image");
+    }
+
+    @Test
+    void theImageTagIsExpandedByTheShellFromTheEnvironment(@TempDir Path dir) throws Exception {
+        // what `sh` runs for the Image stage, in a real /bin/sh with a fake mvnw that prints its arguments
+        String command = ast.stream().filter(c -> c.getMethodAsString().equals("sh"))
+                .map(c -> ((TupleExpression) c.getArguments()).getExpression(0))
+                .filter(e -> e instanceof ConstantExpression k && k.getValue() instanceof String)
+                .map(e -> (String) ((ConstantExpression) e).getValue())
+                .filter(t -> t.contains("jib:build")).findFirst().orElseThrow();
+        Path mvnw = dir.resolve("mvnw");
+        Files.writeString(mvnw, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n");
+        mvnw.toFile().setExecutable(true);
+        for (Map.Entry<String, String> e : Map.of("", "ghcr.io/kubechores/kubechores:abc123",
+                "registry.acme.example/platform/kubechores", "registry.acme.example/platform/kubechores:abc123").entrySet()) {
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command).directory(dir.toFile());
+            pb.environment().put("GIT_COMMIT", "abc123");
+            if (e.getKey().isEmpty()) pb.environment().remove("KUBECHORES_IMAGE");
+            else pb.environment().put("KUBECHORES_IMAGE", e.getKey());
+            Process p = pb.start();
+            List<String> args = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            assertThat(p.waitFor()).isZero();
+            assertThat(args).containsExactly("-B", "-pl", "jobs", "-am", "-DskipTests", "package", "jib:build",
+                    "-Dimage=" + e.getValue());
+        }
     }
 
     @Test
     void aParameterizedRunPassesDryRunRefAndClustersAsArguments(@TempDir Path work) throws Exception {
         List<String> log = simulate(work, params("certs", true, "prod-eu-1,prod-us-1", "release"), "user", 0, Map.of());
-        assertThat(log).containsExactly("skip Build and test", "run Package", "sh ./mvnw -B -DskipTests package",
+        assertThat(log).containsExactly("skip Build and test", "skip Image", "run Package", "sh ./mvnw -B -DskipTests package",
                 "run Run job",
                 "kubechores plan certs --repo https://git.example.com/platform/fleet.git --ref release --cluster prod-eu-1 --cluster prod-us-1 -> 0",
                 "skip Promote: plan", "skip Promote: staging", "skip Approve prod", "skip Promote: prod");

@@ -169,6 +169,12 @@ public final class ScheduleLoader {
             problems.add(new Problem(at.at("/timeZone#value"), "timeZone",
                     "unknown time zone '" + tz + "' (use an IANA name such as Europe/Berlin or Etc/UTC)"));
         }
+        int shards = root.path("shards").asInt(1);
+        if (shards > 1 && !io.kubechores.core.Shard.SHARDABLE_JOBS.contains(root.get("job").asText())) {
+            problems.add(new Problem(at.at("/shards#value"), "shards", "job '" + root.get("job").asText()
+                    + "' cannot be sharded (only " + String.join(", ", new java.util.TreeSet<>(io.kubechores.core.Shard.SHARDABLE_JOBS))
+                    + ": jobs whose run is independent work per cluster); remove shards"));
+        }
         if (problems.size() > before) return null;
 
         JsonNode a = root.path("args");
@@ -179,7 +185,7 @@ public final class ScheduleLoader {
                 a.hasNonNull("ref") ? a.get("ref").asText() : null);
         return new Schedule(name, root.get("job").asText(), root.path("description").asText(""),
                 CronSchedule.parse(cron).expression(), zone, args, root.path("enabled").asBoolean(true),
-                root.path("concurrencyPolicy").asText("Forbid"), at.document());
+                root.path("concurrencyPolicy").asText("Forbid"), at.document(), shards);
     }
 
     private static String firstLine(String s) {

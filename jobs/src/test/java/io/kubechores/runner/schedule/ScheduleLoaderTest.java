@@ -53,6 +53,8 @@ class ScheduleLoaderTest {
             two-docs.yaml           | schedules-broken/two-docs.yaml:6:1: one schedule per file (this file holds 2)
             dup-key.yaml            | schedules-broken/dup-key.yaml:3:1: job: duplicate key 'job' (first at line 2; YAML keeps only one of them)
             bad-name.yaml           | schedules-broken/bad-name.yaml:1:7: name: does not match the regex pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+            shards-zero.yaml        | schedules-broken/shards-zero.yaml:5:9: shards: must have a minimum value of 1
+            shards-not-shardable.yaml | schedules-broken/shards-not-shardable.yaml:5:9: shards: job 'rightsize' cannot be sharded (only downscale: jobs whose run is independent work per cluster); remove shards
             """)
     void eachBrokenScheduleNamesFileLineAndField(String file, String expected) {
         List<Problem> problems = new ArrayList<>();
@@ -62,11 +64,21 @@ class ScheduleLoaderTest {
     }
 
     @Test
+    void shardsIsOptionalAndDefaultsToOne() {
+        List<Schedule> sharded = new ScheduleLoader().load(Path.of("src/test/resources/runner/schedules-sharded"));
+        assertThat(sharded).singleElement().satisfies(s -> {
+            assertThat(s.job()).isEqualTo("downscale");
+            assertThat(s.shards()).isEqualTo(3);
+        });
+        assertThat(new ScheduleLoader().load(SCHEDULES)).allSatisfy(s -> assertThat(s.shards()).isEqualTo(1));
+    }
+
+    @Test
     void allProblemsOfAFolderAreListedAndNothingIsReturned() {
         assertThatThrownBy(() -> new ScheduleLoader().load(BROKEN))
                 .isInstanceOfSatisfying(InvalidSchedulesException.class, e -> {
-                    assertThat(e.problems()).hasSize(14);
-                    assertThat(e.getMessage()).startsWith("14 problem(s) in schedules:\n  schedules-broken/bad-args.yaml:7:25");
+                    assertThat(e.problems()).hasSize(16);
+                    assertThat(e.getMessage()).startsWith("16 problem(s) in schedules:\n  schedules-broken/bad-args.yaml:7:25");
                 });
     }
 
