@@ -97,6 +97,15 @@ class RunnerServeIT {
     }
 
     @Test
+    void livenessAndReadinessProbesAnswerUp() throws Exception {
+        for (String probe : new String[]{"/actuator/health/liveness", "/actuator/health/readiness"}) {
+            HttpResponse<String> r = get(probe);
+            assertThat(r.statusCode()).as(probe).isEqualTo(200);
+            assertThat(r.body()).as(probe).contains("\"status\":\"UP\"");
+        }
+    }
+
+    @Test
     void aTriggerWithoutTheRightTokenIsRefusedAndTheTokenIsNeverEchoed() throws Exception {
         int before = launcher.launches.size();
         HttpResponse<String> none = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/jobs/certs/run"))
