@@ -38,8 +38,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ColdStartBench {
     static final double TARGET_SECONDS = 1.5;
-    /** The simulated API server logs every request through java.util.logging at INFO (held: JUL keeps weak refs). */
-    static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -53,7 +51,6 @@ public final class ColdStartBench {
         System.out.printf(Locale.ROOT, "ColdStartBench: %d cores, java %s, load average %.2f, measured JVM options %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), load(), opts);
 
-        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         long t0 = System.nanoTime();
         Path app = AotCacheBuilder.extract(java, fatJar, work.resolve("image"));
         Path planCache = AotCacheBuilder.train(java, app, work.resolve("image/kubechores-plan.aot"), "plan");

@@ -18,14 +18,15 @@ import java.util.stream.Stream;
  * <ol>
  *   <li>Extracts kubechores.jar with Spring Boot's jar tools into {@code OUT/app}: {@code kubechores.jar} (the
  *       application's classes, its manifest's Class-Path naming {@code libs/*.jar}) and {@code libs/} — the layout
- *       the image has under {@code /app} (the JVM's AOT cache only takes classes from plain jars on the class path,
- *       not from jars nested in the Boot jar).</li>
+ *       the image has under {@code /app}, where Jib's dependency layers put the same jars (byte for byte: the Boot
+ *       jar stores them unchanged) under the same names in {@code /app/libs}. The JVM's AOT cache only takes
+ *       classes from plain jars on the class path, not from jars nested in the Boot jar.</li>
  *   <li>Sets every extracted file's modification time to 1970-01-01T00:00:01Z: the JVM accepts a cache only when
  *       each class-path jar has the size and modification time it had at training, and Jib writes every file of an
  *       image with that time (its default {@code filesModificationTime}, EPOCH_PLUS_SECOND).</li>
  *   <li>Training run: one real {@code kubechores plan certs} (Spring context, picocli, desired-state loading and
  *       JSON-Schema validation, Spring Batch with the H2 job repository, the fabric8 client's requests and Freemarker
- *       reports) against a {@link ColdStartFleet} on loopback, with {@code -XX:AOTCacheOutput=OUT/kubechores.aot};
+ *       reports) against a {@link ColdStartFleet} on loopback, with {@code -XX:AOTCacheOutput=OUT/app/kubechores.aot};
  *       with {@code --training onrefresh} instead Spring Boot's documented training
  *       ({@code -Dspring.context.exit=onRefresh}: stop once the context is refreshed).</li>
  * </ol>
@@ -34,7 +35,7 @@ import java.util.stream.Stream;
  * layout (the class path may move; JDK 25 checks the jars' names, sizes and times).
  * <p>
  * Usage: {@code java -cp ... io.kubechores.demo.AotCacheBuilder FAT_JAR OUT_DIR [--training plan|onrefresh]
- * [--java JAVA]}; run by the {@code image} Maven profile of jobs/pom.xml, and by bench/ ColdStartBench.
+ * [--java JAVA] [--expect-jdk 25.0.3+9]}; run by the {@code image} Maven profile of jobs/pom.xml, and by bench/ ColdStartBench.
  */
 public final class AotCacheBuilder {
     /** Jib's default modification time for every file it puts into an image. */
@@ -48,24 +49,40 @@ public final class AotCacheBuilder {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: AotCacheBuilder FAT_JAR OUT_DIR [--training plan|onrefresh] [--java JAVA]");
+            System.err.println("usage: AotCacheBuilder FAT_JAR OUT_DIR [--training plan|onrefresh] [--java JAVA]"
+                    + " [--expect-jdk VERSION]");
             System.exit(2);
         }
         String training = "plan";
+        String expectJdk = null;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (int i = 2; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--training" -> training = args[i + 1];
                 case "--java" -> java = args[i + 1];
+                case "--expect-jdk" -> expectJdk = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (expectJdk != null && !sameJdk(expectJdk, Runtime.version())) {
+            System.err.println("AOT cache: the build JDK is " + Runtime.version() + " but the image's is " + expectJdk
+                    + "; the image's JVM would refuse a cache trained here. Build with JDK " + expectJdk
+                    + " or move image.base and image.jdk.version (jobs/pom.xml) to this JDK's release.");
+            System.exit(1);
         }
         long t0 = System.nanoTime();
         Path out = Path.of(args[1]).toAbsolutePath();
         Path app = extract(java, Path.of(args[0]).toAbsolutePath(), out);
-        Path cache = train(java, app, out.resolve(CACHE), training);
+        Path cache = train(java, app, app.resolve(CACHE), training);
         System.out.printf("AOT cache %s (%d MiB, %s training) for %s, built in %.1f s%n", cache,
                 Files.size(cache) >> 20, training, app, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Same release and build number ("25.0.3+9" matches 25.0.3+9-LTS); the vendor is the base image's choice. */
+    static boolean sameJdk(String expected, Runtime.Version actual) {
+        Runtime.Version e = Runtime.Version.parse(expected);
+        return e.feature() == actual.feature() && e.interim() == actual.interim() && e.update() == actual.update()
+                && e.build().equals(actual.build());
     }
 
     /** Extracts the Boot jar into {@code out/app} (kubechores.jar + libs/), every file dated like Jib dates them. */

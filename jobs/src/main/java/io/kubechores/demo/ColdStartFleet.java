@@ -38,6 +38,9 @@ public final class ColdStartFleet implements AutoCloseable {
     /** The environment variable the Cluster's {@code connection.tokenEnv} names. */
     public static final String TOKEN_ENV = "KUBECHORES_COLDSTART_TOKEN";
     public static final String CLUSTER = "coldstart-1";
+    /** The mock server logs every request through java.util.logging at INFO; held here since JUL keeps weak refs. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     private final KubernetesMockServer server;
     private final Path repo;
@@ -45,6 +48,7 @@ public final class ColdStartFleet implements AutoCloseable {
     private final AtomicLong firstNanos = new AtomicLong();
 
     private ColdStartFleet(Path dir) throws IOException {
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new SimulatedApiDispatcher() {
                     @Override
