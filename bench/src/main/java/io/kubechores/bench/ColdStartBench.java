@@ -27,13 +27,15 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code extracted}: the same jar extracted by Spring Boot's jar tools (the image's /app layout), no cache;</li>
  *   <li>{@code aot}: extracted + {@code -XX:AOTCache} trained by one real {@code plan certs} run — what the image
  *       ships ({@link AotCacheBuilder}, the same code the image build runs);</li>
- *   <li>{@code aot-onrefresh} (with {@code training=both}): the cache from Spring Boot's documented training run
- *       ({@code -Dspring.context.exit=onRefresh}).</li>
+ *   <li>{@code aot-onrefresh} (with {@code training=both} or {@code all}): the cache from Spring Boot's documented
+ *       training run ({@code -Dspring.context.exit=onRefresh});</li>
+ *   <li>{@code aot+C1only} (with {@code training=all}): the shipped cache with {@code -XX:TieredStopAtLevel=1}, not
+ *       shipped (less compiler CPU at start-up, slower peak code in long runs).</li>
  * </ul>
  * Prints min/median/max to the first API request and the median to process exit per variant side by side, and
  * PASS/FAIL for the target: median under 1.5 s to the first API request with the AOT cache.
  * <p>
- * Usage: bench/run.sh ColdStartBench [runs=5] [training=plan|both] (COLDSTART_JAVA_OPTS: the measured JVMs'
+ * Usage: bench/run.sh ColdStartBench [runs=5] [training=plan|both|all] (COLDSTART_JAVA_OPTS: the measured JVMs'
  * options, default the CronJobs' {@code -XX:MaxRAMPercentage=75})
  */
 public final class ColdStartBench {
@@ -61,7 +63,12 @@ public final class ColdStartBench {
         variants.put("plain", cmd(java, opts, List.of("-jar", fatJar.toString())));
         variants.put("extracted", cmd(java, opts, List.of("-jar", appJar)));
         variants.put("aot", cmd(java, opts, List.of("-XX:AOTCache=" + planCache, "-jar", appJar)));
-        if (training.equals("both")) {
+        if (training.equals("all")) {
+            // not shipped: C1 only saves the C2 compiler's CPU during start-up but costs peak speed in long runs
+            variants.put("aot+C1only", cmd(java, opts, List.of("-XX:AOTCache=" + planCache, "-XX:TieredStopAtLevel=1",
+                    "-jar", appJar)));
+        }
+        if (training.equals("both") || training.equals("all")) {
             long t1 = System.nanoTime();
             Path refreshCache = AotCacheBuilder.train(java, app, work.resolve("image/kubechores-onrefresh.aot"),
                     "onrefresh");
