@@ -25,17 +25,17 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code plain}: {@code java -jar jobs/target/kubechores.jar} (the Boot jar, as built);</li>
  *   <li>{@code extracted}: the same jar extracted by Spring Boot's jar tools (the image's /app layout), no cache;</li>
- *   <li>{@code aot}: extracted + {@code -XX:AOTCache} trained by one real {@code plan certs} run — what the image
- *       ships ({@link AotCacheBuilder}, the same code the image build runs);</li>
- *   <li>{@code aot-onrefresh} (with {@code training=both} or {@code all}): the cache from Spring Boot's documented
- *       training run ({@code -Dspring.context.exit=onRefresh});</li>
- *   <li>{@code aot+C1only} (with {@code training=all}): the shipped cache with {@code -XX:TieredStopAtLevel=1}, not
- *       shipped (less compiler CPU at start-up, slower peak code in long runs).</li>
+ *   <li>{@code aot}: extracted + {@code -XX:AOTCache} trained by one real {@code plan certs} run — the image's
+ *       entrypoint ({@link AotCacheBuilder}, the same code the image build runs), as the runner Deployment runs it;</li>
+ *   <li>{@code aot+C1(cron)}: that and {@code -XX:TieredStopAtLevel=1}, as the CronJobs run it (k8s/ sets it in
+ *       their JAVA_TOOL_OPTIONS: C2's compile time at start-up does not pay off in a run of seconds to minutes);</li>
+ *   <li>{@code aot-onrefresh} (with {@code training=both}): the cache from Spring Boot's documented training run
+ *       ({@code -Dspring.context.exit=onRefresh}) instead.</li>
  * </ul>
  * Prints min/median/max to the first API request and the median to process exit per variant side by side, and
  * PASS/FAIL for the target: median under 1.5 s to the first API request with the AOT cache.
  * <p>
- * Usage: bench/run.sh ColdStartBench [runs=5] [training=plan|both|all] (COLDSTART_JAVA_OPTS: the measured JVMs'
+ * Usage: bench/run.sh ColdStartBench [runs=5] [training=plan|both] (COLDSTART_JAVA_OPTS: the measured JVMs'
  * options, default the CronJobs' {@code -XX:MaxRAMPercentage=75})
  */
 public final class ColdStartBench {
@@ -63,12 +63,10 @@ public final class ColdStartBench {
         variants.put("plain", cmd(java, opts, List.of("-jar", fatJar.toString())));
         variants.put("extracted", cmd(java, opts, List.of("-jar", appJar)));
         variants.put("aot", cmd(java, opts, List.of("-XX:AOTCache=" + planCache, "-jar", appJar)));
-        if (training.equals("all")) {
-            // not shipped: C1 only saves the C2 compiler's CPU during start-up but costs peak speed in long runs
-            variants.put("aot+C1only", cmd(java, opts, List.of("-XX:AOTCache=" + planCache, "-XX:TieredStopAtLevel=1",
-                    "-jar", appJar)));
-        }
-        if (training.equals("both") || training.equals("all")) {
+        // what the CronJobs run: the image's entrypoint (the cache) + their JAVA_TOOL_OPTIONS' C1-only JIT
+        variants.put("aot+C1(cron)", cmd(java, opts, List.of("-XX:AOTCache=" + planCache, "-XX:TieredStopAtLevel=1",
+                "-jar", appJar)));
+        if (training.equals("both")) {
             long t1 = System.nanoTime();
             Path refreshCache = AotCacheBuilder.train(java, app, work.resolve("image/kubechores-onrefresh.aot"),
                     "onrefresh");
@@ -110,13 +108,15 @@ public final class ColdStartBench {
         row("process exit       median", toExit, ColdStartBench::median);
         row("CPU s to 1st request median", cpuToFirst, ColdStartBench::median);
         double aot = median(toFirst.get("aot"));
+        double cron = median(toFirst.get("aot+C1(cron)"));
         double plain = median(toFirst.get("plain"));
         System.out.printf(Locale.ROOT, "load average now %.2f on %d cores%n", load(),
                 Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "AOT cache vs plain: %.2fx faster to the first API request (median)%n",
-                plain / aot);
+        System.out.printf(Locale.ROOT, "to the first API request (median): AOT cache %.2fx, AOT cache + C1 (CronJobs)"
+                + " %.2fx faster than plain%n", plain / aot, plain / cron);
         System.out.printf(Locale.ROOT, "%nColdStartBench: %s (target: median to the first API request with the AOT"
-                + " cache under %.1f s; was %.3f s)%n", aot < TARGET_SECONDS ? "PASS" : "FAIL", TARGET_SECONDS, aot);
+                + " cache, as the CronJobs start, under %.1f s; was %.3f s; %.3f s without C1-only)%n",
+                cron < TARGET_SECONDS ? "PASS" : "FAIL", TARGET_SECONDS, cron, aot);
         AotCacheBuilder.deleteTree(work);
         System.exit(0);
     }
@@ -159,10 +159,13 @@ public final class ColdStartBench {
         boolean done = p.waitFor(5, TimeUnit.MINUTES);
         long end = System.nanoTime();
         if (!done) p.destroyForcibly();
+        String log = Files.readString(home.resolveSibling(home.getFileName() + ".log"));
+        if (log.contains("Unable to map shared spaces")) {
+            throw new IllegalStateException(String.join(" ", cmd) + ": the JVM refused the AOT cache:\n" + log);
+        }
         if (first < 0 || !done || p.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", cmd) + ": no API request or failed run (exit "
-                    + (done ? p.exitValue() : "none") + "); log: " + Files.readString(
-                    home.resolveSibling(home.getFileName() + ".log")));
+                    + (done ? p.exitValue() : "none") + "); log: " + log);
         }
         return new double[] {(first - start) / 1e9, (end - start) / 1e9, cpu};
     }

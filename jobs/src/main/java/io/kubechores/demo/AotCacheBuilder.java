@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * layout (the class path may move; JDK 25 checks the jars' names, sizes and times).
  * <p>
  * Usage: {@code java -cp ... io.kubechores.demo.AotCacheBuilder FAT_JAR OUT_DIR [--training plan|onrefresh]
- * [--java JAVA] [--expect-jdk 25.0.3+9]}; run by the {@code image} Maven profile of jobs/pom.xml, and by bench/ ColdStartBench.
+ * [--expect-jdk 25.0.3+9]}; run by the {@code image} Maven profile of jobs/pom.xml, and by bench/ ColdStartBench.
  */
 public final class AotCacheBuilder {
     /** Jib's default modification time for every file it puts into an image. */
@@ -49,17 +49,17 @@ public final class AotCacheBuilder {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: AotCacheBuilder FAT_JAR OUT_DIR [--training plan|onrefresh] [--java JAVA]"
+            System.err.println("usage: AotCacheBuilder FAT_JAR OUT_DIR [--training plan|onrefresh]"
                     + " [--expect-jdk VERSION]");
             System.exit(2);
         }
         String training = "plan";
         String expectJdk = null;
+        // the training JVM is this JVM's java: the one --expect-jdk checks
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (int i = 2; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--training" -> training = args[i + 1];
-                case "--java" -> java = args[i + 1];
                 case "--expect-jdk" -> expectJdk = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
