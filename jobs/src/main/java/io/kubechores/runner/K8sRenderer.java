@@ -184,6 +184,7 @@ public final class K8sRenderer {
                               type: RuntimeDefault
                           containers:
                             - name: kubechores
+                              # the image's entrypoint starts the JVM from its AOT cache (jobs/pom.xml, profile image)
                               image: kubechores
                               args: %s
                               env:
@@ -194,8 +195,10 @@ public final class K8sRenderer {
                                       key: repo
                                 - name: HOME
                                   value: /home/kubechores
+                                # C1 only: a run lasts seconds to minutes, C2's compile time at start-up does not pay off
+                                # (bench/run.sh ColdStartBench, DownscaleBench, CertsBench)
                                 - name: JAVA_TOOL_OPTIONS
-                                  value: -XX:MaxRAMPercentage=75
+                                  value: -XX:MaxRAMPercentage=75 -XX:TieredStopAtLevel=1
                               envFrom:
                                 - secretRef:
                                     name: kubechores-credentials
