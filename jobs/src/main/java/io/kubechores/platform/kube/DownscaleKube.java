@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
@@ -222,22 +224,37 @@ public final class DownscaleKube {
      * model nobody reads; only the status matters here.
      */
     public PatchResult patch(Decision d, boolean conditional) {
+        return join(patchAsync(d, conditional));
+    }
+
+    /**
+     * {@link #patch} without blocking: completes on the client's I/O thread, so whatever is chained to it must not
+     * block (exceptionally with a KubernetesClientException, as {@link #patch} throws).
+     */
+    public CompletableFuture<PatchResult> patchAsync(Decision d, boolean conditional) {
         Workload w = d.workload();
-        HttpResponse<String> r = send(http().newHttpRequestBuilder()
+        return send(http().newHttpRequestBuilder()
                 .uri(url(w.kind().apiVersion(), w.namespace(), plural(w.kind()), w.name()))
-                .method("PATCH", OperationSupport.JSON_PATCH, patchBody(d, conditional)));
-        int code = r.code();
-        if (code / 100 == 2) return PatchResult.PATCHED;
-        if (code == 409 || code == 422) return PatchResult.CONFLICT;
-        if (code == 404) return PatchResult.GONE;
-        throw failure(r);
+                .method("PATCH", OperationSupport.JSON_PATCH, patchBody(d, conditional)))
+                .thenApply(r -> {
+                    int code = r.code();
+                    if (code / 100 == 2) return PatchResult.PATCHED;
+                    if (code == 409 || code == 422) return PatchResult.CONFLICT;
+                    if (code == 404) return PatchResult.GONE;
+                    throw failure(r);
+                });
     }
 
     /** Records a Kubernetes Event on a workload. */
     public void event(Workload w, String type, String reason, String message, Instant at) {
+        join(eventAsync(w, type, reason, message, at));
+    }
+
+    /** {@link #event} without blocking (see {@link #patchAsync}). */
+    public CompletableFuture<Void> eventAsync(Workload w, String type, String reason, String message, Instant at) {
         String name = w.name() + "." + Long.toHexString(at.toEpochMilli()) + hash(reason + message);
-        createEvent(w.namespace(), name, w.kind().apiVersion(), w.kind().kindName(), w.name(), w.uid(), type, reason,
-                message, at);
+        return createEvent(w.namespace(), name, w.kind().apiVersion(), w.kind().kindName(), w.name(), w.uid(), type,
+                reason, message, at);
     }
 
     /**
@@ -246,18 +263,18 @@ public final class DownscaleKube {
      */
     public void warningOnce(Workload w, String reason, String message, Instant at) {
         String name = w.name() + ".kubechores-" + hash(w.uid() + reason + message);
-        createEvent(w.namespace(), name, w.kind().apiVersion(), w.kind().kindName(), w.name(), w.uid(), "Warning",
-                reason, message, at);
+        join(createEvent(w.namespace(), name, w.kind().apiVersion(), w.kind().kindName(), w.name(), w.uid(),
+                "Warning", reason, message, at));
     }
 
     /** Same on a Namespace object. */
     public void namespaceWarningOnce(String namespace, String reason, String message, Instant at) {
         String name = namespace + ".kubechores-" + hash(namespace + reason + message);
-        createEvent(namespace, name, "v1", "Namespace", namespace, null, "Warning", reason, message, at);
+        join(createEvent(namespace, name, "v1", "Namespace", namespace, null, "Warning", reason, message, at));
     }
 
     /** One POST of a core/v1 Event, its JSON written directly (as fabric8 would serialise the Event model). */
-    private void createEvent(String namespace, String name, String apiVersion, String kind, String objName,
+    private CompletableFuture<Void> createEvent(String namespace, String name, String apiVersion, String kind, String objName,
                              String uid, String type, String reason, String message, Instant at) {
         String ts = at.toString();
         ObjectNode ev = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Event");
@@ -271,9 +288,11 @@ public final class DownscaleKube {
                 .put("firstTimestamp", ts).put("lastTimestamp", ts).put("count", 1);
         ev.putObject("source").put("component", COMPONENT);
         ev.put("reportingComponent", COMPONENT).put("reportingInstance", COMPONENT);
-        HttpResponse<String> r = send(http().newHttpRequestBuilder().uri(url("v1", namespace, "events", null))
-                .post(OperationSupport.JSON, ev.toString()));
-        if (r.code() / 100 != 2 && r.code() != 409) throw failure(r);
+        return send(http().newHttpRequestBuilder().uri(url("v1", namespace, "events", null))
+                .post(OperationSupport.JSON, ev.toString()))
+                .thenAccept(r -> {
+                    if (r.code() / 100 != 2 && r.code() != 409) throw failure(r);
+                });
     }
 
     private HttpClient http() {
@@ -289,16 +308,33 @@ public final class DownscaleKube {
     }
 
     /** Sends with the request timeout the DSL uses; a transport failure is a KubernetesClientException like the DSL's. */
-    private HttpResponse<String> send(HttpRequest.Builder builder) {
+    private CompletableFuture<HttpResponse<String>> send(HttpRequest.Builder builder) {
         if (requestTimeoutMillis > 0) builder.timeout(requestTimeoutMillis, TimeUnit.MILLISECONDS);
         HttpRequest request = builder.build();
+        CompletableFuture<HttpResponse<String>> sent;
         try {
-            return http().sendAsync(request, String.class).get();
+            sent = http().sendAsync(request, String.class);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.exceptionallyCompose(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            return CompletableFuture.failedFuture(cause instanceof KubernetesClientException k ? k
+                    : OperationSupport.requestException(request, cause instanceof Exception x ? x
+                    : new RuntimeException(cause)));
+        });
+    }
+
+    /** Waits for an async call; its KubernetesClientException is rethrown as is. */
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw KubernetesClientException.launderThrowable(e);
         } catch (ExecutionException e) {
-            throw OperationSupport.requestException(request, e.getCause() instanceof Exception x ? x : e);
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw KubernetesClientException.launderThrowable(e.getCause());
         }
     }
 
