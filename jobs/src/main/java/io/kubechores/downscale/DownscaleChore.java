@@ -24,11 +24,11 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,8 +45,10 @@ public class DownscaleChore implements Chore {
     public static final String NAME = "downscale";
     private static final Logger log = LoggerFactory.getLogger(DownscaleChore.class);
 
-    /** PATCH/Event requests in flight per cluster. */
+    /** Changes (PATCH, then Event) in flight per cluster. */
     static final int APPLY_CONCURRENCY = 8;
+    /** Runs the blocking conflict path of a change off the client's I/O threads. */
+    private static final java.util.concurrent.Executor VIRTUAL = task -> Thread.ofVirtual().start(task);
 
     private final String ownNamespace;
     private final StateStore fallbackState = new MemoryStateStore();
@@ -96,23 +98,8 @@ public class DownscaleChore implements Chore {
 
         List<Action> actions = new ArrayList<>();
         List<String> warnings = new ArrayList<>(plan.warnings());
-        Map<Decision, Future<Action>> applying = new HashMap<>();
-        if (!ctx.dryRun() && !plan.changes().isEmpty()) {
-            // one PATCH + one Event per change, a few in flight per cluster (the API server serves them in parallel)
-            Semaphore inFlight = new Semaphore(APPLY_CONCURRENCY);
-            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (Decision d : plan.changes()) {
-                    applying.put(d, pool.submit(() -> {
-                        inFlight.acquire();
-                        try {
-                            return apply(ctx, kube, cluster, observed, d, now);
-                        } finally {
-                            inFlight.release();
-                        }
-                    }));
-                }
-            }
-        }
+        Map<Decision, CompletableFuture<Action>> applying = ctx.dryRun() ? Map.of()
+                : new Pipeline(ctx, kube, cluster, observed, now).start(plan.changes());
         for (Decision d : plan.decisions()) {
             if (!d.verb().mutating()) {
                 actions.add(d.toAction(partition, Action.Status.SKIPPED));
@@ -161,51 +148,134 @@ public class DownscaleChore implements Chore {
                 ctx.state().downscalePolicies(), Set.of("kube-system", ownNamespace), observed, usedThisMinute);
     }
 
-    /** One PATCH (value + annotation), then one Event. A conflict re-reads the object and re-plans it once. */
-    private Action apply(ChoreContext ctx, DownscaleKube kube, Resource<ClusterSpec> cluster,
-                         ClusterObservation observed, Decision d, Instant now) {
-        String partition = cluster.name();
-        Action planned = d.toAction(partition, Action.Status.PLANNED);
-        if (!ctx.limit().tryAcquire()) {
-            return planned.withStatus(Action.Status.LIMITED);
+    /**
+     * Applies a cluster's changes, {@link #APPLY_CONCURRENCY} of them in flight: each finished change starts the next
+     * one from the I/O thread that received its answer (no thread per change, no hand-over between threads for
+     * every request). The rare conflict path (re-read, re-plan, second PATCH) blocks, so it runs on a virtual thread.
+     */
+    private final class Pipeline {
+        private final ChoreContext ctx;
+        private final DownscaleKube kube;
+        private final Resource<ClusterSpec> cluster;
+        private final ClusterObservation observed;
+        private final Instant now;
+        private final ConcurrentLinkedQueue<Decision> queue = new ConcurrentLinkedQueue<>();
+        private final Map<Decision, CompletableFuture<Action>> results = new HashMap<>();
+
+        Pipeline(ChoreContext ctx, DownscaleKube kube, Resource<ClusterSpec> cluster, ClusterObservation observed,
+                 Instant now) {
+            this.ctx = ctx;
+            this.kube = kube;
+            this.cluster = cluster;
+            this.observed = observed;
+            this.now = now;
         }
-        try {
-            DownscaleKube.PatchResult r = kube.patch(d, true);
-            Decision done = d;
-            if (r == DownscaleKube.PatchResult.CONFLICT) {
-                Optional<Workload> fresh = kube.get(d.workload());
-                if (fresh.isEmpty()) {
-                    return planned.withStatus(Action.Status.UNCHANGED, "deleted since it was read");
+
+        Map<Decision, CompletableFuture<Action>> start(List<Decision> changes) {
+            for (Decision d : changes) results.put(d, new CompletableFuture<>());
+            queue.addAll(changes);
+            for (int i = 0; i < APPLY_CONCURRENCY; i++) next();
+            return results;
+        }
+
+        /** Takes changes off the queue until one is still in flight (its completion calls next again). */
+        private void next() {
+            while (true) {
+                Decision d = queue.poll();
+                if (d == null) return;
+                CompletableFuture<Action> done = results.get(d);
+                CompletableFuture<Action> applying = applyOrFail(d);
+                if (applying.isDone()) {
+                    complete(done, d, applying);
+                    continue;
                 }
-                ClusterObservation one = new ClusterObservation(observed.namespaces(), List.of(fresh.get()), Set.of());
-                DownscalePlan again = DownscalePlanner.plan(input(ctx, cluster, one, 0), ctx.clock());
-                Optional<Decision> redo = again.changes().stream().findFirst();
-                if (redo.isEmpty() || redo.get().verb() != d.verb()) {
-                    return planned.withStatus(Action.Status.UNCHANGED, "changed since it was read: "
-                            + fresh.get().kind().describe(fresh.get().value()) + ", nothing to do");
-                }
-                done = redo.get();
-                r = kube.patch(done, true);
-                if (r != DownscaleKube.PatchResult.PATCHED) {
-                    return planned.withStatus(Action.Status.FAILED, "changed twice while applying (" + r + ")");
-                }
-                planned = done.toAction(partition, Action.Status.PLANNED);
-            } else if (r == DownscaleKube.PatchResult.GONE) {
-                return planned.withStatus(Action.Status.UNCHANGED, "deleted since it was read");
+                applying.whenComplete((a, e) -> {
+                    complete(done, d, applying);
+                    next();
+                });
+                return;
             }
+        }
+
+        private CompletableFuture<Action> applyOrFail(Decision d) {
+            try {
+                return applyAsync(d);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+
+        private void complete(CompletableFuture<Action> done, Decision d, CompletableFuture<Action> applying) {
+            try {
+                done.complete(applying.join());
+            } catch (CompletionException | CancellationException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                Action planned = d.toAction(cluster.name(), Action.Status.PLANNED);
+                done.complete(planned.withStatus(Action.Status.FAILED, planned.detail() + ": "
+                        + ChoreRunner.describe(cause)));
+            }
+        }
+
+        /** One PATCH (value + annotation), then one Event. A conflict re-reads the object and re-plans it once. */
+        private CompletableFuture<Action> applyAsync(Decision d) {
+            Action planned = d.toAction(cluster.name(), Action.Status.PLANNED);
+            if (!ctx.limit().tryAcquire()) {
+                return CompletableFuture.completedFuture(planned.withStatus(Action.Status.LIMITED));
+            }
+            return kube.patchAsync(d, true).thenCompose(r -> switch (r) {
+                case PATCHED -> applied(d, planned);
+                case GONE -> CompletableFuture.completedFuture(
+                        planned.withStatus(Action.Status.UNCHANGED, "deleted since it was read"));
+                case CONFLICT -> CompletableFuture.supplyAsync(() -> retryAfterConflict(d, planned),
+                        VIRTUAL).thenCompose(c -> c);
+            });
+        }
+
+        /** Re-reads the object, re-plans it and patches once more (blocking: runs on a virtual thread). */
+        private CompletableFuture<Action> retryAfterConflict(Decision d, Action planned) {
+            Optional<Workload> fresh = kube.get(d.workload());
+            if (fresh.isEmpty()) {
+                return CompletableFuture.completedFuture(
+                        planned.withStatus(Action.Status.UNCHANGED, "deleted since it was read"));
+            }
+            ClusterObservation one = new ClusterObservation(observed.namespaces(), List.of(fresh.get()), Set.of());
+            DownscalePlan again = DownscalePlanner.plan(input(ctx, cluster, one, 0), ctx.clock());
+            Optional<Decision> redo = again.changes().stream().findFirst();
+            if (redo.isEmpty() || redo.get().verb() != d.verb()) {
+                return CompletableFuture.completedFuture(planned.withStatus(Action.Status.UNCHANGED,
+                        "changed since it was read: " + fresh.get().kind().describe(fresh.get().value())
+                                + ", nothing to do"));
+            }
+            Decision done = redo.get();
+            DownscaleKube.PatchResult r = kube.patch(done, true);
+            if (r != DownscaleKube.PatchResult.PATCHED) {
+                return CompletableFuture.completedFuture(
+                        planned.withStatus(Action.Status.FAILED, "changed twice while applying (" + r + ")"));
+            }
+            return applied(done, done.toAction(cluster.name(), Action.Status.PLANNED));
+        }
+
+        /** Audits and logs an applied change, then records its Event (a failed Event is logged, not a failure). */
+        private CompletableFuture<Action> applied(Decision done, Action planned) {
             Action applied = ctx.applied(planned);
-            log.info("job=downscale cluster={} namespace={} kind={} name={} action={} detail=\"{}\"", partition,
+            log.info("job=downscale cluster={} namespace={} kind={} name={} action={} detail=\"{}\"", cluster.name(),
                     done.workload().namespace(), done.workload().kind().kindName(), done.workload().name(),
                     done.verb().label(), done.detail());
+            CompletableFuture<Void> event;
             try {
-                kube.event(done.workload(), "Normal", eventReason(done), done.detail() + " — " + done.reason(), now);
+                event = kube.eventAsync(done.workload(), "Normal", eventReason(done),
+                        done.detail() + " — " + done.reason(), now);
             } catch (RuntimeException e) {
-                log.warn("job=downscale cluster={} could not record Event for {}: {}", partition, done.workload().ref(),
-                        ChoreRunner.describe(e));
+                event = CompletableFuture.failedFuture(e);
             }
-            return applied;
-        } catch (RuntimeException e) {
-            return planned.withStatus(Action.Status.FAILED, planned.detail() + ": " + ChoreRunner.describe(e));
+            return event.handle((v, e) -> {
+                if (e != null) {
+                    log.warn("job=downscale cluster={} could not record Event for {}: {}", cluster.name(),
+                            done.workload().ref(), ChoreRunner.describe(e instanceof CompletionException c
+                                    && c.getCause() != null ? c.getCause() : e));
+                }
+                return applied;
+            });
         }
     }
 

@@ -161,6 +161,22 @@ class DownscaleChoreIT {
 
         assertThat(events("ScaleDown")).hasSize(6)
                 .anySatisfy(e -> assertThat(e.getInvolvedObject().getName()).isEqualTo("cart"));
+        // what a kubectl describe shows: the object (with its uid), the change and the reason, who and when
+        String cartUid = get(WorkloadKind.DEPLOYMENT, "shop", "cart").getMetadata().getUid();
+        assertThat(events("ScaleDown")).filteredOn(e -> e.getInvolvedObject().getName().equals("cart")).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getMetadata().getNamespace()).isEqualTo("shop");
+                    assertThat(e.getInvolvedObject().getKind()).isEqualTo("Deployment");
+                    assertThat(e.getInvolvedObject().getApiVersion()).isEqualTo("apps/v1");
+                    assertThat(e.getInvolvedObject().getNamespace()).isEqualTo("shop");
+                    assertThat(e.getInvolvedObject().getUid()).isEqualTo(cartUid);
+                    assertThat(e.getType()).isEqualTo("Normal");
+                    assertThat(e.getMessage()).contains("3").contains("0");
+                    assertThat(e.getSource().getComponent()).isEqualTo("kubechores-downscale");
+                    assertThat(e.getReportingComponent()).isEqualTo("kubechores-downscale");
+                    assertThat(e.getFirstTimestamp()).isEqualTo(TUE_NIGHT.toString());
+                    assertThat(e.getCount()).isEqualTo(1);
+                });
         assertThat(events("InvalidDownscaleAnnotation")).singleElement()
                 .satisfies(e -> assertThat(e.getMessage()).contains("Mon-Fry").contains("column 5"));
 

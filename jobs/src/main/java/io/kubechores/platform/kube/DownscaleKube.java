@@ -3,16 +3,16 @@ package io.kubechores.platform.kube;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.dsl.internal.OperationSupport;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.kubechores.downscale.ClusterObservation;
 import io.kubechores.downscale.Decision;
 import io.kubechores.downscale.DownscaleAnnotations;
@@ -32,6 +32,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 
 /**
@@ -44,15 +48,26 @@ public final class DownscaleKube {
     private static final String COMPONENT = "kubechores-downscale";
 
     private final KubernetesClient client;
+    private final String master;
+    private final long requestTimeoutMillis;
 
     public DownscaleKube(KubernetesClient client) {
         this.client = client;
+        String m = client.getMasterUrl().toString();
+        this.master = m.endsWith("/") ? m.substring(0, m.length() - 1) : m;
+        Integer timeout = client.getConfiguration().getRequestTimeout();
+        this.requestTimeoutMillis = timeout == null || timeout <= 0 ? 0 : timeout;
     }
 
     /** API coordinates of each kind (generic resources: KEDA and Argo CRDs may be absent). */
     static ResourceDefinitionContext context(WorkloadKind k) {
         String[] gv = k.apiVersion().split("/");
-        String plural = switch (k) {
+        return new ResourceDefinitionContext.Builder().withGroup(gv[0]).withVersion(gv[1]).withKind(k.kindName())
+                .withPlural(plural(k)).withNamespaced(true).build();
+    }
+
+    static String plural(WorkloadKind k) {
+        return switch (k) {
             case DEPLOYMENT -> "deployments";
             case STATEFULSET -> "statefulsets";
             case CRONJOB -> "cronjobs";
@@ -60,8 +75,6 @@ public final class DownscaleKube {
             case SCALEDOBJECT -> "scaledobjects";
             case ROLLOUT -> "rollouts";
         };
-        return new ResourceDefinitionContext.Builder().withGroup(gv[0]).withVersion(gv[1]).withKind(k.kindName())
-                .withPlural(plural).withNamespaced(true).build();
     }
 
     /** Reads namespaces and every listed kind: one LIST each. A kind whose API is not served is reported missing. */
@@ -203,32 +216,45 @@ public final class DownscaleKube {
     public enum PatchResult { PATCHED, CONFLICT, GONE }
 
     /**
-     * Applies a decision with one JSON merge PATCH. With conditional, the write carries the resourceVersion that was
+     * Applies a decision with one JSON PATCH. With conditional, the write carries the resourceVersion that was
      * read, so an object changed since the LIST is not overwritten (CONFLICT: the caller re-reads and re-plans).
+     * <p>
+     * The request goes through the client's own HTTP client (same connection pool, auth, retries and request timeout
+     * as fabric8's DSL): the DSL would copy the object, and deserialise the whole patched object it gets back, into a
+     * model nobody reads; only the status matters here.
      */
     public PatchResult patch(Decision d, boolean conditional) {
+        return join(patchAsync(d, conditional));
+    }
+
+    /**
+     * {@link #patch} without blocking: completes on the client's I/O thread, so whatever is chained to it must not
+     * block (exceptionally with a KubernetesClientException, as {@link #patch} throws).
+     */
+    public CompletableFuture<PatchResult> patchAsync(Decision d, boolean conditional) {
         Workload w = d.workload();
-        try {
-            // handing over the object (name and namespace are all it needs) saves the GET fabric8 does otherwise
-            GenericKubernetesResource target = new GenericKubernetesResource();
-            target.setApiVersion(w.kind().apiVersion());
-            target.setKind(w.kind().kindName());
-            target.setMetadata(new ObjectMetaBuilder().withName(w.name()).withNamespace(w.namespace()).build());
-            client.genericKubernetesResources(context(w.kind())).inNamespace(w.namespace()).resource(target)
-                    .patch(PatchContext.of(PatchType.JSON), patchBody(d, conditional));
-            return PatchResult.PATCHED;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409 || e.getCode() == 422) return PatchResult.CONFLICT;
-            if (e.getCode() == 404) return PatchResult.GONE;
-            throw e;
-        }
+        return send(http().newHttpRequestBuilder()
+                .uri(url(w.kind().apiVersion(), w.namespace(), plural(w.kind()), w.name()))
+                .method("PATCH", OperationSupport.JSON_PATCH, patchBody(d, conditional)))
+                .thenApply(r -> {
+                    int code = r.code();
+                    if (code / 100 == 2) return PatchResult.PATCHED;
+                    if (code == 409 || code == 422) return PatchResult.CONFLICT;
+                    if (code == 404) return PatchResult.GONE;
+                    throw failure(r);
+                });
     }
 
     /** Records a Kubernetes Event on a workload. */
     public void event(Workload w, String type, String reason, String message, Instant at) {
+        join(eventAsync(w, type, reason, message, at));
+    }
+
+    /** {@link #event} without blocking (see {@link #patchAsync}). */
+    public CompletableFuture<Void> eventAsync(Workload w, String type, String reason, String message, Instant at) {
         String name = w.name() + "." + Long.toHexString(at.toEpochMilli()) + hash(reason + message);
-        createEvent(w.namespace(), name, w.kind().apiVersion(), w.kind().kindName(), w.name(), w.uid(), type, reason,
-                message, at);
+        return createEvent(w.namespace(), name, w.kind().apiVersion(), w.kind().kindName(), w.name(), w.uid(), type,
+                reason, message, at);
     }
 
     /**
@@ -237,38 +263,95 @@ public final class DownscaleKube {
      */
     public void warningOnce(Workload w, String reason, String message, Instant at) {
         String name = w.name() + ".kubechores-" + hash(w.uid() + reason + message);
-        createEvent(w.namespace(), name, w.kind().apiVersion(), w.kind().kindName(), w.name(), w.uid(), "Warning",
-                reason, message, at);
+        join(createEvent(w.namespace(), name, w.kind().apiVersion(), w.kind().kindName(), w.name(), w.uid(),
+                "Warning", reason, message, at));
     }
 
     /** Same on a Namespace object. */
     public void namespaceWarningOnce(String namespace, String reason, String message, Instant at) {
         String name = namespace + ".kubechores-" + hash(namespace + reason + message);
-        createEvent(namespace, name, "v1", "Namespace", namespace, null, "Warning", reason, message, at);
+        join(createEvent(namespace, name, "v1", "Namespace", namespace, null, "Warning", reason, message, at));
     }
 
-    private void createEvent(String namespace, String name, String apiVersion, String kind, String objName,
+    /** One POST of a core/v1 Event, its JSON written directly (as fabric8 would serialise the Event model). */
+    private CompletableFuture<Void> createEvent(String namespace, String name, String apiVersion, String kind, String objName,
                              String uid, String type, String reason, String message, Instant at) {
         String ts = at.toString();
-        var ev = new EventBuilder()
-                .withNewMetadata().withName(trim(name)).withNamespace(namespace).endMetadata()
-                .withNewInvolvedObject().withApiVersion(apiVersion).withKind(kind).withName(objName)
-                .withNamespace(kind.equals("Namespace") ? null : namespace).withUid(uid).endInvolvedObject()
-                .withType(type).withReason(reason).withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
-                .withFirstTimestamp(ts).withLastTimestamp(ts).withCount(1)
-                .withNewSource().withComponent(COMPONENT).endSource()
-                .withReportingComponent(COMPONENT).withReportingInstance(COMPONENT)
-                .build();
+        ObjectNode ev = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Event");
+        ev.putObject("metadata").put("name", trim(name)).put("namespace", namespace);
+        ObjectNode involved = ev.putObject("involvedObject").put("apiVersion", apiVersion).put("kind", kind)
+                .put("name", objName);
+        if (!kind.equals("Namespace")) involved.put("namespace", namespace);
+        if (uid != null) involved.put("uid", uid);
+        ev.put("type", type).put("reason", reason)
+                .put("message", message.length() > 1000 ? message.substring(0, 1000) : message)
+                .put("firstTimestamp", ts).put("lastTimestamp", ts).put("count", 1);
+        ev.putObject("source").put("component", COMPONENT);
+        ev.put("reportingComponent", COMPONENT).put("reportingInstance", COMPONENT);
+        return send(http().newHttpRequestBuilder().uri(url("v1", namespace, "events", null))
+                .post(OperationSupport.JSON, ev.toString()))
+                .thenAccept(r -> {
+                    if (r.code() / 100 != 2 && r.code() != 409) throw failure(r);
+                });
+    }
+
+    private HttpClient http() {
+        return client.getHttpClient();
+    }
+
+    /** {master}/api/v1/... or {master}/apis/group/version/..., the master URL may carry a path (API proxies). */
+    private String url(String apiVersion, String namespace, String plural, String name) {
+        StringBuilder b = new StringBuilder(master).append(apiVersion.indexOf('/') < 0 ? "/api/" : "/apis/")
+                .append(apiVersion).append("/namespaces/").append(namespace).append('/').append(plural);
+        if (name != null) b.append('/').append(name);
+        return b.toString();
+    }
+
+    /** Sends with the request timeout the DSL uses; a transport failure is a KubernetesClientException like the DSL's. */
+    private CompletableFuture<HttpResponse<String>> send(HttpRequest.Builder builder) {
+        if (requestTimeoutMillis > 0) builder.timeout(requestTimeoutMillis, TimeUnit.MILLISECONDS);
+        HttpRequest request = builder.build();
+        CompletableFuture<HttpResponse<String>> sent;
         try {
-            client.v1().events().inNamespace(namespace).resource(ev).create();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) throw e;
+            sent = http().sendAsync(request, String.class);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.exceptionallyCompose(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            return CompletableFuture.failedFuture(cause instanceof KubernetesClientException k ? k
+                    : OperationSupport.requestException(request, cause instanceof Exception x ? x
+                    : new RuntimeException(cause)));
+        });
+    }
+
+    /** Waits for an async call; its KubernetesClientException is rethrown as is. */
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw KubernetesClientException.launderThrowable(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw KubernetesClientException.launderThrowable(e.getCause());
         }
     }
 
-    private static String trim(String name) {
-        String n = name.toLowerCase().replaceAll("[^a-z0-9.-]", "-");
-        return n.length() > 250 ? n.substring(0, 250) : n;
+    private KubernetesClientException failure(HttpResponse<String> r) {
+        return OperationSupport.requestFailure(r.request(), OperationSupport.createStatus(r,
+                client.getKubernetesSerialization()));
+    }
+
+    /** Event names: lower case, [a-z0-9.-], at most 250 characters. */
+    static String trim(String name) {
+        int n = Math.min(name.length(), 250);
+        char[] out = new char[n];
+        for (int i = 0; i < n; i++) {
+            char c = Character.toLowerCase(name.charAt(i));
+            out[i] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ? c : '-';
+        }
+        return new String(out);
     }
 
     private static String hash(String s) {
