@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,7 +65,7 @@ class ShardCliIT {
         Clock seedClock = Clock.fixed(NIGHT, ZoneOffset.UTC);
         DownscaleDemo demo = new DownscaleDemo();
         state.clusters().forEach(c -> demo.seedCluster(c, clusters.get(c.name()).client(), seedClock));
-        clusters.values().forEach(ShardCliIT::drain); // seeding is not part of a run
+        clusters.values().forEach(SimulatedCluster::drainRequests); // seeding is not part of a run
     }
 
     @AfterAll
@@ -86,7 +85,7 @@ class ShardCliIT {
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             outputs.add(r.out());
             clusters.forEach((name, sim) -> {
-                List<RecordedRequest> requests = drain(sim);
+                List<RecordedRequest> requests = sim.drainRequests();
                 if (!requests.isEmpty()) touchedBy.computeIfAbsent(name, k -> new ArrayList<>()).add(shard);
                 patchesBy.merge(name, requests.stream().filter(q -> q.getMethod().equals("PATCH")).count(), Long::sum);
             });
@@ -109,7 +108,7 @@ class ShardCliIT {
         CliIT.Result r = CliIT.run("plan", "downscale", "--repo", repo.toString(), "--at", NIGHT.toString(),
                 "--cluster", "staging-eu-1,staging-us-1", "--shard", "2/3", "--home", tmp.resolve("home").toString());
         assertThat(r.code()).as(r.out() + r.err()).isZero();
-        clusters.forEach((name, sim) -> assertThat(drain(sim)).as(name).isEmpty());
+        clusters.forEach((name, sim) -> assertThat(sim.drainRequests()).as(name).isEmpty());
     }
 
     @Test
@@ -118,7 +117,7 @@ class ShardCliIT {
                 "--cluster", "staging-eu-2,prod-us-1,staging-us-1", "--shard", "1/2", "--home", tmp.resolve("home").toString());
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         Map<String, Integer> touched = new TreeMap<>();
-        clusters.forEach((name, sim) -> touched.put(name, drain(sim).size()));
+        clusters.forEach((name, sim) -> touched.put(name, sim.drainRequests().size()));
         // filtered and sorted: prod-us-1, staging-eu-2, staging-us-1 -> shard 1 of 2 takes staging-eu-2
         assertThat(touched).allSatisfy((name, n) -> assertThat(n > 0).as(name).isEqualTo(name.equals("staging-eu-2")));
     }
@@ -135,18 +134,6 @@ class ShardCliIT {
                 "--home", tmp.resolve("home").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("job 'rightsize' cannot be sharded");
-        clusters.values().forEach(ShardCliIT::drain);
-    }
-
-    /** Every request the simulated API server received since the last drain. */
-    static List<RecordedRequest> drain(SimulatedCluster sim) {
-        List<RecordedRequest> out = new ArrayList<>();
-        try {
-            for (RecordedRequest q; (q = sim.server().takeRequest(1, TimeUnit.MILLISECONDS)) != null; ) out.add(q);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        return out;
+        clusters.values().forEach(SimulatedCluster::drainRequests);
     }
 }

@@ -40,7 +40,6 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -90,7 +89,7 @@ class RbacFromCodeIT {
                     ctx.getBean(JobRepository.class), ctx.getBean(JobOperator.class),
                     ctx.getBean(PlatformTransactionManager.class), ctx.getBean(DesiredStateSource.class),
                     new DemoPlatformProvider(env, ctx.getBean(StateStore.class), home), props);
-            env.clusters().values().forEach(RbacFromCodeIT::drain); // seeding is not a job's doing
+            env.clusters().values().forEach(SimulatedCluster::drainRequests); // seeding is not a job's doing
             for (DemoContribution d : contributions) {
                 observed.put(d.job(), new TreeSet<>());
                 nonResource.put(d.job(), new TreeSet<>());
@@ -116,7 +115,7 @@ class RbacFromCodeIT {
 
     private static void record(String job, DemoEnvironment env) {
         for (SimulatedCluster sim : env.clusters().values()) {
-            for (RecordedRequest q : drain(sim)) {
+            for (RecordedRequest q : sim.drainRequests()) {
                 String p = permission(q.getMethod(), q.getPath());
                 if (p.startsWith("/")) nonResource.get(job).add(q.getMethod() + " " + p);
                 else observed.get(job).add(p);
@@ -213,14 +212,4 @@ class RbacFromCodeIT {
         return out;
     }
 
-    static List<RecordedRequest> drain(SimulatedCluster sim) {
-        List<RecordedRequest> out = new ArrayList<>();
-        try {
-            for (RecordedRequest q; (q = sim.server().takeRequest(1, TimeUnit.MILLISECONDS)) != null; ) out.add(q);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        return out;
-    }
 }

@@ -45,6 +45,21 @@ public final class SimulatedCluster implements AutoCloseable {
         return client;
     }
 
+    /** Every request this server received since the last call, oldest first (tests count and classify them). */
+    public java.util.List<io.fabric8.mockwebserver.http.RecordedRequest> drainRequests() {
+        java.util.List<io.fabric8.mockwebserver.http.RecordedRequest> out = new java.util.ArrayList<>();
+        try {
+            for (io.fabric8.mockwebserver.http.RecordedRequest q;
+                 (q = server().takeRequest(1, java.util.concurrent.TimeUnit.MILLISECONDS)) != null; ) {
+                out.add(q);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
     public KubernetesMockServer server() {
         return server;
     }
