@@ -278,6 +278,8 @@ public class PromoteChore implements Chore {
                         a.detail() + " — " + r.outcome().name().toLowerCase() + where));
                 case UNCHANGED -> a.withStatus(Action.Status.UNCHANGED, a.detail() + " — already open" + where);
                 case SKIPPED_CLOSED -> a.withStatus(Action.Status.SKIPPED, a.detail() + " — PR closed by a human, not reopened" + where);
+                case SKIPPED_EDITED -> a.withStatus(Action.Status.SKIPPED, a.detail()
+                        + " — PR branch has commits by someone else, left alone" + where);
             };
         } catch (IOException e) {
             throw new UncheckedIOException(e);

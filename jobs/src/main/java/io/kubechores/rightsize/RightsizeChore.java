@@ -302,6 +302,9 @@ public class RightsizeChore implements Chore {
                 case UNCHANGED -> a.withStatus(Action.Status.UNCHANGED, a.detail() + url);
                 case SKIPPED_CLOSED -> new Action(a.target(), a.verb(), a.detail(), "the last PR was closed by a human",
                         Action.Status.SKIPPED);
+                case SKIPPED_EDITED -> new Action(a.target(), a.verb(), a.detail() + url,
+                        "the PR branch has commits by someone else: left alone (delete the branch or close the PR to let kubechores take over)",
+                        Action.Status.SKIPPED);
             });
         }
     }

@@ -130,6 +130,12 @@ public final class BotPullRequestService implements PullRequestService {
                     apply ? "" : "(preview) ", request.job(), request.topic(), baseBranch);
             return new PullRequestResult(PullRequestResult.Outcome.UNCHANGED, last.orElse(null));
         }
+        if (pushed.outcome() == BotBranches.Outcome.EDITED_BY_OTHERS) {
+            log.info("pr {}SKIPPED_EDITED job={} topic={}{}: branch {} has commits by someone else; left alone",
+                    apply ? "" : "(preview) ", request.job(), request.topic(), open.map(pr -> " #" + pr.id()).orElse(""),
+                    branch);
+            return new PullRequestResult(PullRequestResult.Outcome.SKIPPED_EDITED, open.orElse(last.orElse(null)));
+        }
         String body = TopicMarker.withMarker(request.body(), request.job(), request.topic());
         if (open.isPresent()) {
             return updateOpen(request, open.get(), body, pushed, apply);

@@ -10,6 +10,8 @@ public record PullRequestResult(Outcome outcome, PullRequest pullRequest) {
         /** the open PR already says exactly this */
         UNCHANGED,
         /** the last PR for the topic was closed by a human; not reopened */
-        SKIPPED_CLOSED
+        SKIPPED_CLOSED,
+        /** the PR's branch has commits by someone else than the bot; left alone (not force-pushed, not edited) */
+        SKIPPED_EDITED
     }
 }

@@ -16,7 +16,7 @@
  * if (ctx.dryRun() || would.outcome() == UNCHANGED || would.outcome() == SKIPPED_CLOSED) {
  *     // report the planned / skipped action
  * } else if (ctx.limit().tryAcquire()) {
- *     PullRequestResult done = prs.upsert(req);                 // CREATED | UPDATED | UNCHANGED | SKIPPED_CLOSED
+ *     PullRequestResult done = prs.upsert(req);                 // CREATED | UPDATED | UNCHANGED | SKIPPED_CLOSED | SKIPPED_EDITED
  *     ctx.applied(action);
  * }
  * }</pre>
@@ -26,7 +26,9 @@
  * {@code find(job, topic)} returns the newest PR of a topic (any state), {@code listOpen(job)} the open ones (a cap on
  * open PRs counts these). Outcomes: a human-closed PR is never reopened unless {@code reopenClosed} (then a NEW PR is
  * opened on the force-pushed branch); a merged one is followed by a new PR when the files differ from the base again;
- * when base + files equals the base branch nothing is pushed or opened (UNCHANGED, PR null or the last one).
+ * when base + files equals the base branch nothing is pushed or opened (UNCHANGED, PR null or the last one); a
+ * branch someone other than the bot committed to is neither force-pushed nor its PR edited (SKIPPED_EDITED) until a
+ * human deletes the branch or closes the PR.
  *
  * <h2>For the launcher / demo</h2>
  * {@link io.kubechores.platform.forge.PullRequestServices#create} per run, with the run's clock:

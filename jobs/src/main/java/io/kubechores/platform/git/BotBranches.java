@@ -74,7 +74,12 @@ public final class BotBranches {
         /** the branch already holds exactly this tree: nothing pushed */
         UNCHANGED,
         /** base + files equals the base tree: nothing to propose, nothing pushed */
-        NO_CHANGE_FROM_BASE
+        NO_CHANGE_FROM_BASE,
+        /**
+         * the branch carries commits someone other than the bot made (a reviewer's fix, a merge of the base): it is
+         * left alone, nothing pushed, until a human deletes the branch or closes the PR (Renovate does the same)
+         */
+        EDITED_BY_OTHERS
     }
 
     /**
@@ -215,6 +220,18 @@ public final class BotBranches {
                                 changed));
                         continue;
                     }
+                    if (current != null) {
+                        Optional<RevCommit> foreign = foreignCommit(walk, current, baseCommit);
+                        if (foreign.isPresent()) {
+                            PersonIdent who = foreign.get().getAuthorIdent();
+                            log.warn("git branch={} has commit {} by {} (not the bot): left alone, not force-pushed;"
+                                            + " delete the branch or close its PR to let kubechores take it over",
+                                    branch, foreign.get().getName().substring(0, 12), who.getName());
+                            results.add(new BranchResult(branch, Outcome.EDITED_BY_OTHERS, previous, previous,
+                                    base.name(), changed));
+                            continue;
+                        }
+                    }
                     Outcome outcome = current == null ? Outcome.CREATED : Outcome.UPDATED;
                     if (!apply) {
                         results.add(new BranchResult(branch, outcome, null, previous, base.name(), changed));
@@ -248,6 +265,31 @@ public final class BotBranches {
         } catch (IOException e) {
             throw new UncheckedIOException("git " + safeUrl() + ": " + scrub(e.getMessage()), hiddenIo(e));
         }
+    }
+
+    /**
+     * A commit on the branch (not on the base) whose author or committer is not the bot's identity, newest first;
+     * looks at most 100 commits back (a bot branch is one commit on its base).
+     */
+    private Optional<RevCommit> foreignCommit(RevWalk walk, ObjectId head, RevCommit base) throws IOException {
+        walk.reset();
+        walk.markStart(walk.parseCommit(head));
+        walk.markUninteresting(walk.parseCommit(base));
+        int seen = 0;
+        try {
+            for (RevCommit c : walk) {
+                if (!isBot(c.getAuthorIdent()) || !isBot(c.getCommitterIdent())) return Optional.of(c);
+                if (++seen >= 100) break;
+            }
+            return Optional.empty();
+        } finally {
+            walk.reset();
+        }
+    }
+
+    private boolean isBot(PersonIdent who) {
+        PersonIdent bot = new PersonIdent(author.name(), author.email());
+        return who.getEmailAddress().equalsIgnoreCase(bot.getEmailAddress());
     }
 
     /** The remote branch's head commit, fetched now (empty when the branch does not exist). */

@@ -62,6 +62,22 @@ class LocalPullRequestServiceIT {
     }
 
     @Test
+    void aPrWhoseBranchAReviewerCommittedToIsNotForcePushedNorEdited() throws IOException {
+        PullRequestResult created = service(RUN).upsert(request("250m", "| web | cpu | 500m | 250m |"));
+        remote.commitOn(BRANCH, "reviewer: keep 300m", Map.of(DEPLOYMENT,
+                TestRemote.seed(DEPLOYMENT).replace("cpu: 500m ", "cpu: 300m ")), RUN.plusSeconds(60));
+        String reviewed = remote.head(BRANCH);
+        String before = Files.readString(prDir().resolve("pr.json"));
+
+        PullRequestResult again = service(RUN.plusSeconds(3600)).upsert(request("200m", "| web | cpu | 500m | 200m |"));
+
+        assertThat(again.outcome()).isEqualTo(PullRequestResult.Outcome.SKIPPED_EDITED);
+        assertThat(again.pullRequest().id()).isEqualTo(created.pullRequest().id());
+        assertThat(remote.head(BRANCH)).isEqualTo(reviewed);
+        assertThat(Files.readString(prDir().resolve("pr.json"))).as("title/body untouched").isEqualTo(before);
+    }
+
+    @Test
     void opensThenLeavesAloneThenUpdatesInPlace() throws IOException {
         // 1st run: branch pushed, PR recorded in the forge folder (relative forge.url resolved against the base dir)
         PullRequestResult created = service(RUN).upsert(request("250m", "| web | cpu | 500m | 250m |"));

@@ -157,6 +157,36 @@ class BotBranchesIT {
     }
 
     @Test
+    void aBranchSomeoneElseCommittedToIsLeftAloneUntilItIsDeleted() throws Exception {
+        BotBranches.BranchResult first = branches(RUN).upsert(BRANCH, "main", Map.of(DEPLOYMENT, cpu("250m")), "m1");
+        remote.commitOn(BRANCH, "reviewer: 300m is safer", Map.of(DEPLOYMENT, cpu("300m")), RUN.plusSeconds(60));
+        String humanHead = remote.head(BRANCH);
+        assertThat(humanHead).isNotEqualTo(first.headSha());
+
+        BotBranches.BranchResult preview = branches(RUN.plusSeconds(3600)).preview(BRANCH, "main",
+                Map.of(DEPLOYMENT, cpu("200m")));
+        BotBranches.BranchResult r = branches(RUN.plusSeconds(3600)).upsert(BRANCH, "main",
+                Map.of(DEPLOYMENT, cpu("200m")), "m2");
+
+        assertThat(preview.outcome()).isEqualTo(BotBranches.Outcome.EDITED_BY_OTHERS);
+        assertThat(r.outcome()).isEqualTo(BotBranches.Outcome.EDITED_BY_OTHERS);
+        assertThat(r.pushed()).isFalse();
+        assertThat(remote.head(BRANCH)).as("the reviewer's commit survives").isEqualTo(humanHead);
+        assertThat(remote.read(BRANCH, DEPLOYMENT)).isEqualTo(cpu("300m"));
+
+        // the branch holding exactly the bot's wanted content again is still "unchanged", whoever committed
+        assertThat(branches(RUN.plusSeconds(3700)).upsert(BRANCH, "main", Map.of(DEPLOYMENT, cpu("300m")), "m3")
+                .outcome()).isEqualTo(BotBranches.Outcome.UNCHANGED);
+
+        try (var repo = remote.open(); var git = new org.eclipse.jgit.api.Git(repo)) {
+            git.branchDelete().setBranchNames(BRANCH).setForce(true).call();
+        }
+        assertThat(branches(RUN.plusSeconds(7200)).upsert(BRANCH, "main", Map.of(DEPLOYMENT, cpu("200m")), "m4")
+                .outcome()).isEqualTo(BotBranches.Outcome.CREATED);
+        assertThat(remote.read(BRANCH, DEPLOYMENT)).isEqualTo(cpu("200m"));
+    }
+
+    @Test
     void rejectsPathsOutsideTheRepo() {
         assertThatThrownBy(() -> branches(RUN).upsert(BRANCH, "main", Map.of("../etc/passwd", "x"), "m"))
                 .isInstanceOf(IllegalArgumentException.class);

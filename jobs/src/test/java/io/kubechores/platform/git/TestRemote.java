@@ -85,7 +85,18 @@ public final class TestRemote {
 
     /** A human commits on main (moves the base). */
     public void commitOnMain(String message, Map<String, String> files, Instant when) {
+        commitOn("main", message, files, when);
+    }
+
+    /** A human's commit on top of {@code branch} of the remote (e.g. a reviewer's fix pushed to a bot branch). */
+    public void commitOn(String branch, String message, Map<String, String> files, Instant when) {
         try (Git git = Git.open(work.toFile())) {
+            if (!branch.equals("main")) {
+                git.fetch().setRemote(bare.toUri().toString())
+                        .setRefSpecs("+refs/heads/" + branch + ":refs/remotes/bare/" + branch).call();
+                git.checkout().setName(branch).setCreateBranch(true).setForceRefUpdate(true)
+                        .setStartPoint("refs/remotes/bare/" + branch).call();
+            }
             for (var f : files.entrySet()) {
                 Path target = work.resolve(f.getKey());
                 Files.createDirectories(target.getParent());
@@ -94,7 +105,11 @@ public final class TestRemote {
             git.add().addFilepattern(".").call();
             PersonIdent human = new PersonIdent("Human", "human@acme.example", when, ZoneOffset.UTC);
             git.commit().setMessage(message).setAuthor(human).setCommitter(human).call();
-            git.push().setRemote(bare.toUri().toString()).add("main").call();
+            git.push().setRemote(bare.toUri().toString()).add(branch).call();
+            if (!branch.equals("main")) {
+                git.checkout().setName("main").call();
+                git.branchDelete().setBranchNames(branch).setForce(true).call();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (org.eclipse.jgit.api.errors.GitAPIException e) {
