@@ -291,6 +291,45 @@ class GitHubPullRequestServiceIT {
         assertThat(remote.head(BRANCH)).as("nothing pushed when the forge cannot be read").isNull();
     }
 
+    @Test
+    void aSecondaryRateLimitIsWaitedOutAsRetryAfterSays() {
+        github.stubFor(listByBranch().inScenario("limit").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(403).withHeader("retry-after", "1")
+                        .withBody("{\"message\":\"You have exceeded a secondary rate limit.\"}"))
+                .willSetStateTo("ok"));
+        github.stubFor(listByBranch().inScenario("limit").whenScenarioStateIs("ok")
+                .willReturn(aResponse().withStatus(200).withBody("[]")));
+        github.stubFor(post(urlPathEqualTo(PULLS)).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json")
+                .withBody(json(pull(8, "open", null, "b\n\n" + MARKER + "\n", "abc")))));
+        github.stubFor(post(urlPathEqualTo("/repos/acme/fleet/issues/8/labels")).willReturn(aResponse()
+                .withStatus(200).withBody("[]")));
+
+        long t0 = System.nanoTime();
+        PullRequestResult r = service().upsert(request("250m", "b", "t"));
+
+        assertThat(r.outcome()).isEqualTo(PullRequestResult.Outcome.CREATED);
+        assertThat(System.nanoTime() - t0).as("waited the second Retry-After asked for").isGreaterThanOrEqualTo(1_000_000_000L);
+        github.verify(2, getRequestedFor(urlPathEqualTo(PULLS)));
+        github.verify(1, postRequestedFor(urlPathEqualTo(PULLS)));
+    }
+
+    @Test
+    void anExhaustedPrimaryRateLimitFailsAtOnceSayingWhenItResets() {
+        long reset = Instant.now().plusSeconds(3600).getEpochSecond();
+        github.stubFor(listByBranch().willReturn(aResponse().withStatus(403)
+                .withHeader("x-ratelimit-remaining", "0").withHeader("x-ratelimit-reset", Long.toString(reset))
+                .withBody("{\"message\":\"API rate limit exceeded for user ID 1.\"}")));
+
+        assertThatThrownBy(() -> service().upsert(request("250m", "b", "t")))
+                .isInstanceOf(ForgeClient.ForgeException.class)
+                .hasMessageContaining("rate limited").hasMessageContaining("API rate limit exceeded")
+                .hasMessageContaining("retry after " + Instant.ofEpochSecond(reset).plusSeconds(1).toString().substring(0, 13))
+                .hasMessageNotContaining(TOKEN);
+        github.verify(1, getRequestedFor(urlPathEqualTo(PULLS)));
+        assertThat(remote.head(BRANCH)).isNull();
+    }
+
     static ObjectNode withRef(ObjectNode pull, String ref) {
         ((ObjectNode) pull.get("head")).put("ref", ref);
         return pull;
