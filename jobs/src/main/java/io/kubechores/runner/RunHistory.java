@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -103,10 +104,37 @@ public class RunHistory {
      * {@link #ABANDONED} and {@code why} (their steps too), so that no run is ever silently lost. Returns their ids.
      */
     public List<Long> abandon(String job, Predicate<String> launcher, String why) {
+        return close(job, e -> launcher.test(param(e, "launcher")), e -> why);
+    }
+
+    /** Triggers of runs a runner started through Quartz: those are recovered by Quartz, never swept by age. */
+    static final Set<String> RUNNER_TRIGGERS = Set.of("schedule", "manual", "recovery");
+
+    /**
+     * Closes runs started outside a runner (CronJob pods, the CLI, Jenkins: trigger cli/jenkins/...) that are still
+     * recorded as running although they started more than {@code olderThan} ago. A CronJob pod is killed after its
+     * activeDeadlineSeconds (3600 in k8s/), so such a run's process is gone; nothing else would ever close it.
+     */
+    public List<Long> abandonStale(List<String> jobs, Duration olderThan, Instant now) {
+        List<Long> closed = new ArrayList<>();
+        Instant cutoff = now.minus(olderThan);
+        for (String job : jobs) {
+            closed.addAll(close(job, e -> {
+                Instant start = instant(e.getStartTime() != null ? e.getStartTime() : e.getCreateTime());
+                return !RUNNER_TRIGGERS.contains(param(e, "trigger")) && start != null && start.isBefore(cutoff);
+            }, e -> "started by " + (param(e, "launcher").isEmpty() ? "an unknown process" : param(e, "launcher"))
+                    + " more than " + olderThan.toMinutes() + " min ago and still recorded as running: its process is"
+                    + " gone (a CronJob pod ends within activeDeadlineSeconds); closed by runner " + RunnerIdentity.id()));
+        }
+        return closed;
+    }
+
+    private List<Long> close(String job, Predicate<JobExecution> which, java.util.function.Function<JobExecution, String> reason) {
         List<Long> closed = new ArrayList<>();
         for (JobExecution e : repository.findRunningJobExecutions(job)) {
             String l = param(e, "launcher");
-            if (!launcher.test(l)) continue;
+            if (!which.test(e)) continue;
+            String why = reason.apply(e);
             LocalDateTime now = LocalDateTime.now(batchZone);
             for (StepExecution s : e.getStepExecutions()) {
                 if (!s.getStatus().isRunning()) continue;

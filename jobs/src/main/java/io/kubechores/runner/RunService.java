@@ -11,6 +11,7 @@ import org.springframework.stereotype.Service;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,16 +38,26 @@ public class RunService {
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
-    public RunService(ChoreLauncher launcher, MeterRegistry registry, RunHistory history) {
+    private final Duration abandonCliRunsAfter;
+    private final java.util.concurrent.ScheduledExecutorService sweeper;
+
+    public RunService(ChoreLauncher launcher, MeterRegistry registry, RunHistory history,
+                      @org.springframework.beans.factory.annotation.Value("${kubechores.runner.abandon-cli-runs-after:PT2H}")
+                      Duration abandonCliRunsAfter) {
         this.launcher = launcher;
         this.registry = registry;
         this.history = history;
         this.clock = Clock.systemUTC();
+        this.abandonCliRunsAfter = abandonCliRunsAfter;
         try {
             history.abandonDeadHere(launcher.jobs());
         } catch (RuntimeException e) { // no history tables yet
             log.warn("runs left by dead processes not checked: {}", e.toString());
         }
+        // runs of CronJob pods / the CLI have no runner to recover them: close the ones long past any deadline
+        this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("kubechores-run-sweeper").factory());
+        sweeper.scheduleWithFixedDelay(this::sweepStaleRuns, 0, 10, java.util.concurrent.TimeUnit.MINUTES);
         for (String job : launcher.jobs()) {
             try {
                 history.lastSuccess(job).ifPresent(t -> lastSuccessGauge(job).set(t.getEpochSecond()));
@@ -116,6 +127,21 @@ public class RunService {
     public void closeAbandoned(String job, String deadRunner) {
         history.abandon(job, deadRunner::equals, "runner " + deadRunner + " stopped mid-run (killed or lost);"
                 + " run again by runner " + RunnerIdentity.id() + " with trigger recovery");
+    }
+
+    /** Closes CLI/CronJob runs still recorded as running long after they must have ended (see RunHistory). */
+    public List<Long> sweepStaleRuns() {
+        try {
+            return history.abandonStale(launcher.jobs(), abandonCliRunsAfter, clock.instant());
+        } catch (RuntimeException e) { // another runner closed it first (optimistic lock), or no tables yet
+            log.warn("stale runs not swept this time: {}", e.toString());
+            return List.of();
+        }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stopSweeper() {
+        sweeper.shutdownNow();
     }
 
     public boolean isRunning(String job) {

@@ -12,7 +12,16 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+
 import java.net.URI;
+import java.time.Duration;
+import java.time.LocalDateTime;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -43,6 +52,8 @@ class RunnerServeIT {
     @Autowired Scheduler scheduler;
     @Autowired FakeChoreLauncher launcher;
     @Autowired RunHistory history;
+    @Autowired RunService runs;
+    @Autowired JobRepository repository;
     final HttpClient http = HttpClient.newHttpClient();
 
     @Test
@@ -94,6 +105,41 @@ class RunnerServeIT {
                 "kubechores_job_duration_seconds_count{job=\"certs\",outcome=\"success\"} 1",
                 "kubechores_job_last_success_timestamp_seconds{job=\"certs\"}");
         assertThat(metrics).doesNotContain("kubechores_job_last_success_timestamp_seconds{job=\"quotas\"}");
+    }
+
+    @Test
+    void cronJobRunsLongPastTheirDeadlineAreClosedButRunnerRunsAndRecentOnesAreNot() {
+        long stale = startedRun("quotas", "cli", "cronjob-pod-x1:1:1", Duration.ofHours(3));
+        long recent = startedRun("quotas", "cli", "cronjob-pod-x2:1:1", Duration.ofMinutes(10));
+        long quartz = startedRun("quotas", "manual", "other-runner:7:1", Duration.ofHours(3));
+
+        assertThat(runs.sweepStaleRuns()).containsExactly(stale);
+        assertThat(runs.sweepStaleRuns()).as("a second sweep finds nothing").isEmpty();
+
+        RunHistory.Run closed = history.find(stale).orElseThrow();
+        assertThat(closed.status()).isEqualTo("FAILED");
+        assertThat(closed.exitCode()).isEqualTo(RunHistory.ABANDONED);
+        assertThat(closed.exitDescription()).contains("started by cronjob-pod-x1:1:1 more than 120 min ago");
+        assertThat(history.find(recent).orElseThrow().running()).isTrue();
+        assertThat(history.find(quartz).orElseThrow().running()).as("Quartz recovers runner runs").isTrue();
+        for (long id : new long[]{recent, quartz}) { // leave the shared history clean for the other tests
+            JobExecution e = repository.getJobExecution(id);
+            e.setStatus(BatchStatus.COMPLETED);
+            e.setEndTime(LocalDateTime.now());
+            repository.update(e);
+        }
+    }
+
+    private long startedRun(String job, String trigger, String launcher, Duration ago) {
+        JobParameters params = new JobParametersBuilder().addString("trigger", trigger)
+                .addString("launcher", launcher, false).addString("run.id", java.util.UUID.randomUUID().toString())
+                .toJobParameters();
+        JobExecution e = repository.createJobExecution(repository.createJobInstance(job, params), params,
+                new ExecutionContext());
+        e.setStartTime(LocalDateTime.now().minus(ago));
+        e.setStatus(BatchStatus.STARTED);
+        repository.update(e);
+        return e.getId();
     }
 
     @Test
