@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,23 +42,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The downscale job against simulated clusters (fabric8 mock API server, CRUD mode) for every kind. */
 class DownscaleChoreIT {
-    // The mock API server stamps objects with the real creation time, so the runs happen after it (a run clock before
-    // an object's creation would see it inside its grace period): the next Tuesday 22:00 Berlin at least a day away,
-    // skipping the example holidays (a Wednesday holiday morning would rightly not restore).
-    static final Instant TUE_NIGHT = nextTuesdayNight();
-    static final Instant WED_MORNING = TUE_NIGHT.atZone(java.time.ZoneId.of("Europe/Berlin")).plusDays(1)
-            .with(java.time.LocalTime.of(8, 0)).toInstant();
-
-    static Instant nextTuesdayNight() {
-        java.time.ZonedDateTime t = java.time.ZonedDateTime.now(java.time.ZoneId.of("Europe/Berlin")).plusDays(1)
-                .with(java.time.LocalTime.of(22, 0));
-        while (t.getDayOfWeek() != java.time.DayOfWeek.TUESDAY
-                || java.util.Set.of("12-24", "12-25", "12-26", "01-01").contains(String.format("%02d-%02d",
-                t.plusDays(1).getMonthValue(), t.plusDays(1).getDayOfMonth()))) {
-            t = t.plusDays(1);
-        }
-        return t.toInstant();
-    }
+    // the seeds are created 2026-10-01 (SimulatedApiDispatcher keeps a requested creationTimestamp), long before
+    static final Instant TUE_NIGHT = OffsetDateTime.parse("2026-11-24T22:00:00+01:00").toInstant();
+    static final Instant WED_MORNING = OffsetDateTime.parse("2026-11-25T08:00:00+01:00").toInstant();
 
     @TempDir
     Path out;

@@ -37,19 +37,7 @@ class DownscaleDemoIT {
     @Test
     void nightThenMorningOnTheExampleFleet() throws Exception {
         DesiredState state = new DesiredStateLoader().load(Path.of("../repo-layout/example"), "working-tree");
-        // the next Friday 10:00 UTC (the simulated objects carry their real creation time: the demo runs after it)
-        java.time.ZonedDateTime friday = java.time.ZonedDateTime.now(ZoneOffset.UTC).plusDays(1).withHour(10).withMinute(0)
-                .withSecond(0).withNano(0);
-        while (friday.getDayOfWeek() != java.time.DayOfWeek.FRIDAY
-                || friday.getMonthValue() == 12 && friday.getDayOfMonth() >= 18) { // clear of the Christmas holidays
-            friday = friday.plusDays(1);
-        }
-        Clock demoClock = Clock.fixed(friday.toInstant(), ZoneOffset.UTC);
-        java.time.ZonedDateTime monday = friday.withZoneSameInstant(java.time.ZoneId.of("Europe/Berlin")).plusDays(3)
-                .withHour(22).withMinute(0); // Monday
-        java.time.format.DateTimeFormatter day = java.time.format.DateTimeFormatter.ofPattern("EEE yyyy-MM-dd", java.util.Locale.ENGLISH);
-        String nightLabel = day.format(monday) + " 22:00 Europe/Berlin";
-        String morningLabel = day.format(monday.plusDays(1)) + " 08:00 Europe/Berlin";
+        Clock demoClock = Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC); // a Friday
         DownscaleDemo demo = new DownscaleDemo();
         Map<String, DownscaleSimulatedCluster> sims = new HashMap<>();
         Map<String, KubernetesClient> clients = new HashMap<>();
@@ -66,10 +54,10 @@ class DownscaleDemoIT {
             }
             List<DemoContribution.Step> steps = demo.steps(demoClock);
             assertThat(steps).extracting(DemoContribution.Step::label).containsExactly(
-                    "plan at night (" + nightLabel + ")",
-                    "night (" + nightLabel + "): scale down",
+                    "plan at night (Mon 2026-11-30 22:00 Europe/Berlin)",
+                    "night (Mon 2026-11-30 22:00 Europe/Berlin): scale down",
                     "same minute again: nothing to do",
-                    "morning (" + morningLabel + "): restore");
+                    "morning (Tue 2026-12-01 08:00 Europe/Berlin): restore");
             Platform platform = new Platform(new StaticKubeClients(clients), null, null, null, null,
                     new MemoryStateStore(), null);
             List<ChoreRunner.Outcome> outcomes = new ArrayList<>();
