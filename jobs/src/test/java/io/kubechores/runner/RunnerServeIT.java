@@ -90,7 +90,9 @@ class RunnerServeIT {
         assertThat(r.body()).contains("\"trigger\":\"manual\"");
         assertThat(post("/jobs/quotas/run", "application/json", "{}", null).statusCode()).isEqualTo(202);
         await(() -> launcher.launches.contains("certs manual true") && launcher.launches.contains("quotas manual false"));
-        await(() -> get("/api/jobs").body().contains("\"exitCode\":\"PARTIAL_FAILURE\""));
+        // the metrics are counted once each run returns (after its history is written): wait for both runs' counts
+        await(() -> get("/actuator/prometheus").body().contains("kubechores_job_runs_total{job=\"quotas\",outcome=\"partial\"}")
+                && get("/actuator/prometheus").body().contains("kubechores_job_runs_total{job=\"certs\",outcome=\"success\"}"));
         String json = get("/api/jobs").body();
         assertThat(json).contains("\"name\":\"certs\"", "\"trigger\":\"manual\"", "\"dryRun\":true", "\"status\":\"COMPLETED\"");
 
