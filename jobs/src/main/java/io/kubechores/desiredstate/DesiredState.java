@@ -44,10 +44,7 @@ public record DesiredState(
 
     /** Same state restricted to the named clusters (the CLI's --cluster filter); empty = all. */
     public DesiredState onlyClusters(java.util.Collection<String> names) {
-        if (names == null || names.isEmpty()) return this;
-        return new DesiredState(root, revision, fleet,
-                clusters.stream().filter(c -> names.contains(c.name())).toList(),
-                downscalePolicies, rightsizePolicies, quotaPolicies, certificatePolicies, tools);
+        return names == null || names.isEmpty() ? this : withExactlyClusters(names);
     }
 
     /** Same state with exactly the named clusters (none when names is empty): a shard of a run. */

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * partition: a cluster, an AWS account or a tool; "(fleet)" for the finish step's pull requests, alerts and
  * reports) and kubechores_partition_failures_total{job,cluster}.
  * <p>
- * At start it closes the runs that a dead process on this host left STARTED (see {@link RunHistory#abandonDeadHere}).
+ * At start and every 10 minutes it closes runs no process will finish (see {@link #sweepStaleRuns}).
  */
 @Service
 @Profile("serve")
@@ -49,15 +49,10 @@ public class RunService {
         this.history = history;
         this.clock = Clock.systemUTC();
         this.abandonCliRunsAfter = abandonCliRunsAfter;
-        try {
-            history.abandonDeadHere(launcher.jobs());
-        } catch (RuntimeException e) { // no history tables yet
-            log.warn("runs left by dead processes not checked: {}", e.toString());
-        }
-        // runs of CronJob pods / the CLI have no runner to recover them: close the ones long past any deadline
+        sweepStaleRuns(); // before the first page is served: no dead run shows as running
         this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("kubechores-run-sweeper").factory());
-        sweeper.scheduleWithFixedDelay(this::sweepStaleRuns, 0, 10, java.util.concurrent.TimeUnit.MINUTES);
+        sweeper.scheduleWithFixedDelay(this::sweepStaleRuns, 10, 10, java.util.concurrent.TimeUnit.MINUTES);
         for (String job : launcher.jobs()) {
             try {
                 history.lastSuccess(job).ifPresent(t -> lastSuccessGauge(job).set(t.getEpochSecond()));
@@ -129,10 +124,15 @@ public class RunService {
                 + " run again by runner " + RunnerIdentity.id() + " with trigger recovery");
     }
 
-    /** Closes CLI/CronJob runs still recorded as running long after they must have ended (see RunHistory). */
+    /**
+     * Closes runs no process will ever finish: those of dead processes on this host, and CLI/CronJob runs still
+     * recorded as running long after they must have ended (see RunHistory). At start and every 10 minutes.
+     */
     public List<Long> sweepStaleRuns() {
         try {
-            return history.abandonStale(launcher.jobs(), abandonCliRunsAfter, clock.instant());
+            List<Long> closed = new java.util.ArrayList<>(history.abandonDeadHere(launcher.jobs()));
+            closed.addAll(history.abandonStale(launcher.jobs(), abandonCliRunsAfter, clock.instant()));
+            return closed;
         } catch (RuntimeException e) { // another runner closed it first (optimistic lock), or no tables yet
             log.warn("stale runs not swept this time: {}", e.toString());
             return List.of();

@@ -288,8 +288,7 @@ public final class BotBranches {
     }
 
     private boolean isBot(PersonIdent who) {
-        PersonIdent bot = new PersonIdent(author.name(), author.email());
-        return who.getEmailAddress().equalsIgnoreCase(bot.getEmailAddress());
+        return who.getEmailAddress().equalsIgnoreCase(author.email());
     }
 
     /** The remote branch's head commit, fetched now (empty when the branch does not exist). */
