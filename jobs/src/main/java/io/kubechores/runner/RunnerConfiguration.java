@@ -6,6 +6,7 @@ import io.kubechores.desiredstate.DesiredStateRule;
 import io.kubechores.platform.Platform;
 import io.kubechores.platform.SecretSource;
 import io.kubechores.platform.aws.AwsAccess;
+import io.kubechores.platform.aws.EksClusters;
 import io.kubechores.platform.jenkins.JenkinsAccess;
 import io.kubechores.platform.kube.ConnectionKubeClients;
 import io.kubechores.platform.notify.Notifier;
@@ -45,11 +46,13 @@ public class RunnerConfiguration {
     public PlatformProvider platformProvider(StateStore state, SecretSource secrets, KubechoresProperties props) {
         return (loaded, clock) -> {
             var fleet = loaded.state().fleetSpec();
+            AwsAccess aws = new AwsAccess(fleet.aws().endpoint(), DefaultCredentialsProvider.builder().build(),
+                    fleet.aws().roleArnPattern());
             return new Platform(
-                    new ConnectionKubeClients(secrets, props.kubeTimeoutMillis()),
+                    // `connection.eks` clusters: DescribeCluster + STS-presigned tokens, same endpoint/credentials
+                    new ConnectionKubeClients(secrets, props.kubeTimeoutMillis(), EksClusters.from(aws)),
                     PlatformParts.pullRequests(loaded, secrets, props, clock),
-                    new AwsAccess(fleet.aws().endpoint(), DefaultCredentialsProvider.builder().build(),
-                            fleet.aws().roleArnPattern()),
+                    aws,
                     new JenkinsAccess(fleet.jenkins().url(), secrets.get(fleet.jenkins().userEnv()).orElse(null),
                             secrets.get(fleet.jenkins().tokenEnv()).orElse(null)),
                     PlatformParts.notifier(fleet, secrets),
