@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  */
 public final class K8sRenderer {
     /** Hand-written files of the base, in kustomization order (relative to k8s/). */
-    public static final List<String> STATIC_FILES = List.of("namespace.yaml", "config.yaml",
+    public static final List<String> STATIC_FILES = List.of("namespace.yaml", "config.yaml", "state.yaml",
             "rbac/downscale.yaml", "rbac/rightsize.yaml", "rbac/quotas.yaml", "rbac/certs.yaml", "rbac/promote.yaml",
             "runner/runner.yaml");
     public static final String NAMESPACE = "kubechores";
@@ -240,8 +240,12 @@ public final class K8sRenderer {
                                 - name: tmp
                                   mountPath: /tmp
                           volumes:
+                            # state outlives the pod (state.yaml): reports, audit trail, and the H2 history when
+                            # SPRING_DATASOURCE_URL (PostgreSQL) is not set; never an emptyDir
                             - name: home
-                              emptyDir: {}
+                              persistentVolumeClaim:
+                                claimName: kubechores-home
+                            # scratch only
                             - name: tmp
                               emptyDir: {}
                 """.formatted(s.location().file(), s.name(), NAMESPACE, labels, q(s.description()), q(s.cron()),
