@@ -107,9 +107,19 @@ public final class BatchChoreLauncher implements ChoreLauncher {
         }
     }
 
+    /** Set when the state store does not outlive this pod ({@link StateDurability}); null when it does. */
+    private volatile String ephemeralStateWarning;
+
+    /** The run's first log line and a report warning say so when the state store is ephemeral. */
+    public void ephemeralState(String warning) {
+        this.ephemeralStateWarning = warning;
+    }
+
     @Override
     public RunResult launch(String job, RunRequest req) {
         Instant started = Instant.now();
+        String ephemeral = ephemeralStateWarning;
+        if (ephemeral != null) log.warn("job={} {}", job, ephemeral);
         Chore chore = chores.get(job);
         if (chore == null) {
             return invalid(job, req, started, List.of(new Problem(new Location("<command line>", 0, 0), "JOB",
@@ -187,6 +197,7 @@ public final class BatchChoreLauncher implements ChoreLauncher {
         results.sort(Comparator.comparing(PartitionResult::partition));
         List<Action> actions = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        if (ephemeral != null) warnings.add(ephemeral);
         List<String> failed = new ArrayList<>();
         List<PartitionOutcome> outcomes = new ArrayList<>();
         for (PartitionResult r : results) {

@@ -63,8 +63,13 @@ public class RunnerConfiguration {
     @Bean
     public BatchChoreLauncher choreLauncher(List<Chore> chores, JobRepository jobRepository, JobOperator jobOperator,
                                             PlatformTransactionManager tx, DesiredStateSource source,
-                                            PlatformProvider platforms, KubechoresProperties props) {
-        return new BatchChoreLauncher(chores, jobRepository, jobOperator, tx, source, platforms, props);
+                                            PlatformProvider platforms, KubechoresProperties props,
+                                            org.springframework.core.env.Environment env) {
+        BatchChoreLauncher launcher = new BatchChoreLauncher(chores, jobRepository, jobOperator, tx, source, platforms,
+                props);
+        StateDurability.ephemeralReason(env.getProperty("spring.datasource.url"))
+                .ifPresent(reason -> launcher.ephemeralState(StateDurability.warning(reason)));
+        return launcher;
     }
 
     /** Adapters whose implementations live in platform/ packages. */
