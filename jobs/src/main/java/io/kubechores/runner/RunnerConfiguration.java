@@ -53,7 +53,9 @@ public class RunnerConfiguration {
                     new ConnectionKubeClients(secrets, props.kubeTimeoutMillis(), EksClusters.from(aws)),
                     PlatformParts.pullRequests(loaded, secrets, props, clock),
                     aws,
-                    new JenkinsAccess(fleet.jenkins().url(), secrets.get(fleet.jenkins().userEnv()).orElse(null),
+                    // fleet.yaml's jenkins block is optional: a fleet without one crashed every run here
+                    fleet.jenkins() == null ? new JenkinsAccess(null, null, null)
+                            : new JenkinsAccess(fleet.jenkins().url(), secrets.get(fleet.jenkins().userEnv()).orElse(null),
                             secrets.get(fleet.jenkins().tokenEnv()).orElse(null)),
                     PlatformParts.notifier(fleet, secrets),
                     state, secrets);
