@@ -30,6 +30,11 @@ public final class Main {
             // help needs no application context
             return new CommandLine(new KubechoresCommand(), new HelpOnlyFactory()).execute(args);
         }
+        if (a.get(0).equals("doctor")) {
+            // dry by construction: no Spring context, so no job repository, Batch, Quartz or audit log
+            quietLogging();
+            return new CommandLine(new KubechoresCommand(), new HelpOnlyFactory()).execute(args);
+        }
         boolean serve = a.get(0).equals("serve");
         boolean demo = a.get(0).equals("demo");
         for (int i = 0; i < args.length; i++) {
@@ -62,6 +67,13 @@ public final class Main {
             return cl.execute(args);
         } finally {
             if (!serve) ctx.close();
+        }
+    }
+
+    /** Without Spring Boot's logging setup logback logs everything at DEBUG: keep libraries quiet. */
+    static void quietLogging() {
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext lc) {
+            lc.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
         }
     }
 
