@@ -94,7 +94,7 @@ public final class Doctor {
             String version = client.version();
             rows.add(new Row(subject, "reachable", Status.OK, client.url() + " (" + version + ")", null, all));
         } catch (AccessException e) {
-            if (e.code() != 0) {
+            if (e.code() > 0) {
                 rows.add(new Row(subject, "reachable", Status.OK, client.url() + " (answered " + e.code() + ")", null, all));
             } else {
                 rows.add(new Row(subject, "reachable", Status.FAIL, client.url() + ": " + e.getMessage(),

@@ -23,7 +23,7 @@ public final class ClusterAccess {
         this.client = client;
     }
 
-    /** The API server answered with an error (code = HTTP status, 0 when it could not be reached). */
+    /** The API server answered with an error (code = HTTP status, 0 or less when it could not be reached). */
     public static final class AccessException extends RuntimeException {
         private final int code;
 
@@ -87,7 +87,7 @@ public final class ClusterAccess {
         } catch (KubernetesClientException e) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-            String msg = e.getCode() != 0 ? "HTTP " + e.getCode() + (e.getStatus() != null && e.getStatus().getMessage() != null
+            String msg = e.getCode() > 0 ? "HTTP " + e.getCode() + (e.getStatus() != null && e.getStatus().getMessage() != null
                     ? " " + e.getStatus().getMessage() : "")
                     : root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
             throw new AccessException(e.getCode(), msg, e);
