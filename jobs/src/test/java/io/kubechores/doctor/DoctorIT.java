@@ -240,6 +240,32 @@ class DoctorIT {
         assertOnlyReadsAndReviews();
     }
 
+    @Test
+    void theCommandRunsWithoutSpringAndExitsTwo() throws Exception {
+        fleet(false, false);
+        Path home = tmp.resolve("home");
+        java.io.PrintStream old = System.out;
+        var out = new java.io.ByteArrayOutputStream();
+        int code;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        // no instance metadata service here: the SDK's default chain would wait for it
+        System.setProperty("aws.disableEc2Metadata", "true");
+        try {
+            code = io.kubechores.cli.Main.run("doctor", "--repo", tmp.resolve("fleet").toString(), "--home", home.toString(),
+                    "--schedules", Path.of("../schedules").toString(), "--cluster", "ok-1", "--cluster", "rbac-denied");
+        } finally {
+            System.setOut(old);
+            System.clearProperty("aws.disableEc2Metadata");
+        }
+        String table = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(code).as(table).isEqualTo(2);
+        assertThat(table).contains("cluster rbac-denied").contains("denied: patch apps/deployments")
+                .doesNotContain("cluster unreachable");
+        // no Spring Boot, no Spring Batch: the job repository (an H2 file under the home) was never created
+        assertThat(home.resolve("db")).doesNotExist();
+        assertOnlyReadsAndReviews();
+    }
+
     /** Dry by construction: GETs, reviews (never stored) and STS AssumeRole only; nothing is posted to Slack. */
     void assertOnlyReadsAndReviews() throws InterruptedException {
         for (KubernetesMockServer s : apis) {
