@@ -235,6 +235,36 @@ class K8sRendererTest {
         assertThat(rendered.get("kustomization.yaml")).contains("  - state.yaml\n");
     }
 
+    /** k8s/target: each job's ClusterRole with exactly its k8s/rbac rules, bound only to the central group. */
+    @Test
+    void targetClusterBaseGrantsEachJobsRbacRulesToTheCentralGroup() throws IOException {
+        List<String> withRole = new ArrayList<>();
+        for (String job : JobPermissions.JOBS) {
+            JsonNode rbacRole = JobPermissions.clusterRole(job);
+            String file = "target/" + job + ".yaml";
+            if (rbacRole == null) {
+                assertThat(rendered).doesNotContainKey(file);
+                continue;
+            }
+            withRole.add(job + ".yaml");
+            List<JsonNode> docs = docs(rendered.get(file));
+            JsonNode role = docs.stream().filter(d -> d.path("kind").asText().equals("ClusterRole")).findFirst().orElseThrow();
+            assertThat(role.at("/metadata/name").asText()).isEqualTo("kubechores-" + job);
+            assertThat(role.path("rules")).as(job).isEqualTo(rbacRole.path("rules"));
+            JsonNode binding = docs.stream().filter(d -> d.path("kind").asText().equals("ClusterRoleBinding")).findFirst().orElseThrow();
+            assertThat(binding.at("/roleRef/name").asText()).isEqualTo("kubechores-" + job);
+            assertThat(binding.path("subjects")).singleElement().satisfies(sub -> {
+                assertThat(sub.path("kind").asText()).isEqualTo("Group");
+                assertThat(sub.path("name").asText()).isEqualTo(K8sRenderer.CENTRAL_GROUP);
+            });
+            assertThat(docs).extracting(d -> d.path("kind").asText()).containsOnly("ClusterRole", "ClusterRoleBinding");
+        }
+        assertThat(withRole).contains("downscale.yaml", "rightsize.yaml", "certs.yaml", "promote.yaml");
+        String k = rendered.get("target/kustomization.yaml");
+        for (String f : withRole) assertThat(k).contains("  - " + f + "\n");
+        assertThat(rendered.get("kustomization.yaml")).doesNotContain("target/");
+    }
+
     @Test
     void writeRemovesCronJobsOfDeletedSchedules(@TempDir Path dir) throws IOException {
         Files.createDirectories(dir.resolve("cronjobs"));
