@@ -222,8 +222,30 @@ public final class BatchChoreLauncher implements ChoreLauncher {
             exit = (!failed.isEmpty() || report.failed()) ? 3 : 0;
             summary = report.summary();
         }
-        return new RunResult(job, exec.getId(), exit, dryRun, paused, summary, actions, failed, warnings,
+        RunResult result = new RunResult(job, exec.getId(), exit, dryRun, paused, summary, actions, failed, warnings,
                 report == null ? List.of() : report.artifacts(), started, Instant.now(), outcomes);
+        pushRunMetrics(req, state, result, warnings);
+        return result;
+    }
+
+    /**
+     * Runs outside a runner (CronJob pods, the CLI, Jenkins: trigger "cli") push their run metrics to the fleet's
+     * Pushgateway when one is configured, under the runner's metric names ({@link RunMetrics}); the runner exposes its
+     * own. Plans are not runs and push nothing. A failed push is a warning, never a failed run.
+     */
+    private void pushRunMetrics(RunRequest req, DesiredState state, RunResult r, List<String> warnings) {
+        String url = state.fleetSpec().notifications().pushgatewayUrl();
+        if (!"cli".equals(req.trigger()) || r.dryRun() || url == null || url.isBlank()) return;
+        try {
+            new io.kubechores.platform.notify.Pushgateway(java.net.http.HttpClient.newHttpClient(),
+                    java.time.Duration.ofSeconds(10)).post(url, r.job(),
+                    req.shard() == null ? List.of() : List.of("shard", String.valueOf(req.shard().index())),
+                    RunMetrics.exposition(r, java.time.Duration.between(r.started(), r.ended()), r.ended()));
+            log.info("job={} run metrics pushed to {}", r.job(), url);
+        } catch (RuntimeException e) {
+            log.warn("job={} run metrics not pushed to {}: {}", r.job(), url, e.getMessage());
+            warnings.add("run metrics not pushed to the Pushgateway: " + e.getMessage());
+        }
     }
 
     private RunResult invalid(String job, RunRequest req, Instant started, List<Problem> problems) {

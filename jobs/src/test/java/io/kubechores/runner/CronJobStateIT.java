@@ -67,6 +67,10 @@ class CronJobStateIT {
         slack = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         slack.start();
         slack.stubFor(post(urlEqualTo("/services/T0001/B0001/hook")).willReturn(aResponse().withStatus(200).withBody("ok")));
+        // Pushgateway API: POST/PUT /metrics/job/JOB answer 200 with an empty body
+        slack.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/pushgateway/metrics/job/.*"))
+                .willReturn(aResponse().withStatus(200)));
 
         Path kubeconfig = tmp.resolve("kubeconfig");
         Files.writeString(kubeconfig, """
@@ -87,7 +91,8 @@ class CronJobStateIT {
         Files.createDirectories(repo.resolve("clusters"));
         Files.createDirectories(repo.resolve("certificates"));
         Path res = Path.of("src/test/resources/cronjob-state");
-        Files.copy(res.resolve("fleet.yaml"), repo.resolve("fleet.yaml"));
+        Files.writeString(repo.resolve("fleet.yaml"), Files.readString(res.resolve("fleet.yaml"))
+                .replace("PUSHGATEWAY_URL", slack.baseUrl() + "/pushgateway"));
         Files.copy(res.resolve("certs.yaml"), repo.resolve("certificates/cluster-certs.yaml"));
         Files.writeString(repo.resolve("clusters/prod-eu-1.yaml"),
                 Files.readString(res.resolve("cluster.yaml")).replace("KUBECONFIG_PATH", kubeconfig.toString()));
@@ -136,6 +141,14 @@ class CronJobStateIT {
         assertThat(first.exit()).as(String.join("\n", first.log())).isZero();
         assertThat(slackPosts()).as("the first run alerts the expiring certificate").isEqualTo(1);
         assertThat(String.join("\n", first.log())).doesNotContain("ephemeral");
+
+        // the run's metrics under the runner's names, so "no successful run in N hours" alerts for CronJobs too
+        var pushed = slack.findAll(postRequestedFor(urlEqualTo("/pushgateway/metrics/job/certs")));
+        assertThat(pushed).hasSize(1);
+        assertThat(pushed.getFirst().getBodyAsString())
+                .contains("kubechores_job_runs_total{job=\"certs\",outcome=\"success\"} 1")
+                .containsPattern("kubechores_job_last_success_timestamp_seconds\\{job=\"certs\"} \\d{10}")
+                .contains("kubechores_actions_total{job=\"certs\",cluster=\"(fleet)\",status=\"applied\"}");
 
         Pod second = cronJobPod("certs-2", shared);
         assertThat(second.exit()).as(String.join("\n", second.log())).isZero();
