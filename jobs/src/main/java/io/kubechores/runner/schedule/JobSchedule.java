@@ -19,11 +19,11 @@ import java.util.List;
  * @param shards            1, or N: the CronJob runs an Indexed Job of N pods, pod i running {@code --shard i/N}
  *                          (the serve runner and Jenkins run the whole fleet in one process and ignore it)
  */
-public record Schedule(String name, String job, String description, String cron, ZoneId timeZone, Args args,
+public record JobSchedule(String name, String job, String description, String cron, ZoneId timeZone, Args args,
                        boolean enabled, String concurrencyPolicy, Location location, int shards) {
 
     /** An unsharded schedule. */
-    public Schedule(String name, String job, String description, String cron, ZoneId timeZone, Args args,
+    public JobSchedule(String name, String job, String description, String cron, ZoneId timeZone, Args args,
                     boolean enabled, String concurrencyPolicy, Location location) {
         this(name, job, description, cron, timeZone, args, enabled, concurrencyPolicy, location, 1);
     }
@@ -37,7 +37,7 @@ public record Schedule(String name, String job, String description, String cron,
         }
     }
 
-    public Schedule {
+    public JobSchedule {
         args = args == null ? Args.DEFAULT : args;
         description = description == null ? "" : description;
         concurrencyPolicy = concurrencyPolicy == null ? "Forbid" : concurrencyPolicy;
