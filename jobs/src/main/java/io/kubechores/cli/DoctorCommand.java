@@ -4,7 +4,7 @@ import io.kubechores.desiredstate.DesiredState;
 import io.kubechores.desiredstate.InvalidDesiredStateException;
 import io.kubechores.desiredstate.Resource;
 import io.kubechores.doctor.Doctor;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 import io.kubechores.platform.aws.AwsAccess;
 import io.kubechores.platform.aws.EksClusters;
 import io.kubechores.platform.kube.ConnectionKubeClients;

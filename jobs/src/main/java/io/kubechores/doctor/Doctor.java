@@ -4,7 +4,7 @@ import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.desiredstate.DesiredState;
 import io.kubechores.desiredstate.FleetSpec;
 import io.kubechores.desiredstate.Resource;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 import io.kubechores.platform.aws.AwsAccess;
 import io.kubechores.platform.aws.AwsClientFactory;
 import io.kubechores.platform.aws.EksClusters;

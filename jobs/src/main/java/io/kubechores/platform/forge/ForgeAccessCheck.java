@@ -3,7 +3,7 @@ package io.kubechores.platform.forge;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubechores.desiredstate.FleetSpec;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 
 import java.io.IOException;
 import java.net.URI;

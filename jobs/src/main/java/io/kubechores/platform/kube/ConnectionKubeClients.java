@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.desiredstate.FieldLocations;
 import io.kubechores.desiredstate.Resource;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 import io.kubechores.platform.aws.EksClusters;
 import io.kubechores.platform.aws.EksTokens;
 

@@ -3,7 +3,7 @@ package io.kubechores.platform.kube;
 import io.fabric8.kubernetes.client.Config;
 import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.desiredstate.Resource;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 import io.kubechores.platform.kube.ConnectionKubeClients.ConnectionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
