@@ -10,7 +10,7 @@ import io.kubechores.platform.aws.EksClusters;
 import io.kubechores.platform.kube.ConnectionKubeClients;
 import io.kubechores.runner.DefaultDesiredStateSource;
 import io.kubechores.runner.KubechoresProperties;
-import io.kubechores.runner.schedule.Schedule;
+import io.kubechores.runner.schedule.JobSchedule;
 import io.kubechores.runner.schedule.ScheduleLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,7 +70,7 @@ public class DoctorCommand implements Callable<Integer> {
         }
         if (!clusters.isEmpty()) state = state.onlyClusters(clusters);
         Set<String> scheduled = new TreeSet<>();
-        for (Schedule s : new ScheduleLoader().loadFolderOrClasspath(schedules)) if (s.enabled()) scheduled.add(s.job());
+        for (JobSchedule s : new ScheduleLoader().loadFolderOrClasspath(schedules)) if (s.enabled()) scheduled.add(s.job());
 
         var fleet = state.fleetSpec();
         AwsAccess aws = new AwsAccess(fleet.aws().endpoint(), null, fleet.aws().roleArnPattern());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.kubechores.testkit.kube.SimulatedApiDispatcher;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
