@@ -38,6 +38,15 @@ public final class Main {
             // help needs no application context
             return commandLine(new HelpOnlyFactory(), extraSubcommands).execute(args);
         }
+        // the whole command line is checked before anything starts (Spring, Quartz, a checkout): one clear line, exit 2
+        try {
+            commandLine(new HelpOnlyFactory(), extraSubcommands).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            String sub = e.getCommandLine().getCommandName();
+            System.err.println("kubechores: " + e.getMessage() + " (see: kubechores "
+                    + (sub.equals("kubechores") ? "" : sub + " ") + "--help)");
+            return 2;
+        }
         boolean serve = a.get(0).equals("serve");
         if (a.get(0).equals("demo") && extraSubcommands.stream().noneMatch(c -> c.getSimpleName().equals("DemoCommand"))) {
             System.err.println("kubechores: `demo` is not part of the production jar (it carries no simulated servers); "
@@ -55,6 +64,9 @@ public final class Main {
             if (serve && args[i].startsWith("--repo=")) System.setProperty("kubechores.repo", args[i].substring(7));
             if (serve && args[i].equals("--ref") && i + 1 < args.length) System.setProperty("kubechores.ref", args[i + 1]);
             if (serve && args[i].startsWith("--ref=")) System.setProperty("kubechores.ref", args[i].substring(6));
+            // the port the runner serves on: before Spring starts, so the embedded server takes it
+            if (serve && args[i].equals("--server.port") && i + 1 < args.length) System.setProperty("server.port", args[i + 1]);
+            if (serve && args[i].startsWith("--server.port=")) System.setProperty("server.port", args[i].substring(14));
             if (args[i].startsWith("--home=")) System.setProperty("kubechores.home", args[i].substring(7));
         }
         SpringApplication app = new SpringApplication(KubechoresApplication.class);
