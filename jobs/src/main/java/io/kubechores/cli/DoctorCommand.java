@@ -55,7 +55,7 @@ public class DoctorCommand implements Callable<Integer> {
         KubechoresProperties props = new KubechoresProperties(home, null, null, null, 10_000);
         DesiredState state;
         try {
-            state = new DefaultDesiredStateSource(List.of(), props, secrets).load(repo.repoOrDefault(), repo.ref).state();
+            state = new DefaultDesiredStateSource(DesiredStateRules.all(), props, secrets).load(repo.repoOrDefault(), repo.ref).state();
         } catch (InvalidDesiredStateException e) {
             System.err.println("invalid input:");
             e.problems().forEach(p -> System.err.println("  " + p));
