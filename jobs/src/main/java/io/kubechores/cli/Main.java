@@ -55,8 +55,8 @@ public final class Main {
         if (a.get(0).equals("validate")) return validateWithoutSpring(args);
         if (a.get(0).equals("doctor")) {
             // dry by construction: no Spring context, so no job repository, Batch, Quartz or audit log
+            // logback-cli.xml (as validate): root WARN, kubechores INFO; libraries would log at DEBUG without it
             if (System.getProperty("logback.configurationFile") == null) System.setProperty("logback.configurationFile", "logback-cli.xml");
-            quietLogging();
             return commandLine(new HelpOnlyFactory(), extraSubcommands).execute(args);
         }
         boolean serve = a.get(0).equals("serve");
@@ -91,13 +91,6 @@ public final class Main {
             return commandLine(new SpringFactory(ctx), extraSubcommands).execute(args);
         } finally {
             if (!serve) ctx.close();
-        }
-    }
-
-    /** Without Spring Boot's logging setup logback logs everything at DEBUG: keep libraries quiet. */
-    static void quietLogging() {
-        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext lc) {
-            lc.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
         }
     }
 

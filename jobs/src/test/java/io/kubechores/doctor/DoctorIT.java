@@ -250,12 +250,14 @@ class DoctorIT {
         System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
         // no instance metadata service here: the SDK's default chain would wait for it
         System.setProperty("aws.disableEc2Metadata", "true");
+        boolean logbackSet = System.getProperty("logback.configurationFile") != null;
         try {
             code = io.kubechores.cli.Main.run("doctor", "--repo", tmp.resolve("fleet").toString(), "--home", home.toString(),
                     "--schedules", Path.of("../schedules").toString(), "--cluster", "ok-1", "--cluster", "rbac-denied");
         } finally {
             System.setOut(old);
             System.clearProperty("aws.disableEc2Metadata");
+            if (!logbackSet) System.clearProperty("logback.configurationFile"); // other tests of this JVM log as before
         }
         String table = out.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(code).as(table).isEqualTo(2);
