@@ -121,13 +121,21 @@ public final class LocatedYaml {
      * comment-only document (e.g. after a trailing {@code ---}) is no document.
      */
     public static List<Doc> parse(String file, String text, List<Problem> problems) {
+        return parseAll(file, text, problems).docs();
+    }
+
+    /** The documents read and whether the whole file was read (false after a syntax error or a refused construct). */
+    public record Parsed(List<Doc> docs, boolean complete) {}
+
+    /** Like {@link #parse(String, String, List)}, and says whether parsing reached the end of the file. */
+    public static Parsed parseAll(String file, String text, List<Problem> problems) {
         List<Doc> docs = new ArrayList<>();
         Location control = firstNonPrintable(file, text);
         if (control != null) {
             int cp = text.codePointAt(offset(text, control));
             problems.add(new Problem(control, "", String.format(
                     "invalid YAML: the control character U+%04X is not allowed (only tab, line breaks and printable characters)", cp)));
-            return docs;
+            return new Parsed(docs, false);
         }
         try (AnchoredParser p = YAML.parser(text)) {
             JsonToken t;
@@ -139,11 +147,12 @@ public final class LocatedYaml {
                 try {
                     root = r.read(t, "", 0);
                 } catch (Abandoned e) {
-                    return docs; // reported; the rest of the file is not read
+                    return new Parsed(docs, false); // reported; the rest of the file is not read
                 }
                 r.locs.putIfAbsent("", start);
                 docs.add(new Doc(root, new FieldLocations(start, r.locs)));
             }
+            return new Parsed(docs, true);
         } catch (StreamConstraintsException e) {
             JsonLocation l = e.getLocation();
             problems.add(new Problem(l == null ? new Location(file, 0, 0) : loc(file, l), "",
@@ -153,7 +162,7 @@ public final class LocatedYaml {
         } catch (IOException e) {
             problems.add(new Problem(new Location(file, 0, 0), "", "cannot read: " + e.getMessage()));
         }
-        return docs;
+        return new Parsed(docs, false);
     }
 
     /** The words of Jackson's stream-constraint message without its API name. */
