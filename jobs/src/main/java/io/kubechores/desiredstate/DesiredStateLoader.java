@@ -106,9 +106,16 @@ public final class DesiredStateLoader {
         for (Kind k : Kind.values()) byKind.put(k, new ArrayList<>());
         Map<Kind, Set<String>> invalid = new EnumMap<>(Kind.class);
         for (Kind k : Kind.values()) invalid.put(k, new HashSet<>());
-        boolean fleetFileBroken = false;
+        int listedFrom = problems.size();
+        List<Path> listed = files(root, problems);
+        // a refused fleet.yaml (a link) is reported as such, not also as "no Fleet document"
+        boolean fleetFileBroken = problems.subList(listedFrom, problems.size()).stream()
+                .anyMatch(p -> p.location().file().startsWith("fleet."));
+        if (problems.size() > listedFrom) {
+            for (Kind k : Kind.values()) invalid.get(k).add(CrossFileRules.UNREADABLE); // refused files: names unknown
+        }
         long total = 0;
-        for (Path file : files(root, problems)) {
+        for (Path file : listed) {
             String rel = root.relativize(file).toString().replace('\\', '/');
             String text;
             try {
@@ -247,6 +254,7 @@ public final class DesiredStateLoader {
     }
 
     private static String megabytes(long bytes) {
+        if (bytes < (1L << 20)) return bytes + " bytes";
         return bytes % (1L << 20) == 0 ? (bytes >> 20) + " MiB" : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
@@ -301,7 +309,9 @@ public final class DesiredStateLoader {
             return null;
         }
         int before = problems.size();
-        problems.addAll(MESSAGES.toProblems(SCHEMAS.get(kind).validate(root), at));
+        for (Problem p : MESSAGES.toProblems(SCHEMAS.get(kind).validate(root), at)) {
+            if (!aboutUndefinedAlias(p, doc.undefinedAliases())) problems.add(p);
+        }
         timeZones(root, "", at, problems);
         if (problems.size() > before) {
             JsonNode name = root.path("metadata").path("name");
@@ -350,6 +360,18 @@ public final class DesiredStateLoader {
         }
         Location l = at.byPointer().getOrDefault(pointer + "#value", at.at(pointer));
         return new Problem(l, FieldLocations.fieldPath(pointer), msg);
+    }
+
+    /** A schema problem about a field whose alias was already reported as naming no anchor (it is one mistake). */
+    private static boolean aboutUndefinedAlias(Problem p, Set<String> pointers) {
+        for (String ptr : pointers) {
+            if (p.field().equals(FieldLocations.fieldPath(ptr))) return true;
+            int slash = ptr.lastIndexOf('/');
+            String name = ptr.substring(slash + 1).replace("~1", "/").replace("~0", "~");
+            if (p.field().equals(FieldLocations.fieldPath(ptr.substring(0, Math.max(0, slash))))
+                    && p.message().equals("missing required field '" + name + "'")) return true;
+        }
+        return false;
     }
 
     /** Every field named timeZone, in any kind, must be an IANA time zone id the JVM knows. */

@@ -29,6 +29,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
 
 /**
  * Parses a (multi-document) YAML file into JSON trees while remembering the line and column of every field,
@@ -82,7 +84,15 @@ public final class LocatedYaml {
     }
 
     /** One YAML document and where each of its fields was written. */
-    public record Doc(JsonNode root, FieldLocations locations) {}
+    public record Doc(JsonNode root, FieldLocations locations, Set<String> undefinedAliases) {
+        public Doc(JsonNode root, FieldLocations locations) {
+            this(root, locations, Set.of());
+        }
+
+        public Doc {
+            undefinedAliases = Set.copyOf(undefinedAliases);
+        }
+    }
 
     /** A YAML syntax error. */
     public static final class SyntaxError extends Exception {
@@ -141,16 +151,17 @@ public final class LocatedYaml {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 Location start = loc(file, p.currentTokenLocation());
-                if (t == JsonToken.VALUE_STRING && p.emptyPlainScalar()) continue; // empty / comment-only document
+                if ((t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NULL) && p.emptyPlainScalar()) continue; // empty / comment-only document
                 DocReader r = new DocReader(p, file, problems);
                 JsonNode root;
                 try {
                     root = r.read(t, "", 0);
+                    if (root == null) root = NODES.nullNode();
                 } catch (Abandoned e) {
                     return new Parsed(docs, false); // reported; the rest of the file is not read
                 }
                 r.locs.putIfAbsent("", start);
-                docs.add(new Doc(root, new FieldLocations(start, r.locs)));
+                docs.add(new Doc(root, new FieldLocations(start, r.locs), r.undefined));
             }
             return new Parsed(docs, true);
         } catch (StreamConstraintsException e) {
@@ -262,6 +273,8 @@ public final class LocatedYaml {
         final List<Problem> problems;
         final Map<String, Location> locs = new HashMap<>();
         final Map<String, JsonNode> anchors = new HashMap<>();
+        /** pointers whose value is an alias naming no anchor (reported; the field is left out) */
+        final Set<String> undefined = new HashSet<>();
         int aliasValues;
 
         DocReader(AnchoredParser p, String file, List<Problem> problems) {
@@ -292,11 +305,12 @@ public final class LocatedYaml {
                             p.skipChildren();
                             continue;
                         }
-                        if (name.equals("<<") && (p.isCurrentAlias() || v == JsonToken.START_ARRAY || v == JsonToken.START_OBJECT)) {
+                        if (name.equals("<<")) {
                             // YAML merge key (https://yaml.org/type/merge.html): fields of the aliased mapping(s)
                             // that the mapping does not set itself
                             JsonNode m = read(v, child, depth + 1);
                             mergeAt = at;
+                            if (m == null) continue; // an undefined alias, reported
                             if (m.isObject()) merges.add(m);
                             else if (m.isArray() && m.valueStream().allMatch(JsonNode::isObject)) m.forEach(merges::add);
                             else problems.add(new Problem(at, FieldLocations.fieldPath(child),
@@ -312,7 +326,8 @@ public final class LocatedYaml {
                         }
                         locs.put(child, at);
                         locs.put(child + "#value", loc(file, p.currentTokenLocation()));
-                        o.set(name, read(v, child, depth + 1));
+                        JsonNode value = read(v, child, depth + 1);
+                        if (value != null) o.set(name, value); // null: an undefined alias, reported once
                     }
                     for (JsonNode m : merges) {
                         for (Map.Entry<String, JsonNode> e : m.properties()) {
@@ -334,7 +349,8 @@ public final class LocatedYaml {
                         Location at = loc(file, p.currentTokenLocation());
                         locs.put(child, at);
                         locs.put(child + "#value", at);
-                        a.add(read(t, child, depth + 1));
+                        JsonNode item = read(t, child, depth + 1);
+                        a.add(item == null ? NODES.nullNode() : item);
                     }
                     yield a;
                 }
@@ -365,7 +381,8 @@ public final class LocatedYaml {
             if (target == null) {
                 problems.add(new Problem(here, FieldLocations.fieldPath(pointer), "alias *" + name
                         + " names no anchor &" + name + " before it in this document"));
-                return NODES.nullNode();
+                undefined.add(pointer);
+                return null;
             }
             aliasValues += size(target);
             if (aliasValues > MAX_ALIAS_VALUES) {
