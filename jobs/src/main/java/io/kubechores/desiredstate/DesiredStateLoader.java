@@ -260,13 +260,21 @@ public final class DesiredStateLoader {
 
     /** UTF-8 text, or null after reporting the line and column of the first byte that is not UTF-8. */
     static String decode(String rel, byte[] bytes, List<Problem> problems) {
+        // validate in chunks (a whole-file CharBuffer would double the memory of a large file), then decode once
         CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length);
-        CoderResult r = d.decode(in, out, true);
-        if (!r.isError()) r = d.flush(out);
-        if (!r.isError()) return out.flip().toString();
+        CharBuffer out = CharBuffer.allocate(64 * 1024);
+        CoderResult r;
+        do {
+            out.clear();
+            r = d.decode(in, out, true);
+        } while (r.isOverflow());
+        if (!r.isError()) {
+            out.clear();
+            r = d.flush(out);
+        }
+        if (!r.isError()) return new String(bytes, StandardCharsets.UTF_8);
         int pos = in.position();
         int line = 1;
         int lineStart = 0;
