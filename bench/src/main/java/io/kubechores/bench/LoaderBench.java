@@ -55,17 +55,13 @@ public final class LoaderBench {
                 w.write(shape.equals("comment") ? "\n" : "\"\n");
             }
             List<Problem> problems = new ArrayList<>();
-            new DesiredStateLoader(List.of(), limitsOf(loader)).load(repo, "bench", problems);
+            loader.load(repo, "bench", problems);
             if (problems.isEmpty()) return "valid";
             String first = problems.getFirst().toString();
             return problems.size() + " problem(s): " + (first.length() > 140 ? first.substring(0, 140) + "…" : first);
         } finally {
             delete(repo);
         }
-    }
-
-    private static DesiredStateLoader.Limits limitsOf(DesiredStateLoader l) {
-        return new DesiredStateLoader.Limits(256L << 20, 512L << 20, 10_000);
     }
 
     private static void copy(Path from, Path to) throws IOException {
