@@ -258,6 +258,17 @@ class HostileRepoTest {
         assertThat(Files.readString(SafePaths.file(repo, "apps/ok.yaml"))).isEqualTo("a: 1\n");
     }
 
+    @Test
+    void aNumberBeyondTheJavaTypeIsNamedByFieldAndLineEvenWithoutASchemaMaximum() throws Exception {
+        // the schemas give maxima now; this is the fallback for a value the schema lets through but an int cannot hold
+        String yaml = "jobs:\n  x:\n    maxChangesPerRun: 99999999999\n";
+        LocatedYaml.Doc doc = LocatedYaml.parse("fleet.yaml", "spec:\n" + yaml.indent(2)).getFirst();
+        Exception e = org.assertj.core.api.Assertions.catchException(() ->
+                DesiredStateLoader.MAPPER.treeToValue(doc.root().get("spec"), FleetSpec.class));
+        assertThat(DesiredStateLoader.bindingProblem(e, doc.locations())).hasToString(
+                "fleet.yaml:4:25: spec.jobs.x.maxChangesPerRun: must be at most 2147483647, found 99999999999");
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     /** "line:col" of the value of the "key: value" text in the file. */
