@@ -3,7 +3,6 @@ package io.kubechores.desiredstate;
 import io.kubechores.certs.CertificatePolicyRule;
 import io.kubechores.cli.ValidateCommand;
 import io.kubechores.downscale.DownscalePolicyRule;
-import io.kubechores.platform.SecretSource;
 import io.kubechores.promote.PromoteRules;
 import io.kubechores.quotas.QuotasRules;
 import io.kubechores.runner.DefaultDesiredStateSource;

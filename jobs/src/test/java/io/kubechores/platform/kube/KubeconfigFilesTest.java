@@ -6,7 +6,7 @@ import io.kubechores.desiredstate.Kind;
 import io.kubechores.desiredstate.Location;
 import io.kubechores.desiredstate.Metadata;
 import io.kubechores.desiredstate.Resource;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
