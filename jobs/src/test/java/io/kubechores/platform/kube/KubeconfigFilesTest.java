@@ -117,12 +117,17 @@ class KubeconfigFilesTest {
                         null, null, null), new Location("clusters/c.yaml", 1, 1),
                 FieldLocations.of(new Location("clusters/c.yaml", 1, 1)));
         try (var clients = new ConnectionKubeClients(SecretSource.of(Map.of()), 1000, p.files())) {
-            // fabric8 either refuses the context or builds a config without it; it must never echo the token
+            // fabric8 either refuses the context (our message: path and context) or builds a client without it;
+            // whatever fails, no message in the chain carries the kubeconfig's token
             try {
                 clients.client(cluster);
             } catch (RuntimeException e) {
-                assertThat(e).hasMessage("not a usable kubeconfig: " + p.listed() + " (context nope)")
-                        .hasMessageNotContaining("not-a-real-token");
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    assertThat(String.valueOf(t.getMessage())).doesNotContain("not-a-real-token");
+                }
+                if (e instanceof KubeconfigFiles.KubeconfigException) {
+                    assertThat(e).hasMessage("not a usable kubeconfig: " + p.listed() + " (context nope)");
+                }
             }
         }
     }
