@@ -17,6 +17,7 @@ import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.desiredstate.DesiredState;
 import io.kubechores.desiredstate.FleetSpec;
 import io.kubechores.desiredstate.Resource;
+import io.kubechores.desiredstate.SafePaths;
 import io.kubechores.desiredstate.ToolSpec;
 import io.kubechores.platform.forge.PullRequest;
 import io.kubechores.platform.forge.PullRequestRequest;
@@ -260,7 +261,7 @@ public class PromoteChore implements Chore {
         if (prs == null) return a.withStatus(Action.Status.FAILED, a.detail() + " — no forge configured");
         var step = plan.pr();
         try {
-            String current = Files.readString(ctx.state().root().resolve(step.file()));
+            String current = Files.readString(SafePaths.file(ctx.state().root(), step.file()));
             String edited = editVersion(current, tool.name(), step.path(), step.version());
             String title = "promote " + tool.name() + " " + step.version() + " to " + plan.candidate().to();
             Optional<PullRequest> open = prs.find(NAME, step.topic()).filter(p -> p.state() == PullRequest.State.OPEN);

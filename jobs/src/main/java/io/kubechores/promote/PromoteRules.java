@@ -6,6 +6,7 @@ import io.kubechores.desiredstate.DesiredState;
 import io.kubechores.desiredstate.DesiredStateRule;
 import io.kubechores.desiredstate.FleetSpec;
 import io.kubechores.desiredstate.Problem;
+import io.kubechores.desiredstate.SafePaths;
 import io.kubechores.desiredstate.Resource;
 import io.kubechores.desiredstate.ToolSpec;
 import org.springframework.stereotype.Component;
@@ -81,10 +82,13 @@ public class PromoteRules implements DesiredStateRule {
             }
             if (s.deploy() != null && s.deploy().pullRequest() != null) {
                 ToolSpec.PullRequest pr = s.deploy().pullRequest();
-                Path file = state.root().resolve(pr.file()).normalize();
-                if (!file.startsWith(state.root().normalize()) || !Files.isRegularFile(file)) {
+                Path file;
+                try {
+                    file = SafePaths.file(state.root(), pr.file());
+                } catch (SafePaths.UnsafePathException e) {
                     problems.add(new Problem(t.locationOf("/spec/deploy/pullRequest/file#value"),
-                            "spec.deploy.pullRequest.file", "no file " + pr.file() + " in the repo"));
+                            "spec.deploy.pullRequest.file", e.reason().equals("no such file in the repo")
+                            ? "no file " + pr.file() + " in the repo" : pr.file() + ": refused: " + e.reason()));
                     continue;
                 }
                 String content;

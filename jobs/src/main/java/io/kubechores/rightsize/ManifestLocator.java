@@ -1,6 +1,7 @@
 package io.kubechores.rightsize;
 
 import io.kubechores.desiredstate.RightsizePolicySpec.ManifestSource;
+import io.kubechores.desiredstate.SafePaths;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,6 +48,9 @@ public final class ManifestLocator {
     /** repo-relative file → the source entry that matched it (first wins), in path order */
     private final Map<String, ManifestSource> files = new LinkedHashMap<>();
     private final Map<String, Optional<String>> contents = new ConcurrentHashMap<>();
+    /** repo-relative path → why it is never read (a symbolic link, a path out of the checkout) */
+    private final Map<String, String> refused = new ConcurrentHashMap<>();
+    private final Map<String, String> refusedSources = new LinkedHashMap<>();
     private final Map<String, List<ResourcesEditor.DocumentId>> documents = new ConcurrentHashMap<>();
     private final Map<String, List<String>> segments = new ConcurrentHashMap<>();
     private final Map<String, Optional<ResourcesEditor.Parsed>> parsedFiles = new ConcurrentHashMap<>();
@@ -69,8 +73,17 @@ public final class ManifestLocator {
     private void index() {
         List<String> all;
         try (Stream<Path> walk = Files.walk(root)) {
-            all = walk.filter(Files::isRegularFile).map(p -> relative(root.relativize(p)))
-                    .filter(p -> !p.startsWith(".git/")).sorted().toList();
+            // links are listed, never followed: a committed link may point out of the checkout
+            List<Path> paths = walk.filter(p -> Files.isSymbolicLink(p)
+                    || Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
+            all = new ArrayList<>();
+            for (Path p : paths) {
+                String rel = relative(root.relativize(p));
+                if (rel.startsWith(".git/")) continue;
+                if (Files.isSymbolicLink(p)) refused.put(rel, "is a symbolic link; links are not followed in the desired-state repo");
+                else all.add(rel);
+            }
+            all.sort(null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + root, e);
         }
@@ -79,7 +92,15 @@ public final class ManifestLocator {
             for (String f : all) {
                 if (m.matches(Path.of(f))) files.putIfAbsent(f, s);
             }
+            for (String f : refused.keySet()) {
+                if (m.matches(Path.of(f))) refusedSources.putIfAbsent(f, refused.get(f));
+            }
         }
+    }
+
+    /** Files the policy's sources match that are refused (links), with the reason; they are never read. */
+    public Map<String, String> refusedFiles() {
+        return Map.copyOf(refusedSources);
     }
 
     /** Files matched by the policy's sources. */
@@ -90,12 +111,17 @@ public final class ManifestLocator {
     /** Content of a repo file (cached), empty when it does not exist. */
     public Optional<String> content(String file) {
         return contents.computeIfAbsent(file, f -> {
-            Path p = root.resolve(f).normalize();
-            if (!p.startsWith(root.normalize()) || !Files.isRegularFile(p)) return Optional.empty();
+            Optional<Path> p;
             try {
-                return Optional.of(Files.readString(p));
+                p = SafePaths.existingFile(root, f);
+            } catch (SafePaths.UnsafePathException e) {
+                refused.put(f, e.reason());
+                return Optional.empty();
+            }
+            try {
+                return p.isEmpty() ? Optional.empty() : Optional.of(Files.readString(p.get()));
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new UncheckedIOException("cannot read " + f, e);
             }
         });
     }
@@ -153,7 +179,10 @@ public final class ManifestLocator {
             valuesPath = value.substring(hash + 1);
         }
         String how = SOURCE_ANNOTATION + " " + value;
-        if (content(file).isEmpty()) return new Located(o, null, how + ": no such file in the repo");
+        if (content(file).isEmpty()) {
+            String why = refused.get(file);
+            return new Located(o, null, how + (why != null ? ": refused: " + why : ": no such file in the repo"));
+        }
         if (valuesPath != null) {
             SourceRef ref = new SourceRef(file, "helm", null, null, null, valuesPath);
             return helmMatches(o, ref) ? new Located(o, ref, how)

@@ -50,7 +50,9 @@ public class RunnerConfiguration {
                     PlatformParts.pullRequests(loaded, secrets, props, clock),
                     new AwsAccess(fleet.aws().endpoint(), DefaultCredentialsProvider.builder().build(),
                             fleet.aws().roleArnPattern()),
-                    new JenkinsAccess(fleet.jenkins().url(), secrets.get(fleet.jenkins().userEnv()).orElse(null),
+                    // spec.jenkins is optional: without it promote reports "no Jenkins configured" where it needs one
+                    fleet.jenkins() == null || fleet.jenkins().url() == null ? null
+                            : new JenkinsAccess(fleet.jenkins().url(), secrets.get(fleet.jenkins().userEnv()).orElse(null),
                             secrets.get(fleet.jenkins().tokenEnv()).orElse(null)),
                     PlatformParts.notifier(fleet, secrets),
                     state, secrets);

@@ -1,6 +1,5 @@
 package io.kubechores.core.schedule;
 
-import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -133,6 +132,11 @@ public final class Schedule {
                     "empty schedule (expected \"always\", \"never\" or ranges like \"Mon-Fri 07:30-20:30 Europe/Berlin\")");
         }
         String trimmed = text.strip();
+        if (CRON.matcher(text).matches()) {
+            throw new ScheduleParseException(text, text.indexOf(trimmed), trimmed,
+                    "this looks like a cron expression; a schedule is weekdays, times and a zone, e.g. "
+                            + "\"Mon-Fri 07:30-20:30 Europe/Berlin\" (or \"always\" / \"never\")");
+        }
         if (trimmed.equalsIgnoreCase("always")) return new Schedule(text, List.of(), true);
         if (trimmed.equalsIgnoreCase("never")) return new Schedule(text, List.of(), false);
         List<Range> ranges = new ArrayList<>();
@@ -294,13 +298,17 @@ public final class Schedule {
     }
 
     private static ZoneId zone(String input, Token t) {
-        try {
-            return ZoneId.of(t.text());
-        } catch (DateTimeException e) {
-            throw new ScheduleParseException(input, t.index(), t.text(),
-                    "unknown time zone (expected an IANA zone such as Europe/Berlin or UTC)");
-        }
+        return TimeZones.region(t.text()).orElseThrow(() -> new ScheduleParseException(input, t.index(), t.text(),
+                "unknown time zone (expected an IANA zone such as Europe/Berlin or UTC; offsets such as +02:00 "
+                        + "do not follow daylight-saving time)"));
     }
+
+    /**
+     * Five or six space-separated fields of digits, '*', '/', ',', '-' or '?': a cron expression (as a CronJob's
+     * schedule), which the downscale grammar (kube-downscaler's "Mon-Fri 07:30-20:30 Europe/Berlin", see
+     * hjacobs/kube-downscaler README "uptime"/"downtime") is not.
+     */
+    private static final Pattern CRON = Pattern.compile("^\\s*[0-9*/?,-]+(\\s+[0-9A-Za-z*/?,#-]+){4,5}\\s*$");
 
     private static Range absolute(String input, Token t) {
         Matcher m = ABSOLUTE.matcher(t.text());

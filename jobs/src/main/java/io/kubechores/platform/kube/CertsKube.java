@@ -242,11 +242,15 @@ public final class CertsKube {
         String origin = "client config";
         if (connection != null && connection.kubeconfigContext() != null) {
             Path file = kubeconfigFile(connection.kubeconfigPath());
+            if (connection.kubeconfigPath() != null) {
+                // a path the repo names: only from the allowed places, checked as a kubeconfig (content never shown)
+                KubeconfigFiles.fromEnvironment().kubeconfig(connection.kubeconfigPath());
+            }
             if (file != null && Files.isReadable(file)) {
                 try {
                     if (fromKubeconfigFile(file, connection.kubeconfigContext(), pem)) origin = file.toString();
                 } catch (IOException e) {
-                    throw new KubernetesClientException("cannot read kubeconfig " + file + ": " + e.getMessage());
+                    throw new KubernetesClientException("not a kubeconfig: " + file);
                 }
             }
         }

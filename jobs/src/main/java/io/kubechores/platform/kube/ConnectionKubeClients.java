@@ -8,10 +8,6 @@ import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.desiredstate.Resource;
 import io.kubechores.desiredstate.SecretSource;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,9 +19,16 @@ public final class ConnectionKubeClients implements KubeClients {
     private final int requestTimeoutMillis;
     private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
 
+    private final KubeconfigFiles kubeconfigFiles;
+
     public ConnectionKubeClients(SecretSource secrets, int requestTimeoutMillis) {
+        this(secrets, requestTimeoutMillis, KubeconfigFiles.fromEnvironment());
+    }
+
+    public ConnectionKubeClients(SecretSource secrets, int requestTimeoutMillis, KubeconfigFiles kubeconfigFiles) {
         this.secrets = secrets;
         this.requestTimeoutMillis = requestTimeoutMillis;
+        this.kubeconfigFiles = kubeconfigFiles;
     }
 
     @Override
@@ -37,11 +40,13 @@ public final class ConnectionKubeClients implements KubeClients {
         Config config;
         if (c.kubeconfigContext() != null) {
             if (c.kubeconfigPath() != null) {
+                // the path comes from the repo: only the allowed places, and never a word of a wrong file's content
+                String text = kubeconfigFiles.kubeconfig(c.kubeconfigPath());
                 try {
-                    config = Config.fromKubeconfig(c.kubeconfigContext(),
-                            Files.readString(Path.of(c.kubeconfigPath())), c.kubeconfigPath());
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read kubeconfig " + c.kubeconfigPath(), e);
+                    config = Config.fromKubeconfig(c.kubeconfigContext(), text, c.kubeconfigPath());
+                } catch (RuntimeException e) {
+                    throw new KubeconfigFiles.KubeconfigException("not a usable kubeconfig: " + c.kubeconfigPath()
+                            + " (context " + c.kubeconfigContext() + ")");
                 }
             } else {
                 config = Config.autoConfigure(c.kubeconfigContext());
@@ -51,7 +56,7 @@ public final class ConnectionKubeClients implements KubeClients {
         } else {
             ConfigBuilder b = new ConfigBuilder().withMasterUrl(c.apiUrl());
             secrets.get(c.tokenEnv()).ifPresent(b::withOauthToken);
-            if (c.caFile() != null) b.withCaCertFile(c.caFile());
+            if (c.caFile() != null) b.withCaCertFile(kubeconfigFiles.caBundle(c.caFile()).toString());
             config = b.build();
         }
         config.setRequestTimeout(requestTimeoutMillis);
