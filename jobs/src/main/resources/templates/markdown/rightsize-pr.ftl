@@ -4,6 +4,13 @@
 kubechores rolled up the VPA recommendations of **${workloadCount}** workload<#if workloadCount != 1>s</#if> on **${clusterCount}** cluster<#if clusterCount != 1>s</#if> (RightsizePolicy `${policy}`, one PR per ${grouping}) and proposes these container resources.
 
 **Estimated monthly cost change: ${cost}**
+<#if added?has_content>
+
+**Resources blocks added** (the source only had a placeholder such as `resources: {}`; a minimal block was written at the file's indentation):
+<#list added as a>
+- ${a}
+</#list>
+</#if>
 
 <#list containers as c>
 ### `${c.container}` in `${c.file}` (${c.shape}: ${c.block})

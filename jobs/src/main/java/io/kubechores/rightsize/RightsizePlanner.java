@@ -84,7 +84,12 @@ public final class RightsizePlanner {
                             + obs.getFirst().name() + " has no resources block in the source; left alone");
                     continue;
                 }
-                proposals.add(propose(spec, ref, c.getKey(), current, obs));
+                try {
+                    proposals.add(propose(spec, ref, c.getKey(), current, obs));
+                } catch (RuntimeException e) {
+                    // one bad container (an unparseable quantity, a policy bound) is a skipped row, never the run
+                    notes.add(ref.file() + ": container " + c.getKey() + " skipped: " + e.getMessage());
+                }
             }
         }
         return new RightsizePlan(policyName, proposals, unlocated, notes);
@@ -116,37 +121,49 @@ public final class RightsizePlanner {
             notes.add("cpu left alone: HPA scales on CPU (" + String.join(", ", hpaOnCpu) + ")");
         } else if (cpu.isEmpty()) {
             notes.add("cpu: no VPA recommendation");
-        } else if (current.cpuRequest() == null) {
+        } else if (current.cpuRequest() == null && !current.placeholder()) {
             notes.add("cpu: requests.cpu not set in the source; left alone");
         } else {
             long want = clamp(Rounding.cpuMillis(withMargin(rollup(spec, cpu), spec.marginPercent())),
                     Quantities.cpuMillis(spec.cpu().min()), Quantities.cpuMillis(spec.cpu().max()), "cpu", notes);
-            long have = Quantities.cpuMillis(current.cpuRequest());
-            if (significant(have, want, spec.minChangePercent(), "cpu", notes)) {
+            if (current.placeholder()) {
+                proposed = proposed.with(ResourceValues.CPU_REQUEST, Quantities.formatCpu(want, null));
+            } else if (significant(Quantities.cpuMillis(current.cpuRequest()), want, spec.minChangePercent(), "cpu",
+                    notes)) {
                 proposed = proposed.with(ResourceValues.CPU_REQUEST, Quantities.formatCpu(want, current.cpuRequest()));
             }
         }
         // memory request
         if (mem.isEmpty()) {
             notes.add("memory: no VPA recommendation");
-        } else if (current.memoryRequest() == null) {
+        } else if (current.memoryRequest() == null && !current.placeholder()) {
             notes.add("memory: requests.memory not set in the source; left alone");
         } else {
             long want = clamp(Rounding.memoryBytes(withMargin(rollup(spec, mem), spec.marginPercent())),
                     Quantities.memoryBytes(spec.memory().min()), Quantities.memoryBytes(spec.memory().max()), "memory",
                     notes);
-            long have = Quantities.memoryBytes(current.memoryRequest());
-            if (significant(have, want, spec.minChangePercent(), "memory", notes)) {
+            if (current.placeholder()) {
+                proposed = proposed.with(ResourceValues.MEMORY_REQUEST, Quantities.formatMemory(want));
+            } else if (significant(Quantities.memoryBytes(current.memoryRequest()), want, spec.minChangePercent(),
+                    "memory", notes)) {
                 proposed = proposed.with(ResourceValues.MEMORY_REQUEST, Quantities.formatMemory(want));
             }
         }
         proposed = limits(spec.limits(), current, proposed, notes);
+        if (current.placeholder() && proposed.memoryRequest() != null && "memoryEqualsRequest".equals(spec.limits())) {
+            proposed = proposed.with(ResourceValues.MEMORY_LIMIT, proposed.memoryRequest());
+        }
+        if (current.placeholder() && (proposed.cpuRequest() != null || proposed.memoryRequest() != null)) {
+            notes.add("the source had only a placeholder (resources: {} or null): a minimal requests block is added");
+        }
 
         List<FieldChange> changes = new ArrayList<>();
         for (String f : ResourceValues.FIELDS) {
             String from = current.get(f);
             String to = proposed.get(f);
-            if (to != null && !to.equals(from)) {
+            if (to != null && from == null) {
+                changes.add(new FieldChange(f, "not set", to, 100.0));
+            } else if (to != null && !to.equals(from)) {
                 boolean isCpu = ResourceValues.isCpu(f);
                 long a = isCpu ? Quantities.cpuMillis(from) : Quantities.memoryBytes(from);
                 long b = isCpu ? Quantities.cpuMillis(to) : Quantities.memoryBytes(to);
