@@ -132,26 +132,38 @@ public final class SourceYaml {
         }
     }
 
-    /** The value of {@code key} in a mapping: own keys first, then merged mappings ({@code <<}), in order. */
+    /**
+     * The value of {@code key} in a mapping. SnakeYAML Engine's composer applies merge keys itself ({@code <<}
+     * tuples are replaced by the merged ones, own keys first); a merged tuple is recognised by its key lying
+     * outside the mapping's own text, and reported as read through the merge key.
+     */
     public Ref get(Ref map, String key) {
         if (map == null || !(map.node() instanceof MappingNode m)) return null;
         for (NodeTuple t : m.getValue()) {
             if (t.getKeyNode() instanceof ScalarNode k && key.equals(k.getValue()) && !isMergeKey(k)) {
                 Node v = t.getValueNode();
-                String through = v.getAnchor().isPresent() && start(v) < end(k) ? "alias *" + anchor(v) : null;
+                String through = null;
+                if (start(k) < start(m) || start(k) >= end(m)) {
+                    through = "merge key <<: *" + anchorAround(start(k));
+                } else if (v.getAnchor().isPresent() && start(v) < end(k)) {
+                    through = "alias *" + anchor(v);
+                }
                 return new Ref(v, map, key, k, through);
             }
         }
-        for (NodeTuple t : m.getValue()) {
-            if (!(t.getKeyNode() instanceof ScalarNode k) || !isMergeKey(k)) continue;
-            List<Node> merged = t.getValueNode() instanceof SequenceNode s ? s.getValue() : List.of(t.getValueNode());
-            for (Node src : merged) {
-                Ref via = new Ref(src, map, MERGE, k, "merge key <<: *" + anchor(src));
-                Ref found = get(via, key);
-                if (found != null) return found;
+        return null;
+    }
+
+    /** The innermost anchored node whose text holds the position (the source of a merged key). */
+    private String anchorAround(int pos) {
+        Node best = null;
+        for (Node n : uses.keySet()) {
+            if (n.getAnchor().isPresent() && start(n) <= pos && pos < end(n)
+                    && (best == null || end(n) - start(n) < end(best) - start(best))) {
+                best = n;
             }
         }
-        return null;
+        return best == null ? "?" : anchor(best);
     }
 
     /** Items of a sequence (empty for anything else). */
@@ -188,15 +200,31 @@ public final class SourceYaml {
         // top-down: the outermost shared node is the anchored one (its children are reached twice too)
         for (Ref x : chain) {
             if (x.through() != null) {
-                return "read through " + x.through() + " (anchor &" + anchor(x.node()) + " at " + where(x.node())
+                String a = x.through().substring(x.through().indexOf('*') + 1);
+                Node src = anchored(a, x.node());
+                return "read through " + x.through() + " (anchor &" + a + " at " + where(src)
                         + "); editing it would change every user of the anchor";
             }
             if (uses.getOrDefault(x.node(), 0) > 1) {
-                return "anchor &" + anchor(x.node()) + " at " + where(x.node()) + " is also used through an alias ("
-                        + (uses.get(x.node()) - 1) + "×); editing it would change every user";
+                // a merged mapping's children are shared, the anchored mapping itself is not (the <<  tuple is gone)
+                String a = x.node().getAnchor().isPresent() ? anchor(x.node()) : anchorAround(start(x.node()));
+                return "anchor &" + a + " at " + where(anchored(a, x.node())) + " is also used through an alias"
+                        + " or merge key; editing it would change every user";
             }
         }
         return null;
+    }
+
+    /** The node carrying anchor {@code a} whose text holds {@code inside} (else {@code inside} itself). */
+    private Node anchored(String a, Node inside) {
+        Node best = inside;
+        for (Node n : uses.keySet()) {
+            if (n.getAnchor().map(x -> x.getValue().equals(a)).orElse(false) && start(n) <= start(inside)
+                    && start(inside) < Math.max(end(n), start(n) + 1)) {
+                best = n;
+            }
+        }
+        return best;
     }
 
     /** file:line of a node (1-based). */
