@@ -177,8 +177,8 @@ public final class ResourcesEditor {
 
     /** Reads a resources node: values, placeholder, or why it cannot be edited. */
     static Block read(SourceYaml y, Ref res, String container) {
-        int line = y.line(res.node());
-        String where = y.where(res.node()) + ": container " + container + ": ";
+        int line = res.key() != null ? y.line(res.key()) : y.line(res.node());
+        String where = y.where(res) + ": container " + container + ": ";
         if (res.isPlaceholder()) {
             String shared = y.sharing(res);
             return new Block(ResourceValues.PLACEHOLDER, shared == null ? null : where + "resources " + shared, line);

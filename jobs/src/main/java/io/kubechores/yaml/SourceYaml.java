@@ -56,6 +56,8 @@ public final class SourceYaml {
     private final int[] charIndex;
     private final Map<Node, Integer> uses = new IdentityHashMap<>();
     private final String eol;
+    /** the leaves of this file, computed on the first edit (a file is edited container by container) */
+    private Map<String, String> leaves;
 
     private SourceYaml(String file, String content, List<Node> documents) {
         this.file = file;
@@ -154,6 +156,21 @@ public final class SourceYaml {
         return null;
     }
 
+    /** Every value of a mapping (own and merged keys, in order) or item of a sequence. */
+    public List<Ref> children(Ref r) {
+        if (r == null) return List.of();
+        if (r.node() instanceof SequenceNode) return items(r);
+        if (!(r.node() instanceof MappingNode m)) return List.of();
+        List<Ref> out = new ArrayList<>();
+        for (NodeTuple t : m.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k) {
+                Ref c = get(r, k.getValue());
+                if (c != null && c.key() == k) out.add(c);
+            }
+        }
+        return out;
+    }
+
     /** The innermost anchored node whose text holds the position (the source of a merged key). */
     private String anchorAround(int pos) {
         Node best = null;
@@ -227,6 +244,11 @@ public final class SourceYaml {
         return best;
     }
 
+    /** file:line where a reference is written: its key's line (an alias's own line), else the node's. */
+    public String where(Ref r) {
+        return r.key() != null ? where(r.key()) : where(r.node());
+    }
+
     /** file:line of a node (1-based). */
     public String where(Node n) {
         return file + ":" + (n.getStartMark().map(Mark::getLine).orElse(0) + 1);
@@ -257,7 +279,7 @@ public final class SourceYaml {
         List<String> added = new ArrayList<>();
         for (Change c : changes) {
             String shared = sharing(c.at());
-            if (shared != null) throw new YamlEditException(where(c.at().node()) + ": " + shared);
+            if (shared != null) throw new YamlEditException(where(c.at()) + ": " + shared);
             plan(c.at(), tree(c.values()), splices, added);
         }
         splices.sort((a, b) -> Integer.compare(b.start, a.start));
@@ -495,7 +517,8 @@ public final class SourceYaml {
         } catch (YamlEditException e) {
             throw new YamlEditException("edit refused, the result does not parse: " + e.getMessage());
         }
-        Map<String, String> a = leaves(documents);
+        if (leaves == null) leaves = leaves(documents);
+        Map<String, String> a = leaves;
         Map<String, String> b = leaves(re.documents);
         Map<String, String> expected = new LinkedHashMap<>(a);
         Map<String, String> wanted = new LinkedHashMap<>();
