@@ -11,6 +11,13 @@ kubechores rolled up the VPA recommendations of **${workloadCount}** workload<#i
 - ${a}
 </#list>
 </#if>
+<#if staleComments?has_content>
+
+**Check these comments:** they sit on edited lines and were kept as they are, but may describe the old value and now be stale:
+<#list staleComments as c>
+- ${c}
+</#list>
+</#if>
 
 <#list containers as c>
 ### `${c.container}` in `${c.file}` (${c.shape}: ${c.block})

@@ -56,6 +56,7 @@ public final class PullRequestDrafts {
         Map<String, String> files = new TreeMap<>();
         StringBuilder diff = new StringBuilder();
         List<String> added = new ArrayList<>();
+        List<String> staleComments = new ArrayList<>();
         List<String> refused = new ArrayList<>();
         Set<String> refusedKeys = new HashSet<>();
         for (var f : RightsizePlanner.byFile(proposals).entrySet()) {
@@ -71,6 +72,7 @@ public final class PullRequestDrafts {
                     continue;
                 }
                 added.addAll(a.added());
+                staleComments.addAll(a.comments());
                 if (!a.content().equals(parsed.content())) parsed = ResourcesEditor.parsed(f.getKey(), a.content());
             }
             String after = parsed.content();
@@ -88,6 +90,7 @@ public final class PullRequestDrafts {
                 + " (est. " + money(cost) + "/month)";
         Map<String, Object> model = model(policyName, spec, group, proposals, cost);
         model.put("added", added);
+        model.put("staleComments", staleComments);
         String body = Reports.render("markdown/rightsize-pr.ftl", model)
                 + "\n" + ProposalMarker.render(marker) + "\n";
         String commit = "rightsize(" + group + "): apply VPA recommendations to " + containers

@@ -73,7 +73,7 @@ public final class ResourcesEditor {
     }
 
     /** The result of applying edits: the new content, blocks that had to be added, and edits refused (with why). */
-    public record Applied(String content, List<String> added, List<String> refused) {}
+    public record Applied(String content, List<String> added, List<String> refused, List<String> comments) {}
 
     /** One container's wanted values in one source block. */
     public record Edit(SourceRef source, String container, ResourceValues values) {}
@@ -233,6 +233,7 @@ public final class ResourcesEditor {
         SourceYaml y = file.yaml();
         List<String> added = new ArrayList<>();
         List<String> refused = new ArrayList<>();
+        List<String> comments = new ArrayList<>();
         for (Edit e : edits) {
             try {
                 Target t = target(y, e.source(), e.container());
@@ -254,13 +255,14 @@ public final class ResourcesEditor {
                             + e.container() + ": resources block added (" + String.join(", ", values.keySet())
                             .replace('/', '.') + ")");
                 }
+                comments.addAll(r.comments());
                 y = SourceYaml.parse(y.file(), r.content());
             } catch (YamlEditException ex) {
                 refused.add(ex.getMessage());
             }
         }
         String out = y == file.yaml() ? file.content() : y.content();
-        return new Applied(out, added, refused);
+        return new Applied(out, added, refused, comments);
     }
 
     // ---- navigation ----

@@ -266,8 +266,11 @@ public final class SourceYaml {
      */
     public record Change(Ref at, Map<String, String> values) {}
 
-    /** The edited text and what the edit had to add (for "a block was added" in a PR). */
-    public record Result(String content, List<String> added) {}
+    /**
+     * The edited text, what the edit had to add (for "a block was added" in a PR), and the comments at the end of
+     * edited lines ({@code cpu: "1"  # PCI load test 2025-03}): kept, but they may describe the old value.
+     */
+    public record Result(String content, List<String> added, List<String> comments) {}
 
     /**
      * Applies the changes and proves them by re-parsing.
@@ -277,6 +280,7 @@ public final class SourceYaml {
     public Result apply(List<Change> changes) {
         List<Splice> splices = new ArrayList<>();
         List<String> added = new ArrayList<>();
+        List<String> comments = new ArrayList<>();
         for (Change c : changes) {
             String shared = sharing(c.at());
             if (shared != null) throw new YamlEditException(where(c.at()) + ": " + shared);
@@ -292,10 +296,18 @@ public final class SourceYaml {
         }
         String out = sb.toString();
         verify(changes, out);
-        return new Result(out, added);
+        for (Splice s : splices) {
+            if (s.comment != null) comments.add(s.comment);
+        }
+        comments.sort(null);
+        return new Result(out, added, comments);
     }
 
-    private record Splice(int start, int end, String text) {}
+    private record Splice(int start, int end, String text, String comment) {
+        Splice(int start, int end, String text) {
+            this(start, end, text, null);
+        }
+    }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> tree(Map<String, String> values) {
@@ -459,7 +471,7 @@ public final class SourceYaml {
         int b = end(s);
         if (isNull(s)) {
             String prefix = a > 0 && content.charAt(a - 1) == ':' ? " " : "";
-            return new Splice(a, b, prefix + plain(value));
+            return new Splice(a, b, prefix + plain(value), trailingComment(r, b));
         }
         String text = switch (s.getScalarStyle()) {
             case DOUBLE_QUOTED -> doubleQuoted(value);
@@ -468,7 +480,17 @@ public final class SourceYaml {
             default -> throw new YamlEditException(where(s) + ": " + r.step() + " is a block scalar ("
                     + s.getScalarStyle() + "); not edited");
         };
-        return new Splice(a, b, text);
+        return new Splice(a, b, text, trailingComment(r, b));
+    }
+
+    /** "file:line path: # comment" when the rest of the line after {@code pos} is a comment; else null. */
+    private String trailingComment(Ref r, int pos) {
+        int nl = content.indexOf('\n', pos);
+        String rest = content.substring(pos, nl < 0 ? content.length() : nl).strip();
+        if (rest.startsWith(",") || rest.startsWith("}")) return null; // flow: the comment is not about this value
+        if (!rest.startsWith("#")) return null;
+        String c = rest.length() > 80 ? rest.substring(0, 80) + "…" : rest;
+        return where(r) + " " + r.path().replaceFirst("^#\\d+/", "") + ": `" + c.replace("`", "'") + "`";
     }
 
     /** Indentation step: how far the nearest block mapping on the way is indented under its key; else the file's. */

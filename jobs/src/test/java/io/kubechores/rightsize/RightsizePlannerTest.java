@@ -197,4 +197,27 @@ class RightsizePlannerTest {
         assertThat(RightsizePlanner.group(app, o)).isEqualTo("cart");
         assertThat(Arrays.asList(team.minChangePercent(), team.reopenThresholdPercent())).containsExactly(15, 25);
     }
+
+    @Test
+    void aPlaceholderIsFilledWithAMinimalRequestsBlock() {
+        ContainerProposal p = planOne(policy("max", 90, 10, 15, "memoryEqualsRequest", false, "target"),
+                ResourceValues.PLACEHOLDER, List.of(obs("a", 2, "300m", "300Mi", false)));
+        assertThat(p.proposed()).isEqualTo(new ResourceValues("350m", "352Mi", null, "352Mi", true));
+        assertThat(p.fieldChanges()).extracting(RightsizePlan.FieldChange::from).containsOnly("not set");
+        assertThat(p.notes()).anyMatch(n -> n.contains("a minimal requests block is added"));
+        ContainerProposal leave = planOne(policy("max", 90, 10, 15, "keepRatio", false, "target"),
+                ResourceValues.PLACEHOLDER, List.of(obs("a", 2, "300m", "300Mi", false)));
+        assertThat(leave.proposed()).isEqualTo(new ResourceValues("350m", "352Mi", null, null, true));
+    }
+
+    @Test
+    void aContainerWithAnUnreadableValueIsASkippedNoteNotAFailedPlan() {
+        Observation o = obs("a", 1, "300m", "300Mi", false);
+        RightsizePlan plan = RightsizePlanner.plan("apps", policy("max", 90, 10, 15, "leave", false, "target"),
+                List.of(new Located(o, SRC, "test")),
+                Map.of(RightsizePlanner.valuesKey(SRC, "cart"), new ResourceValues("lots", "512Mi", null, null)));
+        assertThat(plan.proposals()).isEmpty();
+        assertThat(plan.notes()).containsExactly(
+                "apps/shop/cart.yaml: container cart skipped: not a Kubernetes quantity: 'lots'");
+    }
 }
