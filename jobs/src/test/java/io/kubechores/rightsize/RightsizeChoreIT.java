@@ -213,4 +213,59 @@ class RightsizeChoreIT {
                 });
         assertThat(forge.prs).isEmpty();
     }
+
+    /**
+     * Issue 17: a file that is not YAML, a container whose value is shared through an anchor, nulls and a
+     * {@code resources: {}} placeholder, all in one run. The run is not failed: each bad file or container is one
+     * SKIPPED row with file, line and reason; the placeholder is filled and the PR says a block was added.
+     */
+    @Test
+    void badFilesAndSharedAnchorsAreSkippedRowsAndPlaceholdersAreFilled() throws Exception {
+        Files.writeString(repo.resolve("apps/shop/cart.yaml"), "kind: Deployment\nmetadata:\n  name: cart\n"
+                + " spec: {}\n");
+        Files.writeString(repo.resolve("apps/search/values.yaml"), """
+                # Helm values for the search chart ({{ .Release.Name }} in a comment is fine)
+                indexer:
+                  resources: {}   # chart default: unbounded
+                query:
+                  resources:
+                    requests:
+                      cpu: ~
+                      memory: &m 768Mi
+                    limits:
+                      memory: *m
+                """);
+        ChoreRunner.Outcome o = run(false, forge);
+
+        assertThat(o.exitCode()).isZero();
+        assertThat(rows(o)).contains("apps/shop/cart.yaml read SKIPPED",
+                "apps/search/values.yaml#{container}.resources|query edit SKIPPED",
+                "kubechores/rightsize/apps-payments open-pr APPLIED", "kubechores/rightsize/apps-search open-pr APPLIED");
+        assertThat(o.report().actions()).filteredOn(a -> a.verb().equals("read")).singleElement()
+                .extracting(Action::reason).isEqualTo("apps/shop/cart.yaml:4:2: expected <block end>, but found '<block mapping start>'");
+        assertThat(o.report().actions()).filteredOn(a -> a.target().endsWith("|query")).singleElement()
+                .extracting(Action::reason).isEqualTo("apps/search/values.yaml:5: container query: resources anchor &m"
+                        + " at apps/search/values.yaml:8 is also used through an alias or merge key; editing it would"
+                        + " change every user");
+        InMemoryPullRequests.Stored search = forge.prs.stream().filter(p -> p.pr().topic().equals("apps-search"))
+                .findFirst().orElseThrow();
+        assertThat(search.files().get("apps/search/values.yaml")).isEqualTo("""
+                # Helm values for the search chart ({{ .Release.Name }} in a comment is fine)
+                indexer:
+                  resources:   # chart default: unbounded
+                    requests:
+                      cpu: 1200m
+                      memory: 2944Mi
+                query:
+                  resources:
+                    requests:
+                      cpu: ~
+                      memory: &m 768Mi
+                    limits:
+                      memory: *m
+                """);
+        assertThat(search.pr().body()).contains("**Resources blocks added**")
+                .contains("apps/search/values.yaml:3: container indexer: resources block added (requests.cpu, requests.memory)")
+                .contains("| requests.cpu | not set | **1200m** |");
+    }
 }
