@@ -135,7 +135,9 @@ public final class ResourcesEditor {
             Ref r = path(file.yaml(), d, dottedPath);
             if (r != null && (r.isMapping() || r.isPlaceholder())) return true;
         }
-        return false;
+        SourceRef ref = new SourceRef(file.file(), "helm", null, null, null, dottedPath);
+        Target t = target(file.yaml(), ref, "");
+        return commented(file.yaml(), t, lastKey(ref, "")) >= 0;
     }
 
     /** What the source says per container (containers without a resources block, or not editable, are absent). */
@@ -170,6 +172,11 @@ public final class ResourcesEditor {
             t = target(y, ref, container);
         } catch (YamlEditException e) {
             return new Block(ResourceValues.NONE, e.getMessage(), 0);
+        }
+        if (t != null && t.resources() == null && commented(y, t, lastKey(ref, container)) >= 0) {
+            String shared = y.sharing(t.owner());
+            return new Block(ResourceValues.PLACEHOLDER, shared == null ? null : y.where(t.owner()) + ": container "
+                    + container + ": " + shared, y.line(t.owner().node()));
         }
         if (t == null || t.resources() == null) return null;
         return read(y, t.resources(), container);
@@ -237,6 +244,22 @@ public final class ResourcesEditor {
         for (Edit e : edits) {
             try {
                 Target t = target(y, e.source(), e.container());
+                String key = lastKey(e.source(), e.container());
+                int after = commented(y, t, key);
+                if (after >= 0 && y.sharing(t.owner()) == null) {
+                    // a commented-out "# resources:" placeholder: the live block goes right below the comment
+                    Map<String, String> values = new LinkedHashMap<>();
+                    for (String f : ResourceValues.FIELDS) {
+                        if (e.values().get(f) != null) values.put(key + "/" + f.replace('.', '/'), e.values().get(f));
+                    }
+                    if (values.isEmpty()) continue;
+                    SourceYaml.Result r = y.apply(List.of(new SourceYaml.Change(t.owner(), values, after)));
+                    added.add(e.source().file() + ":" + y.line(t.owner().node()) + ": container " + e.container()
+                            + ": resources block added below the commented-out placeholder");
+                    comments.addAll(r.comments());
+                    y = SourceYaml.parse(y.file(), r.content());
+                    continue;
+                }
                 if (t == null || t.resources() == null) {
                     throw new YamlEditException(e.source().file() + ": no resources block for container "
                             + e.container());
@@ -270,6 +293,11 @@ public final class ResourcesEditor {
     /** Where a container's resources are: the container (or values parent) and its resources node (null: none). */
     record Target(Ref owner, Ref resources) {}
 
+    /** The position after a commented-out {@code # resources:} placeholder in the owner, or -1. */
+    static int commented(SourceYaml y, Target t, String key) {
+        return t == null || t.resources() != null || t.owner() == null ? -1 : y.commentedKey(t.owner(), key);
+    }
+
     /**
      * @return null when the file does not define the container
      * @throws YamlEditException when the object's kind has no known container path
@@ -280,6 +308,12 @@ public final class ResourcesEditor {
             for (Ref d : y.documents()) {
                 Ref r = path(y, d, p);
                 if (r != null) return new Target(r.parent(), r);
+            }
+            int dot = p.lastIndexOf('.');
+            if (dot < 0 || !p.substring(dot + 1).matches("[A-Za-z0-9_-]+")) return null;
+            for (Ref d : y.documents()) {
+                Ref parent = path(y, d, p.substring(0, dot));
+                if (parent != null && parent.isMapping()) return new Target(parent, null);
             }
             return null;
         }
@@ -313,6 +347,13 @@ public final class ResourcesEditor {
             }
         }
         return null;
+    }
+
+    /** The key that holds a container's resources: "resources", or the last step of a values path. */
+    static String lastKey(SourceRef ref, String container) {
+        if (!ref.helm()) return "resources";
+        String p = ref.valuesPathFor(container);
+        return p.substring(p.lastIndexOf('.') + 1);
     }
 
     /** Documents, and the items of {@code kind: List} documents. */

@@ -264,7 +264,85 @@ public final class SourceYaml {
      * One intended change: set scalars below {@code at} (relative key paths, "/"-separated), filling placeholders
      * ({@code {}}, null) and adding missing keys at the right indentation.
      */
-    public record Change(Ref at, Map<String, String> values) {}
+    public record Change(Ref at, Map<String, String> values, int insertAt) {
+        public Change(Ref at, Map<String, String> values) {
+            this(at, values, -1);
+        }
+    }
+
+    private static final java.util.regex.Pattern COMMENTED_BODY = java.util.regex.Pattern.compile(
+            "\\s*#+\\s*((limits|requests|cpu|memory)\\s*:.*)?");
+
+    /**
+     * Where a commented-out {@code # key:} (or {@code # key: {}}) placeholder of a block mapping ends: the start of
+     * the line after it, or -1. The comment must sit between the mapping's own entries at the mapping's
+     * indentation, and the commented lines after it may only hold limits/requests/cpu/memory (a commented RBAC
+     * rule, PVC or example sidecar is not a placeholder).
+     */
+    public int commentedKey(Ref map, String key) {
+        if (!(map.node() instanceof MappingNode m) || m.getFlowStyle() != FlowStyle.BLOCK || m.getValue().isEmpty()) {
+            return -1;
+        }
+        int col = col(m.getValue().getFirst().getKeyNode());
+        java.util.regex.Pattern head = java.util.regex.Pattern.compile(
+                " {" + col + "}#+\\s*" + java.util.regex.Pattern.quote(key) + "\\s*:\\s*(\\{\\s*}\\s*)?");
+        List<NodeTuple> t = m.getValue();
+        for (int i = -1; i < t.size(); i++) {
+            int from;
+            int to;
+            if (i < 0) {
+                // the comment lines right above the first key
+                to = lineStart(start(t.getFirst().getKeyNode()));
+                from = to;
+                while (from > 0) {
+                    int prev = lineStart(from - 1);
+                    String line = content.substring(prev, from).strip();
+                    if (!line.isEmpty() && !line.startsWith("#")) break;
+                    from = prev;
+                }
+            } else {
+                from = afterLastLine(t.get(i).getValueNode());
+                to = i + 1 < t.size() ? lineStart(start(t.get(i + 1).getKeyNode())) : from;
+            }
+            if (i + 1 == t.size()) {
+                // after the last entry: the comment lines that follow it
+                while (to < content.length()) {
+                    int nl = content.indexOf('\n', to);
+                    String line = content.substring(to, nl < 0 ? content.length() : nl).replace("\r", "");
+                    if (!line.isBlank() && !line.stripLeading().startsWith("#")) break;
+                    to = nl < 0 ? content.length() : nl + 1;
+                }
+            }
+            int pos = from;
+            while (pos < to) {
+                int nl = content.indexOf('\n', pos);
+                int next = nl < 0 || nl + 1 > to ? to : nl + 1;
+                String line = content.substring(pos, next).replace("\r", "").replace("\n", "");
+                pos = next;
+                if (!head.matcher(line).matches()) continue;
+                int end = pos;
+                boolean body = true;
+                while (end < to) {
+                    int n2 = content.indexOf('\n', end);
+                    int nx = n2 < 0 || n2 + 1 > to ? to : n2 + 1;
+                    String l2 = content.substring(end, nx).replace("\r", "").replace("\n", "");
+                    if (l2.isBlank() || !l2.stripLeading().startsWith("#")) break;
+                    if (!COMMENTED_BODY.matcher(l2).matches()) {
+                        body = false;
+                        break;
+                    }
+                    end = nx;
+                }
+                if (body) return end;
+            }
+        }
+        return -1;
+    }
+
+    private int lineStart(int pos) {
+        int nl = content.lastIndexOf('\n', Math.max(0, pos - 1));
+        return nl < 0 ? 0 : nl + 1;
+    }
 
     /**
      * The edited text, what the edit had to add (for "a block was added" in a PR), and the comments at the end of
@@ -284,6 +362,7 @@ public final class SourceYaml {
         for (Change c : changes) {
             String shared = sharing(c.at());
             if (shared != null) throw new YamlEditException(where(c.at()) + ": " + shared);
+            insertAt = c.insertAt();
             plan(c.at(), tree(c.values()), splices, added);
         }
         splices.sort((a, b) -> Integer.compare(b.start, a.start));
@@ -302,6 +381,9 @@ public final class SourceYaml {
         comments.sort(null);
         return new Result(out, added, comments);
     }
+
+    /** where missing keys go for the change being planned (-1: after the mapping's last entry) */
+    private int insertAt = -1;
 
     private record Splice(int start, int end, String text, String comment) {
         Splice(int start, int end, String text) {
@@ -361,7 +443,8 @@ public final class SourceYaml {
             return;
         }
         int col = m.getValue().getFirst().getKeyNode().getStartMark().map(Mark::getColumn).orElse(0);
-        int pos = afterLastLine(m);
+        int pos = insertAt >= 0 ? insertAt : afterLastLine(m);
+        insertAt = -1;
         String text = block(missing, col, step(at));
         boolean atEof = pos == content.length() && !content.isEmpty() && !endsWithEol();
         out.add(new Splice(pos, pos, atEof ? eol + stripEol(text) : text));

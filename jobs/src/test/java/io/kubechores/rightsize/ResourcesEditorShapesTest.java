@@ -187,6 +187,32 @@ class ResourcesEditorShapesTest {
                           <<: *base
                           resources: {requests: {cpu: 2}}
                         """),
+                row("commented-out placeholder: the live block goes right below it", """
+                        controller:
+                          image: x
+                          # resources:
+                          #   limits:
+                          #     cpu: 100m
+                          #     memory: 128Mi
+                          replicas: 1
+                        """, cpuMem(VALUES, "controller", "100m", "128Mi"), """
+                        controller:
+                          image: x
+                          # resources:
+                          #   limits:
+                          #     cpu: 100m
+                          #     memory: 128Mi
+                          resources:
+                            requests:
+                              cpu: 100m
+                              memory: 128Mi
+                          replicas: 1
+                        """),
+                row("commented-out placeholder after the last entry, CRLF",
+                        "kube-rbac-proxy:\r\n  image: y\r\n  # resources: {}\r\nnext: 1\r\n",
+                        cpuMem(VALUES, "kube-rbac-proxy", "10m", null),
+                        "kube-rbac-proxy:\r\n  image: y\r\n  # resources: {}\r\n  resources:\r\n    requests:\r\n"
+                                + "      cpu: 10m\r\nnext: 1\r\n"),
                 row("List kind", """
                         apiVersion: v1
                         kind: List
@@ -315,6 +341,30 @@ class ResourcesEditorShapesTest {
     void refusesWithAReasonNamingFileLineAndAnchor(String shape, String in, Edit edit, String reason) {
         assertThatThrownBy(() -> ResourcesEditor.apply(in, List.of(edit)))
                 .isInstanceOf(YamlEditException.class).hasMessageContaining(reason);
+    }
+
+    @Test
+    void commentedRbacRulesPvcsAndExampleSidecarsAreNotPlaceholders() {
+        String in = """
+                rbac:
+                  rules: []
+                  # - apiGroups: [""]
+                  #   resources:
+                  #   - pods
+                server:
+                  image: x
+                  # resources:
+                  #   requests:
+                  #     storage: 50Gi
+                sidecar:
+                  image: z
+                      # resources: {}
+                """;
+        var blocks = ResourcesEditor.blocks(ResourcesEditor.parsed("v.yaml", in), VALUES,
+                List.of("rbac", "server", "sidecar"));
+        assertThat(blocks).isEmpty();
+        assertThat(ResourcesEditor.hasValuesPath(in, "server.resources")).isFalse();
+        assertThat(ResourcesEditor.hasValuesPath("server:\n  # resources: {}\n  image: x\n", "server.resources")).isTrue();
     }
 
     @Test
