@@ -38,10 +38,10 @@ Estimated monthly cost change: ${c.cost}
 
 <details><summary>VPA evidence (${c.evidenceCount} workload<#if c.evidenceCount != 1>s</#if>)</summary>
 
-| cluster | workload | replicas | cpu target (lower–upper) | memory target (lower–upper) | HPA |
-|---|---|---|---|---|---|
+| cluster | workload | replicas | cpu target (lower–upper) | memory target (lower–upper) | HPA | VPA observing since |
+|---|---|---|---|---|---|---|
 <#list c.evidence as e>
-| ${e.cluster} | ${e.workload} | ${e.replicas} | ${e.cpu} | ${e.memory} | ${e.hpa} |
+| ${e.cluster} | ${e.workload} | ${e.replicas} | ${e.cpu} | ${e.memory} | ${e.hpa} | ${e.observedSince} |
 </#list>
 <#if c.evidenceHidden gt 0>
 

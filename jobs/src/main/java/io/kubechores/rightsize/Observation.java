@@ -19,11 +19,22 @@ import java.util.Map;
  * @param hpaOnCpu         that HPA scales on CPU (Resource/ContainerResource metric "cpu")
  * @param live             live requests/limits per container name
  * @param recommendations  VPA containerRecommendations
+ * @param vpaCreated       the VPA's metadata.creationTimestamp: how long the recommender has observed the workload
+ *                         (null when unknown)
  */
 public record Observation(String cluster, String namespace, String kind, String name, int replicas,
                           Map<String, String> labels, Map<String, String> annotations,
                           String vpaName, String vpaUpdateMode, String hpaName, boolean hpaOnCpu,
-                          Map<String, ResourceValues> live, List<ContainerRecommendation> recommendations) {
+                          Map<String, ResourceValues> live, List<ContainerRecommendation> recommendations,
+                          java.time.Instant vpaCreated) {
+    public Observation(String cluster, String namespace, String kind, String name, int replicas,
+                       Map<String, String> labels, Map<String, String> annotations, String vpaName,
+                       String vpaUpdateMode, String hpaName, boolean hpaOnCpu, Map<String, ResourceValues> live,
+                       List<ContainerRecommendation> recommendations) {
+        this(cluster, namespace, kind, name, replicas, labels, annotations, vpaName, vpaUpdateMode, hpaName, hpaOnCpu,
+                live, recommendations, null);
+    }
+
     public Observation {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);

@@ -150,6 +150,8 @@ public final class PullRequestDrafts {
                 row.put("cpu", e.cpuTarget() + " (" + e.cpuLower() + "–" + e.cpuUpper() + ")");
                 row.put("memory", e.memoryTarget() + " (" + e.memoryLower() + "–" + e.memoryUpper() + ")");
                 row.put("hpa", e.hpa());
+                row.put("observedSince", e.observation().vpaCreated() == null ? "—"
+                        : e.observation().vpaCreated().toString().substring(0, 10));
                 ev.add(row);
             }
             r.put("evidence", ev);

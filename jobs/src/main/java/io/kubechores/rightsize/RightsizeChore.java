@@ -130,7 +130,8 @@ public class RightsizeChore implements Chore {
             List<String[]> skipped = new ArrayList<>();
             Map<String, ResourceValues> sourceValues = sourceValues(locator, located, skipped);
             long t2 = System.nanoTime();
-            RightsizePlan plan = RightsizePlanner.plan(policy.name(), spec, located, sourceValues);
+            RightsizePlan plan = RightsizePlanner.plan(policy.name(), spec, located, sourceValues,
+                    ctx.clock().instant());
             long t3 = System.nanoTime();
             List<Draft> drafts = PullRequestDrafts.drafts(policy.name(), spec, plan,
                     f -> locator.parsed(f).orElseThrow());

@@ -56,6 +56,19 @@ public final class RightsizePlanner {
      */
     public static RightsizePlan plan(String policyName, RightsizePolicySpec spec, List<Located> located,
                                      Map<String, ResourceValues> sourceValues) {
+        return plan(policyName, spec, located, sourceValues, null);
+    }
+
+    /**
+     * As {@link #plan(String, RightsizePolicySpec, List, Map)} at {@code now}: a block whose VPAs have not all
+     * observed their workload for {@code minObservationDays} waits (a note, no change). The VPA recommender scales
+     * its lower/upper bounds by a confidence multiplier that depends on how many days of history it has
+     * (kubernetes/autoscaler vertical-pod-autoscaler/pkg/recommender/logic/estimator.go; autoscaler PR #7843 made
+     * the intervals configurable "to influence how fast the upper and lower bounds converge"), so a young VPA's
+     * bounds are still wide; the creationTimestamp is the observation start.
+     */
+    public static RightsizePlan plan(String policyName, RightsizePolicySpec spec, List<Located> located,
+                                     Map<String, ResourceValues> sourceValues, java.time.Instant now) {
         List<String> notes = new ArrayList<>();
         List<Located> unlocated = located.stream().filter(l -> !l.found())
                 .sorted(Comparator.comparing(l -> l.workload().id())).toList();
@@ -84,6 +97,11 @@ public final class RightsizePlanner {
                             + obs.getFirst().name() + " has no resources block in the source; left alone");
                     continue;
                 }
+                String waiting = waiting(spec, obs, now);
+                if (waiting != null) {
+                    notes.add(ref.file() + ": container " + c.getKey() + " waits for confidence: " + waiting);
+                    continue;
+                }
                 try {
                     proposals.add(propose(spec, ref, c.getKey(), current, obs));
                 } catch (RuntimeException e) {
@@ -93,6 +111,23 @@ public final class RightsizePlanner {
             }
         }
         return new RightsizePlan(policyName, proposals, unlocated, notes);
+    }
+
+    /** Why the block must wait (VPAs younger than minObservationDays, youngest first), or null. */
+    static String waiting(RightsizePolicySpec spec, List<Observation> obs, java.time.Instant now) {
+        if (now == null || spec.minObservationDays() <= 0) return null;
+        java.time.Duration min = java.time.Duration.ofDays(spec.minObservationDays());
+        List<String> young = new ArrayList<>();
+        for (Observation o : obs) {
+            if (o.vpaCreated() == null) continue;
+            java.time.Duration age = java.time.Duration.between(o.vpaCreated(), now);
+            if (age.compareTo(min) < 0) {
+                long h = Math.max(0, age.toHours());
+                young.add(o.cluster() + " VPA " + o.vpaName() + " observed " + (h / 24) + "d " + (h % 24) + "h");
+            }
+        }
+        if (young.isEmpty()) return null;
+        return String.join(", ", young) + " (minObservationDays " + spec.minObservationDays() + ")";
     }
 
     static ContainerProposal propose(RightsizePolicySpec spec, SourceRef ref, String container,

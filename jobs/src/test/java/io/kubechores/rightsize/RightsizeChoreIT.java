@@ -268,4 +268,20 @@ class RightsizeChoreIT {
                 .contains("apps/search/values.yaml:3: container indexer: resources block added (requests.cpu, requests.memory)")
                 .contains("| requests.cpu | not set | **1200m** |");
     }
+
+    /** A VPA created 3 days ago (below minObservationDays 7): its block waits, reported; the other PRs go on. */
+    @Test
+    void aYoungVpaMakesItsChangeWaitForConfidence() throws Exception {
+        RightsizeKube.seedVpa(clients.get("prod-eu-1"), "shop", "Deployment", "cart", List.of(
+                RightsizeDemo.rec("cart", 310, 600), RightsizeDemo.rec("envoy", 45, 80)),
+                CLOCK.instant().minus(java.time.Duration.ofDays(3)));
+        ChoreRunner.Outcome o = run(false, forge);
+        assertThat(rows(o)).contains("kubechores/rightsize/apps-payments open-pr APPLIED",
+                "kubechores/rightsize/apps-search open-pr APPLIED")
+                .noneMatch(r -> r.contains("apps-shop"));
+        assertThat(o.report().warnings()).contains("policy apps: apps/shop/cart.yaml: container cart waits for"
+                + " confidence: prod-eu-1 VPA cart observed 3d 0h (minObservationDays 7)");
+        assertThat(forge.prs).extracting(p -> p.pr().body()).allSatisfy(b -> assertThat(b)
+                .contains("| VPA observing since |").contains("| 2026-10-01 |"));
+    }
 }

@@ -220,4 +220,31 @@ class RightsizePlannerTest {
         assertThat(plan.notes()).containsExactly(
                 "apps/shop/cart.yaml: container cart skipped: not a Kubernetes quantity: 'lots'");
     }
+
+    /** minObservationDays (default 7): a block waits while any of its VPAs is younger; unknown age does not wait. */
+    @ParameterizedTest(name = "VPA ages {0} days → waits: {1}")
+    @CsvSource({"30|30, false", "30|6.9, true", "7|7, false", "unknown|30, false", "0.1|unknown, true"})
+    void changesWaitUntilEveryVpaHasObservedLongEnough(String ages, boolean waits) {
+        java.time.Instant now = java.time.Instant.parse("2026-11-24T09:00:00Z");
+        List<Located> located = new ArrayList<>();
+        String[] a = ages.split("\\|");
+        for (int i = 0; i < a.length; i++) {
+            Observation o = obs("c" + i, 1, "300m", "300Mi", false);
+            java.time.Instant created = a[i].equals("unknown") ? null
+                    : now.minusSeconds((long) (Double.parseDouble(a[i]) * 86400));
+            o = new Observation(o.cluster(), o.namespace(), o.kind(), o.name(), o.replicas(), o.labels(),
+                    o.annotations(), o.vpaName(), o.vpaUpdateMode(), o.hpaName(), o.hpaOnCpu(), o.live(),
+                    o.recommendations(), created);
+            located.add(new Located(o, SRC, "test"));
+        }
+        RightsizePlan plan = RightsizePlanner.plan("apps", policy("max", 90, 10, 15, "leave", false, "target"),
+                located, Map.of(RightsizePlanner.valuesKey(SRC, "cart"), new ResourceValues("1", "1Gi", null, null)),
+                now);
+        assertThat(plan.proposals().isEmpty()).isEqualTo(waits);
+        if (waits) {
+            assertThat(plan.notes()).singleElement().asString()
+                    .startsWith("apps/shop/cart.yaml: container cart waits for confidence: c")
+                    .endsWith("(minObservationDays 7)");
+        }
+    }
 }

@@ -27,6 +27,7 @@ import io.kubechores.rightsize.Observation.ContainerRecommendation;
 import io.kubechores.rightsize.Quantities;
 import io.kubechores.rightsize.ResourceValues;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -118,9 +119,20 @@ public final class RightsizeKube {
             out.add(new Observation(cluster, in(ns), in(kind), in(name), replicas(w), in(w.getMetadata().getLabels()),
                     in(w.getMetadata().getAnnotations()), in(v.getMetadata().getName()), in(mode),
                     h == null ? null : in(h.getMetadata().getName()), h != null && scalesOnCpu(h), live(template(w)),
-                    recs.stream().map(RightsizeKube::recommendation).toList()));
+                    recs.stream().map(RightsizeKube::recommendation).toList(), created(v)));
         }
         return new Collected(out, warnings, calls);
+    }
+
+    /** metadata.creationTimestamp (RFC 3339) of the VPA, null when absent or unreadable. */
+    private static Instant created(HasMetadata v) {
+        String ts = v.getMetadata().getCreationTimestamp();
+        if (ts == null) return null;
+        try {
+            return java.time.OffsetDateTime.parse(ts).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /**
@@ -242,8 +254,18 @@ public final class RightsizeKube {
     /** A recommend-only VPA (updateMode "Off") named after its target, with status recommendations. */
     public static void seedVpa(KubernetesClient client, String namespace, String kind, String name,
                                List<ContainerRecommendation> recommendations) {
+        seedVpa(client, namespace, kind, name, recommendations, SEEDED_VPA_CREATED);
+    }
+
+    /** When seeded VPAs were created unless told (well past the 7-day confidence wait of the demo and ITs). */
+    public static final Instant SEEDED_VPA_CREATED = Instant.parse("2026-10-01T00:00:00Z");
+
+    /** A VPA created at {@code created} (the simulated API server keeps a creationTimestamp it is given). */
+    public static void seedVpa(KubernetesClient client, String namespace, String kind, String name,
+                               List<ContainerRecommendation> recommendations, Instant created) {
         VerticalPodAutoscaler vpa = new VerticalPodAutoscalerBuilder()
-                .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withNewMetadata().withNamespace(namespace).withName(name)
+                .withCreationTimestamp(created.toString()).endMetadata()
                 .withNewSpec().withNewTargetRef("apps/v1", kind, name)
                 .withNewUpdatePolicy().withUpdateMode("Off").endUpdatePolicy().endSpec()
                 .withNewStatus().withNewRecommendation()
