@@ -272,6 +272,9 @@ class RightsizeChoreIT {
     /** A VPA created 3 days ago (below minObservationDays 7): its block waits, reported; the other PRs go on. */
     @Test
     void aYoungVpaMakesItsChangeWaitForConfidence() throws Exception {
+        // re-created (an update keeps the creationTimestamp, as a real API server does)
+        clients.get("prod-eu-1").adapt(io.fabric8.verticalpodautoscaler.client.VerticalPodAutoscalerClient.class).v1()
+                .verticalpodautoscalers().inNamespace("shop").withName("cart").delete();
         RightsizeKube.seedVpa(clients.get("prod-eu-1"), "shop", "Deployment", "cart", List.of(
                 RightsizeDemo.rec("cart", 310, 600), RightsizeDemo.rec("envoy", 45, 80)),
                 CLOCK.instant().minus(java.time.Duration.ofDays(3)));
