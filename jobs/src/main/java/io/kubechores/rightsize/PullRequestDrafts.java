@@ -119,6 +119,15 @@ public final class PullRequestDrafts {
         m.put("rollup", "percentile".equals(spec.rollup()) ? "p" + spec.percentile() : "max");
         m.put("margin", spec.marginPercent());
         m.put("minChange", spec.minChangePercent());
+        m.put("minObservationDays", spec.minObservationDays());
+        m.put("maxOpenPullRequests", spec.maxOpenPullRequests());
+        m.put("reopenThreshold", spec.reopenThresholdPercent());
+        m.put("cpuBounds", (spec.cpu().min() == null ? "none" : spec.cpu().min()) + "–"
+                + (spec.cpu().max() == null ? "none" : spec.cpu().max()));
+        m.put("memoryBounds", (spec.memory().min() == null ? "none" : spec.memory().min()) + "–"
+                + (spec.memory().max() == null ? "none" : spec.memory().max()));
+        m.put("touchCpuWithHpa", spec.touchCpuWithHpa());
+        m.put("optOut", RightsizeChore.OPT_OUT);
         m.put("limits", spec.limits());
         m.put("cpuPrice", String.format(Locale.ROOT, "%.4f", RightsizePlanner.USD_PER_VCPU_HOUR));
         m.put("memoryPrice", String.format(Locale.ROOT, "%.4f", RightsizePlanner.USD_PER_GIB_HOUR));

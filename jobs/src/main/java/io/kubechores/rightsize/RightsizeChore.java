@@ -123,6 +123,13 @@ public class RightsizeChore implements Chore {
                     .filter(o -> clusters.containsKey(o.cluster()) && spec.clusters().matches(clusters.get(o.cluster())))
                     .filter(o -> spec.namespaces().matches(o.namespace()))
                     .filter(o -> assigned.add(o.id())).toList();
+            // opt-out per workload: kubechores.io/rightsize: "false" (annotation or label)
+            List<Observation> optedOut = scope.stream().filter(RightsizeChore::optedOut).toList();
+            for (Observation o : optedOut) {
+                actions.add(new Action(o.id(), "rightsize", "opted out", OPT_OUT + ": \"false\" on the workload",
+                        Action.Status.SKIPPED));
+            }
+            scope = scope.stream().filter(o -> !optedOut(o)).toList();
             long t0 = System.nanoTime();
             ManifestLocator locator = new ManifestLocator(ctx.state().root(), spec.sources(), envs);
             List<Located> located = new ArrayList<>(scope.stream().map(locator::locate).toList());
@@ -245,6 +252,13 @@ public class RightsizeChore implements Chore {
             }
         }
         return out;
+    }
+
+    /** Annotation (or label) with value "false" that keeps a workload out of right-sizing. */
+    public static final String OPT_OUT = "kubechores.io/rightsize";
+
+    static boolean optedOut(Observation o) {
+        return "false".equalsIgnoreCase(o.annotations().getOrDefault(OPT_OUT, o.labels().get(OPT_OUT)));
     }
 
     /** A PR request waiting for the batched forge call, and where its action sits in the action list. */

@@ -269,22 +269,33 @@ class RightsizeChoreIT {
                 .contains("| requests.cpu | not set | **1200m** |");
     }
 
-    /** A VPA created 3 days ago (below minObservationDays 7): its block waits, reported; the other PRs go on. */
+    /**
+     * A VPA created 3 days ago (below minObservationDays 7): its block waits, reported. Search is opted out
+     * (kubechores.io/rightsize: "false" on every cluster): SKIPPED rows. The payments PR goes on and its body has
+     * the Configuration section.
+     */
     @Test
-    void aYoungVpaMakesItsChangeWaitForConfidence() throws Exception {
+    void aYoungVpaMakesItsChangeWaitAndAnOptedOutWorkloadIsSkipped() throws Exception {
         // re-created (an update keeps the creationTimestamp, as a real API server does)
         clients.get("prod-eu-1").adapt(io.fabric8.verticalpodautoscaler.client.VerticalPodAutoscalerClient.class).v1()
                 .verticalpodautoscalers().inNamespace("shop").withName("cart").delete();
         RightsizeKube.seedVpa(clients.get("prod-eu-1"), "shop", "Deployment", "cart", List.of(
                 RightsizeDemo.rec("cart", 310, 600), RightsizeDemo.rec("envoy", 45, 80)),
                 CLOCK.instant().minus(java.time.Duration.ofDays(3)));
+        clients.values().forEach(c -> c.apps().deployments().inNamespace("search").withName("search").edit(d -> {
+            d.getMetadata().getAnnotations().put(RightsizeChore.OPT_OUT, "false");
+            return d;
+        }));
         ChoreRunner.Outcome o = run(false, forge);
         assertThat(rows(o)).contains("kubechores/rightsize/apps-payments open-pr APPLIED",
-                "kubechores/rightsize/apps-search open-pr APPLIED")
-                .noneMatch(r -> r.contains("apps-shop"));
+                        "prod-eu-1/search/Deployment/search rightsize SKIPPED",
+                        "staging-us-1/search/Deployment/search rightsize SKIPPED")
+                .noneMatch(r -> r.contains("apps-shop") || r.contains("apps-search"));
         assertThat(o.report().warnings()).contains("policy apps: apps/shop/cart.yaml: container cart waits for"
                 + " confidence: prod-eu-1 VPA cart observed 3d 0h (minObservationDays 7)");
-        assertThat(forge.prs).extracting(p -> p.pr().body()).allSatisfy(b -> assertThat(b)
-                .contains("| VPA observing since |").contains("| 2026-10-01 |"));
+        assertThat(forge.prs).singleElement().extracting(p -> p.pr().body()).asString()
+                .contains("| VPA observing since |").contains("| 2026-10-01 |")
+                .contains("### Configuration").contains("| wait until every VPA observed | 7 days |")
+                .contains("annotate (or label) it `kubechores.io/rightsize: \"false\"`");
     }
 }
