@@ -110,7 +110,31 @@ public final class RightsizePlanner {
                 }
             }
         }
+        notes.addAll(initContainerNotes(located));
         return new RightsizePlan(policyName, proposals, unlocated, notes);
+    }
+
+    /**
+     * Init containers and native sidecars are never silently missed (KRR issue #426, PR #535): one with a VPA
+     * recommendation is sized like any container (the editor finds initContainers); one without is named here,
+     * once per workload kind/name, as left alone.
+     */
+    static List<String> initContainerNotes(List<Located> located) {
+        Map<String, String> out = new TreeMap<>();
+        for (Located l : located) {
+            Observation o = l.workload();
+            Set<String> recommended = new TreeSet<>();
+            o.recommendations().forEach(r -> recommended.add(r.container()));
+            o.initContainers().forEach((c, sidecar) -> {
+                if (recommended.contains(c)) return;
+                String what = o.namespace() + "/" + o.kind() + "/" + o.name() + ": " + (sidecar
+                        ? "native sidecar (init container with restartPolicy: Always) " : "init container ") + c;
+                out.merge(what, o.cluster(), (a, b) -> a + ", " + b);
+            });
+        }
+        List<String> notes = new ArrayList<>();
+        out.forEach((what, clusters) -> notes.add(what + ": no VPA recommendation on " + clusters + "; left alone"));
+        return notes;
     }
 
     /** Why the block must wait (VPAs younger than minObservationDays, youngest first), or null. */

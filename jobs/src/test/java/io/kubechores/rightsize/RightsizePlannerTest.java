@@ -247,4 +247,23 @@ class RightsizePlannerTest {
                     .endsWith("(minObservationDays 7)");
         }
     }
+
+    /** KRR #426 / PR #535: init containers and native sidecars are sized when VPA recommends them, else named. */
+    @Test
+    void initContainersAndNativeSidecarsAreSizedOrNamedNeverMissed() {
+        Observation base = obs("a", 1, "300m", "300Mi", false);
+        List<ContainerRecommendation> recs = new ArrayList<>(base.recommendations());
+        recs.add(new ContainerRecommendation("proxy", new Amount(50L, 64L * 1024 * 1024), null, null, null));
+        Observation o = new Observation(base.cluster(), base.namespace(), base.kind(), base.name(), 1, base.labels(),
+                base.annotations(), base.vpaName(), base.vpaUpdateMode(), null, false, base.live(), recs, null,
+                new java.util.LinkedHashMap<>(Map.of("proxy", true, "migrate", false)));
+        RightsizePlan plan = RightsizePlanner.plan("apps", policy("max", 90, 10, 15, "leave", false, "target"),
+                List.of(new Located(o, SRC, "test")),
+                Map.of(RightsizePlanner.valuesKey(SRC, "cart"), new ResourceValues("1", "1Gi", null, null),
+                        RightsizePlanner.valuesKey(SRC, "proxy"), new ResourceValues("100m", "128Mi", null, null)));
+        assertThat(plan.proposals()).extracting(ContainerProposal::container).containsExactly("cart", "proxy");
+        assertThat(plan.proposals().get(1).proposed().cpuRequest()).isEqualTo("55m");
+        assertThat(plan.notes()).containsExactly(
+                "shop/Deployment/cart: init container migrate: no VPA recommendation on a; left alone");
+    }
 }
