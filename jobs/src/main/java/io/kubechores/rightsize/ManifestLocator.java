@@ -54,6 +54,8 @@ public final class ManifestLocator {
     private final Map<String, List<ResourcesEditor.DocumentId>> documents = new ConcurrentHashMap<>();
     private final Map<String, List<String>> segments = new ConcurrentHashMap<>();
     private final Map<String, Optional<ResourcesEditor.Parsed>> parsedFiles = new ConcurrentHashMap<>();
+    /** file → one-line reason it cannot be read (file:line:col: parser reason, too large, outside the checkout) */
+    private final Map<String, String> unreadable = new ConcurrentHashMap<>();
     private final Map<String, List<String>> byAppName = new ConcurrentHashMap<>();
     /** kind/name → manifest/kustomize files declaring it (built on the first search) */
     private volatile Map<String, List<String>> byObject;
@@ -93,7 +95,10 @@ public final class ManifestLocator {
                 if (m.matches(Path.of(f))) files.putIfAbsent(f, s);
             }
             for (String f : refused.keySet()) {
-                if (m.matches(Path.of(f))) refusedSources.putIfAbsent(f, refused.get(f));
+                if (m.matches(Path.of(f))) {
+                    refusedSources.putIfAbsent(f, refused.get(f));
+                    unreadable.putIfAbsent(f, f + ": refused: " + refused.get(f) + "; not read");
+                }
             }
         }
     }
@@ -116,14 +121,30 @@ public final class ManifestLocator {
                 p = SafePaths.existingFile(root, f);
             } catch (SafePaths.UnsafePathException e) {
                 refused.put(f, e.reason());
+                unreadable.put(f, f + ": refused: " + e.reason() + "; not read");
                 return Optional.empty();
             }
+            if (p.isEmpty()) return Optional.empty();
             try {
-                return p.isEmpty() ? Optional.empty() : Optional.of(Files.readString(p.get()));
+                if (Files.size(p.get()) > MAX_FILE_BYTES) {
+                    unreadable.put(f, f + ": " + Files.size(p.get()) + " bytes, over the " + MAX_FILE_BYTES
+                            + "-byte limit; not read");
+                    return Optional.empty();
+                }
+                return Optional.of(Files.readString(p.get()));
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + f, e);
+                unreadable.put(f, f + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+                return Optional.empty();
             }
         });
+    }
+
+    /** Desired-state files are kilobytes; the largest real chart values file in the corpus is ~210 KB. */
+    static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
+
+    /** Why a source file could not be read or parsed, one line each (file:line:col: reason), in path order. */
+    public List<String> unreadable() {
+        return unreadable.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue).toList();
     }
 
     private List<ResourcesEditor.DocumentId> docs(String file) {
@@ -131,14 +152,15 @@ public final class ManifestLocator {
     }
 
     /**
-     * The file parsed once (lossless tree, reused for locating, reading and editing); empty when it does not exist
-     * or is not YAML that round-trips exactly (never matched, never edited).
+     * The file parsed once (node tree with exact positions, reused for locating, reading and editing); empty when it
+     * does not exist or is not YAML (never matched, never edited; the reason is in {@link #unreadable()}).
      */
     public Optional<ResourcesEditor.Parsed> parsed(String file) {
         return parsedFiles.computeIfAbsent(file, f -> {
             try {
-                return content(f).map(ResourcesEditor::parsed);
+                return content(f).map(c -> ResourcesEditor.parsed(f, c));
             } catch (RuntimeException e) {
+                unreadable.put(f, e.getMessage());
                 return Optional.empty();
             }
         });

@@ -48,4 +48,20 @@ class YamlScalarEditTest {
         assertThat(PromoteChore.editVersion(values, "loki", "loki.image.tag", "3.2.0"))
                 .isEqualTo("# values for loki\nloki:\n  image:\n    tag: 3.2.0 # pinned\n");
     }
+
+    @Test
+    void aVersionSharedThroughAnAnchorIsRefusedNamingIt() {
+        // the same rule as rightsize (SourceYaml): editing the anchor would also change the alias' user
+        String values = "loki:\n  tag: &v 3.1.1\npromtail:\n  tag: *v\n";
+        assertThatThrownBy(() -> YamlScalarEdit.replace("values.yaml", values, null, null, "loki.tag", "3.2.0"))
+                .hasMessage("values.yaml:2: loki.tag anchor &v at values.yaml:2 is also used through an alias or merge"
+                        + " key; editing it would change every user");
+    }
+
+    @Test
+    void commentsWithHelmTemplatesAreLeftAlone() {
+        String values = "# image: {{ .Values.global.registry }}/loki\nloki:\n  tag: 3.1.1 # {{ template \"x\" }}\n";
+        assertThat(YamlScalarEdit.replace(values, null, null, "loki.tag", "3.2.0"))
+                .isEqualTo(values.replace("3.1.1", "3.2.0"));
+    }
 }

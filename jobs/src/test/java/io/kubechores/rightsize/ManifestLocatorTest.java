@@ -121,4 +121,27 @@ class ManifestLocatorTest {
         Located bySearch = l.locate(workload("prod-eu-1", "shop", "cart", "", "cart"));
         assertThat(bySearch.found()).isFalse();
     }
+
+    /**
+     * Untrusted repo content: a file that is not YAML, a symlink out of the checkout and an oversized file are
+     * never read into a match; each is one line naming the file (and line:col for YAML errors), no content.
+     */
+    @org.junit.jupiter.api.Test
+    void unreadableSourcesAreOneLineReasonsAndNeverMatched(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path repo = java.nio.file.Files.createDirectories(tmp.resolve("repo/apps"));
+        Path outside = java.nio.file.Files.writeString(tmp.resolve("secret.yaml"),
+                "kind: Deployment\nmetadata: {name: web}\n");
+        java.nio.file.Files.createSymbolicLink(repo.resolve("link.yaml"), outside);
+        java.nio.file.Files.writeString(repo.resolve("bad.yaml"), "kind: Deployment\nmetadata:\n  name: web\n"
+                + "  labels: {a: b\n");
+        java.nio.file.Files.writeString(repo.resolve("big.yaml"), "# x\n".repeat(1_200_000));
+        ManifestLocator l = new ManifestLocator(tmp.resolve("repo"),
+                List.of(new RightsizePolicySpec.ManifestSource("apps/*.yaml", "manifest", null)), Map.of());
+        Located found = l.locate(workload("c", "shop", "web", "", "web"));
+        assertThat(found.found()).isFalse();
+        assertThat(l.unreadable()).hasSize(3).satisfiesExactly(
+                bad -> assertThat(bad).startsWith("apps/bad.yaml:5:1: ").doesNotContain("labels"),
+                big -> assertThat(big).isEqualTo("apps/big.yaml: 4800000 bytes, over the 4194304-byte limit; not read"),
+                link -> assertThat(link).isEqualTo("apps/link.yaml: refused: is a symbolic link; links are not followed in the desired-state repo; not read"));
+    }
 }
