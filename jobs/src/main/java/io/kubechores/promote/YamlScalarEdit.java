@@ -7,6 +7,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 import java.io.StringReader;
 import java.util.List;
@@ -46,15 +47,28 @@ public final class YamlScalarEdit {
             String replacement = switch (s.getScalarStyle()) {
                 case DOUBLE_QUOTED -> "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
                 case SINGLE_QUOTED -> "'" + value.replace("'", "''") + "'";
-                default -> needsQuotes(value) ? "\"" + value + "\"" : value;
+                default -> needsQuotes(value) ? "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : value;
             };
             return content.substring(0, start) + replacement + content.substring(end);
         }
         throw new IllegalArgumentException("no document" + (kind == null ? "" : " " + kind + "/" + name) + " with " + dottedPath);
     }
 
-    private static boolean needsQuotes(String v) {
-        return v.isEmpty() || !v.matches("[A-Za-z0-9._+~-]+") || v.matches("(?i)true|false|yes|no|on|off|null|~");
+    /**
+     * Whether the value, written plain, would not read back as the same string: {@code 2.0} reads as a float,
+     * {@code 010} as an int, {@code no} as a boolean (YAML 1.1, which SnakeYAML and so the desired-state loader speak),
+     * {@code 1:2} or {@code a #b} as something else. Decided by reading it back with SnakeYAML's own resolver rather
+     * than by a list of patterns.
+     */
+    static boolean needsQuotes(String v) {
+        if (v.isEmpty() || !v.matches("[A-Za-z0-9._+~/@:-]+")) return true;
+        try {
+            Node n = new Yaml(new LoaderOptions()).compose(new StringReader("k: " + v + "\n"));
+            Node read = child(n, "k");
+            return !(read instanceof ScalarNode s) || !Tag.STR.equals(s.getTag()) || !v.equals(s.getValue());
+        } catch (RuntimeException notPlain) {
+            return true;
+        }
     }
 
     private static Node child(Node n, String key) {
