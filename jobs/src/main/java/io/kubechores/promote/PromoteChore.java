@@ -379,8 +379,9 @@ public class PromoteChore implements Chore {
 
     /** Remembers the promotion in flight (once per version and environment). */
     private static void startPromotion(ChoreContext ctx, StateStore store, Resource<ToolSpec> tool, ToolPlan plan) {
-        PromotionRecord existing = readRecord(store, tool.name());
         var c = plan.candidate();
+        if (c == null) return; // deploys of a merged promotion: its record is already there
+        PromotionRecord existing = readRecord(store, tool.name());
         if (existing == null || !existing.version().equals(c.version()) || !existing.to().equals(c.to())) {
             writeJson(store, "promotion/" + tool.name(), new PromotionRecord(c.version(), c.from(), c.to(),
                     ctx.clock().instant(), c.topic(tool.name())));
@@ -388,7 +389,7 @@ public class PromoteChore implements Chore {
     }
 
     private static String deployKey(Resource<ToolSpec> tool, ToolPlan plan, DeployStep step) {
-        return "deploy/" + tool.name() + "/" + step.cluster() + "/" + plan.candidate().version();
+        return "deploy/" + tool.name() + "/" + step.cluster() + "/" + step.version();
     }
 
     private static DeployRecord record(StateStore store, String key, JenkinsClient.Build b, Instant triggeredAt) {

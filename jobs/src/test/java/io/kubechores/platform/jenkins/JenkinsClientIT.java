@@ -158,7 +158,7 @@ class JenkinsClientIT {
      */
     @Test
     void aLaterRunFollowsTheRecordedBuildAfterJenkinsForgotTheQueueItem() {
-        JenkinsSimulation sim = JenkinsSimulation.start();
+        JenkinsSimulation sim = JenkinsSimulation.launch();
         try {
             Instant t0 = Instant.parse("2026-11-24T09:00:00Z");
             sim.at(t0).holdBuilds = true;
@@ -184,7 +184,7 @@ class JenkinsClientIT {
 
     @Test
     void aQueueItemGoneBeforeItsNumberWasSeenIsFoundByItsParameters() {
-        JenkinsSimulation sim = JenkinsSimulation.start();
+        JenkinsSimulation sim = JenkinsSimulation.launch();
         try {
             Instant t0 = Instant.parse("2026-11-24T09:00:00Z");
             sim.at(t0);

@@ -99,7 +99,7 @@ public final class JenkinsSimulation implements ResponseDefinitionTransformerV2 
         server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort().extensions(this));
     }
 
-    public static JenkinsSimulation start() {
+    public static JenkinsSimulation launch() {
         JenkinsSimulation s = new JenkinsSimulation();
         s.server.start();
         s.server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(404)));
