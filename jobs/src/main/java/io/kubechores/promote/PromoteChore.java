@@ -236,6 +236,15 @@ public class PromoteChore implements Chore {
         String console = Reports.render("console/promote-plan.ftl", model);
         artifacts.add(Reports.write(ctx.outputDir(), "promote-plan.txt", console));
         artifacts.add(Reports.write(ctx.outputDir(), "promote-plan.json", Reports.json(reports)));
+        Map<String, Object> html = new HashMap<>(model);
+        html.put("title", "kubechores promote " + (ctx.dryRun() ? "plan (dry run)" : "run") + " at " + ctx.clock().instant());
+        long needsHuman = reports.stream().filter(r -> r.plan().decision() == PromotionPlanner.Decision.NEEDS_HUMAN).count();
+        html.put("summary", reports.size() + " tools; " + actions.stream().filter(a -> a.status() == Action.Status.APPLIED).count()
+                + " actions applied, " + actions.stream().filter(a -> a.status() == Action.Status.FAILED).count() + " failed, "
+                + needsHuman + " need a human");
+        html.put("warnings", warnings);
+        artifacts.add(Reports.write(ctx.outputDir(), "promote-report.html", Reports.render("html/promote-report.ftl", html)));
+        if (!ctx.dryRun()) notifyRun(ctx, store, reports, warnings);
         boolean failed = actions.stream().anyMatch(a -> a.status() == Action.Status.FAILED);
         return new ChoreReport(console, actions, warnings, artifacts, failed);
     }
@@ -481,6 +490,37 @@ public class PromoteChore implements Chore {
             }
         }
         return m;
+    }
+
+    /**
+     * Slack, once per event: what this run changed (PR opened or updated, deploys triggered or failed) and each new
+     * NEEDS_HUMAN (prod ahead, non-SemVer version), remembered under notified/… so a rerun does not repeat it.
+     */
+    private static void notifyRun(ChoreContext ctx, StateStore store, List<ToolReport> reports, List<String> warnings) {
+        Notifier notifier = ctx.platform().notifier() == null ? Notifier.NONE : ctx.platform().notifier();
+        List<String> lines = new ArrayList<>();
+        for (ToolReport r : reports) {
+            for (Action a : r.actions()) {
+                if (a.status() == Action.Status.APPLIED || a.status() == Action.Status.FAILED) {
+                    lines.add("• " + r.plan().tool() + ": " + a.verb() + " " + a.target() + " — " + a.status()
+                            + (a.detail() == null ? "" : ": " + a.detail()));
+                }
+            }
+            var c = r.plan().candidate();
+            if (r.plan().decision() == PromotionPlanner.Decision.NEEDS_HUMAN) {
+                String key = "notified/" + r.plan().tool() + "/needs-human/" + c.from() + "=" + c.version() + "/" + c.to() + "=" + c.current();
+                if (store.get(NAME, key).isEmpty()) {
+                    lines.add("• " + r.plan().tool() + ": needs a human — " + r.plan().gates().getFirst().reason());
+                    store.put(NAME, key, ctx.clock().instant().toString());
+                }
+            }
+        }
+        if (lines.isEmpty()) return;
+        try {
+            notifier.slack("*kubechores promote*\n" + String.join("\n", lines));
+        } catch (RuntimeException e) {
+            warnings.add("Slack notification failed: " + ChoreRunner.describe(e));
+        }
     }
 
     /** A promotion that FAILED (verification or progress deadline) is posted to Slack once. */

@@ -391,15 +391,44 @@ class PromoteChoreIT {
         redeploy("prod-eu-1", PromoteKubeSeed.Health.HEALTHY);
         ChoreRunner.Outcome within = run(AT.plus(Duration.ofHours(3)), false);
         assertThat(within.report().summary()).contains("last promotion: IN_PROGRESS — 6.16.0 not yet running on prod: prod-us-1 runs 6.12.0");
-        assertThat(slack).isEmpty();
+        assertThat(slack).noneSatisfy(m -> assertThat(m).contains("FAILED*"))
+                .anySatisfy(m -> assertThat(m).contains("• loki: trigger-deploy prod-us-1/jenkins/platform/deploy-addon — APPLIED"));
 
         ChoreRunner.Outcome late = run(AT.plus(Duration.ofMinutes(70 + 121)), false);
         assertThat(late.report().summary()).contains("last promotion: FAILED — 6.16.0 on prod did not run within the progress "
                 + "deadline 2h: prod-us-1 (deploy triggered 2026-11-24T10:10:00Z)");
         assertThat(late.report().warnings()).anySatisfy(w -> assertThat(w).startsWith("loki: 6.16.0 on prod did not run within"));
-        assertThat(slack).singleElement().asString().contains("promote loki 6.16.0 to prod FAILED", "prod-us-1");
+        assertThat(slack).filteredOn(m -> m.contains("FAILED*")).singleElement().asString()
+                .contains("promote loki 6.16.0 to prod FAILED", "prod-us-1");
         run(AT.plus(Duration.ofHours(4)), false);
-        assertThat(slack).hasSize(1);
+        assertThat(slack).filteredOn(m -> m.contains("FAILED*")).hasSize(1);
+    }
+
+    /**
+     * The downgrade of the issue: staging on 6.16.0, prod on a 6.17.0 hotfix. Promote opens no PR setting prod to
+     * 6.16.0; it reports that prod is ahead (NEEDS_HUMAN) in the plan, the HTML report and Slack (once).
+     */
+    @Test
+    void prodAheadOfStagingIsReportedAsNeedingAHumanNeverDowngraded() throws Exception {
+        Path loki = state.root().resolve("tools/loki.yaml");
+        Files.writeString(loki, Files.readString(loki).replace("prod: 6.12.0", "prod: 6.17.0"));
+        git.add().addFilepattern("tools/loki.yaml").call();
+        PersonIdent who = new PersonIdent(new PersonIdent("Oncall", "o@acme.example"), AT.minus(Duration.ofHours(5)), ZoneOffset.UTC);
+        String head = git.commit().setMessage("loki 6.17.0 hotfix on prod").setAuthor(who).setCommitter(who).call().getName();
+        state = new DesiredStateLoader().load(state.root(), head);
+
+        ChoreRunner.Outcome o = run(AT, false);
+        assertThat(o.exitCode()).isZero();
+        assertThat(o.report().summary()).contains("candidate: 6.16.0 staging → prod (now 6.17.0)",
+                "[FAIL] version-order prod is ahead of staging (6.17.0 > 6.16.0): promote never proposes a lower version",
+                "decision: NEEDS_HUMAN");
+        assertThat(of(o, "open-pr")).filteredOn(a -> a.target().equals("tools/loki.yaml")).isEmpty();
+        assertThat(prs(AT).find("promote", "loki-prod")).isEmpty();
+        assertThat(Files.readString(o.report().artifacts().stream().filter(p -> p.toString().endsWith("promote-report.html"))
+                .findFirst().orElseThrow())).contains("<h2>loki</h2>", "NEEDS_HUMAN", "prod is ahead of staging");
+        assertThat(slack).filteredOn(m -> m.contains("needs a human")).singleElement().asString().contains("loki: needs a human");
+        run(AT.plusSeconds(600), false);
+        assertThat(slack).filteredOn(m -> m.contains("needs a human")).hasSize(1);
     }
 
     void redeploy(String cluster, PromoteKubeSeed.Health health) {
