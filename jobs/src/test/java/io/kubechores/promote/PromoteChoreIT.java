@@ -405,6 +405,48 @@ class PromoteChoreIT {
     }
 
     /**
+     * Waves from Cluster metadata: prod-eu-1 is labelled promotion.wave "0", prod-us-1 "1", and loki has waveSoak 2h.
+     * After the merge only wave 0 is deployed; wave 1 waits until wave 0 has run 6.16.0 healthy for 2h (counted from
+     * the first healthy sample on the new version), then it is deployed.
+     */
+    @Test
+    void deploysWaveByWaveEachWaveSoakingBeforeTheNext() throws Exception {
+        Path root = state.root();
+        for (String[] c : new String[][]{{"prod-eu-1", "0"}, {"prod-us-1", "1"}}) {
+            Path f = root.resolve("clusters/" + c[0] + ".yaml");
+            Files.writeString(f, Files.readString(f).replaceFirst("labels:\n", "labels:\n    promotion.wave: \"" + c[1] + "\"\n"));
+        }
+        Path loki = root.resolve("tools/loki.yaml");
+        Files.writeString(loki, Files.readString(loki).replace("  soak: 72h\n", "  soak: 72h\n  waveSoak: 2h\n"));
+        git.add().addFilepattern(".").call();
+        PersonIdent who = new PersonIdent(new PersonIdent("Platform", "p@acme.example"), AT.minus(Duration.ofDays(1)), ZoneOffset.UTC);
+        state = new DesiredStateLoader().load(root, git.commit().setMessage("prod waves").setAuthor(who).setCommitter(who).call().getName());
+        git.push().setRemote(remoteUrl).add("main").call();
+
+        run(AT, false);
+        mergePr("kubechores/promote/loki-prod", AT.plus(Duration.ofHours(1)));
+        ChoreRunner.Outcome wave0 = run(AT.plus(Duration.ofMinutes(70)), false);
+        assertThat(of(wave0, "trigger-deploy")).extracting(Action::target, Action::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("prod-eu-1/jenkins/platform/deploy-addon", Action.Status.APPLIED));
+        assertThat(wave0.report().summary()).contains("1. trigger platform/deploy-addon for wave 0 (prod-eu-1)",
+                "2. wave 1 (prod-us-1) waits for wave 0 (prod-eu-1) to run 6.16.0 healthy for 2h");
+        jenkins.verify(1, postRequestedFor(urlEqualTo("/job/platform/job/deploy-addon/buildWithParameters")));
+
+        redeploy("prod-eu-1", "6.16.0", PromoteKubeSeed.Health.HEALTHY, AT.plus(Duration.ofMinutes(75)));
+        ChoreRunner.Outcome soaking = run(AT.plus(Duration.ofHours(2)), false);
+        assertThat(soaking.report().summary()).contains("wave 0 (prod-eu-1) runs 6.16.0 healthy, soaking: 2h remaining of 2h");
+        run(AT.plus(Duration.ofHours(3)), false);
+        jenkins.verify(1, postRequestedFor(urlEqualTo("/job/platform/job/deploy-addon/buildWithParameters")));
+
+        ChoreRunner.Outcome wave1 = run(AT.plus(Duration.ofMinutes(4 * 60 + 10)), false);
+        assertThat(of(wave1, "trigger-deploy")).extracting(Action::target, Action::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("prod-us-1/jenkins/platform/deploy-addon", Action.Status.APPLIED));
+        assertThat(wave1.report().summary()).contains("1. wave 0 (prod-eu-1) runs 6.16.0 healthy and soaked 2h",
+                "2. trigger platform/deploy-addon for wave 1 (prod-us-1)");
+        jenkins.verify(2, postRequestedFor(urlEqualTo("/job/platform/job/deploy-addon/buildWithParameters")));
+    }
+
+    /**
      * The downgrade of the issue: staging on 6.16.0, prod on a 6.17.0 hotfix. Promote opens no PR setting prod to
      * 6.16.0; it reports that prod is ahead (NEEDS_HUMAN) in the plan, the HTML report and Slack (once).
      */
