@@ -174,9 +174,11 @@ public final class PromoteKube {
                 if (s == null) yield WorkloadState.missing(c.kind(), c.name());
                 var st = s.getStatus();
                 int desired = s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
+                Instant rolled = st == null || st.getUpdateRevision() == null ? null
+                        : revisionCreated(client, ns, st.getUpdateRevision());
                 yield state(client, s, c, desired, st == null ? null : st.getObservedGeneration(),
                         st == null ? null : st.getUpdatedReplicas(), st == null ? null : st.getReadyReplicas(),
-                        s.getSpec().getSelector(), s.getSpec().getTemplate().getSpec(), null);
+                        s.getSpec().getSelector(), s.getSpec().getTemplate().getSpec(), rolled);
             }
             case "DaemonSet" -> {
                 DaemonSet s = client.apps().daemonSets().inNamespace(ns).withName(c.name()).get();
@@ -246,6 +248,20 @@ public final class PromoteKube {
             }
         }
         return null;
+    }
+
+    /**
+     * A StatefulSet's rollout: the creationTimestamp of the ControllerRevision named by status.updateRevision (the
+     * revision its pods are being / have been updated to; https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/stateful-set-v1/#StatefulSetStatus).
+     * null when it cannot be read (then the newest pod start).
+     */
+    static Instant revisionCreated(KubernetesClient client, String ns, String name) {
+        try {
+            var rev = client.apps().controllerRevisions().inNamespace(ns).withName(name).get();
+            return rev == null ? null : time(rev.getMetadata().getCreationTimestamp());
+        } catch (RuntimeException noAccess) {
+            return null; // e.g. RBAC without controllerrevisions: the pod fallback still dates it
+        }
     }
 
     private static WorkloadState state(KubernetesClient client, HasMetadata w, Check c, int desired, Long observedGen,

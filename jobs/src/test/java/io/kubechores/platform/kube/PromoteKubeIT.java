@@ -142,4 +142,25 @@ class PromoteKubeIT {
             assertThat(o.health()).containsExactly("StatefulSet/api: 3/3 ready, rollout complete, 0 restarts");
         }
     }
+
+    /** A StatefulSet's rollout is dated by the ControllerRevision its status.updateRevision names, not by pod starts. */
+    @Test
+    void statefulSetRolloutIsDatedByItsUpdateRevision() {
+        try (SimulatedCluster sim = SimulatedCluster.start("staging-eu-1")) {
+            KubernetesClient c = sim.client();
+            PromoteKubeSeed.seed(c, new Footprint("ns-db", "db", null, null, "1.0.0", "StatefulSet", "db",
+                    "acme/db:1.0.0", 1, Health.HEALTHY, SINCE.plusSeconds(7200))); // pods (re)started 2h after the rollout
+            c.apps().controllerRevisions().inNamespace("ns-db").resource(new io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder()
+                    .withNewMetadata().withName("db-6f7c9d").withNamespace("ns-db").withCreationTimestamp(SINCE.toString())
+                    .endMetadata().withRevision(3L).build()).create();
+            var sts = c.apps().statefulSets().inNamespace("ns-db").withName("db").get();
+            sts.getStatus().setUpdateRevision("db-6f7c9d");
+            sts.getStatus().setCurrentRevision("db-6f7c9d");
+            c.apps().statefulSets().inNamespace("ns-db").resource(sts).updateStatus();
+            ToolSpec spec = new ToolSpec(null, "acme/db", "ns-db", null, Map.of("staging", "1.0.0"), "1h",
+                    List.of(new ToolSpec.HealthCheck("StatefulSet", "db", 3)), null);
+            var obs = PromoteKube.observe(c, new PromoteKube.Query("ns-db", null, List.of(new PromoteKube.Check("StatefulSet", "db"))));
+            assertThat(Verification.evaluate("staging-eu-1", "staging", spec, obs).liveSince()).isEqualTo(SINCE);
+        }
+    }
 }
