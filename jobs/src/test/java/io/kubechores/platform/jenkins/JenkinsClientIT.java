@@ -1,6 +1,7 @@
 package io.kubechores.platform.jenkins;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.kubechores.testkit.jenkins.JenkinsSimulation;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
