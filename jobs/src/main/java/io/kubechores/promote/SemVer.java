@@ -17,6 +17,10 @@ import java.util.regex.Pattern;
  * ({@code v1.11.3}), and a digest pin after the tag ({@code 1.11.3@sha256:…}, the digest is not part of the order).
  * Anything else ({@code latest}, {@code 2024-06-01}, {@code 1.2}) is not a version that can be ordered: promote then
  * refuses and asks a human instead of guessing.
+ * <p>
+ * Hand-written rather than a library (java-semver, semver4j): none is on this build's class path, the rule is the
+ * spec's one paragraph, and the leading-v / digest-pin forms need handling around any of them anyway; SemVerTest
+ * encodes the spec's own examples.
  */
 public record SemVer(BigInteger major, BigInteger minor, BigInteger patch, List<String> preRelease, String build)
         implements Comparable<SemVer> {
