@@ -61,7 +61,8 @@ class RbacFromCodeIT {
                     "list apps/statefulsets", "RightsizeKube.collect lists each kind a VPA targets; the example's VPAs target Deployments",
                     "list apps/daemonsets", "RightsizeKube.collect lists each kind a VPA targets; the example's VPAs target Deployments"),
             "promote", Map.of(
-                    "get apps/daemonsets", "PromoteKube reads a tool's health-check workload by name; no example tool is a DaemonSet"));
+                    "get apps/daemonsets", "PromoteKube reads a tool's health-check workload by name; no example tool is a DaemonSet",
+                    "get apps/controllerrevisions", "PromoteKube dates a StatefulSet rollout by its status.updateRevision; the simulated StatefulSets have none"));
 
     @TempDir
     static Path home;

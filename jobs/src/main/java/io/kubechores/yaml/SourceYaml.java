@@ -537,8 +537,21 @@ public final class SourceYaml {
         return needsQuotes(v) ? doubleQuoted(v) : v;
     }
 
-    private static boolean needsQuotes(String v) {
-        return v.isEmpty() || !v.matches("[A-Za-z0-9._+-]+") || v.matches("(?i)true|false|yes|no|on|off|y|n|null");
+    /**
+     * Whether the value, written plain, would not read back as the same string: {@code 2.0} reads as a float,
+     * {@code 010} as an int, {@code no} as a boolean (YAML 1.1, which SnakeYAML and so the desired-state loader speak,
+     * https://yaml.org/type/), {@code a #b} as something else. Decided by reading it back with SnakeYAML's resolver,
+     * plus the YAML 1.1 booleans y/n that some tools still resolve.
+     */
+    static boolean needsQuotes(String v) {
+        if (v.isEmpty() || !v.matches("[A-Za-z0-9._+~/@:-]+") || v.matches("(?i)true|false|yes|no|on|off|y|n|null|~")) return true;
+        try {
+            Object read = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
+                    new org.yaml.snakeyaml.LoaderOptions())).load("k: " + v + "\n");
+            return !(read instanceof java.util.Map<?, ?> m) || !v.equals(m.get("k"));
+        } catch (RuntimeException notPlain) {
+            return true;
+        }
     }
 
     private static String doubleQuoted(String v) {
