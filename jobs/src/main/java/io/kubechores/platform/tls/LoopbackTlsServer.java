@@ -37,10 +37,21 @@ public final class LoopbackTlsServer implements AutoCloseable {
 
     /** Serves with a prepared context (many servers can share one: much cheaper than one context each). */
     public static LoopbackTlsServer start(SSLContext ctx, boolean needClientAuth) {
+        return start(ctx, needClientAuth, InetAddress.getLoopbackAddress(), 0);
+    }
+
+    /**
+     * Serves on a given loopback address and port (0 = any), optionally restricted to some protocols (TLSv1.2...).
+     * Two servers on 127.0.0.1:P and 127.0.0.2:P sharing one context are "the same service on two hosts": the
+     * context's session cache lets a client resume across them.
+     */
+    public static LoopbackTlsServer start(SSLContext ctx, boolean needClientAuth, InetAddress bind, int port,
+                                          String... protocols) {
+        if (!bind.isLoopbackAddress()) throw new IllegalArgumentException("loopback addresses only: " + bind);
         try {
-            SSLServerSocket s = (SSLServerSocket) ctx.getServerSocketFactory()
-                    .createServerSocket(0, 512, InetAddress.getLoopbackAddress());
+            SSLServerSocket s = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(port, 512, bind);
             s.setNeedClientAuth(needClientAuth);
+            if (protocols.length > 0) s.setEnabledProtocols(protocols);
             return new LoopbackTlsServer(s, false);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start loopback TLS server", e);
@@ -83,7 +94,7 @@ public final class LoopbackTlsServer implements AutoCloseable {
     }
 
     public String host() {
-        return "127.0.0.1";
+        return server.getInetAddress().getHostAddress();
     }
 
     private void acceptLoop(boolean silent) {
