@@ -107,9 +107,24 @@ public class CertsChore implements Chore {
         CertificatePolicySpec.Scan scan = union(policies);
         int timeout = policies.stream().mapToInt(p -> p.spec().timeoutSeconds()).min().orElse(5);
         CertsCollector collector = new CertsCollector(new TlsProber(Duration.ofSeconds(timeout), probeConcurrency),
-                pageSize);
+                pageSize, ctx.clock()::instant);
         CertsKube kube = new CertsKube(ctx.platform().kube().client(cluster));
-        CertInventory inv = collector.cluster(clusterName, cluster.spec(), kube, scan);
+        List<java.security.cert.X509Certificate> privateCas = new ArrayList<>();
+        List<String> bundleProblems = new ArrayList<>();
+        for (Resource<CertificatePolicySpec> p : policies) {
+            var b = p.spec().caBundle();
+            if (b == null) continue;
+            try {
+                privateCas.addAll(b.file() != null ? CaBundles.fromFile(ctx.state().root(), b.file())
+                        : CaBundles.fromCluster(kube, b));
+            } catch (RuntimeException e) {
+                bundleProblems.add(clusterName + " caBundle of " + p.name() + ": " + e.getMessage());
+            }
+        }
+        CertInventory inv = collector.cluster(clusterName, cluster.spec(), kube, scan, privateCas);
+        if (!bundleProblems.isEmpty()) {
+            inv = inv.plus(new CertInventory(List.of(), List.of(), bundleProblems));
+        }
         return ExpiryPolicy.plan(effective.name(), effective.spec(), inv, ctx.clock());
     }
 
@@ -120,14 +135,26 @@ public class CertsChore implements Chore {
         for (Resource<CertificatePolicySpec> p : ctx.state().certificatePolicies()) {
             if (p.spec().endpoints().isEmpty()) continue;
             CertsCollector collector = new CertsCollector(
-                    new TlsProber(Duration.ofSeconds(p.spec().timeoutSeconds()), probeConcurrency), pageSize);
-            CertPlan plan = ExpiryPolicy.plan(p.name(), p.spec(), collector.endpoints(p.spec().endpoints()),
-                    ctx.clock());
+                    new TlsProber(Duration.ofSeconds(p.spec().timeoutSeconds()), probeConcurrency), pageSize,
+                    ctx.clock()::instant);
+            CertPlan plan = ExpiryPolicy.plan(p.name(), p.spec(), collector.endpoints(p.spec().endpoints(),
+                    e -> endpointTrust(ctx, e)), ctx.clock());
             findings.addAll(plan.findings());
             problems.addAll(plan.problems());
             excluded += plan.excluded();
         }
         return new CertPlan(findings, excluded, problems);
+    }
+
+    /** An endpoint's caBundle (repo file, or a Secret/ConfigMap of the cluster it names), else the JDK's anchors. */
+    static List<java.security.cert.X509Certificate> endpointTrust(ChoreContext ctx, CertificatePolicySpec.Endpoint e) {
+        var b = e.caBundle();
+        if (b == null) return io.kubechores.platform.tls.JdkTrust.anchors();
+        if (b.file() != null) return CaBundles.fromFile(ctx.state().root(), b.file());
+        var ref = b.secret() != null ? b.secret() : b.configMap();
+        Resource<ClusterSpec> cluster = ctx.state().cluster(ref.cluster())
+                .orElseThrow(() -> new CaBundles.BundleException("caBundle names unknown cluster " + ref.cluster()));
+        return CaBundles.fromCluster(new CertsKube(ctx.platform().kube().client(cluster)), b);
     }
 
     static CertificatePolicySpec.Scan union(List<Resource<CertificatePolicySpec>> policies) {

@@ -31,16 +31,31 @@ final class CertsCollector {
     /** certificate → its facts (strings shared by every place it is found); cleared when large. */
     private final Map<X509Certificate, ObservedCert> facts = new java.util.IdentityHashMap<>();
 
+    /** When paths are built (validity is checked at this instant). */
+    private final java.util.function.Supplier<java.time.Instant> now;
+
     CertsCollector(TlsProber prober, int pageSize) {
+        this(prober, pageSize, java.time.Instant::now);
+    }
+
+    CertsCollector(TlsProber prober, int pageSize, java.util.function.Supplier<java.time.Instant> now) {
         this.prober = prober;
         this.pageSize = pageSize;
+        this.now = now;
     }
 
     /** One cluster's in-cluster sources, kubeconfig, API server and etcd endpoints. */
     CertInventory cluster(String cluster, ClusterSpec spec, CertsKube kube, CertificatePolicySpec.Scan scan) {
+        return cluster(cluster, spec, kube, scan, List.of());
+    }
+
+    /** As above; privateCas (the policies' caBundles) are trusted for the cluster's probes too. */
+    CertInventory cluster(String cluster, ClusterSpec spec, CertsKube kube, CertificatePolicySpec.Scan scan,
+                          List<X509Certificate> privateCas) {
         List<ObservedCert> certs = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         Map<String, X509Certificate> anchors = new LinkedHashMap<>();
+        privateCas.forEach(c -> anchors.putIfAbsent(X509Facts.sha256(c), c));
 
         if (scan.kubeconfig()) {
             try {
@@ -122,13 +137,34 @@ final class CertsCollector {
 
     /** Fleet endpoints of one policy (not tied to a cluster): verified against the JDK's trust anchors. */
     CertInventory endpoints(List<CertificatePolicySpec.Endpoint> endpoints) {
+        return endpoints(endpoints, e -> JdkTrust.anchors());
+    }
+
+    /**
+     * Fleet endpoints, each verified against what trust returns for it (its caBundle, else the JDK's anchors);
+     * when trust throws (the bundle cannot be read) the endpoint is still probed and judged on dates, and the reason
+     * is a problem line.
+     */
+    CertInventory endpoints(List<CertificatePolicySpec.Endpoint> endpoints,
+                            java.util.function.Function<CertificatePolicySpec.Endpoint, List<X509Certificate>> trust) {
         List<ObservedCert> certs = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         List<TlsProber.Target> targets = endpoints.stream()
                 .map(e -> new TlsProber.Target(e.host(), e.port() == null ? 443 : e.port(), e.serverName()))
                 .toList();
-        for (TlsProber.Probe p : prober.probeAll(targets)) {
-            addProbe(certs, problems, ObservedCert.FLEET, CertSource.TLS_ENDPOINT, p, JdkTrust.anchors());
+        List<List<X509Certificate>> anchors = new ArrayList<>();
+        for (int i = 0; i < endpoints.size(); i++) {
+            try {
+                anchors.add(trust.apply(endpoints.get(i)));
+            } catch (RuntimeException e) {
+                anchors.add(null);
+                problems.add("fleet " + CertSource.TLS_ENDPOINT.id() + " " + targets.get(i).hostPort()
+                        + ": chain not checked: " + e.getMessage());
+            }
+        }
+        List<TlsProber.Probe> probes = prober.probeAll(targets);
+        for (int i = 0; i < probes.size(); i++) {
+            addProbe(certs, problems, ObservedCert.FLEET, CertSource.TLS_ENDPOINT, probes.get(i), anchors.get(i));
         }
         return new CertInventory(certs, List.of(), problems);
     }
@@ -167,10 +203,24 @@ final class CertsCollector {
                     + p.error());
             return;
         }
-        String chainProblem = X509Facts.chainProblem(p.chain(), trust, true);
+        // build the path clients build (any order, extras allowed: RFC 8446 §4.4.2) instead of checking the
+        // presented order; the leaf carries the path's earliest expiry, extras the path does not use are marked
+        X509Facts.PathCheck path = trust == null ? new X509Facts.PathCheck(List.of(), null, List.of(), null)
+                : X509Facts.buildPath(p.chain(), trust, now.get());
+        X509Certificate earliest = path.earliest();
         for (int i = 0; i < p.chain().size(); i++) {
-            ObservedCert o = observe(p.chain().get(i), cluster, source, "", name, "chain#" + i);
-            if (i == 0) o = o.withExpectedHost(p.target().expectedName()).withChainProblem(chainProblem);
+            X509Certificate c = p.chain().get(i);
+            ObservedCert o = observe(c, cluster, source, "", name, "chain#" + i);
+            if (i == 0) {
+                o = o.withExpectedHost(p.target().expectedName()).withChainProblem(path.problem());
+                if (earliest != null) {
+                    o = o.withPath(earliest.getNotAfter().toInstant(), earliest.equals(c) ? null
+                            : (path.path().contains(earliest) ? "" : "trust anchor ")
+                            + earliest.getSubjectX500Principal().getName());
+                }
+            } else if (path.problem() == null && path.unused().contains(c)) {
+                o = o.asUnusedInPath();
+            }
             certs.add(o);
         }
     }
@@ -187,6 +237,8 @@ final class CertsCollector {
             String chainProblem = null;
             if (source == CertSource.TLS_SECRET && "tls.crt".equals(e.getKey()) && !list.isEmpty()) {
                 chainProblem = X509Facts.chainProblem(list, ca, false);
+                // in order and verifying is the common case and cheap; otherwise build a path (any order)
+                if (chainProblem != null && !ca.isEmpty()) chainProblem = X509Facts.buildPath(list, ca, now.get()).problem();
             }
             for (X509Certificate c : list) {
                 if (c.getBasicConstraints() >= 0) anchors.putIfAbsent(X509Facts.sha256(c), c);

@@ -97,8 +97,18 @@ public final class ExpiryPolicy {
     static Finding judge(String policyName, CertificatePolicySpec policy, ObservedCert c, List<Flag> extra,
                          Instant now) {
         Thresholds t = thresholds(policy, c.source());
-        Severity expiry = expirySeverity(c.notAfter(), now, t);
+        // an endpoint is valid until the first certificate of the path clients build expires
+        boolean pathFirst = c.pathNotAfter() != null && c.pathNotAfter().isBefore(c.notAfter());
+        Instant effectiveNotAfter = pathFirst ? c.pathNotAfter() : c.notAfter();
+        Severity expiry = expirySeverity(effectiveNotAfter, now, t);
         List<Flag> flags = new ArrayList<>();
+        if (c.unusedInPath() && expiry.compareTo(Severity.WARNING) > 0) {
+            // the AddTrust case: clients build another path, so this expiry breaks nothing; still worth removing
+            flags.add(new Flag(Flag.Code.UNUSED_CERT_EXPIRING, Severity.WARNING, (expiry == Severity.EXPIRED
+                    ? "expired" : "expiring") + " certificate presented but not in the path clients build; remove it"
+                    + " from the served chain"));
+            expiry = Severity.OK;
+        }
         if (now.isBefore(c.notBefore())) {
             flags.add(new Flag(Flag.Code.NOT_YET_VALID, Severity.CRITICAL, "not valid before " + c.notBefore()));
         }
@@ -121,8 +131,9 @@ public final class ExpiryPolicy {
         }
         Severity sev = expiry;
         for (Flag f : flags) sev = Severity.max(sev, f.severity());
-        long days = daysLeft(c.notAfter(), now);
+        long days = daysLeft(effectiveNotAfter, now);
         String reason = expiryReason(days, expiry, t, c.source());
+        if (pathFirst && c.pathLimitedBy() != null) reason += "; set by " + c.pathLimitedBy() + " in the path";
         if (sev != expiry) {
             Flag worst = flags.stream().max(Comparator.comparing(Flag::severity)).orElseThrow();
             reason = worst.code() + ": " + worst.detail() + "; " + reason;
@@ -130,7 +141,7 @@ public final class ExpiryPolicy {
         String key = String.join("|", c.cluster(), c.source().id(), c.namespace(), c.name(),
                 c.sha256().substring(0, Math.min(16, c.sha256().length())));
         return new Finding(key, c.cluster(), c.source(), c.namespace(), c.name(), c.item(), c.subject(), c.issuer(),
-                c.notAfter(), days, sev, flags, reason, policyName, c.sha256());
+                effectiveNotAfter, days, sev, flags, reason, policyName, c.sha256());
     }
 
     static Finding judge(String policyName, CertificatePolicySpec policy, CertManagerCert m, Instant now) {
