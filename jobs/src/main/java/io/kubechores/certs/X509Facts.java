@@ -234,7 +234,9 @@ public final class X509Facts {
      * be extraneous) through any of the other presented certificates to one of the anchors. It is built at
      * {@code at}; when no path is valid then, it is built again at the middle of the leaf's validity, so an expired
      * (or not yet valid) certificate in an otherwise sound path shows as an early {@link PathCheck#earliest()} rather
-     * than as a chain problem: the expiry rules judge dates, this judges structure and signatures.
+     * than as a chain problem: the expiry rules judge dates, this judges structure and signatures. When no date at
+     * all has every certificate valid, the presented certificates are followed by issuer name from the leaf and
+     * their signatures checked (the legacy links check), so such a path is reported expired, not "not verifying".
      */
     public static PathCheck buildPath(List<X509Certificate> presented, java.util.Collection<X509Certificate> anchors,
                                       java.time.Instant at) {
@@ -277,6 +279,17 @@ public final class X509Facts {
             byName.add(next);
         }
         String why = chainProblem(byName, List.copyOf(anchors), true);
+        if (why == null) {
+            // every link and the anchor verify, but no single date has them all valid (an expired cross-sign
+            // before a fresh leaf): the path exists and expires as early as its earliest certificate
+            X509Certificate last = byName.getLast();
+            X509Certificate anchor = anchors.stream().filter(a -> a.equals(last)
+                    || (last.getIssuerX500Principal().equals(a.getSubjectX500Principal()) && signedBy(last, a)))
+                    .findFirst().orElse(null);
+            List<X509Certificate> path = anchor != null && anchor.equals(last) ? byName.subList(0, byName.size() - 1)
+                    : byName;
+            if (anchor != null) return new PathCheck(List.copyOf(path), anchor, unused(presented, path, anchor), null);
+        }
         return new PathCheck(List.of(), null, List.of(), why != null ? why
                 : "no valid certification path to a trusted anchor (" + failure + ")");
     }
