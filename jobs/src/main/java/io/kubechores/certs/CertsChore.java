@@ -103,7 +103,6 @@ public class CertsChore implements Chore {
         Resource<ClusterSpec> cluster = ctx.state().cluster(clusterName)
                 .orElseThrow(() -> new IllegalArgumentException("unknown cluster " + clusterName));
         List<Resource<CertificatePolicySpec>> policies = policiesFor(ctx, cluster);
-        Resource<CertificatePolicySpec> effective = policies.getFirst();
         CertificatePolicySpec.Scan scan = union(policies);
         int timeout = policies.stream().mapToInt(p -> p.spec().timeoutSeconds()).min().orElse(5);
         CertsCollector collector = new CertsCollector(new TlsProber(Duration.ofSeconds(timeout), probeConcurrency),
@@ -125,7 +124,9 @@ public class CertsChore implements Chore {
         if (!bundleProblems.isEmpty()) {
             inv = inv.plus(new CertInventory(List.of(), List.of(), bundleProblems));
         }
-        return ExpiryPolicy.plan(effective.name(), effective.spec(), inv, ctx.clock());
+        // every policy selecting the cluster applies, merged: strictest threshold wins (ExpiryPolicy.merge)
+        return ExpiryPolicy.plan(String.join("+", policies.stream().map(Resource::name).toList()),
+                policies.stream().map(Resource::spec).toList(), inv, ctx.clock());
     }
 
     private CertPlan planEndpoints(ChoreContext ctx) {

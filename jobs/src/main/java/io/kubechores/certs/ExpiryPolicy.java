@@ -68,12 +68,53 @@ public final class ExpiryPolicy {
         return Math.floorDiv(Duration.between(now, notAfter).getSeconds(), 86_400L);
     }
 
+    /**
+     * Several CertificatePolicies selecting one cluster, merged so that the strictest applies: per source, the
+     * largest warningDays and the largest criticalDays of any policy (each policy's own override for the source, else
+     * its defaults); a certificate is excluded only when every policy excludes it (an exclusion in one team's policy
+     * must not blind another team's). Each policy is valid on its own (critical ≤ warning), so the merge is too.
+     * The result has no exclusions: pair it with {@link #excludedByAll}.
+     */
+    public static CertificatePolicySpec merge(List<CertificatePolicySpec> policies) {
+        if (policies.size() == 1) return policies.getFirst();
+        int warn = policies.stream().mapToInt(CertificatePolicySpec::warningDays).max().orElse(30);
+        int crit = policies.stream().mapToInt(CertificatePolicySpec::criticalDays).max().orElse(7);
+        List<CertificatePolicySpec.Override> overrides = new ArrayList<>();
+        for (CertSource s : CertSource.values()) {
+            int w = policies.stream().mapToInt(p -> thresholds(p, s).warningDays()).max().orElse(warn);
+            int c = policies.stream().mapToInt(p -> thresholds(p, s).criticalDays()).max().orElse(crit);
+            if (w != warn || c != crit) overrides.add(new CertificatePolicySpec.Override(s.id(), w, c));
+        }
+        Integer reminder = policies.stream().map(CertificatePolicySpec::reminderHours).filter(java.util.Objects::nonNull)
+                .min(Integer::compare).orElse(null);
+        int timeout = policies.stream().mapToInt(CertificatePolicySpec::timeoutSeconds).min().orElse(5);
+        return new CertificatePolicySpec(null, List.of(), null, warn, crit, overrides, List.of(), timeout, null,
+                reminder, List.of());
+    }
+
+    /** True when every policy excludes the certificate (see {@link #merge}). */
+    public static boolean excludedByAll(List<CertificatePolicySpec> policies, String cluster, String namespace,
+                                        String name, String subject) {
+        if (policies.isEmpty()) return false;
+        for (CertificatePolicySpec p : policies) {
+            if (!excluded(p, cluster, namespace, name, subject)) return false;
+        }
+        return true;
+    }
+
     public static CertPlan plan(String policyName, CertificatePolicySpec policy, CertInventory inv, Clock clock) {
+        return plan(policyName, List.of(policy), inv, clock);
+    }
+
+    /** Judges with several policies merged ({@link #merge}); policyName names them all, e.g. "base+team-a". */
+    public static CertPlan plan(String policyName, List<CertificatePolicySpec> policies, CertInventory inv,
+                                Clock clock) {
+        CertificatePolicySpec policy = merge(policies);
         Instant now = clock.instant();
         List<ObservedCert> kept = new ArrayList<>();
         int excluded = 0;
         for (ObservedCert c : inv.certs()) {
-            if (excluded(policy, c.cluster(), c.namespace(), c.name(), c.subject())) excluded++;
+            if (excludedByAll(policies, c.cluster(), c.namespace(), c.name(), c.subject())) excluded++;
             else kept.add(c);
         }
         Map<String, List<Flag>> sameWeek = sameWeekFlags(kept);
@@ -84,7 +125,7 @@ public final class ExpiryPolicy {
         }
         for (CertManagerCert m : inv.certManager()) {
             String subject = "Certificate " + m.namespace() + "/" + m.name();
-            if (excluded(policy, m.cluster(), m.namespace(), m.name(), subject)) {
+            if (excludedByAll(policies, m.cluster(), m.namespace(), m.name(), subject)) {
                 excluded++;
                 continue;
             }
