@@ -9,12 +9,19 @@ import java.util.List;
  * @param certs       every certificate found, one entry per place
  * @param certManager cert-manager Certificates
  * @param problems    sources that could not be read (endpoint timeouts, forbidden lists...), no secrets
+ * @param errors      the read failures among them, structured (alerted and counted per source)
  */
-public record CertInventory(List<ObservedCert> certs, List<CertManagerCert> certManager, List<String> problems) {
+public record CertInventory(List<ObservedCert> certs, List<CertManagerCert> certManager, List<String> problems,
+                            List<SourceError> errors) {
     public CertInventory {
         certs = List.copyOf(certs);
         certManager = List.copyOf(certManager);
         problems = List.copyOf(problems);
+        errors = List.copyOf(errors);
+    }
+
+    public CertInventory(List<ObservedCert> certs, List<CertManagerCert> certManager, List<String> problems) {
+        this(certs, certManager, problems, List.of());
     }
 
     public static CertInventory empty() {
@@ -28,6 +35,8 @@ public record CertInventory(List<ObservedCert> certs, List<CertManagerCert> cert
         m.addAll(other.certManager);
         List<String> p = new ArrayList<>(problems);
         p.addAll(other.problems);
-        return new CertInventory(c, m, p);
+        List<SourceError> e = new ArrayList<>(errors);
+        e.addAll(other.errors);
+        return new CertInventory(c, m, p, e);
     }
 }

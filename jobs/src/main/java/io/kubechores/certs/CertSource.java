@@ -12,7 +12,9 @@ public enum CertSource {
     WEBHOOK("webhook"),
     APISERVER("apiserver"),
     ETCD("etcd"),
-    CERT_MANAGER("cert-manager");
+    CERT_MANAGER("cert-manager"),
+    /** not a certificate: a source that could not be read (see {@link SourceError}) */
+    SCAN("scan");
 
     private final String id;
 

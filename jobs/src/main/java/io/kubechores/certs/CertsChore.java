@@ -110,6 +110,7 @@ public class CertsChore implements Chore {
         CertsKube kube = new CertsKube(ctx.platform().kube().client(cluster));
         List<java.security.cert.X509Certificate> privateCas = new ArrayList<>();
         List<String> bundleProblems = new ArrayList<>();
+        List<SourceError> bundleErrors = new ArrayList<>();
         for (Resource<CertificatePolicySpec> p : policies) {
             var b = p.spec().caBundle();
             if (b == null) continue;
@@ -118,11 +119,12 @@ public class CertsChore implements Chore {
                         : CaBundles.fromCluster(kube, b));
             } catch (RuntimeException e) {
                 bundleProblems.add(clusterName + " caBundle of " + p.name() + ": " + e.getMessage());
+                bundleErrors.add(new SourceError(clusterName, "ca-bundle", p.name(), e.getMessage()));
             }
         }
         CertInventory inv = collector.cluster(clusterName, cluster.spec(), kube, scan, privateCas);
         if (!bundleProblems.isEmpty()) {
-            inv = inv.plus(new CertInventory(List.of(), List.of(), bundleProblems));
+            inv = inv.plus(new CertInventory(List.of(), List.of(), bundleProblems, bundleErrors));
         }
         // every policy selecting the cluster applies, merged: strictest threshold wins (ExpiryPolicy.merge)
         return ExpiryPolicy.plan(String.join("+", policies.stream().map(Resource::name).toList()),
@@ -132,6 +134,7 @@ public class CertsChore implements Chore {
     private CertPlan planEndpoints(ChoreContext ctx) {
         List<Finding> findings = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        List<SourceError> errors = new ArrayList<>();
         int excluded = 0;
         for (Resource<CertificatePolicySpec> p : ctx.state().certificatePolicies()) {
             if (p.spec().endpoints().isEmpty()) continue;
@@ -142,9 +145,10 @@ public class CertsChore implements Chore {
                     e -> endpointTrust(ctx, e)), ctx.clock());
             findings.addAll(plan.findings());
             problems.addAll(plan.problems());
+            errors.addAll(plan.errors());
             excluded += plan.excluded();
         }
-        return new CertPlan(findings, excluded, problems);
+        return new CertPlan(findings, excluded, problems, errors);
     }
 
     /** An endpoint's caBundle (repo file, or a Secret/ConfigMap of the cluster it names), else the JDK's anchors. */
@@ -178,15 +182,21 @@ public class CertsChore implements Chore {
         Set<String> scanned = new LinkedHashSet<>();
         int excluded = 0;
         List<String> failed = new ArrayList<>();
+        List<SourceError> errors = new ArrayList<>();
+        Set<String> partitions = new LinkedHashSet<>();
         for (PartitionResult r : results) {
+            String label = ENDPOINTS.equals(r.partition()) ? ObservedCert.FLEET : r.partition();
+            partitions.add(label);
             if (r.isFailed()) {
                 failed.add(r.partition() + ": " + r.error());
+                errors.add(new SourceError(label, "cluster", "", String.valueOf(r.error())));
                 continue;
             }
             CertPlan p = (CertPlan) r.data().get(PLAN);
             if (p == null) continue;
             findings.addAll(p.findings());
             problems.addAll(p.problems());
+            errors.addAll(p.errors());
             excluded += p.excluded();
             scanned.add(ENDPOINTS.equals(r.partition()) ? ObservedCert.FLEET : r.partition());
         }
@@ -207,7 +217,8 @@ public class CertsChore implements Chore {
                 actions.add(a.withStatus(Action.Status.LIMITED));
             } else {
                 try {
-                    notifier.pushMetrics("kubechores_certs", CertMetrics.exposition(all.findings(), ctx.clock().instant()));
+                    notifier.pushMetrics("kubechores_certs", CertMetrics.exposition(all.findings(), ctx.clock().instant())
+                            + CertMetrics.readErrors(errors, partitions));
                     actions.add(ctx.applied(a));
                 } catch (RuntimeException e) {
                     notifyFailed = true;
@@ -224,12 +235,21 @@ public class CertsChore implements Chore {
                 if (k.startsWith(STATE_PREFIX)) last.put(k.substring(STATE_PREFIX.length()), v);
             });
         }
-        AlertDedupe.Decision decision = AlertDedupe.decide(last, all.findings(), scanned);
+        // failed sources alert like findings (deduped, reminded): a blind spot must reach Slack
+        List<Finding> alertable = new ArrayList<>(all.findings());
+        errors.forEach(e -> alertable.add(e.asFinding()));
+        Map<String, Integer> reminderByPolicy = new HashMap<>();
+        for (Resource<CertificatePolicySpec> p : ctx.state().certificatePolicies()) {
+            if (p.spec().reminderHours() != null) reminderByPolicy.put(p.name(), p.spec().reminderHours());
+        }
+        AlertDedupe.Decision decision = AlertDedupe.decide(last, alertable, scanned, ctx.clock().instant(),
+                f -> reminder(f, reminderByPolicy));
         String slackText = null;
         if (!decision.toAlert().isEmpty()) {
             Map<String, Object> m = new HashMap<>();
             m.put("rows", CertsReport.slackRows(decision, zone));
             m.put("count", decision.toAlert().size());
+            m.put("reminders", decision.reminders().size());
             m.put("more", Math.max(0, decision.toAlert().size() - CertsReport.SLACK_ROWS));
             m.put("fleet", ctx.state().fleet().name());
             m.put("channel", fleet.notifications().slackChannel() == null ? "" : fleet.notifications().slackChannel());
@@ -283,8 +303,23 @@ public class CertsChore implements Chore {
     }
 
     private static String summarize(AlertDedupe.Decision d) {
-        long fresh = d.toAlert().stream().filter(f -> !d.previous().containsKey(f.key())).count();
-        return fresh + " new, " + (d.toAlert().size() - fresh) + " changed severity since the last alert";
+        long changed = d.previous().size();
+        long reminders = d.reminders().size();
+        long fresh = d.toAlert().size() - changed - reminders;
+        return fresh + " new, " + changed + " changed severity since the last alert"
+                + (reminders == 0 ? "" : ", " + reminders + " reminder(s) of findings still critical/expired");
+    }
+
+    /**
+     * A finding's reminder interval: the shortest reminderHours of the policies that judged it (a merged finding
+     * names them "a+b"); a failed source (no policy) takes the shortest of all. Null = never remind.
+     */
+    static Duration reminder(Finding f, Map<String, Integer> reminderByPolicy) {
+        java.util.stream.Stream<Integer> hours = f.policy() == null || f.policy().isEmpty()
+                ? reminderByPolicy.values().stream()
+                : java.util.Arrays.stream(f.policy().split("\\+")).map(reminderByPolicy::get)
+                        .filter(java.util.Objects::nonNull);
+        return hours.min(Integer::compare).map(Duration::ofHours).orElse(null);
     }
 
     private static void saveState(StateStore store, Map<String, String> last, Map<String, String> next) {

@@ -54,6 +54,7 @@ final class CertsCollector {
                           List<X509Certificate> privateCas) {
         List<ObservedCert> certs = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        List<SourceError> errors = new ArrayList<>();
         Map<String, X509Certificate> anchors = new LinkedHashMap<>();
         privateCas.forEach(c -> anchors.putIfAbsent(X509Facts.sha256(c), c));
 
@@ -70,16 +71,18 @@ final class CertsCollector {
                         chainProblem);
             } catch (RuntimeException e) {
                 problems.add(cluster + " kubeconfig: " + e.getMessage());
+                errors.add(new SourceError(cluster, "kubeconfig", "", e.getMessage()));
             }
         }
         List<CertManagerCert> cm = new ArrayList<>();
         // each in-cluster source on its own: a forbidden list (RBAC) is a problem line, not a lost cluster;
         // only when every source fails (cluster unreachable) does the partition fail
         List<String> apiErrors = new ArrayList<>();
+        List<SourceError> apiSourceErrors = new ArrayList<>();
         int attempted = 0;
         if (scan.tlsSecrets() || scan.pemSecrets()) {
             attempted++;
-            guard(apiErrors, cluster + " secrets", () -> kube.scanSecrets(pageSize, o -> {
+            guard(apiErrors, apiSourceErrors, cluster, "secrets", () -> kube.scanSecrets(pageSize, o -> {
                 boolean tls = "kubernetes.io/tls".equals(o.type());
                 if (tls ? !scan.tlsSecrets() : !scan.pemSecrets()) return;
                 addObject(certs, anchors, problems, cluster, tls ? CertSource.TLS_SECRET : CertSource.PEM_SECRET, o);
@@ -87,12 +90,12 @@ final class CertsCollector {
         }
         if (scan.configMaps()) {
             attempted++;
-            guard(apiErrors, cluster + " configmaps", () -> kube.scanConfigMaps(pageSize,
+            guard(apiErrors, apiSourceErrors, cluster, "configmaps", () -> kube.scanConfigMaps(pageSize,
                     o -> addObject(certs, anchors, problems, cluster, CertSource.CONFIGMAP, o)));
         }
         if (scan.webhooks()) {
             attempted++;
-            guard(apiErrors, cluster + " webhooks", () -> {
+            guard(apiErrors, apiSourceErrors, cluster, "webhooks", () -> {
                 for (CertsKube.PemObject o : kube.webhookBundles()) {
                     addObject(certs, anchors, problems, cluster, CertSource.WEBHOOK, o);
                 }
@@ -100,7 +103,7 @@ final class CertsCollector {
         }
         if (scan.certManager()) {
             attempted++;
-            guard(apiErrors, cluster + " cert-manager", () -> {
+            guard(apiErrors, apiSourceErrors, cluster, "cert-manager", () -> {
                 for (CertsKube.CertManagerStatus s : kube.certManagerCertificates()) {
                     cm.add(new CertManagerCert(cluster, s.namespace(), s.name(), s.secretName(), instant(s.notAfter()),
                             instant(s.renewalTime()), s.ready(), s.readyReason()));
@@ -111,6 +114,7 @@ final class CertsCollector {
             throw new IllegalStateException("cluster API unusable: " + apiErrors.getFirst());
         }
         problems.addAll(apiErrors);
+        errors.addAll(apiSourceErrors);
         List<TlsProber.Target> targets = new ArrayList<>();
         List<CertSource> kinds = new ArrayList<>();
         if (scan.apiServer()) {
@@ -130,9 +134,9 @@ final class CertsCollector {
         trust.addAll(JdkTrust.anchors());
         List<TlsProber.Probe> probes = prober.probeAll(targets);
         for (int i = 0; i < probes.size(); i++) {
-            addProbe(certs, problems, cluster, kinds.get(i), probes.get(i), trust);
+            addProbe(certs, problems, errors, cluster, kinds.get(i), probes.get(i), trust);
         }
-        return new CertInventory(certs, cm, problems);
+        return new CertInventory(certs, cm, problems, errors);
     }
 
     /** Fleet endpoints of one policy (not tied to a cluster): verified against the JDK's trust anchors. */
@@ -152,6 +156,7 @@ final class CertsCollector {
         List<TlsProber.Target> targets = endpoints.stream()
                 .map(e -> new TlsProber.Target(e.host(), e.port() == null ? 443 : e.port(), e.serverName()))
                 .toList();
+        List<SourceError> errors = new ArrayList<>();
         List<List<X509Certificate>> anchors = new ArrayList<>();
         for (int i = 0; i < endpoints.size(); i++) {
             try {
@@ -160,21 +165,26 @@ final class CertsCollector {
                 anchors.add(null);
                 problems.add("fleet " + CertSource.TLS_ENDPOINT.id() + " " + targets.get(i).hostPort()
                         + ": chain not checked: " + e.getMessage());
+                errors.add(new SourceError(ObservedCert.FLEET, "ca-bundle", targets.get(i).hostPort(),
+                        e.getMessage()));
             }
         }
         List<TlsProber.Probe> probes = prober.probeAll(targets);
         for (int i = 0; i < probes.size(); i++) {
-            addProbe(certs, problems, ObservedCert.FLEET, CertSource.TLS_ENDPOINT, probes.get(i), anchors.get(i));
+            addProbe(certs, problems, errors, ObservedCert.FLEET, CertSource.TLS_ENDPOINT, probes.get(i),
+                    anchors.get(i));
         }
-        return new CertInventory(certs, List.of(), problems);
+        return new CertInventory(certs, List.of(), problems, errors);
     }
 
-    private static void guard(List<String> errors, String what, Runnable r) {
+    private static void guard(List<String> errors, List<SourceError> structured, String cluster, String source,
+                              Runnable r) {
         try {
             r.run();
         } catch (RuntimeException e) {
             String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            errors.add(what + ": " + (m.length() > 300 ? m.substring(0, 300) + "…" : m));
+            errors.add(cluster + " " + source + ": " + (m.length() > 300 ? m.substring(0, 300) + "…" : m));
+            structured.add(new SourceError(cluster, source, "", m));
         }
     }
 
@@ -195,12 +205,13 @@ final class CertsCollector {
         return new TlsProber.Target(hp, defaultPort, null);
     }
 
-    private void addProbe(List<ObservedCert> certs, List<String> problems, String cluster, CertSource source,
-                                 TlsProber.Probe p, List<X509Certificate> trust) {
+    private void addProbe(List<ObservedCert> certs, List<String> problems, List<SourceError> errors, String cluster,
+                          CertSource source, TlsProber.Probe p, List<X509Certificate> trust) {
         String name = p.target().hostPort();
         if (!p.ok()) {
             problems.add((ObservedCert.FLEET.equals(cluster) ? "fleet" : cluster) + " " + source.id() + " " + name + ": "
                     + p.error());
+            errors.add(new SourceError(cluster, source.id(), name, p.error()));
             return;
         }
         // build the path clients build (any order, extras allowed: RFC 8446 §4.4.2) instead of checking the

@@ -132,7 +132,7 @@ public final class ExpiryPolicy {
             Finding f = judge(policyName, policy, m, now);
             byKey.putIfAbsent(f.key(), f);
         }
-        return new CertPlan(new ArrayList<>(byKey.values()), excluded, inv.problems());
+        return new CertPlan(new ArrayList<>(byKey.values()), excluded, inv.problems(), inv.errors());
     }
 
     static Finding judge(String policyName, CertificatePolicySpec policy, ObservedCert c, List<Flag> extra,
