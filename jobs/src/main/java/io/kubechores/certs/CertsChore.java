@@ -51,8 +51,15 @@ public class CertsChore implements Chore {
     private final int pageSize;
     private final int probeConcurrency;
 
+    /**
+     * Secrets/ConfigMaps per list request. Small enough that a page of the largest objects a cluster may hold
+     * (1 MiB each, the API server's object limit) stays bounded (~100 MiB transient at worst, typically well under
+     * 1 MiB); Helm releases, the common large ones, are filtered out by the server anyway.
+     */
+    public static final int DEFAULT_PAGE_SIZE = 100;
+
     public CertsChore() {
-        this(500, 128);
+        this(DEFAULT_PAGE_SIZE, 128);
     }
 
     /** @param pageSize Secrets/ConfigMaps per list request  @param probeConcurrency TLS probes at a time */
