@@ -7,6 +7,8 @@ public enum CertSource {
     TLS_ENDPOINT("tls-endpoint"),
     TLS_SECRET("tls-secret"),
     PEM_SECRET("pem-secret"),
+    /** PKCS#12 / JKS keystore in a Secret */
+    KEYSTORE("keystore"),
     CONFIGMAP("configmap"),
     KUBECONFIG("kubeconfig"),
     WEBHOOK("webhook"),

@@ -113,7 +113,8 @@ public class CertsChore implements Chore {
         CertificatePolicySpec.Scan scan = union(policies);
         int timeout = policies.stream().mapToInt(p -> p.spec().timeoutSeconds()).min().orElse(5);
         CertsCollector collector = new CertsCollector(new TlsProber(Duration.ofSeconds(timeout), probeConcurrency),
-                pageSize, ctx.clock()::instant);
+                pageSize, ctx.clock()::instant).withKeystores(policies.stream()
+                .flatMap(p -> p.spec().keystores().stream()).toList());
         CertsKube kube = new CertsKube(ctx.platform().kube().client(cluster));
         List<java.security.cert.X509Certificate> privateCas = new ArrayList<>();
         List<String> bundleProblems = new ArrayList<>();

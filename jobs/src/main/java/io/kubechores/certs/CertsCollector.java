@@ -31,6 +31,14 @@ final class CertsCollector {
     /** certificate → its facts (strings shared by every place it is found); cleared when large. */
     private final Map<X509Certificate, ObservedCert> facts = new java.util.IdentityHashMap<>();
 
+    /** Keystore rules of the policies (PKCS#12/JKS in Secrets). */
+    private List<CertificatePolicySpec.Keystore> keystores = List.of();
+
+    CertsCollector withKeystores(List<CertificatePolicySpec.Keystore> rules) {
+        this.keystores = List.copyOf(rules);
+        return this;
+    }
+
     /** When paths are built (validity is checked at this instant). */
     private final java.util.function.Supplier<java.time.Instant> now;
 
@@ -82,11 +90,19 @@ final class CertsCollector {
         int attempted = 0;
         if (scan.tlsSecrets() || scan.pemSecrets()) {
             attempted++;
-            guard(apiErrors, apiSourceErrors, cluster, "secrets", () -> kube.scanSecrets(pageSize, o -> {
-                boolean tls = "kubernetes.io/tls".equals(o.type());
-                if (tls ? !scan.tlsSecrets() : !scan.pemSecrets()) return;
-                addObject(certs, anchors, problems, cluster, tls ? CertSource.TLS_SECRET : CertSource.PEM_SECRET, o);
-            }));
+            List<String> suffixes = keystores.stream().flatMap(k -> k.keySuffixes().stream()).distinct().toList();
+            java.util.Set<String> passwordKeys = new java.util.HashSet<>();
+            keystores.stream().filter(k -> k.passwordSecret() == null).forEach(k -> passwordKeys.add(k.passwordKey()));
+            guard(apiErrors, apiSourceErrors, cluster, "secrets", () -> kube.scanSecrets(pageSize, suffixes,
+                    passwordKeys, o -> {
+                        Keystores.open(o, keystores, kube, cluster, problems)
+                                .forEach((item, list) -> add(certs, list, cluster, CertSource.KEYSTORE, o.namespace(),
+                                        o.name(), item, null));
+                        boolean tls = "kubernetes.io/tls".equals(o.type());
+                        if (tls ? !scan.tlsSecrets() : !scan.pemSecrets()) return;
+                        addObject(certs, anchors, problems, cluster, tls ? CertSource.TLS_SECRET : CertSource.PEM_SECRET,
+                                o);
+                    }));
         }
         if (scan.configMaps()) {
             attempted++;
@@ -243,6 +259,7 @@ final class CertsCollector {
         List<X509Certificate> ca = source == CertSource.TLS_SECRET && o.pemByKey().containsKey("ca.crt")
                 ? parse(o.pemByKey().get("ca.crt"), problems, where + " ca.crt") : List.of();
         for (Map.Entry<String, String> e : o.pemByKey().entrySet()) {
+            if (e.getValue().startsWith(CertsKube.KEYSTORE_PREFIX)) continue; // opened by Keystores
             List<X509Certificate> list = "ca.crt".equals(e.getKey()) && !ca.isEmpty() ? ca
                     : parse(e.getValue(), problems, where + " " + e.getKey());
             String chainProblem = null;

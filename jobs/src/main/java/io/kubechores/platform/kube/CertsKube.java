@@ -61,7 +61,18 @@ public final class CertsKube {
      * @param type      Secret type (kubernetes.io/tls, Opaque...), null otherwise
      * @param pemByKey  data key (or webhook name) → PEM text
      */
-    public record PemObject(String kind, String namespace, String name, String type, Map<String, String> pemByKey) {}
+    public record PemObject(String kind, String namespace, String name, String type, Map<String, String> pemByKey,
+                            Map<String, String> passwords) {
+        public PemObject(String kind, String namespace, String name, String type, Map<String, String> pemByKey) {
+            this(kind, namespace, name, type, pemByKey, Map.of());
+        }
+
+        /** Never prints passwords. */
+        @Override
+        public String toString() {
+            return kind + " " + namespace + "/" + name + " " + pemByKey.keySet();
+        }
+    }
 
     /** What a paged scan did: requests made and objects seen (PEM or not). */
     public record PageStats(int pages, long objects) {}
@@ -91,24 +102,31 @@ public final class CertsKube {
      * and only candidates are decoded.
      */
     public PageStats scanSecrets(int pageSize, Consumer<PemObject> consumer) {
-        return scanSecrets(pageSize, List.of(), consumer);
+        return scanSecrets(pageSize, List.of(), java.util.Set.of(), consumer);
     }
 
-    public PageStats scanSecrets(int pageSize, List<String> keystoreSuffixes, Consumer<PemObject> consumer) {
+    /**
+     * As above; data keys ending in one of keystoreSuffixes are handed over as base64 keystores (value prefixed
+     * {@link #KEYSTORE_PREFIX}), and the values of passwordKeys of such a Secret are passed along, decoded, in
+     * {@link PemObject#passwords()} (held for the one callback, never logged).
+     */
+    public PageStats scanSecrets(int pageSize, List<String> keystoreSuffixes, java.util.Set<String> passwordKeys,
+                                 Consumer<PemObject> consumer) {
         PageStats all;
         try {
-            all = scanSecretPages(null, pageSize, SECRET_FIELD_SELECTOR, keystoreSuffixes, consumer);
+            all = scanSecretPages(null, pageSize, SECRET_FIELD_SELECTOR, keystoreSuffixes, passwordKeys, consumer);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 400) throw e;
-            all = scanSecretPages(null, pageSize, null, keystoreSuffixes, consumer);
+            all = scanSecretPages(null, pageSize, null, keystoreSuffixes, passwordKeys, consumer);
         }
         PageStats sa = scanSecretPages("kube-system", pageSize, "type=kubernetes.io/service-account-token",
-                keystoreSuffixes, consumer);
+                keystoreSuffixes, passwordKeys, consumer);
         return new PageStats(all.pages() + sa.pages(), all.objects() + sa.objects());
     }
 
     private PageStats scanSecretPages(String namespace, int pageSize, String fieldSelector,
-                                      List<String> keystoreSuffixes, Consumer<PemObject> consumer) {
+                                      List<String> keystoreSuffixes, java.util.Set<String> passwordKeys,
+                                      Consumer<PemObject> consumer) {
         String token = null;
         int pages = 0;
         long objects = 0;
@@ -140,7 +158,15 @@ public final class CertsKube {
                     });
                 }
                 if (!pem.isEmpty()) {
-                    consumer.accept(new PemObject("Secret", ns, s.getMetadata().getName(), s.getType(), pem));
+                    Map<String, String> passwords = new LinkedHashMap<>();
+                    if (s.getData() != null && pem.values().stream().anyMatch(v -> v.startsWith(KEYSTORE_PREFIX))) {
+                        for (String k : passwordKeys) {
+                            String v = s.getData().get(k);
+                            if (v != null) passwords.put(k, decode(v));
+                        }
+                    }
+                    consumer.accept(new PemObject("Secret", ns, s.getMetadata().getName(), s.getType(), pem,
+                            passwords));
                 }
             }
             token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
