@@ -14,6 +14,8 @@ public enum CertSource {
     WEBHOOK("webhook"),
     APISERVER("apiserver"),
     ETCD("etcd"),
+    /** a Node's kubelet serving certificate, probed on :10250 */
+    KUBELET("kubelet"),
     CERT_MANAGER("cert-manager"),
     /** not a certificate: a source that could not be read (see {@link SourceError}) */
     SCAN("scan");

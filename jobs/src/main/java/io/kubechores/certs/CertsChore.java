@@ -171,14 +171,14 @@ public class CertsChore implements Chore {
     }
 
     static CertificatePolicySpec.Scan union(List<Resource<CertificatePolicySpec>> policies) {
-        boolean[] s = new boolean[8];
+        boolean[] s = new boolean[9];
         for (var p : policies) {
             var x = p.spec().scan();
             boolean[] v = {x.tlsSecrets(), x.pemSecrets(), x.configMaps(), x.kubeconfig(), x.webhooks(), x.apiServer(),
-                    x.etcd(), x.certManager()};
-            for (int i = 0; i < 8; i++) s[i] |= v[i];
+                    x.etcd(), x.certManager(), x.kubelets()};
+            for (int i = 0; i < 9; i++) s[i] |= v[i];
         }
-        return new CertificatePolicySpec.Scan(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]);
+        return new CertificatePolicySpec.Scan(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]);
     }
 
     @Override

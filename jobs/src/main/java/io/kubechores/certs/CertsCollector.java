@@ -146,11 +146,34 @@ final class CertsCollector {
                 kinds.add(CertSource.ETCD);
             }
         }
+        List<String> nodes = new ArrayList<>();
+        if (scan.kubelets()) {
+            // node PKI without a DaemonSet: the job connects to each kubelet itself (bounded by the prober's
+            // concurrency and timeout); a kubelet asks for a client certificate, the prober offers none and still
+            // captures the chain
+            try {
+                for (CertsKube.Kubelet k : kube.kubelets()) {
+                    targets.add(new TlsProber.Target(k.address(), k.port(), null));
+                    kinds.add(CertSource.KUBELET);
+                    nodes.add(k.node());
+                }
+            } catch (RuntimeException e) {
+                problems.add(cluster + " kubelets: " + e.getMessage());
+                errors.add(new SourceError(cluster, "kubelet", "", e.getMessage()));
+            }
+        }
         List<X509Certificate> trust = new ArrayList<>(anchors.values());
         trust.addAll(JdkTrust.anchors());
         List<TlsProber.Probe> probes = prober.probeAll(targets);
+        int node = 0;
         for (int i = 0; i < probes.size(); i++) {
-            addProbe(certs, problems, errors, cluster, kinds.get(i), probes.get(i), trust);
+            if (kinds.get(i) == CertSource.KUBELET) {
+                // judged on dates only: kubelets' self-signed serving certificates (no serverTLSBootstrap) verify
+                // against nothing, and the API server does not verify them unless --kubelet-certificate-authority
+                addKubelet(certs, problems, errors, cluster, nodes.get(node++), probes.get(i));
+            } else {
+                addProbe(certs, problems, errors, cluster, kinds.get(i), probes.get(i), trust);
+            }
         }
         return new CertInventory(certs, cm, problems, errors);
     }
@@ -249,6 +272,19 @@ final class CertsCollector {
                 o = o.asUnusedInPath();
             }
             certs.add(o);
+        }
+    }
+
+    private void addKubelet(List<ObservedCert> certs, List<String> problems, List<SourceError> errors, String cluster,
+                            String node, TlsProber.Probe p) {
+        String target = p.target().hostPort();
+        if (!p.ok()) {
+            problems.add(cluster + " kubelet " + node + " " + target + ": " + p.error());
+            errors.add(new SourceError(cluster, CertSource.KUBELET.id(), node + " " + target, p.error()));
+            return;
+        }
+        for (int i = 0; i < p.chain().size(); i++) {
+            certs.add(observe(p.chain().get(i), cluster, CertSource.KUBELET, "", node, target + " chain#" + i));
         }
     }
 

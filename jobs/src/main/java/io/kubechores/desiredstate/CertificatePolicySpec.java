@@ -43,7 +43,7 @@ public record CertificatePolicySpec(
     public CertificatePolicySpec {
         clusters = clusters == null ? ClusterSelector.ALL : clusters;
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
-        scan = scan == null ? new Scan(true, true, true, true, true, true, true, true) : scan;
+        scan = scan == null ? new Scan(true, true, true, true, true, true, true, true, true) : scan;
         warningDays = warningDays == null ? 30 : warningDays;
         criticalDays = criticalDays == null ? 7 : criticalDays;
         overrides = overrides == null ? List.of() : List.copyOf(overrides);
@@ -88,8 +88,14 @@ public record CertificatePolicySpec(
         }
     }
 
+    /** kubelets: each Node's kubelet serving certificate on its InternalIP (status.daemonEndpoints port, 10250). */
     public record Scan(boolean tlsSecrets, boolean pemSecrets, boolean configMaps, boolean kubeconfig,
-                       boolean webhooks, boolean apiServer, boolean etcd, boolean certManager) {}
+                       boolean webhooks, boolean apiServer, boolean etcd, boolean certManager, boolean kubelets) {
+        public Scan(boolean tlsSecrets, boolean pemSecrets, boolean configMaps, boolean kubeconfig, boolean webhooks,
+                    boolean apiServer, boolean etcd, boolean certManager) {
+            this(tlsSecrets, pemSecrets, configMaps, kubeconfig, webhooks, apiServer, etcd, certManager, false);
+        }
+    }
 
     /** @param source tls-endpoint | tls-secret | pem-secret | configmap | kubeconfig | webhook | apiserver | etcd | cert-manager */
     public record Override(String source, Integer warningDays, Integer criticalDays) {}

@@ -238,6 +238,27 @@ public final class CertsKube {
         return new ListOptionsBuilder().withLimit((long) pageSize).withContinue(token).build();
     }
 
+    /** A Node's kubelet: where its serving certificate can be probed. */
+    public record Kubelet(String node, String address, int port) {}
+
+    /**
+     * Every Node's kubelet endpoint: the InternalIP address (else the first address) and the port the Node reports
+     * in status.daemonEndpoints.kubeletEndpoint.Port (10250 when absent), as the API server itself reaches it.
+     */
+    public List<Kubelet> kubelets() {
+        List<Kubelet> out = new ArrayList<>();
+        for (var n : client.nodes().list().getItems()) {
+            var st = n.getStatus();
+            if (st == null || st.getAddresses() == null || st.getAddresses().isEmpty()) continue;
+            String ip = st.getAddresses().stream().filter(a -> "InternalIP".equals(a.getType())).findFirst()
+                    .orElse(st.getAddresses().getFirst()).getAddress();
+            Integer port = st.getDaemonEndpoints() == null || st.getDaemonEndpoints().getKubeletEndpoint() == null
+                    ? null : st.getDaemonEndpoints().getKubeletEndpoint().getPort();
+            out.add(new Kubelet(n.getMetadata().getName(), ip, port == null || port == 0 ? 10250 : port));
+        }
+        return out;
+    }
+
     /** One Secret data key, decoded (null when the Secret or key is absent). Read for CA bundles and passwords. */
     public String secretValue(String namespace, String name, String key) {
         Secret s = client.secrets().inNamespace(namespace).withName(name).get();
