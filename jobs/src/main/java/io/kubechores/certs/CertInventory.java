@@ -10,14 +10,21 @@ import java.util.List;
  * @param certManager cert-manager Certificates
  * @param problems    sources that could not be read (endpoint timeouts, forbidden lists...), no secrets
  * @param errors      the read failures among them, structured (alerted and counted per source)
+ * @param secretUsers what uses each Secret, keyed "namespace/name" (blast radius)
  */
 public record CertInventory(List<ObservedCert> certs, List<CertManagerCert> certManager, List<String> problems,
-                            List<SourceError> errors) {
+                            List<SourceError> errors, java.util.Map<String, List<String>> secretUsers) {
+    public CertInventory(List<ObservedCert> certs, List<CertManagerCert> certManager, List<String> problems,
+                         List<SourceError> errors) {
+        this(certs, certManager, problems, errors, java.util.Map.of());
+    }
+
     public CertInventory {
         certs = List.copyOf(certs);
         certManager = List.copyOf(certManager);
         problems = List.copyOf(problems);
         errors = List.copyOf(errors);
+        secretUsers = secretUsers == null ? java.util.Map.of() : java.util.Map.copyOf(secretUsers);
     }
 
     public CertInventory(List<ObservedCert> certs, List<CertManagerCert> certManager, List<String> problems) {
@@ -37,6 +44,8 @@ public record CertInventory(List<ObservedCert> certs, List<CertManagerCert> cert
         p.addAll(other.problems);
         List<SourceError> e = new ArrayList<>(errors);
         e.addAll(other.errors);
-        return new CertInventory(c, m, p, e);
+        java.util.Map<String, List<String>> u = new java.util.HashMap<>(secretUsers);
+        u.putAll(other.secretUsers);
+        return new CertInventory(c, m, p, e, u);
     }
 }

@@ -175,7 +175,15 @@ final class CertsCollector {
                 addProbe(certs, problems, errors, cluster, kinds.get(i), probes.get(i), trust);
             }
         }
-        return new CertInventory(certs, cm, problems, errors);
+        Map<String, List<String>> users = Map.of();
+        if (scan.tlsSecrets() || scan.pemSecrets()) {
+            try {
+                users = kube.secretUsers();
+            } catch (RuntimeException e) {
+                problems.add(cluster + " blast radius (Ingresses, Gateways, webhooks): " + e.getMessage());
+            }
+        }
+        return new CertInventory(certs, cm, problems, errors, users);
     }
 
     /** Fleet endpoints of one policy (not tied to a cluster): verified against the JDK's trust anchors. */

@@ -55,6 +55,7 @@ public final class CertsReport {
         r.put("flagDetails", f.flags().stream().map(x -> x.code() + ": " + x.detail()).toList());
         r.put("reason", f.reason());
         r.put("policy", f.policy());
+        r.put("usedBy", f.blastRadius());
         return r;
     }
 
@@ -162,7 +163,9 @@ public final class CertsReport {
                 case OK -> ":white_check_mark:";
             });
             r.put("location", f.location());
-            for (String k : List.of("subject", "reason", "expires")) r.put(k, slackEscape(String.valueOf(r.get(k))));
+            for (String k : List.of("subject", "reason", "expires", "usedBy")) {
+                r.put(k, slackEscape(String.valueOf(r.get(k))));
+            }
             r.put("was", d.previous().getOrDefault(f.key(), ""));
             r.put("reminder", d.reminders().contains(f.key()));
             out.add(r);

@@ -238,6 +238,63 @@ public final class CertsKube {
         return new ListOptionsBuilder().withLimit((long) pageSize).withContinue(token).build();
     }
 
+    public static final ResourceDefinitionContext GATEWAYS = new ResourceDefinitionContext.Builder()
+            .withGroup("gateway.networking.k8s.io").withVersion("v1").withKind("Gateway").withPlural("gateways")
+            .withNamespaced(true).build();
+
+    /**
+     * What uses each Secret, keyed "namespace/name": Ingresses (spec.tls[].secretName, same namespace), Gateways
+     * (spec.listeners[].tls.certificateRefs[], kind Secret by default, namespace defaulting to the Gateway's; Gateway
+     * API v1), and webhook configurations / APIServices whose CA cert-manager's cainjector injects from the Secret
+     * (annotation cert-manager.io/inject-ca-from-secret: namespace/name). Values like "Ingress shop/web".
+     */
+    public Map<String, List<String>> secretUsers() {
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        for (var ing : client.network().v1().ingresses().inAnyNamespace().list().getItems()) {
+            if (ing.getSpec() == null || ing.getSpec().getTls() == null) continue;
+            String ns = ing.getMetadata().getNamespace();
+            for (var t : ing.getSpec().getTls()) {
+                if (t.getSecretName() != null) use(out, ns + "/" + t.getSecretName(), "Ingress " + ns + "/"
+                        + ing.getMetadata().getName());
+            }
+        }
+        for (GenericKubernetesResource g : listGeneric(GATEWAYS)) {
+            String ns = g.getMetadata().getNamespace();
+            Object spec = g.getAdditionalProperties().get("spec");
+            if (!(spec instanceof Map<?, ?> sm) || !(sm.get("listeners") instanceof List<?> listeners)) continue;
+            for (Object l : listeners) {
+                if (!(l instanceof Map<?, ?> lm) || !(lm.get("tls") instanceof Map<?, ?> tls)
+                        || !(tls.get("certificateRefs") instanceof List<?> refs)) continue;
+                for (Object r : refs) {
+                    if (!(r instanceof Map<?, ?> rm) || rm.get("name") == null) continue;
+                    Object kind = rm.get("kind");
+                    if (kind != null && !"Secret".equals(kind)) continue;
+                    String refNs = rm.get("namespace") == null ? ns : String.valueOf(rm.get("namespace"));
+                    use(out, refNs + "/" + rm.get("name"), "Gateway " + ns + "/" + g.getMetadata().getName());
+                }
+            }
+        }
+        String inject = "cert-manager.io/inject-ca-from-secret";
+        for (var v : client.admissionRegistration().v1().validatingWebhookConfigurations().list().getItems()) {
+            String from = v.getMetadata().getAnnotations() == null ? null : v.getMetadata().getAnnotations().get(inject);
+            if (from != null) use(out, from, "ValidatingWebhookConfiguration " + v.getMetadata().getName());
+        }
+        for (var m : client.admissionRegistration().v1().mutatingWebhookConfigurations().list().getItems()) {
+            String from = m.getMetadata().getAnnotations() == null ? null : m.getMetadata().getAnnotations().get(inject);
+            if (from != null) use(out, from, "MutatingWebhookConfiguration " + m.getMetadata().getName());
+        }
+        for (GenericKubernetesResource a : listGeneric(API_SERVICES)) {
+            String from = a.getMetadata().getAnnotations() == null ? null : a.getMetadata().getAnnotations().get(inject);
+            if (from != null) use(out, from, "APIService " + a.getMetadata().getName());
+        }
+        return out;
+    }
+
+    private static void use(Map<String, List<String>> out, String secret, String user) {
+        List<String> l = out.computeIfAbsent(secret, k -> new ArrayList<>());
+        if (!l.contains(user)) l.add(user);
+    }
+
     /** A Node's kubelet: where its serving certificate can be probed. */
     public record Kubelet(String node, String address, int port) {}
 
