@@ -297,8 +297,7 @@ public final class X509Facts {
     private static java.security.cert.CertPathBuilderResult pathBuilder(List<X509Certificate> presented,
             java.util.Collection<X509Certificate> anchors, java.util.Date date)
             throws java.security.GeneralSecurityException {
-        java.util.Set<java.security.cert.TrustAnchor> ta = new java.util.HashSet<>();
-        for (X509Certificate a : anchors) ta.add(new java.security.cert.TrustAnchor(a, null));
+        java.util.Set<java.security.cert.TrustAnchor> ta = trustAnchors(anchors);
         var target = new java.security.cert.X509CertSelector();
         target.setCertificate(presented.getFirst());
         var params = new java.security.cert.PKIXBuilderParameters(ta, target);
@@ -308,6 +307,20 @@ public final class X509Facts {
         params.addCertStore(java.security.cert.CertStore.getInstance("Collection",
                 new java.security.cert.CollectionCertStoreParameters(presented)));
         return java.security.cert.CertPathBuilder.getInstance("PKIX").build(params);
+    }
+
+    /** The last anchor collection's TrustAnchors: fleet endpoints all pass the same JDK list (~150 roots). */
+    private static volatile Object[] lastAnchors = {null, null};
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Set<java.security.cert.TrustAnchor> trustAnchors(
+            java.util.Collection<X509Certificate> anchors) {
+        Object[] last = lastAnchors;
+        if (last[0] == anchors) return (java.util.Set<java.security.cert.TrustAnchor>) last[1];
+        java.util.Set<java.security.cert.TrustAnchor> ta = new java.util.HashSet<>();
+        for (X509Certificate a : anchors) ta.add(new java.security.cert.TrustAnchor(a, null));
+        lastAnchors = new Object[]{anchors, ta};
+        return ta;
     }
 
     private static List<X509Certificate> unused(List<X509Certificate> presented, List<X509Certificate> path,
