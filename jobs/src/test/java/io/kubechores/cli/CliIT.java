@@ -139,4 +139,14 @@ class CliIT {
         assertThat(port.code()).isEqualTo(2);
         assertThat(port.err()).contains("--server.port").contains("eighty").doesNotContain("Quartz");
     }
+
+    /** Issue 15: validate checks the repo without starting Spring (no job repository is created in the home). */
+    @Test
+    void validateNeedsNoSpringAndNoJobRepository() {
+        Path home = tmp.resolve("validate-home");
+        Result r = run("validate", "--repo", EXAMPLE.toString(), "--home", home.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("valid: fleet");
+        assertThat(home.resolve("db")).as("no H2 job repository: Spring never started").doesNotExist();
+    }
 }
