@@ -1,5 +1,6 @@
 package io.kubechores.certs;
 
+import io.kubechores.testkit.tls.PkiMaker;
 import io.kubechores.testing.TestFiles;
 import io.kubechores.desiredstate.DesiredStateLoader;
 import io.kubechores.desiredstate.Problem;

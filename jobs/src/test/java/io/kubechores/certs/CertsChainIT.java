@@ -1,5 +1,6 @@
 package io.kubechores.certs;
 
+import io.kubechores.testkit.tls.PkiMaker;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,7 +11,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.kubechores.core.AuditLog;
 import io.kubechores.core.ChoreContext;
 import io.kubechores.core.ChoreRunner;
-import io.kubechores.core.MemoryStateStore;
+import io.kubechores.platform.MemoryStateStore;
 import io.kubechores.core.SafetyLimit;
 import io.kubechores.desiredstate.CertificatePolicySpec;
 import io.kubechores.desiredstate.CertificatePolicySpec.CaBundle;
@@ -23,10 +24,10 @@ import io.kubechores.desiredstate.FleetSpec;
 import io.kubechores.desiredstate.Kind;
 import io.kubechores.desiredstate.Resource;
 import io.kubechores.platform.Platform;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 import io.kubechores.platform.kube.StaticKubeClients;
 import io.kubechores.platform.notify.Notifier;
-import io.kubechores.platform.tls.LoopbackTlsServer;
+import io.kubechores.testkit.tls.LoopbackTlsServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.kubechores.certs;
 
+import io.kubechores.testkit.tls.PkiMaker;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;

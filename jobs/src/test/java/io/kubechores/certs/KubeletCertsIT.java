@@ -1,5 +1,6 @@
 package io.kubechores.certs;
 
+import io.kubechores.testkit.tls.PkiMaker;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -9,7 +10,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.kubechores.desiredstate.CertificatePolicySpec;
 import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.platform.kube.CertsKube;
-import io.kubechores.platform.tls.LoopbackTlsServer;
+import io.kubechores.testkit.tls.LoopbackTlsServer;
 import io.kubechores.platform.tls.TlsProber;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,6 +1,7 @@
 package io.kubechores.platform.tls;
 
-import io.kubechores.certs.PkiMaker;
+import io.kubechores.testkit.tls.LoopbackTlsServer;
+import io.kubechores.testkit.tls.PkiMaker;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
