@@ -43,7 +43,8 @@ public record CertificatePolicySpec(
     public CertificatePolicySpec {
         clusters = clusters == null ? ClusterSelector.ALL : clusters;
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
-        scan = scan == null ? new Scan(true, true, true, true, true, true, true, true, true) : scan;
+        // kubelets are opt-in: a job running outside the nodes' network would time out on every Node
+        scan = scan == null ? new Scan(true, true, true, true, true, true, true, true, false) : scan;
         warningDays = warningDays == null ? 30 : warningDays;
         criticalDays = criticalDays == null ? 7 : criticalDays;
         overrides = overrides == null ? List.of() : List.copyOf(overrides);
