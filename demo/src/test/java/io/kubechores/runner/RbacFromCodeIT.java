@@ -60,6 +60,10 @@ class RbacFromCodeIT {
             "rightsize", Map.of(
                     "list apps/statefulsets", "RightsizeKube.collect lists each kind a VPA targets; the example's VPAs target Deployments",
                     "list apps/daemonsets", "RightsizeKube.collect lists each kind a VPA targets; the example's VPAs target Deployments"),
+            "certs", Map.of(
+                    "get secrets", "CaBundles.fromCluster (caBundle.secret) and Keystores (passwordSecret) read one Secret by name; the example uses neither",
+                    "get configmaps", "CaBundles.fromCluster reads a caBundle.configMap by name; the example uses none",
+                    "list nodes", "CertsKube.kubelets (scan.kubelets: kubelet serving certificates); the example policy's scan leaves it off"),
             "promote", Map.of(
                     "get apps/daemonsets", "PromoteKube reads a tool's health-check workload by name; no example tool is a DaemonSet",
                     "get apps/controllerrevisions", "PromoteKube dates a StatefulSet rollout by its status.updateRevision; the simulated StatefulSets have none"));
