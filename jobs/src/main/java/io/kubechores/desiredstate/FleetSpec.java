@@ -18,6 +18,7 @@ import java.util.Map;
  * @param jenkins       Jenkins controller used to trigger deploy jobs
  * @param holidays      dates (in timeZone) treated as non-working days by every job
  * @param freezeWindows windows when promotions are denied (or the only times they are allowed)
+ * @param downscale     downscale-only settings (default week frame of schedules written without days)
  */
 public record FleetSpec(
         String timeZone,
@@ -30,7 +31,8 @@ public record FleetSpec(
         Aws aws,
         Jenkins jenkins,
         List<LocalDate> holidays,
-        List<FreezeWindow> freezeWindows) {
+        List<FreezeWindow> freezeWindows,
+        Downscale downscale) {
 
     public FleetSpec {
         timeZone = timeZone == null ? "UTC" : timeZone;
@@ -42,6 +44,24 @@ public record FleetSpec(
         aws = aws == null ? new Aws(null, null) : aws;
         holidays = holidays == null ? List.of() : List.copyOf(holidays);
         freezeWindows = freezeWindows == null ? List.of() : List.copyOf(freezeWindows);
+        downscale = downscale == null ? Downscale.DEFAULT : downscale;
+    }
+
+    /** Without downscale settings. */
+    public FleetSpec(String timeZone, List<String> environments, boolean paused, Map<String, JobSettings> jobs,
+                     GitAuthor git, Forge forge, Notifications notifications, Aws aws, Jenkins jenkins,
+                     List<LocalDate> holidays, List<FreezeWindow> freezeWindows) {
+        this(timeZone, environments, paused, jobs, git, forge, notifications, aws, jenkins, holidays, freezeWindows,
+                null);
+    }
+
+    /**
+     * @param defaultWeekFrame days that uptime/downtime ranges written without days cover, e.g. "Mon-Fri"
+     *                         (kube-downscaler's and GoKubeDownscaler's DEFAULT_WEEKFRAME); null = such ranges are
+     *                         an error
+     */
+    public record Downscale(String defaultWeekFrame) {
+        public static final Downscale DEFAULT = new Downscale(null);
     }
 
     /** Settings of one job; never null. */

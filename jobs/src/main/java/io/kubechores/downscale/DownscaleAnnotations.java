@@ -18,6 +18,11 @@ public final class DownscaleAnnotations {
     public static final String EXCLUDE = "exclude";
     public static final String EXCLUDE_UNTIL = "exclude-until";
     public static final String DOWNTIME_REPLICAS = "downtime-replicas";
+    /**
+     * GoKubeDownscaler's spelling of downtime-replicas (caas-team/GoKubeDownscaler internal/pkg/values/scopeParser.go,
+     * annotationDownscaleReplicas), read after both downtime-replicas keys.
+     */
+    public static final String GO_DOWNSCALE_REPLICAS = DOWNSCALER + "downscale-replicas";
     public static final String FORCE_UPTIME = "force-uptime";
     public static final String FORCE_DOWNTIME = "force-downtime";
     public static final String ORIGINAL_REPLICAS = "original-replicas";

@@ -9,6 +9,7 @@ import io.kubechores.core.ChoreRunner;
 import io.kubechores.core.MemoryStateStore;
 import io.kubechores.core.PartitionResult;
 import io.kubechores.core.StateStore;
+import io.kubechores.core.schedule.Schedule;
 import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.desiredstate.DesiredState;
 import io.kubechores.desiredstate.Resource;
@@ -100,13 +101,15 @@ public class DownscaleChore implements Chore {
         List<String> warnings = new ArrayList<>(plan.warnings());
         Map<Decision, CompletableFuture<Action>> applying = ctx.dryRun() ? Map.of()
                 : new Pipeline(ctx, kube, cluster, observed, now).start(plan.changes());
+        WarnedOnce warned = ctx.dryRun() ? null : new WarnedOnce(store, partition);
         for (Decision d : plan.decisions()) {
             if (!d.verb().mutating()) {
                 actions.add(d.toAction(partition, Action.Status.SKIPPED));
-                if (d.warnEvent() && !ctx.dryRun()) {
+                if (d.warnEvent() && warned != null && warned.first(d.workload().uid(), d.reason())) {
                     try {
                         kube.warningOnce(d.workload(), "InvalidDownscaleAnnotation", d.reason(), now);
                     } catch (RuntimeException e) {
+                        warned.failed(d.workload().uid(), d.reason());
                         warnings.add(d.target(partition) + ": could not record Warning Event: " + ChoreRunner.describe(e));
                     }
                 }
@@ -125,13 +128,16 @@ public class DownscaleChore implements Chore {
         }
         if (!ctx.dryRun()) {
             for (DownscalePlan.NamespaceWarning nw : plan.namespaceWarnings()) {
+                if (!warned.first("namespace:" + nw.namespace(), nw.message())) continue;
                 try {
                     kube.namespaceWarningOnce(nw.namespace(), "InvalidDownscaleAnnotation", nw.message(), now);
                 } catch (RuntimeException e) {
+                    warned.failed("namespace:" + nw.namespace(), nw.message());
                     warnings.add(partition + "/" + nw.namespace() + ": could not record Warning Event: "
                             + ChoreRunner.describe(e));
                 }
             }
+            warned.forgetTheRest();
             if (plan.budgetUsed() != usedThisMinute) store.put(NAME, budgetKey, minute + ":" + plan.budgetUsed());
         }
         Map<String, Object> data = new LinkedHashMap<>();
@@ -144,8 +150,55 @@ public class DownscaleChore implements Chore {
     private DownscalePlanner.Input input(ChoreContext ctx, Resource<ClusterSpec> cluster, ClusterObservation observed,
                                         int usedThisMinute) {
         var fleet = ctx.state().fleetSpec();
+        String frame = fleet.downscale().defaultWeekFrame();
         return new DownscalePlanner.Input(cluster, ZoneId.of(fleet.timeZone()), fleet.holidays(),
-                ctx.state().downscalePolicies(), Set.of("kube-system", ownNamespace), observed, usedThisMinute);
+                ctx.state().downscalePolicies(), Set.of("kube-system", ownNamespace), observed, usedThisMinute,
+                frame == null ? null : Schedule.WeekFrame.parse(frame));
+    }
+
+    /**
+     * Which Warning Events this cluster already has, in the state store: one Event per object and problem, POSTed
+     * the first run that sees the problem, not on every run (the repeat POST was answered 409 each time). A problem
+     * that is gone is forgotten, so it warns again if it comes back.
+     */
+    static final class WarnedOnce {
+        private final StateStore store;
+        private final String prefix;
+        private final Set<String> before;
+        private final Set<String> seen = new java.util.HashSet<>();
+
+        WarnedOnce(StateStore store, String partition) {
+            this.store = store;
+            this.prefix = "warned/" + partition + "/";
+            this.before = store.all(NAME).keySet().stream().filter(k -> k.startsWith(prefix))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+
+        private String key(String object, String problem) {
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update((object + "\n" + problem).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return prefix + object + "/" + Long.toHexString(crc.getValue());
+        }
+
+        /** True (and remembered) when this object+problem has no Event yet. */
+        boolean first(String object, String problem) {
+            String k = key(object, problem);
+            seen.add(k);
+            if (before.contains(k)) return false;
+            store.put(NAME, k, "1");
+            return true;
+        }
+
+        /** The POST failed: try again next run. */
+        void failed(String object, String problem) {
+            String k = key(object, problem);
+            store.remove(NAME, k);
+            seen.remove(k);
+        }
+
+        void forgetTheRest() {
+            for (String k : before) if (!seen.contains(k)) store.remove(NAME, k);
+        }
     }
 
     /**
@@ -238,9 +291,16 @@ public class DownscaleChore implements Chore {
                 return CompletableFuture.completedFuture(
                         planned.withStatus(Action.Status.UNCHANGED, "deleted since it was read"));
             }
-            ClusterObservation one = new ClusterObservation(observed.namespaces(), List.of(fresh.get()), Set.of());
-            DownscalePlan again = DownscalePlanner.plan(input(ctx, cluster, one, 0), ctx.clock());
-            Optional<Decision> redo = again.changes().stream().findFirst();
+            // re-plan with the rest of the cluster as read, so an HPA/ScaledObject still owns its target's replicas
+            List<Workload> all = new ArrayList<>();
+            for (Workload o : observed.workloads()) {
+                all.add(o.kind() == fresh.get().kind() && o.namespace().equals(fresh.get().namespace())
+                        && o.name().equals(fresh.get().name()) ? fresh.get() : o);
+            }
+            ClusterObservation again0 = new ClusterObservation(observed.namespaces(), all, Set.of());
+            DownscalePlan again = DownscalePlanner.plan(input(ctx, cluster, again0, 0), ctx.clock());
+            Optional<Decision> redo = again.changes().stream()
+                    .filter(c -> c.workload().ref().equals(fresh.get().ref())).findFirst();
             if (redo.isEmpty() || redo.get().verb() != d.verb()) {
                 return CompletableFuture.completedFuture(planned.withStatus(Action.Status.UNCHANGED,
                         "changed since it was read: " + fresh.get().kind().describe(fresh.get().value())

@@ -137,7 +137,20 @@ public final class DownscaleKube {
         Instant created = md.getCreationTimestamp() == null ? null
                 : DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(md.getCreationTimestamp(), Instant::from);
         return new Workload(k, md.getNamespace(), md.getName(), md.getUid(), md.getResourceVersion(), created,
-                md.getLabels(), ann, value, cpu, mem);
+                md.getLabels(), ann, value, cpu, mem, scaleTarget(k, r));
+    }
+
+    /**
+     * spec.scaleTargetRef as Kind/name: HPA (autoscaling/v2 CrossVersionObjectReference, kind and name required),
+     * ScaledObject (KEDA ScaleTarget: kind optional, default Deployment; keda.sh docs "ScaledObject specification").
+     */
+    static String scaleTarget(WorkloadKind k, GenericKubernetesResource r) {
+        if (k != WorkloadKind.HPA && k != WorkloadKind.SCALEDOBJECT) return null;
+        Object name = r.get("spec", "scaleTargetRef", "name");
+        if (!(name instanceof String n) || n.isBlank()) return null;
+        Object kind = r.get("spec", "scaleTargetRef", "kind");
+        String kindName = kind instanceof String s && !s.isBlank() ? s : "Deployment";
+        return WorkloadKind.byKindName(kindName).map(WorkloadKind::kindName).orElse(kindName) + "/" + n;
     }
 
     private static int intAt(GenericKubernetesResource r, int dflt, Object... path) {
