@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  *
  * Semantics (carried over from kube-downscaler, with the extensions marked):
  * <ul>
- *   <li>"always" / "never" stand alone (case-insensitive).</li>
+ *   <li>"always" / "never" stand alone (case-insensitive); GoKubeDownscaler's "true" / "false" mean the same.</li>
  *   <li>A weekly range is evaluated on the local wall clock of its zone: the instant matches when its local weekday
  *       is in the day range and its local minute-of-day m satisfies start &lt;= m &lt; end. "24:00" is the end of
  *       the day. The zone is mandatory unless a fallback zone is given to {@link #parse(String, ZoneId)}.</li>
@@ -199,8 +199,9 @@ public final class Schedule {
                     "empty schedule (expected \"always\", \"never\" or ranges like \"Mon-Fri 07:30-20:30 Europe/Berlin\")");
         }
         String trimmed = text.strip();
-        if (trimmed.equalsIgnoreCase("always")) return new Schedule(text, List.of(), true);
-        if (trimmed.equalsIgnoreCase("never")) return new Schedule(text, List.of(), false);
+        // "true"/"false": GoKubeDownscaler's boolean timespans (internal/pkg/values/timespan.go parseBooleanTimeSpan)
+        if (trimmed.equalsIgnoreCase("always") || trimmed.equalsIgnoreCase("true")) return new Schedule(text, List.of(), true);
+        if (trimmed.equalsIgnoreCase("never") || trimmed.equalsIgnoreCase("false")) return new Schedule(text, List.of(), false);
         List<Range> ranges = new ArrayList<>();
         int partStart = 0;
         while (partStart <= text.length()) {
