@@ -12,6 +12,7 @@ import io.kubechores.core.StateStore;
 import io.kubechores.core.schedule.Schedule;
 import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.desiredstate.DesiredState;
+import io.kubechores.desiredstate.DownscalePolicySpec;
 import io.kubechores.desiredstate.Resource;
 import io.kubechores.platform.kube.DownscaleKube;
 import io.kubechores.report.Reports;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -52,6 +54,7 @@ public class DownscaleChore implements Chore {
     private static final java.util.concurrent.Executor VIRTUAL = task -> Thread.ofVirtual().start(task);
 
     private final String ownNamespace;
+    private final Pacer pacer;
     private final StateStore fallbackState = new MemoryStateStore();
 
     /** The job's own namespace comes from KUBECHORES_NAMESPACE (the pod's namespace), default "kubechores". */
@@ -60,7 +63,12 @@ public class DownscaleChore implements Chore {
     }
 
     public DownscaleChore(String ownNamespace) {
+        this(ownNamespace, Pacer.SLEEP);
+    }
+
+    public DownscaleChore(String ownNamespace, Pacer pacer) {
         this.ownNamespace = ownNamespace;
+        this.pacer = pacer;
     }
 
     @Override
@@ -139,12 +147,89 @@ public class DownscaleChore implements Chore {
             }
             warned.forgetTheRest();
             if (plan.budgetUsed() != usedThisMinute) store.put(NAME, budgetKey, minute + ":" + plan.budgetUsed());
+            actions = pace(ctx, kube, cluster, plan, actions, store, budgetKey, now);
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("plan", plan);
         data.put("missingKinds", observed.missingKinds());
         data.put("workloads", observed.workloads().size());
         return new PartitionResult(partition, null, actions, warnings, data);
+    }
+
+    /**
+     * Wake-up pacing within one run: while the budget deferred restores, wait for the next wall-clock minute, re-read
+     * the cluster, re-plan (a fresh minute's budget) and apply, until nothing is deferred or the policy's
+     * upscale.paceFor (default 10m) is used up; so a 15-minute schedule does not delay a deferred restore by 15
+     * minutes. The upscale-priority order holds across minutes (the planner's waves). Each later round's outcome
+     * replaces the line of the same object (a DEFER becomes the RESTORE it turned into).
+     */
+    private List<Action> pace(ChoreContext ctx, DownscaleKube kube, Resource<ClusterSpec> cluster, DownscalePlan first,
+                              List<Action> actions, StateStore store, String budgetKey, Instant start)
+            throws InterruptedException {
+        Duration paceFor = paceFor(ctx, cluster);
+        if (first.count(Decision.Verb.DEFER) == 0 || paceFor.isZero()) return actions;
+        Map<String, Action> byTarget = new LinkedHashMap<>();
+        for (Action a : actions) byTarget.put(a.target(), a);
+        Instant deadline = start.plus(paceFor);
+        DownscalePlan plan = first;
+        long minute = start.getEpochSecond() / 60;
+        while (plan.count(Decision.Verb.DEFER) > 0) {
+            Instant next = Instant.ofEpochSecond((minute + 1) * 60);
+            if (next.isAfter(deadline)) break;
+            pacer.sleepUntil(next, ctx.clock());
+            Instant now = ctx.clock().instant();
+            if (now.isBefore(next)) break; // a clock that does not move (fixed-time plan/demo): nothing to wait for
+            minute = now.getEpochSecond() / 60;
+            ClusterObservation observed = kube.collect(EnumSet.allOf(WorkloadKind.class));
+            plan = DownscalePlanner.plan(input(ctx, cluster, observed, 0), ctx.clock());
+            Map<Decision, CompletableFuture<Action>> applying = new Pipeline(ctx, kube, cluster, observed, now)
+                    .start(plan.changes());
+            for (Decision d : plan.decisions()) {
+                if (d.verb() == Decision.Verb.DEFER) {
+                    byTarget.put(d.target(cluster.name()), d.toAction(cluster.name(), Action.Status.SKIPPED));
+                } else if (d.verb().mutating()) {
+                    Action a;
+                    try {
+                        a = applying.get(d).get();
+                    } catch (ExecutionException e) {
+                        a = d.toAction(cluster.name(), Action.Status.FAILED).withStatus(Action.Status.FAILED,
+                                d.detail() + ": " + ChoreRunner.describe(e.getCause()));
+                    }
+                    byTarget.put(d.target(cluster.name()), a);
+                }
+            }
+            store.put(NAME, budgetKey, minute + ":" + plan.budgetUsed());
+            log.info("job=downscale cluster={} paced restore at {}: {} restored, {} still deferred", cluster.name(),
+                    now, plan.count(Decision.Verb.RESTORE), plan.count(Decision.Verb.DEFER));
+        }
+        return new ArrayList<>(byTarget.values());
+    }
+
+    private static Duration paceFor(ChoreContext ctx, Resource<ClusterSpec> cluster) {
+        return ctx.state().downscalePolicies().stream()
+                .filter(p -> p.spec().clusters().matches(cluster))
+                .sorted(java.util.Comparator.comparing(Resource::name))
+                .map(p -> p.spec().upscale()).filter(u -> u != null).findFirst()
+                .map(u -> io.kubechores.core.Durations.parse(u.paceFor() == null
+                        ? DownscalePolicySpec.Upscale.DEFAULT_PACE_FOR : u.paceFor()))
+                .orElse(Duration.ZERO);
+    }
+
+    /** Waits until an instant of the run's clock (tests advance a simulated clock instead of sleeping). */
+    @FunctionalInterface
+    public interface Pacer {
+        /**
+         * Sleeps until the instant when the run's clock follows the wall clock; a clock more than a minute away from
+         * it (a run at a fixed instant: demo, what-if plans) is not waited for (the caller then stops pacing).
+         */
+        Pacer SLEEP = (until, clock) -> {
+            Instant now = clock.instant();
+            if (Duration.between(Instant.now(), now).abs().compareTo(Duration.ofMinutes(1)) > 0) return;
+            long ms = Duration.between(now, until).toMillis();
+            if (ms > 0) Thread.sleep(ms);
+        };
+
+        void sleepUntil(Instant until, java.time.Clock clock) throws InterruptedException;
     }
 
     private DownscalePlanner.Input input(ChoreContext ctx, Resource<ClusterSpec> cluster, ClusterObservation observed,

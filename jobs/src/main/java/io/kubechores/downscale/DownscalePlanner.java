@@ -33,19 +33,20 @@ import static io.kubechores.downscale.DownscaleAnnotations.*;
 /**
  * The downscale rules: a pure function from (desired state, observed cluster, clock) to a {@link DownscalePlan}.
  *
- * <h2>Which schedule applies (first that says anything wins)</h2>
+ * <h2>Which schedule applies</h2>
  * <ol>
  *   <li>force-uptime / force-downtime on the workload, then on its namespace ("true", or a schedule: forced while
  *       it contains now)</li>
- *   <li>uptime / downtime annotations on the workload</li>
- *   <li>uptime / downtime annotations on its namespace</li>
- *   <li>the first DownscalePolicy (by name) whose clusters, namespaces and kinds select the workload; its holidays
- *       and the Fleet's holidays (dates in the Fleet time zone) are downtime all day</li>
- *   <li>the Fleet default: no schedule, i.e. uptime (so removing a policy restores what it scaled down)</li>
+ *   <li>otherwise each key (uptime, downtime, exclude, exclude-until, downtime-replicas) from the workload, else its
+ *       namespace, else the first DownscalePolicy (by name) whose clusters, namespaces and kinds select the workload
+ *       (as kube-downscaler merges them); policy and Fleet holidays are downtime all day when no annotation sets a
+ *       schedule key</li>
+ *   <li>no schedule at all: uptime (so removing a policy restores what it scaled down)</li>
  * </ol>
- * Annotations are read under kubechores.io/ first, then kube-downscaler's downscaler/. A level with only uptime means
- * "downtime whenever not uptime" and vice versa; with both, an instant in both or in neither changes nothing.
- * Schedules without a zone take the Fleet time zone.
+ * Annotations are read under kubechores.io/ first, then kube-downscaler's downscaler/. Uptime means "inside uptime
+ * (default always) and not inside downtime (default never)", so with both set an instant in neither or in both is
+ * downtime, as in kube-downscaler. Schedules without a zone take the Fleet time zone, without days the Fleet's
+ * downscale.defaultWeekFrame.
  *
  * <h2>What happens</h2>
  * <ul>
@@ -53,10 +54,12 @@ import static io.kubechores.downscale.DownscaleAnnotations.*;
  *       exclusions): never scaled down; if it still carries an original-replicas annotation it is restored.</li>
  *   <li>Downtime, no original annotation, value above the downtime value: scale down, writing the original in the
  *       same PATCH — unless created less than the grace period ago (policy gracePeriod, default 15m).</li>
- *   <li>Downtime, original annotation, value no longer the downtime value: a human scaled it up — left alone.</li>
- *   <li>Uptime, original annotation, value still the downtime value: restore exactly and remove the annotation.</li>
- *   <li>Uptime, original annotation, value changed by a human: keep the human's value, remove the annotation (so the
- *       next downtime scales it down again).</li>
+ *   <li>Downtime, original annotation, value no longer the downtime value: a human changed it — kept until uptime,
+ *       the original unchanged.</li>
+ *   <li>Uptime, original annotation O, value below O: restore O and remove the annotation (whatever the downtime
+ *       value was: a workload kube-downscaler left at 0 under downtimeReplicas 1 comes back).</li>
+ *   <li>Uptime, original annotation O, value at or above O: keep it (a human wanted at least that), remove the
+ *       annotation (so the next downtime scales it down again).</li>
  *   <li>A bad annotation (schedule, number, date) on a workload: skipped with a Warning Event; on a namespace: its
  *       workloads are skipped and the Namespace gets the Warning Event.</li>
  * </ul>
@@ -68,8 +71,14 @@ import static io.kubechores.downscale.DownscaleAnnotations.*;
  * A restore costs the replicas it adds (HPA: minReplicas added; ScaledObject: 1; CronJob: 0). Restores are taken in
  * order while they fit; the first that does not fit and everything after it are DEFERRED to a later run, so a lower
  * wave never overtakes a higher one. A single restore bigger than the whole budget goes alone in an otherwise
- * unused minute, so it is never starved. With the job scheduled every minute during mornings this restores at most
- * the budget per minute; scheduled less often it is proportionally slower (never faster).
+ * unused minute, so it is never starved. The chore paces deferred restores within the same run (it waits for the
+ * next minute, re-reads and re-plans, for up to spec.upscale.paceFor), so a 15-minute schedule does not delay them by
+ * 15 minutes.
+ *
+ * <h2>Autoscaled workloads: one owner for spec.replicas</h2>
+ * An HPA or ScaledObject whose scaleTargetRef names an observed workload follows that workload's settings. HPA with
+ * downtime replicas 0: the target is scaled to 0 and the HPA left alone; above 0: only the HPA's minReplicas. KEDA:
+ * only the ScaledObject's paused-replicas, never the target, never KEDA's own HPA. See repo-layout/README.md.
  */
 public final class DownscalePlanner {
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofMinutes(15);
