@@ -34,6 +34,12 @@ public final class DownscaleAnnotations {
     /** Higher restores first during staggered upscale (kubechores.io only, integer, default 0). */
     public static final String UPSCALE_PRIORITY = KUBECHORES + "upscale-priority";
 
+    /**
+     * Field manager of every write (PATCH ?fieldManager=), so Argo CD's ignoreDifferences.managedFieldsManagers can
+     * name it (Argo CD docs, "Diffing Customization").
+     */
+    public static final String FIELD_MANAGER = "kubechores";
+
     private DownscaleAnnotations() {}
 
     /** An annotation found under one of the prefixes. */

@@ -107,8 +107,11 @@ public class DownscaleChore implements Chore {
 
         List<Action> actions = new ArrayList<>();
         List<String> warnings = new ArrayList<>(plan.warnings());
+        List<Action> gitOpsActions = new ArrayList<>();
+        Set<String> notPaused = pauses(ctx, kube, partition, plan, gitOpsActions);
         Map<Decision, CompletableFuture<Action>> applying = ctx.dryRun() ? Map.of()
-                : new Pipeline(ctx, kube, cluster, observed, now).start(plan.changes());
+                : new Pipeline(ctx, kube, cluster, observed, now).start(plan.changes().stream()
+                        .filter(d -> !blockedByGitOps(d, notPaused)).toList());
         WarnedOnce warned = ctx.dryRun() ? null : new WarnedOnce(store, partition);
         for (Decision d : plan.decisions()) {
             if (!d.verb().mutating()) {
@@ -125,6 +128,12 @@ public class DownscaleChore implements Chore {
             }
             if (ctx.dryRun()) {
                 actions.add(d.toAction(partition, Action.Status.PLANNED));
+                continue;
+            }
+            if (blockedByGitOps(d, notPaused)) {
+                Action planned = d.toAction(partition, Action.Status.PLANNED);
+                actions.add(planned.withStatus(Action.Status.FAILED, planned.detail()
+                        + ": not scaled down, its GitOps owner could not be paused (it would revert the change)"));
                 continue;
             }
             try {
@@ -145,10 +154,16 @@ public class DownscaleChore implements Chore {
                             + ChoreRunner.describe(e));
                 }
             }
+            resumes(ctx, kube, partition, plan, actions, gitOpsActions);
             warned.forgetTheRest();
             if (plan.budgetUsed() != usedThisMinute) store.put(NAME, budgetKey, minute + ":" + plan.budgetUsed());
             actions = pace(ctx, kube, cluster, plan, actions, store, budgetKey, now);
         }
+        if (ctx.dryRun()) resumes(ctx, kube, partition, plan, actions, gitOpsActions);
+        List<Action> all = new ArrayList<>(gitOpsActions.stream().filter(a -> a.verb().equals("pause-gitops")).toList());
+        all.addAll(actions);
+        all.addAll(gitOpsActions.stream().filter(a -> !a.verb().equals("pause-gitops")).toList());
+        actions = all;
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("plan", plan);
         data.put("missingKinds", observed.missingKinds());
@@ -182,8 +197,11 @@ public class DownscaleChore implements Chore {
             minute = now.getEpochSecond() / 60;
             ClusterObservation observed = kube.collect(EnumSet.allOf(WorkloadKind.class));
             plan = DownscalePlanner.plan(input(ctx, cluster, observed, 0), ctx.clock());
+            List<Action> gitOps = new ArrayList<>();
+            Set<String> notPaused = pauses(ctx, kube, cluster.name(), plan, gitOps);
             Map<Decision, CompletableFuture<Action>> applying = new Pipeline(ctx, kube, cluster, observed, now)
-                    .start(plan.changes());
+                    .start(plan.changes().stream().filter(d -> !blockedByGitOps(d, notPaused)).toList());
+            List<Action> round = new ArrayList<>();
             for (Decision d : plan.decisions()) {
                 if (d.verb() == Decision.Verb.DEFER) {
                     byTarget.put(d.target(cluster.name()), d.toAction(cluster.name(), Action.Status.SKIPPED));
@@ -196,13 +214,88 @@ public class DownscaleChore implements Chore {
                                 d.detail() + ": " + ChoreRunner.describe(e.getCause()));
                     }
                     byTarget.put(d.target(cluster.name()), a);
+                    round.add(a);
                 }
             }
+            resumes(ctx, kube, cluster.name(), plan, round, gitOps);
+            for (Action a : gitOps) byTarget.put(a.target() + " " + a.verb(), a);
             store.put(NAME, budgetKey, minute + ":" + plan.budgetUsed());
             log.info("job=downscale cluster={} paced restore at {}: {} restored, {} still deferred", cluster.name(),
                     now, plan.count(Decision.Verb.RESTORE), plan.count(Decision.Verb.DEFER));
         }
         return new ArrayList<>(byTarget.values());
+    }
+
+    /** Pauses the plan's GitOps owners before the scale-downs; returns the keys of those that could not be paused. */
+    private Set<String> pauses(ChoreContext ctx, DownscaleKube kube, String partition, DownscalePlan plan,
+                               List<Action> out) {
+        Set<String> failed = new java.util.HashSet<>();
+        for (DownscalePlan.GitOpsDecision g : plan.gitOps()) {
+            if (!g.pause()) continue;
+            Action planned = gitOpsAction(partition, g, Action.Status.PLANNED);
+            if (ctx.dryRun()) {
+                out.add(planned);
+                continue;
+            }
+            try {
+                DownscaleKube.PatchResult r = kube.pauseOrResume(g);
+                if (r == DownscaleKube.PatchResult.PATCHED) {
+                    out.add(ctx.applied(planned));
+                    log.info("job=downscale cluster={} namespace={} kind={} name={} action=pause-gitops detail=\"{}\"",
+                            partition, g.owner().namespace(), g.owner().kind().kindName(), g.owner().name(), g.detail());
+                } else {
+                    failed.add(g.owner().key());
+                    out.add(planned.withStatus(Action.Status.FAILED, planned.detail() + ": " + r
+                            + " (changed since it was read); its workloads are not scaled down this run"));
+                }
+            } catch (RuntimeException e) {
+                failed.add(g.owner().key());
+                out.add(planned.withStatus(Action.Status.FAILED, planned.detail() + ": " + ChoreRunner.describe(e)
+                        + "; its workloads are not scaled down this run"));
+            }
+        }
+        return failed;
+    }
+
+    /** Resumes the plan's GitOps owners whose restores all went through (after they did). */
+    private void resumes(ChoreContext ctx, DownscaleKube kube, String partition, DownscalePlan plan,
+                         List<Action> applied, List<Action> out) {
+        Map<String, Action.Status> status = new HashMap<>();
+        for (Action a : applied) status.put(a.target(), a.status());
+        for (DownscalePlan.GitOpsDecision g : plan.gitOps()) {
+            if (g.pause()) continue;
+            Action planned = gitOpsAction(partition, g, Action.Status.PLANNED);
+            if (ctx.dryRun()) {
+                out.add(planned);
+                continue;
+            }
+            boolean allBack = g.workloads().stream().allMatch(ref -> {
+                Action.Status st = status.get(partition + "/" + ref);
+                return st == Action.Status.APPLIED || st == Action.Status.UNCHANGED;
+            });
+            if (!allBack) {
+                out.add(planned.withStatus(Action.Status.SKIPPED, planned.detail()
+                        + ": kept paused, not every restore went through"));
+                continue;
+            }
+            try {
+                DownscaleKube.PatchResult r = kube.pauseOrResume(g);
+                out.add(r == DownscaleKube.PatchResult.PATCHED ? ctx.applied(planned)
+                        : planned.withStatus(Action.Status.FAILED, planned.detail() + ": " + r + ", retried next run"));
+            } catch (RuntimeException e) {
+                out.add(planned.withStatus(Action.Status.FAILED, planned.detail() + ": " + ChoreRunner.describe(e)));
+            }
+        }
+    }
+
+    private static Action gitOpsAction(String partition, DownscalePlan.GitOpsDecision g, Action.Status status) {
+        return new Action(partition + "/" + g.owner().ref(), g.verb(), g.detail(), g.reason(), status);
+    }
+
+    private static boolean blockedByGitOps(Decision d, Set<String> notPaused) {
+        if (notPaused.isEmpty() || d.verb() != Decision.Verb.SCALE_DOWN) return false;
+        return GitOpsOwner.ownerKey(d.workload().labels(), d.workload().annotations()).map(notPaused::contains)
+                .orElse(false);
     }
 
     private static Duration paceFor(ChoreContext ctx, Resource<ClusterSpec> cluster) {

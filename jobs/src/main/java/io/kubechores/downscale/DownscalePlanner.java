@@ -216,8 +216,52 @@ public final class DownscalePlanner {
             int budgetUsed = scheduleRestores();
             decisions.sort(Comparator.comparing((Decision d) -> d.workload().namespace())
                     .thenComparing(d -> d.workload().kind().ordinal()).thenComparing(d -> d.workload().name()));
+            List<DownscalePlan.GitOpsDecision> gitOps = gitOps(ws);
             return new DownscalePlan(cluster, now, decisions, nsWarnings, List.copyOf(warnings), savings, unchanged,
-                    excluded, budgetUsed);
+                    excluded, budgetUsed, gitOps);
+        }
+
+        /**
+         * GitOps-safe downscaling: a Flux Kustomization/HelmRelease or Argo CD Application owning a workload that is
+         * (or stays) scaled down is paused first; once none of its workloads is held down any more (all restored,
+         * none deferred) it is resumed. Only what kubechores paused ({@link GitOpsOwner#MARKER}) is ever resumed.
+         */
+        private List<DownscalePlan.GitOpsDecision> gitOps(List<Workload> ws) {
+            Map<String, GitOpsOwner> owners = new HashMap<>();
+            for (GitOpsOwner o : in.observed().gitOpsOwners()) owners.put(o.key(), o);
+            if (owners.isEmpty()) return List.of();
+            Map<Workload, Decision.Verb> verbs = new HashMap<>();
+            for (Decision d : decisions) verbs.put(d.workload(), d.verb());
+            Map<String, List<String>> held = new java.util.TreeMap<>(), back = new java.util.TreeMap<>();
+            for (Workload w : ws) {
+                Optional<String> key = GitOpsOwner.ownerKey(w.labels(), w.annotations());
+                if (key.isEmpty() || !owners.containsKey(key.get())) continue;
+                Decision.Verb v = verbs.get(w);
+                boolean hasOriginal = get(w.annotations(), ORIGINAL_REPLICAS).isPresent();
+                if (v == Decision.Verb.SCALE_DOWN || v == Decision.Verb.DEFER || (hasOriginal
+                        && v != Decision.Verb.RESTORE && v != Decision.Verb.FORGET_ORIGINAL)) {
+                    held.computeIfAbsent(key.get(), k -> new ArrayList<>()).add(w.ref());
+                } else if (v == Decision.Verb.RESTORE || v == Decision.Verb.FORGET_ORIGINAL) {
+                    back.computeIfAbsent(key.get(), k -> new ArrayList<>()).add(w.ref());
+                }
+            }
+            List<DownscalePlan.GitOpsDecision> out = new ArrayList<>();
+            for (GitOpsOwner o : owners.values().stream().sorted(Comparator.comparing(GitOpsOwner::key)).toList()) {
+                List<String> h = held.get(o.key());
+                if (h != null && !o.paused()) {
+                    out.add(new DownscalePlan.GitOpsDecision(o, true, h, "would revert the downscale of "
+                            + String.join(", ", h) + ": paused until they are all back"));
+                } else if (h != null && !o.pausedByUs()) {
+                    warnings.add(cluster + "/" + o.ref() + ": already paused by someone else: left as is, not resumed "
+                            + "by kubechores");
+                } else if (h == null && o.pausedByUs()) {
+                    List<String> b = back.getOrDefault(o.key(), List.of());
+                    out.add(new DownscalePlan.GitOpsDecision(o, false, b, b.isEmpty()
+                            ? "none of its workloads is scaled down any more: resumed"
+                            : "its workloads are back (" + String.join(", ", b) + "): resumed after the restores"));
+                }
+            }
+            return out;
         }
 
         /** The observed target of an HPA/ScaledObject, if any. */
@@ -477,17 +521,29 @@ public final class DownscalePlanner {
         }
 
         private void gitopsWarning(Workload w) {
-            String argo = w.annotations().get("argocd.argoproj.io/tracking-id");
-            if (argo == null) argo = w.labels().get("argocd.argoproj.io/instance");
-            String flux = w.labels().get("kustomize.toolkit.fluxcd.io/name");
-            if (flux == null) flux = w.labels().get("helm.toolkit.fluxcd.io/name");
-            if (argo != null) {
-                warnings.add(cluster + "/" + w.ref() + ": managed by Argo CD (" + argo + "): self-heal may revert "
-                        + "the change unless the Application ignores " + field(w) + " (ignoreDifferences)");
-            } else if (flux != null) {
-                warnings.add(cluster + "/" + w.ref() + ": managed by Flux (" + flux + "): the next reconciliation may "
-                        + "revert the change unless " + field(w) + " is left out of the manifest");
+            Optional<String> key = GitOpsOwner.ownerKey(w.labels(), w.annotations());
+            if (key.isEmpty()) return;
+            boolean observed = in.observed().gitOpsOwners().stream().anyMatch(o -> o.key().equals(key.get()));
+            if (observed) return; // paused and resumed by the plan's GitOps decisions
+            String what = key.get().substring(0, key.get().indexOf(':'));
+            String name = key.get().substring(key.get().indexOf(':') + 1);
+            if (what.equals("APPLICATION")) {
+                warnings.add(cluster + "/" + w.ref() + ": managed by Argo CD Application " + name + " (not found, so not "
+                        + "paused): self-heal may revert " + field(w) + "; kubechores writes it as field manager "
+                        + DownscaleAnnotations.FIELD_MANAGER + ", so the Application can keep it with ignoreDifferences: "
+                        + "[{group: " + group(w) + ", kind: " + w.kind().kindName() + ", managedFieldsManagers: ["
+                        + DownscaleAnnotations.FIELD_MANAGER + "]}] and syncPolicy.syncOptions: "
+                        + "[RespectIgnoreDifferences=true]");
+            } else {
+                warnings.add(cluster + "/" + w.ref() + ": managed by Flux " + name + " (not found, so not suspended): "
+                        + "the next reconciliation may revert the change unless " + field(w)
+                        + " is left out of the manifest");
             }
+        }
+
+        private static String group(Workload w) {
+            String av = w.kind().apiVersion();
+            return av.contains("/") ? av.substring(0, av.indexOf('/')) : "\"\"";
         }
 
         private static String field(Workload w) {

@@ -293,10 +293,13 @@ class DownscalePlannerTest {
         Workload argo = new Workload(WorkloadKind.DEPLOYMENT, "shop", "cart", "u", "1", LONG_AGO, Map.of(),
                 Map.of("argocd.argoproj.io/tracking-id", "shop:apps/Deployment:shop/cart"), 3, 0, 0);
         Workload flux = new Workload(WorkloadKind.STATEFULSET, "shop", "db", "u2", "1", LONG_AGO,
-                Map.of("kustomize.toolkit.fluxcd.io/name", "apps"), Map.of(), 1, 0, 0);
+                Map.of("kustomize.toolkit.fluxcd.io/name", "apps", "kustomize.toolkit.fluxcd.io/namespace", "flux-system"),
+                Map.of(), 1, 0, 0);
         DownscalePlan p = plan(List.of(officeHours(0)), List.of(argo, flux), TUE_NIGHT);
+        // neither owner observed (no Flux/Argo CRDs): nothing to pause, so the plan says what to configure instead
         assertThat(p.warnings()).anySatisfy(w -> assertThat(w).contains("shop/Deployment/cart")
-                .contains("Argo CD").contains("/spec/replicas"));
+                .contains("Argo CD").contains("/spec/replicas").contains("managedFieldsManagers: [kubechores]")
+                .contains("RespectIgnoreDifferences=true"));
         assertThat(p.warnings()).anySatisfy(w -> assertThat(w).contains("shop/StatefulSet/db").contains("Flux"));
     }
 
