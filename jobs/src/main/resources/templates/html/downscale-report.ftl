@@ -8,7 +8,7 @@
 <#list clusters as c>
 <h2>${c.name?html}</h2>
 <#if c.failed><p class="FAILED">failed: ${c.error?html}</p><#else>
-<p>${c.workloads} objects read, ${c.unchanged} already right, ${c.excluded} excluded; saves ~${c.cpuHours} CPU core-hours, ${c.memHours} GiB-hours.</p>
+<p>${c.workloads} objects read, ${c.unchanged} already right, ${c.excluded} excluded; saves ~${c.cpuHours} CPU core-hours, ${c.memHours} GiB-hours (~${c.money}).</p>
 <#if c.actions?size gt 0>
 <table><tr><th>object</th><th>action</th><th>detail</th><th>status</th><th>why</th></tr>
 <#list c.actions as a>

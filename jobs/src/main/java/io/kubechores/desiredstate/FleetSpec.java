@@ -59,10 +59,24 @@ public record FleetSpec(
      * @param defaultWeekFrame days that uptime/downtime ranges written without days cover, e.g. "Mon-Fri"
      *                         (kube-downscaler's and GoKubeDownscaler's DEFAULT_WEEKFRAME); null = such ranges are
      *                         an error
+     * @param prices           what a vCPU-hour and a GiB-hour cost, for the savings estimate; null = AWS on-demand
+     *                         defaults (see io.kubechores.downscale.Prices)
      */
-    public record Downscale(String defaultWeekFrame) {
-        public static final Downscale DEFAULT = new Downscale(null);
+    public record Downscale(String defaultWeekFrame, Prices prices) {
+        public static final Downscale DEFAULT = new Downscale(null, null);
+
+        public Downscale(String defaultWeekFrame) {
+            this(defaultWeekFrame, null);
+        }
     }
+
+    /**
+     * @param instanceFamily AWS instance family whose on-demand price is split into vCPU and GiB (e.g. m6i)
+     * @param vcpuHour       price of one vCPU for one hour (overrides the family's)
+     * @param gibHour        price of one GiB of memory for one hour (overrides the family's)
+     * @param currency       shown next to the amounts (default USD)
+     */
+    public record Prices(String instanceFamily, Double vcpuHour, Double gibHour, String currency) {}
 
     /** Settings of one job; never null. */
     public JobSettings job(String name) {

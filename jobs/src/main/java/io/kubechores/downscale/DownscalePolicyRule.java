@@ -39,6 +39,12 @@ public class DownscalePolicyRule implements DesiredStateRule {
                         "spec.downscale.defaultWeekFrame", e.problem()));
             }
         }
+        try {
+            Prices.of(state.fleetSpec().downscale().prices());
+        } catch (IllegalArgumentException e) {
+            problems.add(new Problem(state.fleet().locationOf("/spec/downscale/prices/instanceFamily#value"),
+                    "spec.downscale.prices.instanceFamily", e.getMessage()));
+        }
         for (Resource<DownscalePolicySpec> p : state.downscalePolicies()) {
             if (p.spec().uptime() != null && p.spec().downtime() != null) {
                 problems.add(new Problem(p.locationOf("/spec/downtime"), "spec.downtime",

@@ -22,6 +22,7 @@ record DownscaleReport(Map<String, Object> model, String summary) {
         long failedActions = 0, limited = 0;
         DownscalePlan.Savings savings = DownscalePlan.Savings.NONE;
         List<String> failedClusters = new ArrayList<>();
+        Prices prices = Prices.of(ctx.state().fleetSpec().downscale().prices());
         for (PartitionResult r : results) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("name", r.partition());
@@ -36,6 +37,7 @@ record DownscaleReport(Map<String, Object> model, String summary) {
             DownscalePlan.Savings s = plan instanceof DownscalePlan p ? p.savings() : DownscalePlan.Savings.NONE;
             c.put("cpuHours", DownscaleChore.fmt(s.cpuCoreHours()));
             c.put("memHours", DownscaleChore.fmt(s.memoryGiBHours()));
+            c.put("money", prices.format(prices.cost(s)));
             c.put("unchanged", plan instanceof DownscalePlan p ? p.unchanged() : 0);
             c.put("excluded", plan instanceof DownscalePlan p ? p.excluded() : 0);
             c.put("workloads", r.data().getOrDefault("workloads", 0));
@@ -50,13 +52,15 @@ record DownscaleReport(Map<String, Object> model, String summary) {
         }
         String summary = String.format(
                 "downscale %s at %s: %d scaled down, %d restored, %d originals forgotten, %d deferred, %d skipped, "
-                        + "%d invalid on %d cluster(s)%s%s; saves ~%s CPU core-hours, %s GiB-hours until uptime",
+                        + "%d invalid on %d cluster(s)%s%s; saves ~%s CPU core-hours, %s GiB-hours until uptime "
+                        + "(~%s at %s rates)",
                 ctx.dryRun() ? "plan" : "run", ctx.clock().instant(), totals.get("scale-down"), totals.get("restore"),
                 totals.get("forget-original"), totals.get("defer"), totals.get("skip"), totals.get("invalid"),
                 results.size(),
                 failedClusters.isEmpty() ? "" : ", FAILED: " + String.join(", ", failedClusters),
                 failedActions + limited == 0 ? "" : " (" + failedActions + " actions failed, " + limited + " limited)",
-                DownscaleChore.fmt(savings.cpuCoreHours()), DownscaleChore.fmt(savings.memoryGiBHours()));
+                DownscaleChore.fmt(savings.cpuCoreHours()), DownscaleChore.fmt(savings.memoryGiBHours()),
+                prices.format(prices.cost(savings)), prices.source());
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("job", DownscaleChore.NAME);
         model.put("at", ctx.clock().instant().toString());
@@ -66,6 +70,9 @@ record DownscaleReport(Map<String, Object> model, String summary) {
         model.put("totals", totals);
         model.put("cpuHours", DownscaleChore.fmt(savings.cpuCoreHours()));
         model.put("memHours", DownscaleChore.fmt(savings.memoryGiBHours()));
+        model.put("money", prices.format(prices.cost(savings)));
+        model.put("prices", String.format(java.util.Locale.ROOT, "%.4f %s/vCPU-hour, %.4f %s/GiB-hour (%s)",
+                prices.vcpuHour(), prices.currency(), prices.gibHour(), prices.currency(), prices.source()));
         model.put("clusters", clusters);
         return new DownscaleReport(model, summary);
     }

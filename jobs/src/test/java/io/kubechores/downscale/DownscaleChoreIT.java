@@ -176,6 +176,8 @@ class DownscaleChoreIT {
         assertThat(Files.readString(out.resolve("downscale-plan.txt"))).contains("staging-eu-1/shop/Deployment/cart")
                 .contains("scale-down");
         assertThat(night.report().summary()).contains("7 scaled down"); // 6 on eu + 1 on us
+        // and what that is worth at the default AWS on-demand rates (m6i split into vCPU-hour and GiB-hour)
+        assertThat(night.report().summary()).containsPattern("\\(~[0-9]+\\.[0-9]{2} USD at m6i on-demand \\(us-east-1\\) rates\\)");
 
         // the same minute again: nothing to do, zero PATCH, no second warning Event
         eu.resetCounts();
