@@ -167,6 +167,52 @@ public final class DownscalePlanner {
         return new Run(in, clock.instant()).plan();
     }
 
+    /** A stretch of a policy's week that is all uptime or all downtime. */
+    public record WeekSegment(Instant from, Instant to, boolean up) {}
+
+    /**
+     * A policy's current week (Monday 00:00 to Monday 00:00 in the Fleet zone) as uptime/downtime segments, for the
+     * report's timeline, with the next scale-down and restore after now (null when none within 8 days).
+     */
+    public record PolicyWeek(String policy, Instant weekStart, Instant weekEnd, List<WeekSegment> segments,
+                             Instant nextScaleDown, Instant nextRestore) {}
+
+    /** Step of the timeline (schedules are minute-exact; the bars are drawn at this resolution). */
+    static final Duration WEEK_STEP = Duration.ofMinutes(15);
+
+    public static PolicyWeek week(Resource<DownscalePolicySpec> policy, ZoneId zone, List<LocalDate> fleetHolidays,
+                                  Schedule.WeekFrame frame, Instant now) {
+        CompiledPolicy p = new CompiledPolicy(policy, zone, fleetHolidays, frame);
+        Timing t = new Timing(p.up, "policy " + p.name, p.down, "policy " + p.name, p.holidays, zone);
+        Instant start = now.atZone(zone).toLocalDate()
+                .with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY))
+                .atStartOfDay(zone).toInstant();
+        Instant end = start.atZone(zone).plusWeeks(1).toInstant();
+        List<WeekSegment> segments = new ArrayList<>();
+        Instant segStart = start;
+        boolean up = t.at(start) == Mode.UP;
+        for (Instant x = start.plus(WEEK_STEP); x.isBefore(end); x = x.plus(WEEK_STEP)) {
+            boolean u = t.at(x) == Mode.UP;
+            if (u != up) {
+                segments.add(new WeekSegment(segStart, x, up));
+                segStart = x;
+                up = u;
+            }
+        }
+        segments.add(new WeekSegment(segStart, end, up));
+        Instant nextDown = null, nextUp = null;
+        Instant minute = now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        boolean was = t.at(minute) == Mode.UP;
+        for (Instant x = minute.plus(Duration.ofMinutes(1)); x.isBefore(now.plus(SCAN_LIMIT))
+                && (nextDown == null || nextUp == null); x = x.plus(Duration.ofMinutes(1))) {
+            boolean u = t.at(x) == Mode.UP;
+            if (was && !u && nextDown == null) nextDown = x;
+            if (!was && u && nextUp == null) nextUp = x;
+            was = u;
+        }
+        return new PolicyWeek(p.name, start, end, segments, nextDown, nextUp);
+    }
+
     private static final class Run {
         final Input in;
         final Instant now;

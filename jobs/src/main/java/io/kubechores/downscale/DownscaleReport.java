@@ -74,7 +74,44 @@ record DownscaleReport(Map<String, Object> model, String summary) {
         model.put("prices", String.format(java.util.Locale.ROOT, "%.4f %s/vCPU-hour, %.4f %s/GiB-hour (%s)",
                 prices.vcpuHour(), prices.currency(), prices.gibHour(), prices.currency(), prices.source()));
         model.put("clusters", clusters);
+        model.put("weeks", weeks(ctx));
         return new DownscaleReport(model, summary);
+    }
+
+    /** Each policy's week as bars (percent of the week) with the next scale-down and restore, for the HTML report. */
+    static List<Map<String, Object>> weeks(ChoreContext ctx) {
+        var fleet = ctx.state().fleetSpec();
+        java.time.ZoneId zone = java.time.ZoneId.of(fleet.timeZone());
+        String frameText = fleet.downscale().defaultWeekFrame();
+        var frame = frameText == null ? null : io.kubechores.core.schedule.Schedule.WeekFrame.parse(frameText);
+        java.time.Instant now = ctx.clock().instant();
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm z",
+                java.util.Locale.ENGLISH).withZone(zone);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (var p : ctx.state().downscalePolicies()) {
+            DownscalePlanner.PolicyWeek w = DownscalePlanner.week(p, zone, fleet.holidays(), frame, now);
+            double total = java.time.Duration.between(w.weekStart(), w.weekEnd()).toSeconds();
+            List<Map<String, Object>> bars = new ArrayList<>();
+            for (DownscalePlanner.WeekSegment s : w.segments()) {
+                Map<String, Object> b = new LinkedHashMap<>();
+                b.put("left", String.format(java.util.Locale.ROOT, "%.3f",
+                        java.time.Duration.between(w.weekStart(), s.from()).toSeconds() * 100 / total));
+                b.put("width", String.format(java.util.Locale.ROOT, "%.3f",
+                        java.time.Duration.between(s.from(), s.to()).toSeconds() * 100 / total));
+                b.put("up", s.up());
+                b.put("title", (s.up() ? "uptime " : "downtime ") + f.format(s.from()) + " – " + f.format(s.to()));
+                bars.add(b);
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("policy", w.policy());
+            m.put("bars", bars);
+            m.put("now", String.format(java.util.Locale.ROOT, "%.3f",
+                    java.time.Duration.between(w.weekStart(), now).toSeconds() * 100 / total));
+            m.put("nextScaleDown", w.nextScaleDown() == null ? "none within 8 days" : f.format(w.nextScaleDown()));
+            m.put("nextRestore", w.nextRestore() == null ? "none within 8 days" : f.format(w.nextRestore()));
+            out.add(m);
+        }
+        return out;
     }
 
     String console() {

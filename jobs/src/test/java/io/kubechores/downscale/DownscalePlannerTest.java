@@ -315,4 +315,17 @@ class DownscalePlannerTest {
                 "2026-11-27T22:00:00+01:00");
         assertThat(fri.savings().cpuCoreHours()).isCloseTo(2 * 0.5 * 57.5, within(0.001));
     }
+
+    @Test
+    void aPolicysWeekForTheReportTimeline() {
+        DownscalePlanner.PolicyWeek w = DownscalePlanner.week(officeHours(0), BERLIN, List.of(), null,
+                Instant.parse("2026-11-24T21:00:00Z"));
+        assertThat(w.weekStart()).isEqualTo(Instant.parse("2026-11-22T23:00:00Z")); // Mon 00:00 CET
+        assertThat(w.segments()).hasSize(11);
+        assertThat(w.segments().get(1)).isEqualTo(new DownscalePlanner.WeekSegment(
+                Instant.parse("2026-11-23T06:30:00Z"), Instant.parse("2026-11-23T19:30:00Z"), true));
+        assertThat(w.segments().getLast().from()).isEqualTo(Instant.parse("2026-11-27T19:30:00Z"));
+        assertThat(w.nextRestore()).isEqualTo(Instant.parse("2026-11-25T06:30:00Z"));
+        assertThat(w.nextScaleDown()).isEqualTo(Instant.parse("2026-11-25T19:30:00Z"));
+    }
 }
