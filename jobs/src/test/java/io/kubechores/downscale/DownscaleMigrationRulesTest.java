@@ -173,4 +173,46 @@ class DownscaleMigrationRulesTest {
         assertThat(p.warnings()).singleElement().satisfies(w -> assertThat(w).contains("shop/Deployment/cart")
                 .contains("downscaler/downtime").contains("never matches"));
     }
+
+    static Workload fluxWorkload(String name, int value, String annotations) {
+        return new Workload(WorkloadKind.DEPLOYMENT, "apps", name, name + "-uid", "1", LONG_AGO,
+                Map.of("kustomize.toolkit.fluxcd.io/name", "apps", "kustomize.toolkit.fluxcd.io/namespace", "flux-system"),
+                ann(annotations), value, 0, 0);
+    }
+
+    static DownscalePlan planWithOwner(GitOpsOwner owner, List<Workload> ws, String at, int budget) {
+        Map<String, NamespaceInfo> nss = Map.of("apps", new NamespaceInfo("apps", Map.of()));
+        ClusterObservation obs = new ClusterObservation(nss, ws, java.util.Set.of(), List.of(owner));
+        DownscalePlanner.Input in = new DownscalePlanner.Input(cluster("staging-eu-1", "staging"), BERLIN, List.of(),
+                List.of(policy("staging-office-hours", "Mon-Fri 07:30-20:30 Europe/Berlin", null, List.of(), budget,
+                        List.of())), java.util.Set.of("kube-system"), obs, 0);
+        return DownscalePlanner.plan(in, java.time.Clock.fixed(java.time.OffsetDateTime.parse(at).toInstant(),
+                java.time.ZoneOffset.UTC));
+    }
+
+    /** Pause before the first scale-down, keep paused while anything is held down or deferred, resume only our own. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            night, running Kustomization: pause              | false | false | 3 | -                                 | night | 0 | pause-gitops
+            night, already paused by us: nothing             | true  | true  | 0 | kubechores.io/original-replicas=3 | night | 0 | -
+            night, paused by a human: left alone             | true  | false | 3 | -                                 | night | 0 | -
+            morning, all restored: resume                    | true  | true  | 0 | kubechores.io/original-replicas=3 | day   | 0 | resume-gitops
+            morning, restore deferred by the budget: kept    | true  | true  | 0 | kubechores.io/original-replicas=3 | day   | 2 | -
+            morning, a human's pause: never resumed          | true  | false | 0 | kubechores.io/original-replicas=3 | day   | 0 | -
+            """)
+    void gitOpsOwnerIsPausedAndResumed(String name, boolean paused, boolean ours, int value, String annotations,
+                                       String when, int budget, String expected) {
+        GitOpsOwner owner = new GitOpsOwner(GitOpsOwner.Kind.KUSTOMIZATION, "flux-system", "apps", "7", paused, ours);
+        // two workloads of the Kustomization: with budget 2 the second restore of 3 replicas is deferred
+        List<Workload> ws = List.of(fluxWorkload("a", value, annotations), fluxWorkload("b", value, annotations));
+        DownscalePlan p = planWithOwner(owner, ws, when.equals("day") ? DAY : NIGHT, budget);
+        if (expected == null) {
+            assertThat(p.gitOps()).as(name).isEmpty();
+        } else {
+            assertThat(p.gitOps()).as(name).singleElement().satisfies(g -> {
+                assertThat(g.verb()).isEqualTo(expected);
+                assertThat(g.workloads()).containsExactly("apps/Deployment/a", "apps/Deployment/b");
+            });
+        }
+    }
 }
