@@ -57,6 +57,10 @@ class RbacFromCodeIT {
 
     /** Grants a job has that its demo runs do not exercise, each with the code path that needs it. */
     static final Map<String, Map<String, String>> JUSTIFIED_EXTRAS = Map.of(
+            "downscale", Map.of(
+                    "patch kustomize.toolkit.fluxcd.io/kustomizations", "DownscaleGitOpsIT: pauses/resumes a Flux owner; the demo has none",
+                    "patch helm.toolkit.fluxcd.io/helmreleases", "DownscaleGitOpsIT: pauses/resumes a Flux owner; the demo has none",
+                    "patch argoproj.io/applications", "DownscaleGitOpsIT: pauses/resumes an Argo CD owner; the demo has none"),
             "rightsize", Map.of(
                     "list apps/statefulsets", "RightsizeKube.collect lists each kind a VPA targets; the example's VPAs target Deployments",
                     "list apps/daemonsets", "RightsizeKube.collect lists each kind a VPA targets; the example's VPAs target Deployments"),
