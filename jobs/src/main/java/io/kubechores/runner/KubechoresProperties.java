@@ -33,8 +33,4 @@ public record KubechoresProperties(Path home, String repo, String ref, Integer c
         runDeadline = runDeadline == null ? Duration.ofMinutes(40) : runDeadline;
         leaseTtl = leaseTtl == null ? Duration.ofSeconds(30) : leaseTtl;
     }
-
-    public KubechoresProperties(Path home, String repo, String ref, Integer concurrency, Integer kubeTimeoutMillis) {
-        this(home, repo, ref, concurrency, kubeTimeoutMillis, null, null, null, null);
-    }
 }
