@@ -80,6 +80,7 @@ public final class ChoreRunner {
         } catch (Exception | Error e) {
             String msg = describe(e);
             log.warn("job={} partition={} failed: {}", chore.name(), key, msg);
+            log.debug("job={} partition={} failure", chore.name(), key, e);
             return PartitionResult.failed(key, msg);
         }
     }

@@ -30,6 +30,7 @@ final class FaultyApiServer implements AutoCloseable {
     private final AutoCloseable closer;
     private final String url;
     final AtomicInteger requests = new AtomicInteger();
+    final AtomicInteger patches = new AtomicInteger();
 
     private FaultyApiServer(String url, AutoCloseable closer) {
         this.url = url;
@@ -92,14 +93,16 @@ final class FaultyApiServer implements AutoCloseable {
     static FaultyApiServer slow(String upstream, Duration delay) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        String base = upstream.endsWith("/") ? upstream.substring(0, upstream.length() - 1) : upstream;
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         FaultyApiServer[] self = new FaultyApiServer[1];
         server.createContext("/", ex -> {
             self[0].requests.incrementAndGet();
+            if ("PATCH".equals(ex.getRequestMethod())) self[0].patches.incrementAndGet();
             try {
                 byte[] body = ex.getRequestBody().readAllBytes();
                 Thread.sleep(delay.toMillis());
-                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(upstream + ex.getRequestURI()))
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + ex.getRequestURI()))
                         .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                                 : HttpRequest.BodyPublishers.ofByteArray(body));
                 String ct = ex.getRequestHeaders().getFirst("Content-Type");
