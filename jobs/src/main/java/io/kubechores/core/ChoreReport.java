@@ -15,6 +15,8 @@ import java.util.List;
 public record ChoreReport(String summary, List<Action> actions, List<String> warnings, List<Path> artifacts,
                           boolean failed) {
     public ChoreReport {
+        summary = Secrets.scrub(summary);
+        warnings = warnings == null ? null : warnings.stream().map(Secrets::scrub).toList();
         actions = actions == null ? List.of() : List.copyOf(actions);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
         artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);

@@ -97,6 +97,6 @@ public final class ChoreRunner {
             if (m != null) sb.append(": ").append(m.length() > 300 ? m.substring(0, 300) + "…" : m);
             t = t.getCause() == t ? null : t.getCause();
         }
-        return sb.toString().replace('\n', ' ');
+        return Secrets.scrub(sb.toString().replace('\n', ' '));
     }
 }

@@ -317,7 +317,8 @@ public final class BatchChoreLauncher implements ChoreLauncher {
                                 .collect(Collectors.joining("\n")));
                     } catch (Exception e) {
                         rs.finishError = ChoreRunner.describe(e);
-                        throw e;
+                        // the job history stores the exception's stack trace: only the scrubbed description goes there
+                        throw new IllegalStateException("finish failed: " + rs.finishError);
                     }
                     return RepeatStatus.FINISHED;
                 }, tx)
