@@ -24,15 +24,35 @@ public final class Main {
 
     /** Runs the command line; returns the exit code (or KEEP_RUNNING for serve). */
     public static int run(String... args) {
+        return run(List.of(), args);
+    }
+
+    /**
+     * Runs the command line with extra subcommands (kubechores-demo.jar adds {@code demo}); returns the exit code (or
+     * KEEP_RUNNING for serve).
+     */
+    public static int run(List<Class<?>> extraSubcommands, String... args) {
         List<String> a = Arrays.asList(args);
         if (a.isEmpty() || a.contains("-h") || a.contains("--help") || a.contains("-V") || a.contains("--version")
                 || (a.size() == 1 && a.get(0).equals("help"))) {
             // help needs no application context
-            return new CommandLine(new KubechoresCommand(), new HelpOnlyFactory())
-                    .setParameterExceptionHandler(Main::oneLine).execute(args);
+            return commandLine(new HelpOnlyFactory(), extraSubcommands).execute(args);
+        }
+        // the whole command line is checked before anything starts (Spring, Quartz, a checkout): one clear line, exit 2
+        try {
+            commandLine(new HelpOnlyFactory(), extraSubcommands).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            String sub = e.getCommandLine().getCommandName();
+            System.err.println("kubechores: " + e.getMessage() + " (see: kubechores "
+                    + (sub.equals("kubechores") ? "" : sub + " ") + "--help)");
+            return 2;
         }
         boolean serve = a.get(0).equals("serve");
-        boolean demo = a.get(0).equals("demo");
+        if (a.get(0).equals("demo") && extraSubcommands.stream().noneMatch(c -> c.getSimpleName().equals("DemoCommand"))) {
+            System.err.println("kubechores: `demo` is not part of the production jar (it carries no simulated servers); "
+                    + "run ./kubechores demo in a source checkout, which builds and runs demo/target/kubechores-demo.jar");
+            return 2;
+        }
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--log-format") && i + 1 < args.length && args[i + 1].equals("json")
                     || args[i].equals("--log-format=json")) {
@@ -44,17 +64,10 @@ public final class Main {
             if (serve && args[i].startsWith("--repo=")) System.setProperty("kubechores.repo", args[i].substring(7));
             if (serve && args[i].equals("--ref") && i + 1 < args.length) System.setProperty("kubechores.ref", args[i + 1]);
             if (serve && args[i].startsWith("--ref=")) System.setProperty("kubechores.ref", args[i].substring(6));
+            // the port the runner serves on: before Spring starts, so the embedded server takes it
+            if (serve && args[i].equals("--server.port") && i + 1 < args.length) System.setProperty("server.port", args[i + 1]);
+            if (serve && args[i].startsWith("--server.port=")) System.setProperty("server.port", args[i].substring(14));
             if (args[i].startsWith("--home=")) System.setProperty("kubechores.home", args[i].substring(7));
-        }
-        if (demo) {
-            String refused = DemoCommand.prepareHome();
-            if (refused != null) {
-                System.err.println(refused);
-                return 2;
-            }
-            // the demo prints its own summary; per-action log lines stay in the audit log and the reports
-            if (System.getProperty("logging.level.io.kubechores") == null) System.setProperty("logging.level.io.kubechores", "WARN");
-            if (System.getProperty("logging.level.kubechores") == null) System.setProperty("logging.level.kubechores", "WARN");
         }
         SpringApplication app = new SpringApplication(KubechoresApplication.class);
         app.setBannerMode(Banner.Mode.OFF);
@@ -63,23 +76,16 @@ public final class Main {
         if (serve) app.setAdditionalProfiles("serve");
         ConfigurableApplicationContext ctx = app.run();
         try {
-            CommandLine cl = new CommandLine(new KubechoresCommand(), new SpringFactory(ctx));
-            cl.setParameterExceptionHandler(Main::oneLine);
-            return cl.execute(args);
+            return commandLine(new SpringFactory(ctx), extraSubcommands).execute(args);
         } finally {
             if (!serve) ctx.close();
         }
     }
 
-    /**
-     * A wrong command line (unknown option, bad value such as --output yaml): one line naming the problem and where
-     * help is, exit code 2 (DESIGN §4), instead of 30 lines of usage.
-     */
-    static int oneLine(CommandLine.ParameterException e, String[] args) {
-        CommandLine cmd = e.getCommandLine();
-        String name = cmd.getCommandSpec().qualifiedName();
-        System.err.println(name + ": " + e.getMessage() + " (see '" + name + " --help')");
-        return CommandLine.ExitCode.USAGE;
+    private static CommandLine commandLine(CommandLine.IFactory factory, List<Class<?>> extraSubcommands) {
+        CommandLine cl = new CommandLine(new KubechoresCommand(), factory);
+        for (Class<?> c : extraSubcommands) cl.addSubcommand(new CommandLine(c, factory));
+        return cl;
     }
 
     /** For --help: builds commands without Spring (their collaborators stay null; help never calls them). */

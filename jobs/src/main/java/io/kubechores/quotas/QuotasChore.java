@@ -89,7 +89,7 @@ public class QuotasChore implements Chore {
         FleetSpec.Aws f = ctx.state().fleetSpec().aws();
         String endpoint = a != null && a.endpointOverride() != null ? a.endpointOverride() : f.endpoint();
         String pattern = a != null && a.roleArnPattern() != null ? a.roleArnPattern() : f.roleArnPattern();
-        return new AwsAccess(endpoint, a == null ? null : a.baseCredentials(), pattern);
+        return new AwsAccess(endpoint, a == null ? null : a.baseCredentials(), pattern, a != null && a.readOnly());
     }
 
     @Override

@@ -195,7 +195,9 @@ public final class BatchChoreLauncher implements ChoreLauncher {
             guard.fence(lease);
         }
         FileAuditLog audit = dryRun ? null : new FileAuditLog(props.home(), runId, req.trigger(), clock, guard).open(job);
-        Platform platform = platforms.platform(loaded, clock);
+        Platform real = platforms.platform(loaded, clock);
+        // DESIGN §1: the runner, not each job, guarantees that a plan mutates nothing
+        Platform platform = dryRun ? real.readOnly() : real;
         ChoreContext ctx = new ChoreContext(job, state, platform, clock, dryRun,
                 max > 0 ? new SafetyLimit(max) : SafetyLimit.unlimited(),
                 dryRun ? io.kubechores.core.AuditLog.NONE : audit,

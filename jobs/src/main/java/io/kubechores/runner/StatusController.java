@@ -2,7 +2,7 @@ package io.kubechores.runner;
 
 import io.kubechores.core.Chore;
 import io.kubechores.report.Reports;
-import io.kubechores.runner.schedule.Schedule;
+import io.kubechores.runner.schedule.JobSchedule;
 import jakarta.servlet.http.HttpServletRequest;
 import org.quartz.SchedulerException;
 import org.springframework.beans.factory.ObjectProvider;
@@ -109,7 +109,7 @@ public class StatusController {
                 scheduler.pendingManual(job), ss, rs);
     }
 
-    private ScheduleView schedule(Schedule s) {
+    private ScheduleView schedule(JobSchedule s) {
         Instant next = scheduler.nextFire(s).orElse(null);
         return new ScheduleView(s.name(), s.cron(), s.timeZone().getId(), s.enabled(), s.args().dryRun(),
                 s.args().clusters(), s.args().ref(), next == null ? null : next.toString(),
@@ -118,7 +118,7 @@ public class StatusController {
     }
 
     private RunView run(RunHistory.Run r) {
-        return new RunView(r.executionId(), r.status(), r.exitCode(), r.exitDescription(), r.trigger(), r.dryRun(),
+        return new RunView(r.executionId(), r.shownStatus(), r.exitCode(), r.exitDescription(), r.trigger(), r.dryRun(),
                 r.start() == null ? null : r.start().toString(),
                 r.start() == null ? "" : SHOWN.format(r.start().atZone(displayZone)),
                 r.end() == null ? null : r.end().toString(),

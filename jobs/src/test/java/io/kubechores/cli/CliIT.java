@@ -127,4 +127,16 @@ class CliIT {
         assertThat(c.code()).isEqualTo(2);
         assertThat(c.err()).contains("unknown cluster(s) [nope]");
     }
+
+    /** Issue 22: a bad command line is one clear line and exit 2, found before Spring, Quartz or a checkout start. */
+    @Test
+    void aBadCommandLineIsOneLineAndExit2BeforeAnythingStarts() {
+        Result unknown = run("plan", "echo", "--repo", EXAMPLE.toString(), "--no-such-option");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err().strip()).doesNotContain("\n")
+                .startsWith("kubechores: Unknown option: '--no-such-option'").endsWith("(see: kubechores plan --help)");
+        Result port = run("serve", "--server.port=eighty");
+        assertThat(port.code()).isEqualTo(2);
+        assertThat(port.err()).contains("--server.port").contains("eighty").doesNotContain("Quartz");
+    }
 }

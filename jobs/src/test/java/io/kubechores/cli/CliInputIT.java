@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Wrong command lines (issue 23): each gets one clear line on stderr and exit code 2 (DESIGN §4), nothing runs.
- * And `demo --home DIR` wipes only a folder the demo created and marked as its own.
+ * (The demo's home guard is DemoHomeTest in the demo module.)
  */
 class CliInputIT {
     @TempDir static Path tmp;
@@ -48,42 +48,5 @@ class CliInputIT {
         CliIT.Result r = CliIT.run("plan", "downscale", "--repo", CliIT.EXAMPLE.toString(), "--home",
                 tmp.resolve("h").toString(), "--cluster", "");
         assertOneLineExitTwo(r, "--cluster: empty cluster name");
-    }
-
-    @Test
-    void demoRefusesAFolderItDidNotCreateAndWipesOnlyItsOwn() throws Exception {
-        // a stand-in production home: history, audit trail, an unrelated file
-        Path prod = tmp.resolve("prod-home");
-        Files.createDirectories(prod.resolve("audit"));
-        Files.writeString(prod.resolve("audit/audit.jsonl"), "{}\n");
-        Files.writeString(prod.resolve("notes.txt"), "mine");
-        System.setProperty("kubechores.home", prod.toString());
-        String refused = DemoCommand.prepareHome();
-        assertThat(refused).contains("was not created by the demo").contains(prod.toString());
-        assertThat(prod.resolve("notes.txt")).hasContent("mine");
-        assertThat(prod.resolve("audit/audit.jsonl")).exists();
-        // the same through the CLI: one line, exit 2, before anything starts
-        CliIT.Result r = CliIT.run("demo", "--home", prod.toString());
-        assertOneLineExitTwo(r, "refusing to wipe it");
-        assertThat(prod.resolve("notes.txt")).hasContent("mine");
-
-        // a new folder is created and marked; the next demo may wipe it (and only it)
-        Path fresh = tmp.resolve("demo-home");
-        System.setProperty("kubechores.home", fresh.toString());
-        assertThat(DemoCommand.prepareHome()).isNull();
-        assertThat(fresh.resolve(DemoCommand.MARKER)).isRegularFile();
-        Files.writeString(fresh.resolve("old-report.html"), "x");
-        assertThat(DemoCommand.prepareHome()).isNull();
-        assertThat(fresh.resolve("old-report.html")).doesNotExist();
-        assertThat(fresh.resolve(DemoCommand.MARKER)).isRegularFile();
-
-        // a marker that is a symbolic link does not count
-        Path tricked = tmp.resolve("tricked");
-        Files.createDirectories(tricked);
-        Files.writeString(tricked.resolve("data"), "keep");
-        Files.createSymbolicLink(tricked.resolve(DemoCommand.MARKER), fresh.resolve(DemoCommand.MARKER));
-        System.setProperty("kubechores.home", tricked.toString());
-        assertThat(DemoCommand.prepareHome()).isNotNull();
-        assertThat(tricked.resolve("data")).hasContent("keep");
     }
 }

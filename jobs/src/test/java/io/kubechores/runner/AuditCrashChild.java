@@ -2,7 +2,7 @@ package io.kubechores.runner;
 
 import io.kubechores.core.ChoreContext;
 import io.kubechores.core.ChoreRunner;
-import io.kubechores.core.MemoryStateStore;
+import io.kubechores.platform.MemoryStateStore;
 import io.kubechores.core.SafetyLimit;
 import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.desiredstate.DesiredState;

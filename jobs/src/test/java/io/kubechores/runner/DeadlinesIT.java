@@ -1,17 +1,17 @@
 package io.kubechores.runner;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kubechores.core.MemoryStateStore;
+import io.kubechores.platform.MemoryStateStore;
 import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.desiredstate.DesiredState;
 import io.kubechores.desiredstate.DesiredStateLoader;
 import io.kubechores.desiredstate.Resource;
 import io.kubechores.downscale.DownscaleChore;
 import io.kubechores.platform.Platform;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 import io.kubechores.platform.kube.ConnectionKubeClients;
-import io.kubechores.platform.kube.DownscaleDemoSeed;
-import io.kubechores.platform.kube.DownscaleSimulatedCluster;
+import io.kubechores.testkit.kube.DownscaleDemoSeed;
+import io.kubechores.testkit.kube.DownscaleSimulatedCluster;
 import io.kubechores.runner.ChoreLauncher.RunRequest;
 import io.kubechores.runner.ChoreLauncher.RunResult;
 import org.junit.jupiter.api.AfterEach;

@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.desiredstate.Resource;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,6 +46,11 @@ public final class ConnectionKubeClients implements KubeClients {
         String why = abandoned.get(cluster.name());
         if (why != null) throw new IllegalStateException("cluster " + cluster.name() + " abandoned by this run: " + why);
         return clients.computeIfAbsent(cluster.name(), n -> build(cluster.spec().connection()));
+    }
+
+    /** Total time one request may take, body included. */
+    public java.time.Duration requestDeadline() {
+        return requestDeadline;
     }
 
     @Override
