@@ -1,5 +1,7 @@
 package io.kubechores.core;
 
+import io.kubechores.desiredstate.Secrets;
+
 /**
  * One line of a plan: what would be / was done to which object, and why.
  *

@@ -1,5 +1,7 @@
 package io.kubechores.core;
 
+import io.kubechores.desiredstate.Secrets;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

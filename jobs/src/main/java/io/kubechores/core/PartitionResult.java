@@ -1,5 +1,7 @@
 package io.kubechores.core;
 
+import io.kubechores.desiredstate.Secrets;
+
 import java.util.List;
 import java.util.Map;
 

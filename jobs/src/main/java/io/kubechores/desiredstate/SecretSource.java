@@ -10,14 +10,14 @@ public interface SecretSource {
 
     /**
      * Environment variables, trimmed ({@code kubectl create secret --from-file} keeps the file's final newline) and
-     * registered with {@link io.kubechores.core.Secrets} so that no log, report or history line can show them.
+     * registered with {@link io.kubechores.desiredstate.Secrets} so that no log, report or history line can show them.
      */
     SecretSource ENVIRONMENT = name -> Optional.ofNullable(name).map(System::getenv)
-            .map(io.kubechores.core.Secrets::register).filter(v -> !v.isBlank());
+            .map(io.kubechores.desiredstate.Secrets::register).filter(v -> !v.isBlank());
 
     /** Fixed values (tests, the demo), trimmed and registered like the environment's. */
     static SecretSource of(Map<String, String> values) {
         return name -> Optional.ofNullable(name == null ? null : values.get(name))
-                .map(io.kubechores.core.Secrets::register).filter(v -> !v.isBlank());
+                .map(io.kubechores.desiredstate.Secrets::register).filter(v -> !v.isBlank());
     }
 }

@@ -36,10 +36,10 @@ public final class HttpNotifier implements Notifier {
     public HttpNotifier(String slackWebhookUrl, String slackChannel, String pushgatewayUrl, Duration timeout) {
         // the whole webhook URL is the credential (Slack "Sending messages using incoming webhooks": keep it
         // secret): masked wherever it, or its path alone, shows up (an error body quoting the request, a log line)
-        this.slackWebhookUrl = blankToNull(io.kubechores.core.Secrets.register(slackWebhookUrl));
+        this.slackWebhookUrl = blankToNull(io.kubechores.desiredstate.Secrets.register(slackWebhookUrl));
         if (this.slackWebhookUrl != null) {
             int path = this.slackWebhookUrl.indexOf('/', this.slackWebhookUrl.indexOf("://") + 3);
-            if (path > 0) io.kubechores.core.Secrets.register(this.slackWebhookUrl.substring(path).split("[\\s{]")[0]);
+            if (path > 0) io.kubechores.desiredstate.Secrets.register(this.slackWebhookUrl.substring(path).split("[\\s{]")[0]);
         }
         this.slackChannel = blankToNull(slackChannel);
         this.pushgatewayUrl = blankToNull(pushgatewayUrl);
@@ -95,13 +95,13 @@ public final class HttpNotifier implements Notifier {
         try {
             uri = URI.create(base + "/metrics/job/" + URLEncoder.encode(job, StandardCharsets.UTF_8).replace("+", "%20"));
         } catch (IllegalArgumentException e) {
-            throw new NotifyException("the Pushgateway URL is not a valid URL: " + io.kubechores.core.Secrets.scrub(base), null);
+            throw new NotifyException("the Pushgateway URL is not a valid URL: " + io.kubechores.desiredstate.Secrets.scrub(base), null);
         }
         HttpRequest req = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .PUT(HttpRequest.BodyPublishers.ofString(exposition, StandardCharsets.UTF_8)).build();
         int status = send(req, "Pushgateway");
-        log.info("notify=pushgateway url={} job={} status={} lines={}", io.kubechores.core.Secrets.scrub(uri.toString()), job, status,
+        log.info("notify=pushgateway url={} job={} status={} lines={}", io.kubechores.desiredstate.Secrets.scrub(uri.toString()), job, status,
                 exposition.lines().count());
     }
 

@@ -1,4 +1,4 @@
-package io.kubechores.core;
+package io.kubechores.desiredstate;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,4 +1,4 @@
-package io.kubechores.core;
+package io.kubechores.desiredstate;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
