@@ -76,14 +76,20 @@ public final class ChoreRunner {
 
     /** Runs one partition, turning any exception into a failed result (logged without secrets). */
     public static PartitionResult runOne(Chore chore, ChoreContext ctx, String key) {
-        try {
-            PartitionResult r = chore.runPartition(ctx, key);
-            return r == null ? PartitionResult.failed(key, "no result") : r;
-        } catch (Exception | Error e) {
-            String msg = describe(e);
-            log.warn("job={} partition={} failed: {}", chore.name(), key, msg);
-            log.debug("job={} partition={} failure", chore.name(), key, e);
-            return PartitionResult.failed(key, msg);
+        // job and partition as structured fields of every log line of this partition (--log-format json); cluster
+        // too when the partition is one (quotas' partitions are account/region pairs, promote's are tools)
+        boolean cluster = ctx.state() != null && ctx.state().clusters().stream().anyMatch(c -> c.name().equals(key));
+        try (var job = org.slf4j.MDC.putCloseable("job", chore.name());
+             var partition = org.slf4j.MDC.putCloseable("partition", key);
+             var c = cluster ? org.slf4j.MDC.putCloseable("cluster", key) : null) {
+            try {
+                PartitionResult r = chore.runPartition(ctx, key);
+                return r == null ? PartitionResult.failed(key, "no result") : r;
+            } catch (Exception | Error e) {
+                String msg = describe(e);
+                log.warn("job={} partition={} failed: {}", chore.name(), key, msg);
+                return PartitionResult.failed(key, msg);
+            }
         }
     }
 

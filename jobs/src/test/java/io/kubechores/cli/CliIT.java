@@ -139,4 +139,42 @@ class CliIT {
         assertThat(port.code()).isEqualTo(2);
         assertThat(port.err()).contains("--server.port").contains("eighty").doesNotContain("Quartz");
     }
+
+    /** Issue 15: validate checks the repo without starting Spring (no job repository is created in the home). */
+    @Test
+    void validateNeedsNoSpringAndNoJobRepository() {
+        Path home = tmp.resolve("validate-home");
+        Result r = run("validate", "--repo", EXAMPLE.toString(), "--home", home.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("valid: fleet");
+        assertThat(home.resolve("db")).as("no H2 job repository: Spring never started").doesNotExist();
+    }
+
+    /** Issue 22: with --log-format json every stderr line is JSON, job and partition are fields, failures included. */
+    @Test
+    void jsonLogsCarryJobAndPartitionAsFieldsAndFailuresAreJsonToo() throws IOException {
+        System.setProperty("kubechores.test.fail", "prod-us-1");
+        try {
+            Result r = run("run", "echo", "--repo", EXAMPLE.toString(), "--home", tmp.resolve("h-json").toString(),
+                    "--log-format", "json");
+            assertThat(r.code()).isEqualTo(3);
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            java.util.List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+            for (String line : r.err().split("\n")) {
+                if (!line.isBlank()) lines.add(json.readTree(line)); // throws on a line that is not JSON
+            }
+            assertThat(lines).anySatisfy(l -> {
+                assertThat(l.path("message").asText()).startsWith("FAILED prod-us-1: IllegalStateException");
+                assertThat(l.path("job").asText()).isEqualTo("echo");
+                assertThat(l.path("partition").asText()).isEqualTo("prod-us-1");
+            });
+            assertThat(lines).anySatisfy(l -> {
+                assertThat(l.path("message").asText()).contains("failed");
+                assertThat(l.path("cluster").asText()).isEqualTo("prod-us-1");
+            });
+        } finally {
+            System.clearProperty("kubechores.test.fail");
+            System.clearProperty("logging.config");
+        }
+    }
 }
