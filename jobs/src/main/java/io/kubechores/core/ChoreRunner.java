@@ -1,5 +1,7 @@
 package io.kubechores.core;
 
+import io.kubechores.desiredstate.Secrets;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,6 +105,6 @@ public final class ChoreRunner {
             if (m != null) sb.append(": ").append(m.length() > 300 ? m.substring(0, 300) + "…" : m);
             t = t.getCause() == t ? null : t.getCause();
         }
-        return sb.toString().replace('\n', ' ');
+        return Secrets.scrub(sb.toString().replace('\n', ' '));
     }
 }

@@ -3,6 +3,7 @@ package io.kubechores.downscale;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubechores.core.Action;
 import io.kubechores.core.Chore;
+import io.kubechores.core.AuditLog;
 import io.kubechores.core.ChoreContext;
 import io.kubechores.core.ChoreReport;
 import io.kubechores.core.ChoreRunner;
@@ -109,6 +110,9 @@ public class DownscaleChore implements Chore {
         List<String> warnings = new ArrayList<>(plan.warnings());
         List<Action> gitOpsActions = new ArrayList<>();
         Set<String> notPaused = pauses(ctx, kube, partition, plan, gitOpsActions);
+        // the upscale budget is spent durably before the first PATCH: a crash and a rerun in the same minute cannot
+        // restore more than the budget (spent even for a change that then fails: the safe side)
+        if (!ctx.dryRun() && plan.budgetUsed() != usedThisMinute) store.put(NAME, budgetKey, minute + ":" + plan.budgetUsed());
         Map<Decision, CompletableFuture<Action>> applying = ctx.dryRun() ? Map.of()
                 : new Pipeline(ctx, kube, cluster, observed, now).start(plan.changes().stream()
                         .filter(d -> !blockedByGitOps(d, notPaused)).toList());
@@ -156,7 +160,6 @@ public class DownscaleChore implements Chore {
             }
             resumes(ctx, kube, partition, plan, actions, gitOpsActions);
             warned.forgetTheRest();
-            if (plan.budgetUsed() != usedThisMinute) store.put(NAME, budgetKey, minute + ":" + plan.budgetUsed());
             actions = pace(ctx, kube, cluster, plan, actions, store, budgetKey, now);
         }
         if (ctx.dryRun()) resumes(ctx, kube, partition, plan, actions, gitOpsActions);
@@ -453,17 +456,35 @@ public class DownscaleChore implements Chore {
             if (!ctx.limit().tryAcquire()) {
                 return CompletableFuture.completedFuture(planned.withStatus(Action.Status.LIMITED));
             }
-            return kube.patchAsync(d, true).thenCompose(r -> switch (r) {
-                case PATCHED -> applied(d, planned);
-                case GONE -> CompletableFuture.completedFuture(
-                        planned.withStatus(Action.Status.UNCHANGED, "deleted since it was read"));
-                case CONFLICT -> CompletableFuture.supplyAsync(() -> retryAfterConflict(d, planned),
-                        VIRTUAL).thenCompose(c -> c);
-            });
+            // write-ahead: the intent is in the audit trail (and the run still may mutate) before the PATCH is sent;
+            // the audit writer's thread hands over to a virtual thread at once (it must not build requests)
+            return ctx.audit().intent(NAME, planned).thenComposeAsync(intent -> {
+                CompletableFuture<Action> r;
+                try {
+                    r = kube.patchAsync(d, true).thenCompose(p -> switch (p) {
+                        case PATCHED -> applied(d, planned, intent);
+                        case GONE -> CompletableFuture.completedFuture(
+                                planned.withStatus(Action.Status.UNCHANGED, "deleted since it was read"));
+                        case CONFLICT -> CompletableFuture.supplyAsync(() -> retryAfterConflict(d, planned, intent),
+                                VIRTUAL).thenCompose(c -> c);
+                    });
+                } catch (RuntimeException e) {
+                    r = CompletableFuture.failedFuture(e);
+                }
+                return r.whenComplete((a, e) -> {
+                    if (a == null) {
+                        Throwable cause = e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e;
+                        intent.outcome(planned.withStatus(Action.Status.FAILED, planned.detail() + ": "
+                                + ChoreRunner.describe(cause)));
+                    } else if (a.status() != Action.Status.APPLIED) {
+                        intent.outcome(a);
+                    }
+                });
+            }, VIRTUAL);
         }
 
         /** Re-reads the object, re-plans it and patches once more (blocking: runs on a virtual thread). */
-        private CompletableFuture<Action> retryAfterConflict(Decision d, Action planned) {
+        private CompletableFuture<Action> retryAfterConflict(Decision d, Action planned, AuditLog.Intent intent) {
             Optional<Workload> fresh = kube.get(d.workload());
             if (fresh.isEmpty()) {
                 return CompletableFuture.completedFuture(
@@ -490,12 +511,13 @@ public class DownscaleChore implements Chore {
                 return CompletableFuture.completedFuture(
                         planned.withStatus(Action.Status.FAILED, "changed twice while applying (" + r + ")"));
             }
-            return applied(done, done.toAction(cluster.name(), Action.Status.PLANNED));
+            return applied(done, done.toAction(cluster.name(), Action.Status.PLANNED), intent);
         }
 
         /** Audits and logs an applied change, then records its Event (a failed Event is logged, not a failure). */
-        private CompletableFuture<Action> applied(Decision done, Action planned) {
-            Action applied = ctx.applied(planned);
+        private CompletableFuture<Action> applied(Decision done, Action planned, AuditLog.Intent intent) {
+            Action applied = planned.withStatus(Action.Status.APPLIED);
+            intent.outcome(applied); // as soon as the PATCH answered, before its Event
             log.info("job=downscale cluster={} namespace={} kind={} name={} action={} detail=\"{}\"", cluster.name(),
                     done.workload().namespace(), done.workload().kind().kindName(), done.workload().name(),
                     done.verb().label(), done.detail());

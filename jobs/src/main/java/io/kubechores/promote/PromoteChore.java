@@ -303,19 +303,22 @@ public class PromoteChore implements Chore {
             if (!sameProposal && !ctx.limit().tryAcquire()) {
                 return a.withStatus(Action.Status.LIMITED, a.detail() + " — safety limit reached");
             }
+            io.kubechores.core.AuditLog.Intent intent = ctx.intend(a); // write-ahead + fence
             PullRequestResult r = prs.upsert(new PullRequestRequest(NAME, step.topic(), title, body,
                     List.of("kubechores", "promote"), Map.of(step.file(), edited),
                     title + "\n\n" + plan.candidate().version() + " verified healthy and soaked on every "
                             + plan.candidate().from() + " cluster.", false));
             String where = r.pullRequest() == null ? "" : " — PR " + r.pullRequest().id() + " " + r.pullRequest().url();
-            return switch (r.outcome()) {
-                case CREATED, UPDATED -> ctx.applied(a.withStatus(Action.Status.APPLIED,
-                        a.detail() + " — " + r.outcome().name().toLowerCase() + where));
+            Action done = switch (r.outcome()) {
+                case CREATED, UPDATED -> a.withStatus(Action.Status.APPLIED,
+                        a.detail() + " — " + r.outcome().name().toLowerCase() + where);
                 case UNCHANGED -> a.withStatus(Action.Status.UNCHANGED, a.detail() + " — already open" + where);
                 case SKIPPED_CLOSED -> a.withStatus(Action.Status.SKIPPED, a.detail() + " — PR closed by a human, not reopened" + where);
                 case SKIPPED_EDITED -> a.withStatus(Action.Status.SKIPPED, a.detail()
                         + " — PR branch has commits by someone else, left alone" + where);
             };
+            intent.outcome(done);
+            return done;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
@@ -363,9 +366,17 @@ public class PromoteChore implements Chore {
                     out.set(i, a.withStatus(Action.Status.LIMITED, a.detail() + " — safety limit reached"));
                     continue;
                 }
-                String queue = jenkins.trigger(step.job(), step.parameters());
+                // write-ahead + fence: a run that lost its lease (another runner took the job over) stops here
+                io.kubechores.core.AuditLog.Intent intent = ctx.intend(a);
+                String queue;
+                try {
+                    queue = jenkins.trigger(step.job(), step.parameters());
+                } catch (RuntimeException e) {
+                    intent.outcome(a.withStatus(Action.Status.FAILED, io.kubechores.core.ChoreRunner.describe(e)));
+                    throw e;
+                }
                 writeJson(store, key, new DeployRecord(queue, null, null, "QUEUED", null, ctx.clock().instant(), step.parameters()));
-                ctx.applied(a.withStatus(Action.Status.APPLIED, a.detail() + " — queued " + queue));
+                intent.outcome(a.withStatus(Action.Status.APPLIED, a.detail() + " — queued " + queue));
                 log.info("job=promote cluster={} tool={} action=trigger-deploy queue={}", step.cluster(), tool.name(), queue);
                 queued[i] = queue;
                 startPromotion(ctx, store, tool, plan);

@@ -168,10 +168,24 @@ public class QuotasChore implements Chore {
                         + QuotaPlanner.num(r.desiredValue()) + " is already " + r.status());
             }
         }
-        QuotasAws.Increase inc = aws.requestIncrease(k.serviceCode(), k.quotaCode(), d.request());
+        // write-ahead: the intent is in the audit trail, and the run still holds its lease, before the request goes
+        io.kubechores.core.AuditLog.Intent intent = ctx.intend(planned);
+        QuotasAws.Increase inc;
+        try {
+            inc = aws.requestIncrease(k.serviceCode(), k.quotaCode(), d.request());
+        } catch (RuntimeException e) {
+            intent.outcome(planned.withStatus(Action.Status.FAILED, io.kubechores.core.ChoreRunner.describe(e)));
+            throw e;
+        }
+        Action result = outcome(planned, d, inc);
+        intent.outcome(result);
+        return result;
+    }
+
+    private static Action outcome(Action planned, QuotaDecision d, QuotasAws.Increase inc) {
         return switch (inc.kind()) {
-            case FILED -> ctx.applied(planned.withStatus(Action.Status.APPLIED, planned.detail() + " — request "
-                    + inc.requestId() + " " + inc.status()));
+            case FILED -> planned.withStatus(Action.Status.APPLIED, planned.detail() + " — request "
+                    + inc.requestId() + " " + inc.status());
             case ALREADY_OPEN -> planned.withStatus(Action.Status.UNCHANGED,
                     "a request is already open (ResourceAlreadyExistsException: " + inc.message() + ")");
             case NOT_GREATER -> planned.withStatus(Action.Status.UNCHANGED,

@@ -46,7 +46,7 @@ public class RunnerConfiguration {
         return (loaded, clock) -> {
             var fleet = loaded.state().fleetSpec();
             return new Platform(
-                    new ConnectionKubeClients(secrets, props.kubeTimeoutMillis()),
+                    new ConnectionKubeClients(secrets, props.kubeTimeoutMillis(), props.kubeRequestDeadline()),
                     PlatformParts.pullRequests(loaded, secrets, props, clock),
                     new AwsAccess(fleet.aws().endpoint(), DefaultCredentialsProvider.builder().build(),
                             fleet.aws().roleArnPattern()),
@@ -62,8 +62,10 @@ public class RunnerConfiguration {
     @Bean
     public BatchChoreLauncher choreLauncher(List<Chore> chores, JobRepository jobRepository, JobOperator jobOperator,
                                             PlatformTransactionManager tx, DesiredStateSource source,
-                                            PlatformProvider platforms, KubechoresProperties props) {
-        return new BatchChoreLauncher(chores, jobRepository, jobOperator, tx, source, platforms, props);
+                                            PlatformProvider platforms, KubechoresProperties props,
+                                            javax.sql.DataSource dataSource) {
+        return new BatchChoreLauncher(chores, jobRepository, jobOperator, tx, source, platforms, props)
+                .withLeases(new JdbcRunLeases(new JdbcTemplate(dataSource), props.leaseTtl(), RunnerIdentity.id()));
     }
 
     /** Adapters whose implementations live in platform/ packages. */

@@ -49,7 +49,7 @@ class HostileRepoTest {
     static synchronized Outcome validate(String repo, Path home) {
         var source = new DefaultDesiredStateSource(List.of(new DownscalePolicyRule(), new PromoteRules(),
                 new QuotasRules(), new CertificatePolicyRule()),
-                new KubechoresProperties(home, null, null, null, null), SecretSource.of(Map.of()));
+                new KubechoresProperties(home, null, null, null, null, null, null, null, null), SecretSource.of(Map.of()));
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
