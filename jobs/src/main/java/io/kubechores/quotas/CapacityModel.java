@@ -23,8 +23,8 @@ import java.util.TreeSet;
  *   or spot quota code), summed per account/region.</li>
  *   <li>Explicit: quotas[].value, for every account/region in scope matching the entry's accountId/region.</li>
  *   <li>Both for the same quota: the larger need counts. Then headroom % is added (rounded up).</li>
- *   <li>Several policies for the same quota: the largest wanted value wins; the smallest maxIncreaseFactor and the
- *   smallest maxRequestsPerRun apply.</li>
+ *   <li>Several policies for the same quota: the largest wanted value wins; the smallest maxIncreaseFactor, the
+ *   smallest maxRequestsPerRun and the most cautious reaskAfterDays (unset = never, else the longest) apply.</li>
  * </ul>
  * Scope: the policy's accounts (regions listed, or every region that account's Clusters run in); no accounts =
  * every account/region of the Clusters.
@@ -79,7 +79,8 @@ public final class CapacityModel {
             explicit(policy, scope, acc);
             for (Map.Entry<QuotaKey, Acc> e : acc.entrySet()) {
                 QuotaNeed n = new QuotaNeed(e.getKey(), e.getValue().description, e.getValue().need(),
-                        spec.headroomPercent(), spec.maxIncreaseFactor(), List.of(policy.name()), e.getValue().sources);
+                        spec.headroomPercent(), spec.maxIncreaseFactor(), List.of(policy.name()), e.getValue().sources,
+                        spec.reaskAfterDays());
                 merged.merge(e.getKey(), n, CapacityModel::merge);
             }
         }
@@ -94,7 +95,14 @@ public final class CapacityModel {
         b.sources().stream().filter(s -> !sources.contains(s)).forEach(sources::add);
         return new QuotaNeed(top.key(), top.description() != null ? top.description()
                 : (a.description() != null ? a.description() : b.description()), top.need(), top.headroomPercent(),
-                Math.min(a.maxIncreaseFactor(), b.maxIncreaseFactor()), policies, sources);
+                Math.min(a.maxIncreaseFactor(), b.maxIncreaseFactor()), policies, sources,
+                reask(a.reaskAfterDays(), b.reaskAfterDays()));
+    }
+
+    /** Several policies: the most cautious re-ask wins (never, else the longest cool-down). */
+    static Integer reask(Integer a, Integer b) {
+        if (a == null || b == null) return null;
+        return Math.max(a, b);
     }
 
     /** account/region pairs a policy covers. */

@@ -42,6 +42,7 @@ public class QuotasChore implements Chore {
 
     private final AwsCallPolicy callPolicy;
     private final InstanceTypes types;
+    private final ActiveRequests.Limits limits;
     /**
      * Per-run state keyed by the run's SafetyLimit (one instance shared by every partition of a run, and SafetyLimit
      * has identity equality): the capacity model, the maxRequestsPerRun budget and the client factory. Bounded, so a
@@ -59,11 +60,17 @@ public class QuotasChore implements Chore {
     }
 
     public QuotasChore(AwsCallPolicy callPolicy, InstanceTypes types) {
-        this.callPolicy = callPolicy;
-        this.types = types;
+        this(callPolicy, types, ActiveRequests.Limits.AWS);
     }
 
-    private record Run(CapacityModel.Model model, SafetyLimit requestBudget, AwsClientFactory factory) {}
+    public QuotasChore(AwsCallPolicy callPolicy, InstanceTypes types, ActiveRequests.Limits limits) {
+        this.callPolicy = callPolicy;
+        this.types = types;
+        this.limits = limits;
+    }
+
+    private record Run(CapacityModel.Model model, SafetyLimit requestBudget, AwsClientFactory factory,
+                       ActiveRequests active) {}
 
     @Override
     public String name() {
@@ -79,7 +86,7 @@ public class QuotasChore implements Chore {
         return runs.computeIfAbsent(ctx.limit(), l -> {
             CapacityModel.Model model = CapacityModel.build(ctx.state(), types);
             return new Run(model, new SafetyLimit(model.maxRequestsPerRun()),
-                    new AwsClientFactory(access(ctx), "kubechores-" + NAME));
+                    new AwsClientFactory(access(ctx), "kubechores-" + NAME), new ActiveRequests(limits));
         });
     }
 
@@ -102,65 +109,112 @@ public class QuotasChore implements Chore {
         Run run = run(ctx);
         String[] ar = partition.split("/", 2);
         List<QuotaNeed> needs = run.model().needsOf(partition);
-        List<Action> actions = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         List<QuotaRow> rows = new ArrayList<>();
+        List<Action> actions = new ArrayList<>();
         try (QuotasAws aws = QuotasAws.open(run.factory(), callPolicy, ar[0], ar[1])) {
             Map<QuotaKey, QuotasAws.Quota> quotas = new LinkedHashMap<>();
             Map<QuotaKey, List<QuotasAws.ChangeRequest>> histories = new HashMap<>();
-            Set<String> caseIds = new LinkedHashSet<>();
+            Set<String> caseRefs = new LinkedHashSet<>();
             for (QuotaNeed n : needs) {
                 QuotaKey k = n.key();
                 QuotasAws.Quota q = aws.quota(k.serviceCode(), k.quotaCode());
                 quotas.put(k, q);
-                List<QuotasAws.ChangeRequest> h = q == null ? List.of() : aws.history(k.serviceCode(), k.quotaCode());
+                List<QuotasAws.ChangeRequest> h = q == null || q.blocked() != null ? List.of()
+                        : aws.history(k.serviceCode(), k.quotaCode());
                 histories.put(k, h);
-                h.stream().filter(r -> "CASE_OPENED".equals(r.status()) && r.caseId() != null && !r.caseId().isBlank())
-                        .forEach(r -> caseIds.add(r.caseId()));
+                // the case of an open request (follow-up) and of the newest request when it is CASE_CLOSED (outcome)
+                h.stream().filter(r -> "CASE_OPENED".equals(r.status())).forEach(r -> addCase(caseRefs, r));
+                if (!h.isEmpty() && "CASE_CLOSED".equals(h.getFirst().status())) addCase(caseRefs, h.getFirst());
             }
-            QuotasAws.CaseLookup cases = aws.describeCases(caseIds);
+            QuotasAws.CaseLookup cases = aws.describeCases(caseRefs);
             if (cases.unavailable() != null) warnings.add(partition + ": " + cases.unavailable());
             Map<String, ObservedQuota.CaseStatus> caseStatus = new HashMap<>();
-            cases.cases().forEach((id, c) -> caseStatus.put(id, new ObservedQuota.CaseStatus(c.caseId(),
+            cases.cases().forEach((ref, c) -> caseStatus.put(ref, new ObservedQuota.CaseStatus(c.caseId(),
                     c.displayId(), c.status(), c.latestCommunication(), c.latestCommunicationAt())));
 
             Map<QuotaKey, ObservedQuota> observed = new HashMap<>();
             quotas.forEach((k, q) -> {
                 if (q != null) observed.put(k, observation(q, histories.get(k), caseStatus, cases.unavailable()));
             });
-            for (QuotaDecision d : QuotaPlanner.plan(needs, observed, ctx.clock())) {
-                Action a = d.verdict() == QuotaDecision.Verdict.REQUEST ? apply(ctx, run, aws, d) : d.action();
+            List<QuotaDecision> decisions = QuotaPlanner.plan(needs, observed, ctx.clock());
+            // file the most urgent first (largest share of the wanted value missing): the active-request limits
+            // (2 per Region, 20 per account) defer the rest to a later run
+            Map<QuotaDecision, Action> applied = new HashMap<>();
+            decisions.stream().filter(d -> d.verdict().files())
+                    .sorted(java.util.Comparator.comparingDouble(QuotaDecision::urgency).reversed()
+                            .thenComparing(d -> d.key().target()))
+                    .forEach(d -> applied.put(d, apply(ctx, run, aws, d)));
+            for (QuotaDecision d : decisions) {
+                Action a = applied.getOrDefault(d, d.action());
                 log.info("job={} account={} region={} quota={} action={} status={} detail={}", NAME, ar[0], ar[1],
                         d.key().serviceCode() + "/" + d.key().quotaCode(), a.verb(), a.status(), a.detail());
                 actions.add(a);
                 rows.add(QuotaRow.of(d, a));
                 if (d.needsHuman()) warnings.add(d.key().target() + ": " + d.reason());
+                else if (a.verb().equals("ask-human")) warnings.add(d.key().target() + ": " + a.detail());
                 if (a.status() == Action.Status.FAILED) warnings.add(d.key().target() + ": " + a.detail());
             }
+            run.active().unreadable(ar[0]).forEach((region, why) -> {
+                String w = ar[0] + "/" + region + ": active increase requests could not be counted (" + why + ")";
+                if (!warnings.contains(w)) warnings.add(w);
+            });
         }
         return new PartitionResult(partition, null, actions, warnings, Map.of("rows", rows));
     }
 
+    private static void addCase(Set<String> refs, QuotasAws.ChangeRequest r) {
+        if (r.caseId() != null && !r.caseId().isBlank()) refs.add(r.caseId());
+    }
+
     private static ObservedQuota observation(QuotasAws.Quota q, List<QuotasAws.ChangeRequest> history,
                                              Map<String, ObservedQuota.CaseStatus> cases, String casesUnavailable) {
+        if (q.blocked() != null) return ObservedQuota.blocked(q.blocked());
         List<ObservedQuota.QuotaRequest> h = history.stream().map(r -> new ObservedQuota.QuotaRequest(r.id(),
-                r.caseId(), r.desiredValue(), r.status(), r.created())).toList();
+                r.caseId(), r.desiredValue(), r.status(), r.created(), r.lastUpdated())).toList();
         return new ObservedQuota(q.name(), q.value(), q.adjustable(), q.awsDefault(), h, cases, casesUnavailable);
     }
 
-    /** Files one planned increase: budgets first, then re-read, then RequestServiceQuotaIncrease. */
+    /** The open requests of one region of the account, counted with that region's clients. */
+    private ActiveRequests.Count countActive(Run run, QuotasAws here, String accountId, String hereRegion,
+                                             String region) {
+        try {
+            if (region.equals(hereRegion)) return new ActiveRequests.Count(here.activeRequests().size(), null);
+            try (QuotasAws other = QuotasAws.open(run.factory(), callPolicy, accountId, region)) {
+                return new ActiveRequests.Count(other.activeRequests().size(), null);
+            }
+        } catch (RuntimeException e) {
+            String why = e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException ase
+                    ? io.kubechores.platform.aws.AwsCalls.code(ase) + " " + String.valueOf(ase.getMessage())
+                    : String.valueOf(e.getMessage());
+            return new ActiveRequests.Count(0, why.length() > 200 ? why.substring(0, 200) + "…" : why);
+        }
+    }
+
+    /**
+     * Files one planned increase: the active-request limits first (a request over them is deferred, not sent), then
+     * the run's budgets, then a re-read of the history, then RequestServiceQuotaIncrease.
+     */
     private Action apply(ChoreContext ctx, Run run, QuotasAws aws, QuotaDecision d) {
         Action planned = d.action();
+        QuotaKey k = d.key();
+        List<String> regions = run.model().partitions().stream().filter(p -> p.startsWith(k.accountId() + "/"))
+                .map(p -> p.substring(k.accountId().length() + 1)).toList();
+        String full = run.active().take(k.accountId(), k.region(), regions,
+                r -> countActive(run, aws, k.accountId(), k.region(), r));
+        if (full != null) return deferred(planned, full + ": the most urgent were filed first; this one waits for a"
+                + " later run");
         if (!run.requestBudget().tryAcquire()) {
+            run.active().release(k.accountId(), k.region());
             return planned.withStatus(Action.Status.LIMITED, planned.detail() + " — maxRequestsPerRun "
                     + run.requestBudget().max() + " reached");
         }
         if (!ctx.limit().tryAcquire()) {
+            run.active().release(k.accountId(), k.region());
             return planned.withStatus(Action.Status.LIMITED, planned.detail() + " — safety limit of "
                     + ctx.limit().max() + " changes per run reached");
         }
         if (ctx.dryRun()) return planned;
-        QuotaKey k = d.key();
         // re-read right before writing: another run (or a human) may have filed since we collected
         for (QuotasAws.ChangeRequest r : aws.history(k.serviceCode(), k.quotaCode())) {
             if ("PENDING".equals(r.status()) || "CASE_OPENED".equals(r.status())) {
@@ -176,10 +230,22 @@ public class QuotasChore implements Chore {
                     "a request is already open (ResourceAlreadyExistsException: " + inc.message() + ")");
             case NOT_GREATER -> planned.withStatus(Action.Status.UNCHANGED,
                     "already at or above " + d.request() + " (IllegalArgumentException: " + inc.message() + ")");
-            case QUOTA_EXCEEDED -> planned.withStatus(Action.Status.FAILED,
-                    "too many open quota requests in this account (QuotaExceededException: " + inc.message() + ")");
+            case QUOTA_EXCEEDED -> {
+                run.active().regionFull(k.accountId(), k.region());
+                yield deferred(planned, "AWS says the active-request limit is reached (QuotaExceededException: "
+                        + inc.message() + "): waits for a later run");
+            }
+            case NEEDS_HUMAN -> new Action(planned.target(), "ask-human", inc.message(),
+                    "RequestServiceQuotaIncrease was refused for a reason a human must fix; nothing was filed",
+                    Action.Status.SKIPPED);
             case REJECTED -> planned.withStatus(Action.Status.FAILED, "request rejected: " + inc.message());
         };
+    }
+
+    /** A request held back by the active-request limits: verb request-deferred, reported with the reason. */
+    static Action deferred(Action planned, String why) {
+        return new Action(planned.target(), "request-deferred", planned.detail() + " — deferred: " + why,
+                planned.reason(), Action.Status.LIMITED);
     }
 
     @Override
@@ -233,7 +299,9 @@ public class QuotasChore implements Chore {
         long filed = count(rows, "request-increase", dryRun ? "PLANNED" : "APPLIED");
         long capped = rows.stream().filter(r -> r.capped() && r.verb().equals("request-increase")
                 && r.status().equals(dryRun ? "PLANNED" : "APPLIED")).count();
-        long limited = rows.stream().filter(r -> r.status().equals("LIMITED")).count();
+        long limited = rows.stream().filter(r -> r.status().equals("LIMITED") && !r.verb().equals("request-deferred"))
+                .count();
+        long deferred = rows.stream().filter(r -> r.verb().equals("request-deferred")).count();
         long waiting = rows.stream().filter(r -> r.verb().equals("await-request")
                 || (r.verb().equals("request-increase") && r.status().equals("UNCHANGED"))).count();
         long human = rows.stream().filter(r -> r.verb().equals("ask-human")).count();
@@ -245,6 +313,7 @@ public class QuotasChore implements Chore {
         if (capped > 0) sb.append(" (").append(capped).append(" capped by maxIncreaseFactor)");
         sb.append(", ").append(waiting).append(" awaiting an earlier request, ")
                 .append(human).append(" for a human, ").append(ok).append(" sufficient");
+        if (deferred > 0) sb.append(", ").append(deferred).append(" deferred by AWS's active-request limits");
         if (limited > 0) sb.append(", ").append(limited).append(" held back by the per-run limit");
         if (failed > 0) sb.append(", ").append(failed).append(" requests failed");
         if (!failures.isEmpty()) sb.append("; ").append(failures.size()).append(" account/region(s) failed");
