@@ -69,6 +69,7 @@ public final class CapacityModel {
     public static Model build(DesiredState state, InstanceTypes types) {
         Map<QuotaKey, QuotaNeed> merged = new TreeMap<>();
         Set<String> warnings = new LinkedHashSet<>();
+        types = types.withOverrides(overrides(state));
         int maxRequests = Integer.MAX_VALUE;
         for (Resource<QuotaPolicySpec> policy : state.quotaPolicies()) {
             QuotaPolicySpec spec = policy.spec();
@@ -85,6 +86,31 @@ public final class CapacityModel {
             }
         }
         return new Model(merged, new ArrayList<>(warnings), maxRequests);
+    }
+
+    /** The repo's instance types (every QuotaPolicy's spec.instanceTypes; QuotasRules rejects conflicting values). */
+    static Map<String, Integer> overrides(DesiredState state) {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        for (Resource<QuotaPolicySpec> p : state.quotaPolicies()) {
+            for (QuotaPolicySpec.InstanceType t : p.spec().instanceTypes()) out.merge(t.name(), t.vcpus(), Math::max);
+        }
+        return out;
+    }
+
+    /** Regions whose instance types the model needs (Clusters with node pools in scope of a deriving policy). */
+    public static Map<String, String> regionsToRead(DesiredState state) {
+        Map<String, String> regionToAccount = new TreeMap<>();
+        for (Resource<QuotaPolicySpec> policy : state.quotaPolicies()) {
+            if (!policy.spec().deriveFromNodePools()) continue;
+            Set<String> scope = scope(policy.spec(), state.clusters());
+            for (Resource<ClusterSpec> c : state.clusters()) {
+                ClusterSpec.AwsPlacement aws = c.spec().aws();
+                if (aws == null || c.spec().nodePools().isEmpty()
+                        || !scope.contains(QuotaKey.partition(aws.accountId(), aws.region()))) continue;
+                regionToAccount.putIfAbsent(aws.region(), aws.accountId());
+            }
+        }
+        return regionToAccount;
     }
 
     private static QuotaNeed merge(QuotaNeed a, QuotaNeed b) {
@@ -137,17 +163,31 @@ public final class CapacityModel {
                 boolean spot = "spot".equalsIgnoreCase(pool.lifecycle());
                 // the largest type per quota class: the pool may scale out entirely on it
                 Map<InstanceTypes.QuotaClass, String> largest = new LinkedHashMap<>();
+                String region = aws.region();
                 for (String type : pool.instanceTypes()) {
-                    var vcpus = types.vcpus(type);
+                    var vcpus = types.vcpus(region, type);
                     var cls = types.quotaClass(type);
-                    if (vcpus.isEmpty() || cls.isEmpty()) {
+                    if (vcpus.isEmpty()) {
                         warnings.add("cluster " + c.name() + " node pool " + pool.name() + ": instance type " + type
-                                + " is not in the vCPU table (" + InstanceTypes.TYPES_RESOURCE
+                                + " is unknown to EC2 DescribeInstanceTypes" + (types.liveRegions().contains(region)
+                                ? " in " + region : " (not read)") + ", the shipped table ("
+                                + InstanceTypes.TYPES_RESOURCE + ") and QuotaPolicy spec.instanceTypes: its vCPU quota"
+                                + " is not derived");
+                        continue;
+                    }
+                    if (cls.isEmpty()) {
+                        warnings.add("cluster " + c.name() + " node pool " + pool.name() + ": instance type " + type
+                                + " belongs to no vCPU quota class (" + InstanceTypes.CLASSES_RESOURCE
                                 + "): its vCPU quota is not derived");
                         continue;
                     }
+                    if (types.notOffered(region, type)) {
+                        warnings.add("cluster " + c.name() + " node pool " + pool.name() + ": instance type " + type
+                                + " is not offered in " + region + " (EC2 DescribeInstanceTypes); derived from "
+                                + types.source(null, type));
+                    }
                     largest.merge(cls.get(), type,
-                            (x, y) -> types.vcpus(y).get() > types.vcpus(x).get() ? y : x);
+                            (x, y) -> types.vcpus(region, y).get() > types.vcpus(region, x).get() ? y : x);
                 }
                 for (Map.Entry<InstanceTypes.QuotaClass, String> e : largest.entrySet()) {
                     InstanceTypes.QuotaClass cls = e.getKey();
@@ -156,7 +196,7 @@ public final class CapacityModel {
                                 + " instances have no " + (spot ? "spot" : "on-demand") + " vCPU quota to derive");
                         continue;
                     }
-                    int vcpus = types.vcpus(e.getValue()).get();
+                    int vcpus = types.vcpus(aws.region(), e.getValue()).get();
                     long total = (long) pool.maxSize() * vcpus;
                     QuotaKey key = new QuotaKey(aws.accountId(), aws.region(), EC2, cls.code(spot).get());
                     Acc a = acc.computeIfAbsent(key, k -> new Acc());

@@ -43,6 +43,7 @@ public class QuotasChore implements Chore {
     private final AwsCallPolicy callPolicy;
     private final InstanceTypes types;
     private final ActiveRequests.Limits limits;
+    private final boolean liveInstanceTypes;
     /**
      * Per-run state keyed by the run's SafetyLimit (one instance shared by every partition of a run, and SafetyLimit
      * has identity equality): the capacity model, the maxRequestsPerRun budget and the client factory. Bounded, so a
@@ -55,18 +56,30 @@ public class QuotasChore implements Chore {
         }
     });
 
+    /** Production: instance data from EC2 DescribeInstanceTypes per region, the shipped table as the fallback. */
     public QuotasChore() {
-        this(AwsCallPolicy.defaults(), InstanceTypes.shipped());
+        this(AwsCallPolicy.defaults(), InstanceTypes.shipped(), ActiveRequests.Limits.AWS, true);
     }
 
+    /** Uses exactly this instance table (no DescribeInstanceTypes), AWS's active-request limits. */
     public QuotasChore(AwsCallPolicy callPolicy, InstanceTypes types) {
-        this(callPolicy, types, ActiveRequests.Limits.AWS);
+        this(callPolicy, types, ActiveRequests.Limits.AWS, false);
     }
 
     public QuotasChore(AwsCallPolicy callPolicy, InstanceTypes types, ActiveRequests.Limits limits) {
+        this(callPolicy, types, limits, false);
+    }
+
+    /**
+     * @param types             the fallback table (and the quota classes)
+     * @param liveInstanceTypes read EC2 DescribeInstanceTypes per region once per run, over {@code types}
+     */
+    public QuotasChore(AwsCallPolicy callPolicy, InstanceTypes types, ActiveRequests.Limits limits,
+                       boolean liveInstanceTypes) {
         this.callPolicy = callPolicy;
         this.types = types;
         this.limits = limits;
+        this.liveInstanceTypes = liveInstanceTypes;
     }
 
     private record Run(CapacityModel.Model model, SafetyLimit requestBudget, AwsClientFactory factory,
@@ -84,10 +97,40 @@ public class QuotasChore implements Chore {
 
     private Run run(ChoreContext ctx) {
         return runs.computeIfAbsent(ctx.limit(), l -> {
-            CapacityModel.Model model = CapacityModel.build(ctx.state(), types);
-            return new Run(model, new SafetyLimit(model.maxRequestsPerRun()),
-                    new AwsClientFactory(access(ctx), "kubechores-" + NAME), new ActiveRequests(limits));
+            AwsClientFactory factory = new AwsClientFactory(access(ctx), "kubechores-" + NAME);
+            List<String> notes = new ArrayList<>();
+            InstanceTypes t = liveInstanceTypes ? types.withLive(readInstanceTypes(ctx, factory, notes)) : types;
+            CapacityModel.Model model = CapacityModel.build(ctx.state(), t);
+            if (!notes.isEmpty()) {
+                List<String> w = new ArrayList<>(notes);
+                w.addAll(model.warnings());
+                model = new CapacityModel.Model(model.needs(), w, model.maxRequestsPerRun());
+            }
+            return new Run(model, new SafetyLimit(model.maxRequestsPerRun()), factory, new ActiveRequests(limits));
         });
+    }
+
+    /**
+     * EC2 DescribeInstanceTypes of every region whose node pools are derived, once per run, with the credentials of
+     * the first account found there (vCPU counts do not differ between accounts). A region that cannot be read
+     * (no ec2:DescribeInstanceTypes, no network) falls back to the repo's and the shipped table, with a warning.
+     */
+    private Map<String, Map<String, Integer>> readInstanceTypes(ChoreContext ctx, AwsClientFactory factory,
+                                                              List<String> notes) {
+        Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
+        CapacityModel.regionsToRead(ctx.state()).forEach((region, account) -> {
+            try (QuotasAws aws = QuotasAws.open(factory, callPolicy, account, region)) {
+                out.put(region, aws.instanceTypes());
+            } catch (RuntimeException e) {
+                String why = e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException ase
+                        ? io.kubechores.platform.aws.AwsCalls.code(ase) : e.getClass().getSimpleName();
+                String msg = String.valueOf(e.getMessage());
+                notes.add(region + ": EC2 DescribeInstanceTypes failed (" + why + ": "
+                        + (msg.length() > 160 ? msg.substring(0, 160) + "…" : msg) + "): vCPUs from QuotaPolicy"
+                        + " instanceTypes and the shipped table " + InstanceTypes.TYPES_RESOURCE);
+            }
+        });
+        return out;
     }
 
     /** The Platform's AWS access, completed from fleet.yaml (endpoint, roleArnPattern) where it leaves them unset. */

@@ -272,6 +272,68 @@ public final class AwsWireStubs {
                 .willReturn(error(type, message)));
     }
 
+    // ---------- EC2 (Query protocol, XML answers) ----------
+
+    public static final String EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
+
+    /** An EC2 Query action called by an account in a region (form-encoded Action=..., Version=2016-11-15). */
+    public static MappingBuilder ec2(String action, String accountId, String region) {
+        return post(urlEqualTo("/"))
+                .withHeader("Content-Type", containing("application/x-www-form-urlencoded"))
+                .withHeader("Authorization", signedBy(accountId, region, "ec2"))
+                .withRequestBody(containing("Action=" + action))
+                .withRequestBody(containing("Version=2016-11-15"));
+    }
+
+    /**
+     * DescribeInstanceTypes of a region answers these types (type → default vCPUs), pageSize per page linked by
+     * NextToken, in EC2's XML shape: DescribeInstanceTypesResponse / instanceTypeSet / item / instanceType and
+     * vCpuInfo / defaultVCpus, nextToken on every page but the last (EC2 API reference, DescribeInstanceTypes,
+     * InstanceTypeInfo, VCpuInfo).
+     */
+    public void instanceTypes(String accountId, String region, Map<String, Integer> types, int pageSize) {
+        List<Map.Entry<String, Integer>> all = new ArrayList<>(new java.util.TreeMap<>(types).entrySet());
+        int pages = Math.max(1, (all.size() + pageSize - 1) / pageSize);
+        for (int p = 0; p < pages; p++) {
+            StringBuilder xml = new StringBuilder("<DescribeInstanceTypesResponse xmlns=\"" + EC2_NS + "\">\n")
+                    .append("  <requestId>req-dit-").append(region).append('-').append(p).append("</requestId>\n")
+                    .append("  <instanceTypeSet>\n");
+            for (Map.Entry<String, Integer> t : all.subList(p * pageSize, Math.min(all.size(), (p + 1) * pageSize))) {
+                int v = t.getValue();
+                xml.append("    <item>\n      <instanceType>").append(t.getKey()).append("</instanceType>\n")
+                        .append("      <currentGeneration>true</currentGeneration>\n")
+                        .append("      <vCpuInfo>\n        <defaultVCpus>").append(v).append("</defaultVCpus>\n")
+                        .append("        <defaultCores>").append(Math.max(1, v / 2)).append("</defaultCores>\n")
+                        .append("        <defaultThreadsPerCore>").append(v > 1 ? 2 : 1)
+                        .append("</defaultThreadsPerCore>\n      </vCpuInfo>\n")
+                        .append("      <memoryInfo><sizeInMiB>").append(v * 4096).append("</sizeInMiB></memoryInfo>\n")
+                        .append("    </item>\n");
+            }
+            xml.append("  </instanceTypeSet>\n");
+            if (p + 1 < pages) xml.append("  <nextToken>").append(token(region, p + 1)).append("</nextToken>\n");
+            xml.append("</DescribeInstanceTypesResponse>\n");
+            MappingBuilder m = ec2("DescribeInstanceTypes", accountId, region);
+            m = p == 0 ? m.withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.notContaining("NextToken="))
+                    : m.withRequestBody(containing("NextToken=" + URLEncoder.encode(token(region, p), StandardCharsets.UTF_8)));
+            server.stubFor(m.willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml;charset=UTF-8")
+                    .withBody(xml.toString())));
+        }
+    }
+
+    private static String token(String region, int page) {
+        return "AAEAAf" + Integer.toHexString((region + page).hashCode()) + "==";
+    }
+
+    /** DescribeInstanceTypes is refused (HTTP 403, EC2's Response/Errors/Error XML, UnauthorizedOperation). */
+    public void instanceTypesDenied(String accountId, String region) {
+        String xml = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation. User: arn:aws:sts::%s:assumed-role/kubechores/kubechores-quotas is not authorized to perform: ec2:DescribeInstanceTypes</Message></Error></Errors><RequestID>req-dit-denied</RequestID></Response>
+                """.formatted(accountId).strip();
+        server.stubFor(ec2("DescribeInstanceTypes", accountId, region).willReturn(aResponse().withStatus(403)
+                .withHeader("Content-Type", "text/xml;charset=UTF-8").withBody(xml)));
+    }
+
     // ---------- Support (JSON 1.1, global endpoint in us-east-1) ----------
 
     /** A Support operation called by an account (always signed for us-east-1). */
