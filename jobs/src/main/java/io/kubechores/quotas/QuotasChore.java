@@ -133,13 +133,19 @@ public class QuotasChore implements Chore {
         return out;
     }
 
-    /** The Platform's AWS access, completed from fleet.yaml (endpoint, roleArnPattern) where it leaves them unset. */
+    /**
+     * The Platform's AWS access, completed from fleet.yaml (endpoint, roleArnPattern, externalIds,
+     * sessionDurationSeconds) where it leaves them unset.
+     */
     static AwsAccess access(ChoreContext ctx) {
         AwsAccess a = ctx.platform() == null ? null : ctx.platform().aws();
         FleetSpec.Aws f = ctx.state().fleetSpec().aws();
         String endpoint = a != null && a.endpointOverride() != null ? a.endpointOverride() : f.endpoint();
         String pattern = a != null && a.roleArnPattern() != null ? a.roleArnPattern() : f.roleArnPattern();
-        return new AwsAccess(endpoint, a == null ? null : a.baseCredentials(), pattern);
+        Map<String, String> externalIds = a != null && !a.externalIds().isEmpty() ? a.externalIds() : f.externalIds();
+        java.time.Duration session = a != null && a.sessionDuration() != null ? a.sessionDuration()
+                : f.sessionDurationSeconds() == null ? null : java.time.Duration.ofSeconds(f.sessionDurationSeconds());
+        return new AwsAccess(endpoint, a == null ? null : a.baseCredentials(), pattern, externalIds, session);
     }
 
     @Override

@@ -640,6 +640,36 @@ class QuotasChoreIT {
         assertThat(count("RequestServiceQuotaIncrease")).isZero();
     }
 
+    /**
+     * AssumeRole ExternalId (the value a role's trust policy requires in sts:ExternalId) per account and
+     * DurationSeconds (900..43200) from fleet.yaml aws.externalIds / sessionDurationSeconds (STS API reference,
+     * AssumeRole request parameters); an account without an ExternalId sends none.
+     */
+    @Test
+    void assumeRoleSendsTheAccountsExternalIdAndTheSessionLength() throws Exception {
+        aws.assumeRole(B, role(B));
+        for (String acct : List.of(A, B)) {
+            aws.appliedQuota(acct, REGION, "ec2", STD, STD_NAME, 1000, true);
+            aws.history(acct, REGION, "ec2", STD, List.of());
+        }
+        DesiredState s = QuotasFixtures.state(QuotasFixtures.fleet(new io.kubechores.desiredstate.FleetSpec.Aws(ROLE,
+                        null, Map.of(B, "kubechores-prod-7f3a"), 7200)),
+                List.of(cluster("a", A, REGION, pool("general", "on-demand", 10, "m6i.2xlarge")),
+                        cluster("b", B, REGION, pool("general", "on-demand", 10, "m6i.2xlarge"))),
+                List.of(policy("p", true, 15, 2, 10)));
+
+        ChoreRunner.Outcome o = run(s, true);
+
+        assertThat(o.exitCode()).isZero();
+        Map<String, Map<String, String>> byRole = wm.getAllServeEvents().stream()
+                .map(e -> e.getRequest().getBodyAsString()).filter(b -> b.contains("Action=AssumeRole"))
+                .map(QuotasChoreIT::form).collect(Collectors.toMap(f -> f.get("RoleArn"), f -> f, (x, y) -> x));
+        assertThat(byRole.get(role(B))).containsEntry("ExternalId", "kubechores-prod-7f3a")
+                .containsEntry("DurationSeconds", "7200");
+        assertThat(byRole.get(role(A))).doesNotContainKey("ExternalId").containsEntry("DurationSeconds", "7200");
+        assertThat(Files.readString(out.resolve("quotas-report.txt"))).doesNotContain("kubechores-prod-7f3a");
+    }
+
     static Map<String, String> form(String body) {
         Map<String, String> m = new LinkedHashMap<>();
         Arrays.stream(body.split("&")).map(kv -> kv.split("=", 2)).forEach(kv -> m.put(

@@ -29,6 +29,8 @@ public final class AwsClientFactory {
     private final AwsCredentialsProvider baseCredentials;
     private final String roleArnPattern;
     private final String sessionName;
+    private final java.util.Map<String, String> externalIds;
+    private final int sessionSeconds;
 
     /**
      * @param access      endpoint override, base credentials (null = SDK default chain) and role pattern
@@ -40,6 +42,9 @@ public final class AwsClientFactory {
         this.baseCredentials = base != null ? base : DefaultCredentialsProvider.builder().build();
         this.roleArnPattern = access == null ? null : blankToNull(access.roleArnPattern());
         this.sessionName = sessionName;
+        this.externalIds = access == null ? java.util.Map.of() : access.externalIds();
+        this.sessionSeconds = access == null || access.sessionDuration() == null ? 3600
+                : (int) access.sessionDuration().toSeconds();
     }
 
     /** The role assumed in accountId, or null when credentials are used directly. */
@@ -59,7 +64,7 @@ public final class AwsClientFactory {
             creds = StsAssumeRoleCredentialsProvider.builder()
                     .stsClient(stsClient)
                     .refreshRequest(b -> b.roleArn(role).roleSessionName(sessionName)
-                            .durationSeconds(3600))
+                            .durationSeconds(sessionSeconds).externalId(externalIds.get(accountId)))
                     .build();
         }
         ServiceQuotasClient sq = configure(ServiceQuotasClient.builder(), r, creds).build();
