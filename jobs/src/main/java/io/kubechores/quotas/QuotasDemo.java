@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * quotas in `kubechores demo`: WireMock plays Service Quotas, STS and AWS Support for the example fleet's two
@@ -40,6 +41,14 @@ public class QuotasDemo implements DemoContribution {
     static final String EIP = "L-0263D0A3";
     static final String EIP_NAME = "EC2-VPC Elastic IPs";
 
+    /** Default vCPUs of the instance types the demo's EC2 offers (a few families, real values). */
+    static final Map<String, Integer> DEMO_TYPES = Map.ofEntries(
+            Map.entry("m6i.large", 2), Map.entry("m6i.xlarge", 4), Map.entry("m6i.2xlarge", 8),
+            Map.entry("m6i.4xlarge", 16), Map.entry("m6i.8xlarge", 32), Map.entry("m7i.metal-24xl", 96),
+            Map.entry("c5.2xlarge", 8), Map.entry("c6i.2xlarge", 8), Map.entry("c6i.4xlarge", 16),
+            Map.entry("r6i.2xlarge", 8), Map.entry("r6i.4xlarge", 16), Map.entry("g5.xlarge", 4),
+            Map.entry("g5.2xlarge", 8), Map.entry("g6e.12xlarge", 48));
+
     @Override
     public String job() {
         return QuotasChore.NAME;
@@ -57,6 +66,10 @@ public class QuotasDemo implements DemoContribution {
         Instant filed = filingTime(clock);
         aws.assumeRole(STAGING, ROLE.formatted(STAGING));
         aws.assumeRole(PROD, ROLE.formatted(PROD));
+        // EC2 DescribeInstanceTypes: the families the example fleet uses (2 pages each), in both regions
+        for (String account : List.of(STAGING, PROD)) {
+            for (String region : List.of(EU, US)) aws.instanceTypes(account, region, DEMO_TYPES, 10);
+        }
 
         // staging, eu-central-1: on-demand suffices (256 ≥ 192); spot 128 < 288 → 256 (capped at 2×); ALB 50 < 72
         aws.appliedQuota(STAGING, EU, "ec2", STD, STD_NAME, 256, true);

@@ -70,7 +70,8 @@ class QuotasDemoIT {
         assertThat(requests()).isEmpty();
         assertThat(Files.readString(out.resolve("step-0/quotas-report.txt")))
                 .contains("5 increase requests planned (2 capped by maxIncreaseFactor), 3 awaiting an earlier request, 1 for a human, 3 sufficient, 1 deferred by AWS's active-request limits")
-                .contains("no AWS Support plan");
+                .contains("no AWS Support plan")
+                .doesNotContain("DescribeInstanceTypes failed");
         assertThat(Files.readString(out.resolve("step-0/quotas-report.md")))
                 .contains("case 17654321002: pending-customer-action — latest 2026-11-23T09:00:00Z: \"Hello, to approve 480 vCPUs");
 
@@ -126,8 +127,9 @@ class QuotasDemoIT {
     private int step;
 
     ChoreRunner.Outcome run(DesiredState state, DemoContribution.Step s, int maxChanges) throws Exception {
+        // as the demo runs it: instance data from the stubbed EC2 DescribeInstanceTypes
         QuotasChore chore = new QuotasChore(new AwsCallPolicy(3, Duration.ofMillis(2), Duration.ofMillis(10), 0),
-                InstanceTypes.shipped());
+                InstanceTypes.shipped(), ActiveRequests.Limits.AWS, true);
         var ctx = QuotasFixtures.context(state, QuotasFixtures.platform(wm.baseUrl()), s.dryRun(),
                 new SafetyLimit(maxChanges), new QuotasFixtures.Audit(), out.resolve("step-" + step++));
         ctx = new io.kubechores.core.ChoreContext(ctx.job(), ctx.state(), ctx.platform(),
