@@ -97,7 +97,7 @@ public class QuotasChore implements Chore {
 
     private Run run(ChoreContext ctx) {
         return runs.computeIfAbsent(ctx.limit(), l -> {
-            AwsClientFactory factory = new AwsClientFactory(access(ctx), "kubechores-" + NAME);
+            AwsClientFactory factory = new AwsClientFactory(access(ctx), "kubechores-" + NAME, callPolicy);
             List<String> notes = new ArrayList<>();
             InstanceTypes t = liveInstanceTypes ? types.withLive(readInstanceTypes(ctx, factory, notes)) : types;
             CapacityModel.Model model = CapacityModel.build(ctx.state(), t);

@@ -3,7 +3,6 @@ package io.kubechores.platform.aws;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
@@ -18,8 +17,9 @@ import java.time.Duration;
  * Builds AWS SDK clients for one account and region: Service Quotas and EC2 (regional), Support (the global endpoint
  * in us-east-1), STS; every client honours the endpoint override (tests, demo, VPC endpoints) and uses the account's
  * credentials: the base credentials, or a role assumed with STS AssumeRole when a role ARN pattern is configured
- * ({accountId} is replaced). Retries are left to {@link AwsCalls} (the SDK's own retry is off), so throttling is
- * handled with one policy. Never logs credentials.
+ * ({accountId} is replaced), with the account's ExternalId and the configured session length. Retries are the SDK's
+ * standard strategy configured from the {@link AwsCallPolicy} (attempts, jittered exponential backoff); pacing is
+ * {@link AwsCalls}'. Never logs credentials.
  */
 public final class AwsClientFactory {
     /** The AWS Support API is a global service served from us-east-1. */
@@ -37,6 +37,13 @@ public final class AwsClientFactory {
      * @param sessionName role session name shown in CloudTrail, e.g. kubechores-quotas
      */
     public AwsClientFactory(AwsAccess access, String sessionName) {
+        this(access, sessionName, AwsCallPolicy.defaults());
+    }
+
+    private final AwsCallPolicy policy;
+
+    public AwsClientFactory(AwsAccess access, String sessionName, AwsCallPolicy policy) {
+        this.policy = policy;
         this.endpointOverride = access == null ? null : blankToNull(access.endpointOverride());
         AwsCredentialsProvider base = access == null ? null : access.baseCredentials();
         this.baseCredentials = base != null ? base : DefaultCredentialsProvider.builder().build();
@@ -76,7 +83,7 @@ public final class AwsClientFactory {
 
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder, Region region, AwsCredentialsProvider creds) {
         builder.region(region).credentialsProvider(creds)
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                .overrideConfiguration(o -> o.retryStrategy(policy.retryStrategy())
                         .apiCallAttemptTimeout(Duration.ofSeconds(30)));
         if (endpointOverride != null) builder.endpointOverride(URI.create(endpointOverride));
         return builder;
