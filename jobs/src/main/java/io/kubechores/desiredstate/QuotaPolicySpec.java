@@ -14,6 +14,8 @@ import java.util.List;
  * @param reaskAfterDays       after a DENIED / NOT_APPROVED request (or a support case closed without the increase),
  *                             ask again once this many days passed; null = never by itself (a human follows up)
  * @param instanceTypes        vCPUs of instance types, overriding EC2 DescribeInstanceTypes and the shipped table
+ * @param escalatePendingAfterDays a PENDING / CASE_OPENED request older than this is escalated to Slack (once);
+ *                             null = only denials, closed cases and blocking errors are
  */
 public record QuotaPolicySpec(
         List<AccountScope> accounts,
@@ -23,7 +25,8 @@ public record QuotaPolicySpec(
         Double maxIncreaseFactor,
         Integer maxRequestsPerRun,
         Integer reaskAfterDays,
-        List<InstanceType> instanceTypes) {
+        List<InstanceType> instanceTypes,
+        Integer escalatePendingAfterDays) {
 
     public QuotaPolicySpec {
         accounts = accounts == null ? List.of() : List.copyOf(accounts);
@@ -37,6 +40,13 @@ public record QuotaPolicySpec(
     public QuotaPolicySpec(List<AccountScope> accounts, List<Quota> quotas, boolean deriveFromNodePools,
                            Integer headroomPercent, Double maxIncreaseFactor, Integer maxRequestsPerRun) {
         this(accounts, quotas, deriveFromNodePools, headroomPercent, maxIncreaseFactor, maxRequestsPerRun, null, null);
+    }
+
+    public QuotaPolicySpec(List<AccountScope> accounts, List<Quota> quotas, boolean deriveFromNodePools,
+                           Integer headroomPercent, Double maxIncreaseFactor, Integer maxRequestsPerRun,
+                           Integer reaskAfterDays, List<InstanceType> instanceTypes) {
+        this(accounts, quotas, deriveFromNodePools, headroomPercent, maxIncreaseFactor, maxRequestsPerRun,
+                reaskAfterDays, instanceTypes, null);
     }
 
     /**

@@ -81,7 +81,7 @@ public final class CapacityModel {
             for (Map.Entry<QuotaKey, Acc> e : acc.entrySet()) {
                 QuotaNeed n = new QuotaNeed(e.getKey(), e.getValue().description, e.getValue().need(),
                         spec.headroomPercent(), spec.maxIncreaseFactor(), List.of(policy.name()), e.getValue().sources,
-                        spec.reaskAfterDays());
+                        spec.reaskAfterDays(), spec.escalatePendingAfterDays());
                 merged.merge(e.getKey(), n, CapacityModel::merge);
             }
         }
@@ -122,7 +122,10 @@ public final class CapacityModel {
         return new QuotaNeed(top.key(), top.description() != null ? top.description()
                 : (a.description() != null ? a.description() : b.description()), top.need(), top.headroomPercent(),
                 Math.min(a.maxIncreaseFactor(), b.maxIncreaseFactor()), policies, sources,
-                reask(a.reaskAfterDays(), b.reaskAfterDays()));
+                reask(a.reaskAfterDays(), b.reaskAfterDays()),
+                a.escalatePendingAfterDays() == null ? b.escalatePendingAfterDays()
+                        : b.escalatePendingAfterDays() == null ? a.escalatePendingAfterDays()
+                        : Math.min(a.escalatePendingAfterDays(), b.escalatePendingAfterDays()));
     }
 
     /** Several policies: the most cautious re-ask wins (never, else the longest cool-down). */

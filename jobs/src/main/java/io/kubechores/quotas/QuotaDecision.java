@@ -86,6 +86,33 @@ public record QuotaDecision(QuotaNeed need, ObservedQuota observed, Verdict verd
         return verdict.verb.equals("ask-human") || verdict == Verdict.REQUEST_REMAINDER;
     }
 
+    /**
+     * What a human must hear about, once (deduplicated on {@code value}): a denial, a closed case, an unknown status,
+     * a blocking AWS error, a partial approval, or an open request older than escalatePendingAfterDays. Null when
+     * nothing is to be escalated.
+     *
+     * @return {@code [value, text]}: value changes when the situation changes (then it is escalated again)
+     */
+    public String[] escalation(java.time.Clock clock) {
+        ObservedQuota.QuotaRequest last = observed == null || observed.history().isEmpty() ? null
+                : observed.history().getFirst();
+        String id = last == null ? "" : last.id();
+        return switch (verdict) {
+            case DENIED, CASE_CLOSED, UNKNOWN_STATUS, REQUEST_REMAINDER -> new String[]{verdict + ":" + id, reason};
+            case AWS_BLOCKED -> new String[]{verdict.name(), reason};
+            case OPEN_REQUEST -> {
+                Integer days = need.escalatePendingAfterDays();
+                ObservedQuota.QuotaRequest open = observed.history().stream()
+                        .filter(ObservedQuota.QuotaRequest::open).findFirst().orElse(null);
+                if (days == null || open == null || open.created() == null) yield null;
+                long age = java.time.Duration.between(open.created(), clock.instant()).toDays();
+                yield age < days ? null : new String[]{"STALE:" + open.id(), open.status() + " for " + age
+                        + " days (escalatePendingAfterDays " + days + "): " + openRequest};
+            }
+            default -> null;
+        };
+    }
+
     /** How urgent filing is: the share of the wanted value that is missing (1 = nothing applied). */
     public double urgency() {
         double applied = observed == null || observed.applied() == null ? 0 : observed.applied();

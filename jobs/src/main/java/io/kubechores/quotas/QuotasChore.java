@@ -161,6 +161,7 @@ public class QuotasChore implements Chore {
         List<String> warnings = new ArrayList<>();
         List<QuotaRow> rows = new ArrayList<>();
         List<Action> actions = new ArrayList<>();
+        List<Escalation> escalations = new ArrayList<>();
         try (QuotasAws aws = QuotasAws.open(run.factory(), callPolicy, ar[0], ar[1])) {
             Map<QuotaKey, QuotasAws.Quota> quotas = new LinkedHashMap<>();
             Map<QuotaKey, List<QuotasAws.ChangeRequest>> histories = new HashMap<>();
@@ -203,13 +204,89 @@ public class QuotasChore implements Chore {
                 if (d.needsHuman()) warnings.add(d.key().target() + ": " + d.reason());
                 else if (a.verb().equals("ask-human")) warnings.add(d.key().target() + ": " + a.detail());
                 if (a.status() == Action.Status.FAILED) warnings.add(d.key().target() + ": " + a.detail());
+                String[] e = a.verb().equals("ask-human") && !d.needsHuman()
+                        ? new String[]{"AWS_BLOCKED", a.detail()} : d.escalation(ctx.clock());
+                if (e != null) escalations.add(new Escalation(d.key().target(), e[0], e[1]));
             }
             run.active().unreadable(ar[0]).forEach((region, why) -> {
                 String w = ar[0] + "/" + region + ": active increase requests could not be counted (" + why + ")";
                 if (!warnings.contains(w)) warnings.add(w);
             });
         }
-        return new PartitionResult(partition, null, actions, warnings, Map.of("rows", rows));
+        return new PartitionResult(partition, null, actions, warnings,
+                Map.of("rows", rows, "escalations", escalations));
+    }
+
+    /** A row a human must hear about: its target, the dedupe value (changes re-alert), the text. */
+    record Escalation(String target, String value, String text) {}
+
+    static final String ESCALATED = "escalated/";
+
+    /**
+     * Slack, once per situation: every escalation whose value differs from what the state store says was sent
+     * (keys "escalated/&lt;target&gt;"); targets of the run's successful partitions that no longer escalate are
+     * forgotten, so a later denial alerts again. Dry run: planned, nothing sent or stored.
+     */
+    private Action escalate(ChoreContext ctx, List<PartitionResult> results) {
+        io.kubechores.core.StateStore store = ctx.platform() == null ? null : ctx.platform().state();
+        Map<String, String> last = new java.util.TreeMap<>();
+        if (store != null) {
+            store.all(NAME).forEach((k, v) -> {
+                if (k.startsWith(ESCALATED)) last.put(k.substring(ESCALATED.length()), v);
+            });
+        }
+        Map<String, Escalation> now = new java.util.TreeMap<>();
+        Set<String> ranPartitions = new java.util.HashSet<>();
+        for (PartitionResult r : results) {
+            if (r.isFailed()) continue;
+            ranPartitions.add(r.partition());
+            if (r.data().get("escalations") instanceof List<?> l) {
+                l.forEach(o -> now.put(((Escalation) o).target(), (Escalation) o));
+            }
+        }
+        List<Escalation> fresh = now.values().stream().filter(e -> !e.value().equals(last.get(e.target()))).toList();
+        FleetSpec.Notifications n = ctx.state().fleetSpec().notifications();
+        String channel = n.slackChannel() == null ? "slack" : "slack " + n.slackChannel();
+        if (fresh.isEmpty()) {
+            if (!ctx.dryRun()) forget(store, last, now, ranPartitions);
+            return new Action(channel, "escalate", "nothing new for a human", now.size()
+                    + " quota(s) already escalated", Action.Status.UNCHANGED);
+        }
+        StringBuilder text = new StringBuilder("*kubechores quotas*: ").append(fresh.size())
+                .append(" quota(s) need a human\n");
+        fresh.stream().limit(20).forEach(e -> text.append("• `").append(e.target()).append("` ").append(e.text())
+                .append('\n'));
+        if (fresh.size() > 20) text.append("… and ").append(fresh.size() - 20).append(" more in the report\n");
+        Action a = new Action(channel, "escalate", fresh.size() + " quota(s) for a human",
+                fresh.stream().map(Escalation::target).collect(java.util.stream.Collectors.joining(", ")),
+                Action.Status.PLANNED);
+        if (ctx.dryRun()) return a;
+        boolean configured = n.slackWebhookEnv() != null && ctx.platform().secrets() != null
+                && ctx.platform().secrets().get(n.slackWebhookEnv()).isPresent();
+        if (!configured) {
+            return a.withStatus(Action.Status.SKIPPED, "no Slack webhook configured (" + n.slackWebhookEnv()
+                    + " unset); not marked as escalated");
+        }
+        if (!ctx.limit().tryAcquire()) return a.withStatus(Action.Status.LIMITED);
+        try {
+            ctx.platform().notifier().slack(text.toString());
+        } catch (RuntimeException e) {
+            return a.withStatus(Action.Status.FAILED, String.valueOf(e.getMessage()));
+        }
+        if (store != null) fresh.forEach(e -> store.put(NAME, ESCALATED + e.target(), e.value()));
+        forget(store, last, now, ranPartitions);
+        return ctx.applied(a);
+    }
+
+    private static void forget(io.kubechores.core.StateStore store, Map<String, String> last,
+                               Map<String, Escalation> now, Set<String> ranPartitions) {
+        if (store == null) return;
+        for (String target : last.keySet()) {
+            String[] p = target.split("/", 3);
+            if (p.length >= 2 && ranPartitions.contains(p[0] + "/" + p[1]) && !now.containsKey(target)) {
+                store.remove(NAME, ESCALATED + target);
+            }
+        }
     }
 
     private static void addCase(Set<String> refs, QuotasAws.ChangeRequest r) {
@@ -314,7 +391,9 @@ public class QuotasChore implements Chore {
         }
         List<String> warnings = new ArrayList<>(model.warnings());
         results.forEach(r -> warnings.addAll(r.warnings()));
-        String counts = counts(ctx.dryRun(), rows, results, failures);
+        Action escalation = escalate(ctx, results);
+        String counts = counts(ctx.dryRun(), rows, results, failures) + "; escalation: " + escalation.status() + " "
+                + escalation.detail();
 
         Map<String, Object> m = new HashMap<>();
         m.put("title", "kubechores quotas " + (ctx.dryRun() ? "plan (dry run)" : "run") + " at " + ctx.clock().instant());
@@ -340,7 +419,9 @@ public class QuotasChore implements Chore {
             artifacts.add(Reports.write(ctx.outputDir(), "quotas-report.json", Reports.json(json)));
         }
         log.info("job={} {}", NAME, counts);
-        return new ChoreReport(counts + "\n" + console, List.of(), warnings, artifacts, false);
+        return new ChoreReport(counts + "\n" + console,
+                escalation.status() == Action.Status.UNCHANGED ? List.of() : List.of(escalation), warnings, artifacts,
+                escalation.status() == Action.Status.FAILED);
     }
 
     private static String counts(boolean dryRun, List<QuotaRow> rows, List<PartitionResult> results,

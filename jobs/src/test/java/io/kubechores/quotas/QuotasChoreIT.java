@@ -133,9 +133,11 @@ class QuotasChoreIT {
         assertThat(reqs.getFirst().size()).as("no other fields").isEqualTo(3);
     }
 
+    /** The one quota action of a run (the Slack escalation, if any, is a report action). */
     static Action only(ChoreRunner.Outcome o) {
-        assertThat(o.allActions()).hasSize(1);
-        return o.allActions().getFirst();
+        List<Action> quota = o.partitions().stream().flatMap(p -> p.actions().stream()).toList();
+        assertThat(quota).hasSize(1);
+        return quota.getFirst();
     }
 
     @Test
@@ -668,6 +670,60 @@ class QuotasChoreIT {
                 .containsEntry("DurationSeconds", "7200");
         assertThat(byRole.get(role(A))).doesNotContainKey("ExternalId").containsEntry("DurationSeconds", "7200");
         assertThat(Files.readString(out.resolve("quotas-report.txt"))).doesNotContain("kubechores-prod-7f3a");
+    }
+
+    /**
+     * Status-aware escalation: a DENIED request reaches Slack once with its reason; the next run (same request)
+     * sends nothing; a PENDING request older than escalatePendingAfterDays is escalated with its support case text.
+     */
+    @Test
+    void deniedAndLongPendingRequestsReachSlackOnce() throws Exception {
+        String g = "L-DB2E81BA";
+        aws.appliedQuota(A, REGION, "ec2", STD, STD_NAME, 64, true);
+        aws.history(A, REGION, "ec2", STD, List.of(new Req("r-9", null, 100, "DENIED", NOW.minus(Duration.ofDays(3)))));
+        aws.appliedQuota(A, REGION, "ec2", g, "Running On-Demand G and VT instances", 8, true);
+        aws.history(A, REGION, "ec2", g, List.of(new Req("r-10", "17500000009", 16, "CASE_OPENED", NOW.minus(Duration.ofDays(20)))));
+        aws.supportCase(A, AwsWireStubs.caseId(A, "17500000009", 2026), "17500000009", "pending-customer-action",
+                "Limit increase: EC2 G vCPU", "Please tell us which workloads need 16 vCPUs.", NOW.minus(Duration.ofDays(1)));
+        List<String> slack = new java.util.ArrayList<>();
+        io.kubechores.platform.notify.Notifier notifier = new io.kubechores.platform.notify.Notifier() {
+            @Override
+            public void slack(String text) {
+                slack.add(text);
+            }
+
+            @Override
+            public void pushMetrics(String job, String exposition) {}
+        };
+        io.kubechores.desiredstate.FleetSpec fleet = new io.kubechores.desiredstate.FleetSpec("UTC", List.of("prod"),
+                false, Map.of(), null, null, new io.kubechores.desiredstate.FleetSpec.Notifications("SLACK_URL",
+                "#capacity", null), new io.kubechores.desiredstate.FleetSpec.Aws(ROLE, null), null, List.of(), List.of());
+        DesiredState s = QuotasFixtures.state(fleet, List.of(cluster("a", A, REGION,
+                        pool("general", "on-demand", 10, "m6i.2xlarge"), pool("gpu", "on-demand", 2, "g5.2xlarge"))),
+                List.of(Resource.of(io.kubechores.desiredstate.Kind.QUOTA_POLICY, "p", new QuotaPolicySpec(List.of(),
+                        List.of(), true, 15, 2.0, 10, null, List.of(), 14))));
+        var base = platform(wm.baseUrl());
+        var p = new io.kubechores.platform.Platform(null, null, base.aws(), null, notifier, base.state(),
+                io.kubechores.platform.SecretSource.of(Map.of("SLACK_URL", "https://hooks.slack.example/T/B/x")));
+        QuotasChore chore = new QuotasChore(new AwsCallPolicy(4, Duration.ofMillis(2), Duration.ofMillis(10), 0),
+                InstanceTypes.shipped());
+
+        ChoreRunner.Outcome first = ChoreRunner.run(chore, context(s, p, false, SafetyLimit.unlimited(), new Audit(), out), 4);
+
+        assertThat(first.exitCode()).isZero();
+        assertThat(slack).singleElement().satisfies(t -> assertThat(t).contains("2 quota(s) need a human",
+                "`111111111111/eu-central-1/ec2/L-1216C47A` the last request r-9 for 100 was DENIED",
+                "`111111111111/eu-central-1/ec2/L-DB2E81BA` CASE_OPENED for 20 days (escalatePendingAfterDays 14)",
+                "Please tell us which workloads need 16 vCPUs."));
+        assertThat(first.report().actions()).singleElement().satisfies(a -> {
+            assertThat(a.verb()).isEqualTo("escalate");
+            assertThat(a.status()).isEqualTo(Action.Status.APPLIED);
+        });
+
+        ChoreRunner.Outcome second = ChoreRunner.run(chore, context(s, p, false, SafetyLimit.unlimited(), new Audit(), out), 4);
+        assertThat(slack).as("deduplicated: nothing new").hasSize(1);
+        assertThat(second.report().actions()).isEmpty();
+        assertThat(second.report().summary()).contains("escalation: UNCHANGED nothing new for a human");
     }
 
     static Map<String, String> form(String body) {
