@@ -1,7 +1,7 @@
 package io.kubechores.bench;
 
-import io.kubechores.demo.AotCacheBuilder;
-import io.kubechores.demo.ColdStartFleet;
+import io.kubechores.testkit.aot.AotCacheBuilder;
+import io.kubechores.testkit.aot.ColdStartFleet;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import io.kubechores.core.Action;
 import io.kubechores.core.AuditLog;
 import io.kubechores.core.ChoreContext;
 import io.kubechores.core.ChoreRunner;
-import io.kubechores.core.MemoryStateStore;
+import io.kubechores.platform.MemoryStateStore;
 import io.kubechores.core.SafetyLimit;
 import io.kubechores.desiredstate.ClusterSelector;
 import io.kubechores.desiredstate.ClusterSpec;
@@ -20,7 +20,7 @@ import io.kubechores.desiredstate.NamespaceSelector;
 import io.kubechores.desiredstate.Resource;
 import io.kubechores.downscale.DownscaleChore;
 import io.kubechores.platform.Platform;
-import io.kubechores.platform.kube.DownscaleSimulatedCluster;
+import io.kubechores.testkit.kube.DownscaleSimulatedCluster;
 import io.kubechores.platform.kube.ConnectionKubeClients;
 import io.kubechores.platform.kube.KubeClients;
 

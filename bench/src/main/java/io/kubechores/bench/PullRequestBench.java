@@ -1,7 +1,7 @@
 package io.kubechores.bench;
 
 import io.kubechores.desiredstate.FleetSpec;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 import io.kubechores.platform.forge.PullRequestRequest;
 import io.kubechores.platform.forge.PullRequestResult;
 import io.kubechores.platform.forge.PullRequestService;

@@ -5,7 +5,7 @@ import io.kubechores.core.Chore;
 import io.kubechores.core.ChoreContext;
 import io.kubechores.core.ChoreReport;
 import io.kubechores.core.PartitionResult;
-import io.kubechores.core.StateStore;
+import io.kubechores.platform.StateStore;
 import io.kubechores.desiredstate.CertificatePolicySpec;
 import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.desiredstate.FleetSpec;

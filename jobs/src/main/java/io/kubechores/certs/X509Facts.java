@@ -1,10 +1,5 @@
 package io.kubechores.certs;
 
-import org.bouncycastle.asn1.ASN1OctetString;
-import org.bouncycastle.asn1.ASN1Primitive;
-import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
@@ -151,28 +146,55 @@ public final class X509Facts {
         return out;
     }
 
+    /** RFC 5280 §4.2.1.2: SubjectKeyIdentifier ::= KeyIdentifier (OCTET STRING), hex; null when absent or malformed. */
     static String subjectKeyId(X509Certificate c) {
-        byte[] v = c.getExtensionValue(Extension.subjectKeyIdentifier.getId());
-        if (v == null) return null;
-        try {
-            byte[] inner = ASN1OctetString.getInstance(v).getOctets();
-            return HexFormat.of().formatHex(SubjectKeyIdentifier.getInstance(ASN1Primitive.fromByteArray(inner))
-                    .getKeyIdentifier());
-        } catch (Exception e) {
-            return null;
-        }
+        // getExtensionValue gives the DER OCTET STRING wrapping extnValue; extnValue is itself an OCTET STRING here
+        byte[] v = c.getExtensionValue("2.5.29.14");
+        byte[] extn = derContent(v, 0, 0x04);
+        byte[] id = extn == null ? null : derContent(extn, 0, 0x04);
+        return id == null ? null : HexFormat.of().formatHex(id);
     }
 
+    /**
+     * RFC 5280 §4.2.1.1: AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT KeyIdentifier OPTIONAL,
+     * authorityCertIssuer [1] ..., authorityCertSerialNumber [2] ... }; the keyIdentifier as hex, null when absent.
+     */
     static String authorityKeyId(X509Certificate c) {
-        byte[] v = c.getExtensionValue(Extension.authorityKeyIdentifier.getId());
-        if (v == null) return null;
-        try {
-            byte[] inner = ASN1OctetString.getInstance(v).getOctets();
-            byte[] id = AuthorityKeyIdentifier.getInstance(ASN1Primitive.fromByteArray(inner)).getKeyIdentifier();
-            return id == null ? null : HexFormat.of().formatHex(id);
-        } catch (Exception e) {
-            return null;
+        byte[] v = c.getExtensionValue("2.5.29.35");
+        byte[] extn = derContent(v, 0, 0x04);
+        byte[] seq = extn == null ? null : derContent(extn, 0, 0x30);
+        if (seq == null) return null;
+        for (int i = 0; i < seq.length; ) {
+            int[] hl = derHeader(seq, i);
+            if (hl == null) return null;
+            int start = i + hl[0], end = start + hl[1];
+            if ((seq[i] & 0xff) == 0x80) return HexFormat.of().formatHex(java.util.Arrays.copyOfRange(seq, start, end));
+            i = end;
         }
+        return null;
+    }
+
+    /** The content of the DER element at off when its tag is the expected one (definite lengths only), else null. */
+    private static byte[] derContent(byte[] der, int off, int tag) {
+        if (der == null || off >= der.length || (der[off] & 0xff) != tag) return null;
+        int[] hl = derHeader(der, off);
+        return hl == null ? null : java.util.Arrays.copyOfRange(der, off + hl[0], off + hl[0] + hl[1]);
+    }
+
+    /** {header length, content length} of the DER element at off, or null when it runs past the end. */
+    private static int[] derHeader(byte[] der, int off) {
+        if (off + 2 > der.length) return null;
+        int first = der[off + 1] & 0xff, header = 2, len;
+        if (first < 0x80) {
+            len = first;
+        } else {
+            int n = first & 0x7f;
+            if (n == 0 || n > 3 || off + 2 + n > der.length) return null;
+            len = 0;
+            for (int k = 0; k < n; k++) len = (len << 8) | (der[off + 2 + k] & 0xff);
+            header += n;
+        }
+        return off + header + len > der.length ? null : new int[]{header, len};
     }
 
     /**

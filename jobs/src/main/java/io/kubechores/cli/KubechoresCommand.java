@@ -5,10 +5,10 @@ import picocli.CommandLine.Command;
 /** The top-level command: only subcommands. */
 @Command(name = "kubechores", mixinStandardHelpOptions = true, version = "kubechores 0.1.0",
         description = "GitOps-driven chores for fleets of Kubernetes clusters on AWS: downscale, rightsize, quotas, certs, promote.",
-        subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, DemoCommand.class,
+        subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class,
                 ServeCommand.class, RenderK8sCommand.class, picocli.CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
-                "  kubechores demo          # every chore on a simulated fleet, no cluster needed",
+                "  ./kubechores demo        # every chore on a simulated fleet (kubechores-demo.jar), no cluster needed",
                 "  kubechores validate --repo git@github.com:acme/fleet.git",
                 "  kubechores plan downscale --repo ./fleet --cluster staging-eu-1",
                 "  kubechores run certs --repo https://github.com/acme/fleet.git --ref main",

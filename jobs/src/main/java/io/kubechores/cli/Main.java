@@ -24,14 +24,26 @@ public final class Main {
 
     /** Runs the command line; returns the exit code (or KEEP_RUNNING for serve). */
     public static int run(String... args) {
+        return run(List.of(), args);
+    }
+
+    /**
+     * Runs the command line with extra subcommands (kubechores-demo.jar adds {@code demo}); returns the exit code (or
+     * KEEP_RUNNING for serve).
+     */
+    public static int run(List<Class<?>> extraSubcommands, String... args) {
         List<String> a = Arrays.asList(args);
         if (a.isEmpty() || a.contains("-h") || a.contains("--help") || a.contains("-V") || a.contains("--version")
                 || (a.size() == 1 && a.get(0).equals("help"))) {
             // help needs no application context
-            return new CommandLine(new KubechoresCommand(), new HelpOnlyFactory()).execute(args);
+            return commandLine(new HelpOnlyFactory(), extraSubcommands).execute(args);
         }
         boolean serve = a.get(0).equals("serve");
-        boolean demo = a.get(0).equals("demo");
+        if (a.get(0).equals("demo") && extraSubcommands.stream().noneMatch(c -> c.getSimpleName().equals("DemoCommand"))) {
+            System.err.println("kubechores: `demo` is not part of the production jar (it carries no simulated servers); "
+                    + "run ./kubechores demo in a source checkout, which builds and runs demo/target/kubechores-demo.jar");
+            return 2;
+        }
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--log-format") && i + 1 < args.length && args[i + 1].equals("json")
                     || args[i].equals("--log-format=json")) {
@@ -45,12 +57,6 @@ public final class Main {
             if (serve && args[i].startsWith("--ref=")) System.setProperty("kubechores.ref", args[i].substring(6));
             if (args[i].startsWith("--home=")) System.setProperty("kubechores.home", args[i].substring(7));
         }
-        if (demo) {
-            DemoCommand.prepareHome();
-            // the demo prints its own summary; per-action log lines stay in the audit log and the reports
-            if (System.getProperty("logging.level.io.kubechores") == null) System.setProperty("logging.level.io.kubechores", "WARN");
-            if (System.getProperty("logging.level.kubechores") == null) System.setProperty("logging.level.kubechores", "WARN");
-        }
         SpringApplication app = new SpringApplication(KubechoresApplication.class);
         app.setBannerMode(Banner.Mode.OFF);
         app.setLogStartupInfo(false);
@@ -58,11 +64,16 @@ public final class Main {
         if (serve) app.setAdditionalProfiles("serve");
         ConfigurableApplicationContext ctx = app.run();
         try {
-            CommandLine cl = new CommandLine(new KubechoresCommand(), new SpringFactory(ctx));
-            return cl.execute(args);
+            return commandLine(new SpringFactory(ctx), extraSubcommands).execute(args);
         } finally {
             if (!serve) ctx.close();
         }
+    }
+
+    private static CommandLine commandLine(CommandLine.IFactory factory, List<Class<?>> extraSubcommands) {
+        CommandLine cl = new CommandLine(new KubechoresCommand(), factory);
+        for (Class<?> c : extraSubcommands) cl.addSubcommand(new CommandLine(c, factory));
+        return cl;
     }
 
     /** For --help: builds commands without Spring (their collaborators stay null; help never calls them). */

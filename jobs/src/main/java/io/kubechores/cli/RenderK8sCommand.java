@@ -2,7 +2,7 @@ package io.kubechores.cli;
 
 import io.kubechores.runner.K8sRenderer;
 import io.kubechores.runner.schedule.InvalidSchedulesException;
-import io.kubechores.runner.schedule.Schedule;
+import io.kubechores.runner.schedule.JobSchedule;
 import io.kubechores.runner.schedule.ScheduleLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,7 +32,7 @@ public class RenderK8sCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Schedule> list;
+        List<JobSchedule> list;
         try {
             list = new ScheduleLoader().load(schedules);
         } catch (InvalidSchedulesException e) {

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Console output of a run: header, plan table, warnings, failures, summary, where to look. */
-final class RunResultPrinter {
+public final class RunResultPrinter {
     private RunResultPrinter() {}
 
     static void print(RunResult r, PrintStream out, PrintStream err) {
@@ -29,7 +29,7 @@ final class RunResultPrinter {
         out.printf("exit %d, %d ms%n", r.exitCode(), Duration.between(r.started(), r.ended()).toMillis());
     }
 
-    static String counts(RunResult r) {
+    public static String counts(RunResult r) {
         Map<Action.Status, Integer> n = new TreeMap<>();
         for (Action a : r.actions()) n.merge(a.status(), 1, Integer::sum);
         StringBuilder sb = new StringBuilder(r.actions().size() + " action(s)");

@@ -1,6 +1,5 @@
 package io.kubechores.desiredstate;
 
-import io.kubechores.platform.SecretSource;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.TransportConfigCallback;

@@ -10,9 +10,9 @@ import io.kubechores.core.Chore;
 import io.kubechores.core.ChoreContext;
 import io.kubechores.core.ChoreReport;
 import io.kubechores.core.ChoreRunner;
-import io.kubechores.core.MemoryStateStore;
+import io.kubechores.platform.MemoryStateStore;
 import io.kubechores.core.PartitionResult;
-import io.kubechores.core.StateStore;
+import io.kubechores.platform.StateStore;
 import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.desiredstate.DesiredState;
 import io.kubechores.desiredstate.FleetSpec;
@@ -384,12 +384,13 @@ public class PromoteChore implements Chore {
 
     private JenkinsClient jenkins(ChoreContext ctx) {
         JenkinsAccess access = ctx.platform().jenkins();
-        if (access == null) {
+        if (access == null || access.url() == null) {
+            boolean readOnly = access != null && access.readOnly();
             FleetSpec.Jenkins j = ctx.state().fleetSpec().jenkins();
             if (j == null || j.url() == null) throw new IllegalStateException("no Jenkins configured (fleet.yaml spec.jenkins.url)");
             var secrets = ctx.platform().secrets();
             access = new JenkinsAccess(j.url(), secrets == null ? null : secrets.get(j.userEnv()).orElse(null),
-                    secrets == null ? null : secrets.get(j.tokenEnv()).orElse(null));
+                    secrets == null ? null : secrets.get(j.tokenEnv()).orElse(null), readOnly);
         }
         return new JenkinsClient(access, jenkinsLimits);
     }

@@ -145,7 +145,8 @@ public class QuotasChore implements Chore {
         Map<String, String> externalIds = a != null && !a.externalIds().isEmpty() ? a.externalIds() : f.externalIds();
         java.time.Duration session = a != null && a.sessionDuration() != null ? a.sessionDuration()
                 : f.sessionDurationSeconds() == null ? null : java.time.Duration.ofSeconds(f.sessionDurationSeconds());
-        return new AwsAccess(endpoint, a == null ? null : a.baseCredentials(), pattern, externalIds, session);
+        return new AwsAccess(endpoint, a == null ? null : a.baseCredentials(), pattern, a != null && a.readOnly(),
+                externalIds, session);
     }
 
     @Override

@@ -153,7 +153,9 @@ public final class BatchChoreLauncher implements ChoreLauncher {
         String runId = UUID.randomUUID().toString();
         Path out = props.home().resolve("reports").resolve(job)
                 .resolve(STAMP.format(clock.instant()) + (dryRun ? "-plan" : "-run") + "-" + runId.substring(0, 8));
-        Platform platform = platforms.platform(loaded, clock);
+        Platform real = platforms.platform(loaded, clock);
+        // DESIGN §1: the runner, not each job, guarantees that a plan mutates nothing
+        Platform platform = dryRun ? real.readOnly() : real;
         ChoreContext ctx = new ChoreContext(job, state, platform, clock, dryRun,
                 max > 0 ? new SafetyLimit(max) : SafetyLimit.unlimited(),
                 dryRun ? io.kubechores.core.AuditLog.NONE : new FileAuditLog(props.home(), runId, req.trigger(), clock),

@@ -6,7 +6,7 @@ import io.kubechores.desiredstate.InvalidDesiredStateException;
 import io.kubechores.desiredstate.Location;
 import io.kubechores.desiredstate.Problem;
 import io.kubechores.desiredstate.RepoCheckout;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.kubechores.runner;
 
-import io.kubechores.core.StateStore;
+import io.kubechores.platform.StateStore;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.sql.Timestamp;

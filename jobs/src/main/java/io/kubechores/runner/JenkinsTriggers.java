@@ -1,6 +1,6 @@
 package io.kubechores.runner;
 
-import io.kubechores.runner.schedule.Schedule;
+import io.kubechores.runner.schedule.JobSchedule;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,9 +25,9 @@ public final class JenkinsTriggers {
     private JenkinsTriggers() {}
 
     /** The text between the markers (indented for the triggers { } block). */
-    public static String block(List<Schedule> schedules) {
-        List<Schedule> enabled = schedules.stream().filter(Schedule::enabled).toList();
-        Set<ZoneId> zones = enabled.stream().map(Schedule::timeZone).collect(Collectors.toSet());
+    public static String block(List<JobSchedule> schedules) {
+        List<JobSchedule> enabled = schedules.stream().filter(JobSchedule::enabled).toList();
+        Set<ZoneId> zones = enabled.stream().map(JobSchedule::timeZone).collect(Collectors.toSet());
         if (zones.size() > 1) {
             throw new IllegalArgumentException("Jenkins' Parameterized Scheduler takes one time zone per pipeline, "
                     + "but enabled schedules use " + zones.stream().map(ZoneId::getId).sorted().toList()
@@ -36,7 +36,7 @@ public final class JenkinsTriggers {
         StringBuilder sb = new StringBuilder();
         sb.append("    parameterizedCron('''\n");
         if (!zones.isEmpty()) sb.append("TZ=").append(zones.iterator().next().getId()).append('\n');
-        for (Schedule s : enabled) {
+        for (JobSchedule s : enabled) {
             sb.append("# ").append(s.name()).append(": ").append(s.description()).append('\n');
             sb.append(line(s)).append('\n');
         }
@@ -45,14 +45,14 @@ public final class JenkinsTriggers {
     }
 
     /** One spec line: the 5-field cron, then the build parameters. */
-    public static String line(Schedule s) {
+    public static String line(JobSchedule s) {
         return s.cron() + " %JOB=" + s.job() + ";DRY_RUN=" + s.args().dryRun()
                 + ";CLUSTERS=" + String.join(",", s.args().clusters())
                 + ";REF=" + (s.args().ref() == null ? "" : s.args().ref());
     }
 
     /** The Jenkinsfile text with the generated block replaced. */
-    public static String update(String jenkinsfile, List<Schedule> schedules) {
+    public static String update(String jenkinsfile, List<JobSchedule> schedules) {
         int b = jenkinsfile.indexOf(BEGIN);
         int e = jenkinsfile.indexOf(END);
         if (b < 0 || e < b) throw new IllegalArgumentException("Jenkinsfile has no generated triggers block (" + BEGIN + ")");
@@ -62,7 +62,7 @@ public final class JenkinsTriggers {
     }
 
     /** Rewrites the block in a Jenkinsfile on disk; returns true when it changed. */
-    public static boolean update(Path jenkinsfile, List<Schedule> schedules) {
+    public static boolean update(Path jenkinsfile, List<JobSchedule> schedules) {
         try {
             String before = Files.readString(jenkinsfile, StandardCharsets.UTF_8);
             String after = update(before, schedules);

@@ -1,6 +1,6 @@
 package io.kubechores.runner;
 
-import io.kubechores.runner.schedule.Schedule;
+import io.kubechores.runner.schedule.JobSchedule;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,12 +51,12 @@ public final class K8sRenderer {
     }
 
     /** Every file of the base: path relative to k8s/ → content. */
-    public SortedMap<String, String> render(List<Schedule> schedules) {
+    public SortedMap<String, String> render(List<JobSchedule> schedules) {
         SortedMap<String, String> out = new TreeMap<>();
         for (String f : STATIC_FILES) out.put(f, staticFile(f));
         out.put(NETWORK_POLICY_FILE, networkPolicy());
         List<String> cronJobs = new ArrayList<>();
-        for (Schedule s : schedules) {
+        for (JobSchedule s : schedules) {
             String file = "cronjobs/" + s.name() + ".yaml";
             out.put(file, cronJob(s));
             cronJobs.add(file);
@@ -69,7 +69,7 @@ public final class K8sRenderer {
      * Writes the base into {@code folder} (created if needed) and deletes CronJob files of schedules that no longer
      * exist. Returns the files written.
      */
-    public List<Path> write(List<Schedule> schedules, Path folder) {
+    public List<Path> write(List<JobSchedule> schedules, Path folder) {
         SortedMap<String, String> files = render(schedules);
         List<Path> written = new ArrayList<>();
         try {
@@ -103,7 +103,7 @@ public final class K8sRenderer {
     }
 
     /** The CLI arguments a schedule runs with; the repo defaults to $(KUBECHORES_REPO) from the kubechores ConfigMap. */
-    public static List<String> args(Schedule s) {
+    public static List<String> args(JobSchedule s) {
         List<String> a = new ArrayList<>();
         a.add(s.args().dryRun() ? "plan" : "run");
         a.add(s.job());
@@ -138,7 +138,7 @@ public final class K8sRenderer {
      * {@code backoffLimit} is left out there: with a per-index limit it is unlimited by default, while 0 would fail
      * the whole Job and stop the other shards at the first failed pod.
      */
-    String cronJob(Schedule s) {
+    String cronJob(JobSchedule s) {
         String labels = """
                     app.kubernetes.io/name: kubechores
                     app.kubernetes.io/component: job

@@ -1,10 +1,10 @@
 package io.kubechores.runner;
 
 import io.kubechores.core.Chore;
-import io.kubechores.core.StateStore;
+import io.kubechores.platform.StateStore;
 import io.kubechores.desiredstate.DesiredStateRule;
 import io.kubechores.platform.Platform;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 import io.kubechores.platform.aws.AwsAccess;
 import io.kubechores.platform.jenkins.JenkinsAccess;
 import io.kubechores.platform.kube.ConnectionKubeClients;

@@ -1,6 +1,6 @@
 package io.kubechores.runner;
 
-import io.kubechores.runner.schedule.Schedule;
+import io.kubechores.runner.schedule.JobSchedule;
 import io.kubechores.runner.schedule.ScheduleLoader;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
@@ -47,7 +47,7 @@ public class RunnerScheduler implements SmartInitializingSingleton {
 
     private final Scheduler scheduler;
     private final ChoreLauncher launcher;
-    private final List<Schedule> schedules;
+    private final List<JobSchedule> schedules;
     private final boolean schedulingEnabled;
 
     public RunnerScheduler(Scheduler scheduler, ChoreLauncher launcher,
@@ -59,7 +59,7 @@ public class RunnerScheduler implements SmartInitializingSingleton {
         this.schedulingEnabled = schedulingEnabled;
     }
 
-    public List<Schedule> schedules() {
+    public List<JobSchedule> schedules() {
         return schedules;
     }
 
@@ -90,7 +90,7 @@ public class RunnerScheduler implements SmartInitializingSingleton {
         }
         Set<TriggerKey> wanted = new HashSet<>();
         if (schedulingEnabled) {
-            for (Schedule s : schedules) {
+            for (JobSchedule s : schedules) {
                 if (!s.enabled()) continue;
                 if (!known.contains(s.job())) {
                     log.warn("schedule={} job={} is not a chore this build knows; not scheduled", s.name(), s.job());
@@ -112,7 +112,7 @@ public class RunnerScheduler implements SmartInitializingSingleton {
                 schedulingEnabled ? "" : " (scheduling disabled: manual triggers only)");
     }
 
-    static Trigger cronTrigger(Schedule s) {
+    static Trigger cronTrigger(JobSchedule s) {
         return TriggerBuilder.newTrigger().withIdentity(s.name(), SCHEDULE_GROUP).forJob(jobKey(s.job()))
                 .withDescription(s.description())
                 .usingJobData(ChoreQuartzJob.JOB, s.job())
@@ -149,7 +149,7 @@ public class RunnerScheduler implements SmartInitializingSingleton {
     }
 
     /** When the schedule's trigger fires next (empty when not scheduled here). */
-    public Optional<Instant> nextFire(Schedule s) {
+    public Optional<Instant> nextFire(JobSchedule s) {
         try {
             Trigger t = scheduler.getTrigger(TriggerKey.triggerKey(s.name(), SCHEDULE_GROUP));
             return t == null || t.getNextFireTime() == null ? Optional.empty() : Optional.of(t.getNextFireTime().toInstant());

@@ -2,7 +2,7 @@ package io.kubechores.runner;
 
 import io.kubechores.core.Chore;
 import io.kubechores.report.Reports;
-import io.kubechores.runner.schedule.Schedule;
+import io.kubechores.runner.schedule.JobSchedule;
 import jakarta.servlet.http.HttpServletRequest;
 import org.quartz.SchedulerException;
 import org.springframework.beans.factory.ObjectProvider;
@@ -106,7 +106,7 @@ public class StatusController {
                 scheduler.pendingManual(job), ss, rs);
     }
 
-    private ScheduleView schedule(Schedule s) {
+    private ScheduleView schedule(JobSchedule s) {
         Instant next = scheduler.nextFire(s).orElse(null);
         return new ScheduleView(s.name(), s.cron(), s.timeZone().getId(), s.enabled(), s.args().dryRun(),
                 s.args().clusters(), s.args().ref(), next == null ? null : next.toString(),

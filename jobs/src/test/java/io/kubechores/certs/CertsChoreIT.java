@@ -1,5 +1,7 @@
 package io.kubechores.certs;
 
+import io.kubechores.testkit.tls.PkiMaker;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -16,7 +18,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.kubechores.core.AuditLog;
 import io.kubechores.core.ChoreContext;
 import io.kubechores.core.ChoreRunner;
-import io.kubechores.core.MemoryStateStore;
+import io.kubechores.platform.MemoryStateStore;
 import io.kubechores.core.SafetyLimit;
 import io.kubechores.desiredstate.CertificatePolicySpec;
 import io.kubechores.desiredstate.ClusterSpec;
@@ -25,12 +27,12 @@ import io.kubechores.desiredstate.FleetSpec;
 import io.kubechores.desiredstate.Kind;
 import io.kubechores.desiredstate.Resource;
 import io.kubechores.platform.Platform;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 import io.kubechores.platform.kube.CertsKube;
 import io.kubechores.platform.kube.PagingCrudDispatcher;
 import io.kubechores.platform.kube.StaticKubeClients;
 import io.kubechores.platform.notify.HttpNotifier;
-import io.kubechores.platform.tls.LoopbackTlsServer;
+import io.kubechores.testkit.tls.LoopbackTlsServer;
 import io.kubechores.platform.tls.TlsProber;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,7 @@
 package io.kubechores.certs;
 
+import io.kubechores.testkit.tls.PkiMaker;
+
 import io.kubechores.desiredstate.CertificatePolicySpec;
 import io.kubechores.desiredstate.CertificatePolicySpec.Exclusion;
 import io.kubechores.desiredstate.CertificatePolicySpec.Override;

@@ -1,5 +1,7 @@
 package io.kubechores.certs;
 
+import io.kubechores.testkit.tls.PkiMaker;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package io.kubechores.demo;
 
+import io.kubechores.testkit.aot.AotCacheBuilder;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

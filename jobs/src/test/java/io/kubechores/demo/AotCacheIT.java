@@ -1,5 +1,8 @@
 package io.kubechores.demo;
 
+import io.kubechores.testkit.aot.AotCacheBuilder;
+import io.kubechores.testkit.aot.ColdStartFleet;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package io.kubechores.desiredstate;
 
 import io.kubechores.desiredstate.RepoCheckout.RepoCheckoutException;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;

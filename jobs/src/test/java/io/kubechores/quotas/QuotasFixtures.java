@@ -2,7 +2,7 @@ package io.kubechores.quotas;
 
 import io.kubechores.core.AuditLog;
 import io.kubechores.core.ChoreContext;
-import io.kubechores.core.MemoryStateStore;
+import io.kubechores.platform.MemoryStateStore;
 import io.kubechores.core.SafetyLimit;
 import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.desiredstate.DesiredState;
@@ -11,7 +11,7 @@ import io.kubechores.desiredstate.Kind;
 import io.kubechores.desiredstate.QuotaPolicySpec;
 import io.kubechores.desiredstate.Resource;
 import io.kubechores.platform.Platform;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 import io.kubechores.platform.aws.AwsAccess;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;

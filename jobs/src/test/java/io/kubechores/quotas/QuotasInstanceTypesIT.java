@@ -9,7 +9,7 @@ import io.kubechores.desiredstate.Kind;
 import io.kubechores.desiredstate.QuotaPolicySpec;
 import io.kubechores.desiredstate.Resource;
 import io.kubechores.platform.aws.AwsCallPolicy;
-import io.kubechores.platform.aws.AwsWireStubs;
+import io.kubechores.testkit.aws.AwsWireStubs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

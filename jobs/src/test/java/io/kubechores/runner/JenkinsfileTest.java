@@ -6,7 +6,7 @@ import groovy.lang.GroovyObject;
 import groovy.lang.GroovyShell;
 import groovy.lang.Script;
 import io.kubechores.runner.schedule.CronSchedule;
-import io.kubechores.runner.schedule.Schedule;
+import io.kubechores.runner.schedule.JobSchedule;
 import io.kubechores.runner.schedule.ScheduleLoader;
 import org.codehaus.groovy.ast.ASTNode;
 import org.codehaus.groovy.ast.CodeVisitorSupport;
@@ -47,7 +47,7 @@ class JenkinsfileTest {
     static final Path JENKINSFILE = Path.of("../Jenkinsfile");
     static final List<String> JOBS = List.of("downscale", "rightsize", "quotas", "certs", "promote");
 
-    final List<Schedule> schedules = new ScheduleLoader().load(Path.of("../schedules"));
+    final List<JobSchedule> schedules = new ScheduleLoader().load(Path.of("../schedules"));
 
     static String text() throws IOException {
         return Files.readString(JENKINSFILE, StandardCharsets.UTF_8);
@@ -85,7 +85,7 @@ class JenkinsfileTest {
         assertThat(specs).hasSize(1);
         List<String> lines = specs.getFirst().lines().map(String::trim)
                 .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-        List<Schedule> enabled = schedules.stream().filter(Schedule::enabled).toList();
+        List<JobSchedule> enabled = schedules.stream().filter(JobSchedule::enabled).toList();
         assertThat(lines.getFirst()).isEqualTo("TZ=" + enabled.getFirst().timeZone().getId());
         List<String> entries = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
@@ -106,13 +106,13 @@ class JenkinsfileTest {
 
     @Test
     void schedulesInTwoTimeZonesCannotBecomeJenkinsTriggers() {
-        Schedule berlin = schedules.stream().filter(Schedule::enabled).findFirst().orElseThrow();
-        Schedule utc = new Schedule("utc-one", "certs", "", "0 5 * * *", java.time.ZoneId.of("Etc/UTC"),
-                Schedule.Args.DEFAULT, true, "Forbid", berlin.location());
+        JobSchedule berlin = schedules.stream().filter(JobSchedule::enabled).findFirst().orElseThrow();
+        JobSchedule utc = new JobSchedule("utc-one", "certs", "", "0 5 * * *", java.time.ZoneId.of("Etc/UTC"),
+                JobSchedule.Args.DEFAULT, true, "Forbid", berlin.location());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> JenkinsTriggers.block(List.of(berlin, utc)))
                 .hasMessageContaining("one time zone per pipeline").hasMessageContaining("[Etc/UTC, Europe/Berlin]");
-        Schedule disabledUtc = new Schedule("utc-one", "certs", "", "0 5 * * *", java.time.ZoneId.of("Etc/UTC"),
-                Schedule.Args.DEFAULT, false, "Forbid", berlin.location());
+        JobSchedule disabledUtc = new JobSchedule("utc-one", "certs", "", "0 5 * * *", java.time.ZoneId.of("Etc/UTC"),
+                JobSchedule.Args.DEFAULT, false, "Forbid", berlin.location());
         assertThat(JenkinsTriggers.block(List.of(berlin, disabledUtc))).doesNotContain("utc-one");
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.kubechores.runner.schedule.Schedule;
+import io.kubechores.runner.schedule.JobSchedule;
 import io.kubechores.runner.schedule.ScheduleLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +27,7 @@ class K8sRendererTest {
     static final Path K8S = Path.of("../k8s");
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    final List<Schedule> schedules = new ScheduleLoader().load(Path.of("../schedules"));
+    final List<JobSchedule> schedules = new ScheduleLoader().load(Path.of("../schedules"));
     final SortedMap<String, String> rendered = new K8sRenderer().render(schedules);
 
     @Test
@@ -57,7 +57,7 @@ class K8sRendererTest {
                 if (doc.path("kind").asText().equals("ServiceAccount")) accounts.put(doc.at("/metadata/name").asText(), doc);
             }
         }
-        for (Schedule s : schedules) {
+        for (JobSchedule s : schedules) {
             JsonNode cj = docs(rendered.get("cronjobs/" + s.name() + ".yaml")).getFirst();
             assertThat(cj.path("kind").asText()).isEqualTo("CronJob");
             assertThat(cj.at("/spec/schedule").asText()).isEqualTo(s.cron());
@@ -82,13 +82,13 @@ class K8sRendererTest {
 
     @Test
     void argsCarryTheScheduleOverrides() {
-        Schedule plain = schedules.stream().filter(s -> s.name().equals("certs-daily")).findFirst().orElseThrow();
-        Schedule plan = schedules.stream().filter(s -> s.name().equals("certs-prod-plan-weekly")).findFirst().orElseThrow();
+        JobSchedule plain = schedules.stream().filter(s -> s.name().equals("certs-daily")).findFirst().orElseThrow();
+        JobSchedule plan = schedules.stream().filter(s -> s.name().equals("certs-prod-plan-weekly")).findFirst().orElseThrow();
         assertThat(K8sRenderer.args(plain)).containsExactly("run", "certs", "--repo", "$(KUBECHORES_REPO)");
         assertThat(K8sRenderer.args(plan)).containsExactly("plan", "certs", "--repo", "$(KUBECHORES_REPO)",
                 "--ref", "release", "--cluster", "prod-eu-1", "--cluster", "prod-us-1");
-        Schedule otherRepo = new Schedule("x", "promote", "", "0 * * * *", plain.timeZone(),
-                new Schedule.Args(false, List.of(), "https://git.example.com/other.git", null), true, "Forbid", plain.location());
+        JobSchedule otherRepo = new JobSchedule("x", "promote", "", "0 * * * *", plain.timeZone(),
+                new JobSchedule.Args(false, List.of(), "https://git.example.com/other.git", null), true, "Forbid", plain.location());
         assertThat(K8sRenderer.args(otherRepo)).containsExactly("run", "promote", "--repo", "https://git.example.com/other.git");
     }
 
@@ -123,7 +123,7 @@ class K8sRendererTest {
 
     @Test
     void aShardedScheduleBecomesAnIndexedJobWhosePodsEachRunOneShard() throws IOException {
-        List<Schedule> sharded = new ScheduleLoader().load(Path.of("src/test/resources/runner/schedules-sharded"));
+        List<JobSchedule> sharded = new ScheduleLoader().load(Path.of("src/test/resources/runner/schedules-sharded"));
         SortedMap<String, String> out = new K8sRenderer().render(sharded);
         JsonNode cj = docs(out.get("cronjobs/downscale-sharded.yaml")).getFirst();
         JsonNode job = cj.at("/spec/jobTemplate/spec");
@@ -148,7 +148,7 @@ class K8sRendererTest {
         assertThat(job.at("/template/spec/securityContext/runAsNonRoot").asBoolean()).isTrue();
 
         // unsharded schedules keep a plain Job
-        for (Schedule s : schedules) {
+        for (JobSchedule s : schedules) {
             JsonNode plain = docs(rendered.get("cronjobs/" + s.name() + ".yaml")).getFirst().at("/spec/jobTemplate/spec");
             assertThat(plain.has("completionMode")).isFalse();
             assertThat(plain.path("backoffLimit").asInt(-1)).isZero();
@@ -183,7 +183,7 @@ class K8sRendererTest {
         JsonNode runner = docs(rendered.get("runner/runner.yaml")).stream()
                 .filter(d -> d.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
         assertThat(runner.at("/spec/template/spec/containers/0/ports/0/containerPort").asInt()).isEqualTo(8080);
-        for (Schedule s : schedules) {
+        for (JobSchedule s : schedules) {
             JsonNode labels = docs(rendered.get("cronjobs/" + s.name() + ".yaml")).getFirst()
                     .at("/spec/jobTemplate/spec/template/metadata/labels");
             assertThat(labels.path("app.kubernetes.io/component").asText()).isEqualTo("job");

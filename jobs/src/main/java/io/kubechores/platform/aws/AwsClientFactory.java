@@ -31,6 +31,7 @@ public final class AwsClientFactory {
     private final String sessionName;
     private final java.util.Map<String, String> externalIds;
     private final int sessionSeconds;
+    private final boolean readOnly;
 
     /**
      * @param access      endpoint override, base credentials (null = SDK default chain) and role pattern
@@ -52,7 +53,31 @@ public final class AwsClientFactory {
         this.externalIds = access == null ? java.util.Map.of() : access.externalIds();
         this.sessionSeconds = access == null || access.sessionDuration() == null ? 3600
                 : (int) access.sessionDuration().toSeconds();
+        this.readOnly = access != null && access.readOnly();
     }
+
+    /**
+     * Operations a dry run may call: reads by the AWS naming convention (Get*, List*, Describe*; see "Actions" in each
+     * service's API reference) and STS's AssumeRole / GetCallerIdentity, which change nothing in the account.
+     */
+    static boolean readOperation(String operation) {
+        return operation.startsWith("Get") || operation.startsWith("List") || operation.startsWith("Describe")
+                || operation.equals("AssumeRole") || operation.equals("AssumeRoleWithWebIdentity");
+    }
+
+    /** Refuses non-read operations before they are signed and sent. */
+    private static final software.amazon.awssdk.core.interceptor.ExecutionInterceptor READ_ONLY =
+            new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+                @Override
+                public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+                                            software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                    String op = attributes.getAttribute(software.amazon.awssdk.core.interceptor.SdkExecutionAttribute.OPERATION_NAME);
+                    String service = attributes.getAttribute(software.amazon.awssdk.core.interceptor.SdkExecutionAttribute.SERVICE_NAME);
+                    if (op == null || !readOperation(op)) {
+                        throw new io.kubechores.platform.DryRunViolation("call AWS " + service + " " + op);
+                    }
+                }
+            };
 
     /** The role assumed in accountId, or null when credentials are used directly. */
     public String roleArn(String accountId) {
@@ -83,8 +108,10 @@ public final class AwsClientFactory {
 
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder, Region region, AwsCredentialsProvider creds) {
         builder.region(region).credentialsProvider(creds)
-                .overrideConfiguration(o -> o.retryStrategy(policy.retryStrategy())
-                        .apiCallAttemptTimeout(Duration.ofSeconds(30)));
+                .overrideConfiguration(o -> {
+                    o.retryStrategy(policy.retryStrategy()).apiCallAttemptTimeout(Duration.ofSeconds(30));
+                    if (readOnly) o.addExecutionInterceptor(READ_ONLY);
+                });
         if (endpointOverride != null) builder.endpointOverride(URI.create(endpointOverride));
         return builder;
     }

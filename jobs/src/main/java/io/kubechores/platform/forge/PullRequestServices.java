@@ -1,7 +1,7 @@
 package io.kubechores.platform.forge;
 
 import io.kubechores.desiredstate.FleetSpec;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 import io.kubechores.platform.git.BotBranches;
 import io.kubechores.platform.git.GitCredentials;
 import io.kubechores.platform.git.GitSsh;

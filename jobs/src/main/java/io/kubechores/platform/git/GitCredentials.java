@@ -1,6 +1,6 @@
 package io.kubechores.platform.git;
 
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 

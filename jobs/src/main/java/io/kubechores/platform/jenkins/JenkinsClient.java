@@ -79,7 +79,10 @@ public final class JenkinsClient {
     private Map.Entry<String, String> crumb;
     private boolean crumbFetched;
 
+    private final boolean readOnly;
+
     public JenkinsClient(JenkinsAccess access, Limits limits) {
+        this.readOnly = access.readOnly();
         String url = access.url().endsWith("/") ? access.url() : access.url() + "/";
         this.base = URI.create(url);
         this.authorization = access.user() == null || access.token() == null ? null
@@ -207,6 +210,7 @@ public final class JenkinsClient {
     }
 
     private HttpResponse<String> send(HttpRequest req, String what) {
+        if (readOnly && !req.method().equals("GET")) throw new io.kubechores.platform.DryRunViolation(what + " (" + req.method() + " " + req.uri().getPath() + ")");
         try {
             return http.send(req, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

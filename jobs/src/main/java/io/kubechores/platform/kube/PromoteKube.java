@@ -143,20 +143,6 @@ public final class PromoteKube {
         }
     }
 
-    /** Encodes a release JSON the way Helm 3 stores it (gzip, base64) — the value of a Secret's data.release. */
-    public static String encodeRelease(String json) {
-        try {
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes)) {
-                gz.write(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-            String helm = Base64.getEncoder().encodeToString(bytes.toByteArray());
-            return Base64.getEncoder().encodeToString(helm.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static WorkloadState workload(KubernetesClient client, String ns, Check c) {
         return switch (c.kind()) {
             case "Deployment" -> {

@@ -2,7 +2,7 @@ package io.kubechores.platform.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubechores.desiredstate.FleetSpec;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

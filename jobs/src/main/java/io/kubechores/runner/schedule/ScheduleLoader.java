@@ -43,23 +43,23 @@ public final class ScheduleLoader {
     public record Source(String file, String text) {}
 
     /** Loads and validates every schedule of a folder; throws {@link InvalidSchedulesException} listing each problem. */
-    public List<Schedule> load(Path folder) {
+    public List<JobSchedule> load(Path folder) {
         return orThrow(sources(folder));
     }
 
     /** The schedules shipped inside the jar (classpath:schedules/*.yaml). */
-    public List<Schedule> loadClasspath() {
+    public List<JobSchedule> loadClasspath() {
         return orThrow(classpathSources());
     }
 
     /** The folder when it exists (a checkout of kubechores), else the schedules shipped in the jar. */
-    public List<Schedule> loadFolderOrClasspath(Path folder) {
+    public List<JobSchedule> loadFolderOrClasspath(Path folder) {
         return folder != null && Files.isDirectory(folder) ? load(folder) : loadClasspath();
     }
 
-    public List<Schedule> orThrow(List<Source> sources) {
+    public List<JobSchedule> orThrow(List<Source> sources) {
         List<Problem> problems = new ArrayList<>();
-        List<Schedule> out = load(sources, problems);
+        List<JobSchedule> out = load(sources, problems);
         if (!problems.isEmpty()) throw new InvalidSchedulesException(problems.stream().sorted().toList());
         return out;
     }
@@ -101,13 +101,13 @@ public final class ScheduleLoader {
     }
 
     /** Loads what is valid and appends every problem found. Schedules are returned sorted by name. */
-    public List<Schedule> load(List<Source> sources, List<Problem> problems) {
-        List<Schedule> out = new ArrayList<>();
-        Map<String, Schedule> byName = new HashMap<>();
+    public List<JobSchedule> load(List<Source> sources, List<Problem> problems) {
+        List<JobSchedule> out = new ArrayList<>();
+        Map<String, JobSchedule> byName = new HashMap<>();
         for (Source src : sources) {
-            Schedule s = loadOne(src, problems);
+            JobSchedule s = loadOne(src, problems);
             if (s == null) continue;
-            Schedule first = byName.putIfAbsent(s.name(), s);
+            JobSchedule first = byName.putIfAbsent(s.name(), s);
             if (first != null) {
                 problems.add(new Problem(s.location(), "name",
                         "duplicate schedule name '" + s.name() + "' (first at " + first.location() + ")"));
@@ -115,11 +115,11 @@ public final class ScheduleLoader {
             }
             out.add(s);
         }
-        out.sort(Comparator.comparing(Schedule::name));
+        out.sort(Comparator.comparing(JobSchedule::name));
         return out;
     }
 
-    private Schedule loadOne(Source src, List<Problem> problems) {
+    private JobSchedule loadOne(Source src, List<Problem> problems) {
         List<LocatedYaml.Doc> docs;
         try {
             docs = LocatedYaml.parse(src.file(), src.text());
@@ -180,10 +180,10 @@ public final class ScheduleLoader {
         JsonNode a = root.path("args");
         List<String> clusters = new ArrayList<>();
         a.path("clusters").forEach(c -> clusters.add(c.asText()));
-        Schedule.Args args = new Schedule.Args(a.path("dryRun").asBoolean(false), clusters,
+        JobSchedule.Args args = new JobSchedule.Args(a.path("dryRun").asBoolean(false), clusters,
                 a.hasNonNull("repo") ? a.get("repo").asText() : null,
                 a.hasNonNull("ref") ? a.get("ref").asText() : null);
-        return new Schedule(name, root.get("job").asText(), root.path("description").asText(""),
+        return new JobSchedule(name, root.get("job").asText(), root.path("description").asText(""),
                 CronSchedule.parse(cron).expression(), zone, args, root.path("enabled").asBoolean(true),
                 root.path("concurrencyPolicy").asText("Forbid"), at.document(), shards);
     }

@@ -8,7 +8,7 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.kubechores.desiredstate.FleetSpec;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 import io.kubechores.platform.git.BotBranches;
 import io.kubechores.platform.git.TestRemote;
 import org.junit.jupiter.api.AfterEach;

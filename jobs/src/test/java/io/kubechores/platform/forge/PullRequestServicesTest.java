@@ -1,7 +1,7 @@
 package io.kubechores.platform.forge;
 
 import io.kubechores.desiredstate.FleetSpec;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

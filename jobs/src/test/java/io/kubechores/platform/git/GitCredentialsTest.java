@@ -1,7 +1,7 @@
 package io.kubechores.platform.git;
 
 import io.kubechores.desiredstate.FleetSpec;
-import io.kubechores.platform.SecretSource;
+import io.kubechores.desiredstate.SecretSource;
 import org.eclipse.jgit.transport.CredentialItem;
 import org.eclipse.jgit.transport.URIish;
 import org.junit.jupiter.api.Test;

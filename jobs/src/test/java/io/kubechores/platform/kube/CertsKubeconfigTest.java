@@ -1,6 +1,6 @@
 package io.kubechores.platform.kube;
 
-import io.kubechores.certs.PkiMaker;
+import io.kubechores.testkit.tls.PkiMaker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,10 +1,12 @@
 package io.kubechores.platform.kube;
 
+import io.kubechores.testkit.kube.PromoteKubeSeed;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kubechores.desiredstate.ToolSpec;
-import io.kubechores.platform.kube.PromoteKubeSeed.Footprint;
-import io.kubechores.platform.kube.PromoteKubeSeed.Health;
+import io.kubechores.testkit.kube.PromoteKubeSeed.Footprint;
+import io.kubechores.testkit.kube.PromoteKubeSeed.Health;
 import io.kubechores.promote.ClusterObservation;
 import io.kubechores.promote.Verification;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,13 @@
 package io.kubechores.platform.kube;
 
+import io.kubechores.testkit.kube.RightsizeSeeds;
+
 import io.fabric8.autoscaling.api.model.v1.VerticalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.verticalpodautoscaler.client.VerticalPodAutoscalerClient;
 import io.kubechores.platform.kube.RightsizeKube.Collected;
-import io.kubechores.platform.kube.RightsizeKube.WorkloadSeed;
+import io.kubechores.testkit.kube.RightsizeSeeds.WorkloadSeed;
 import io.kubechores.rightsize.Observation;
 import io.kubechores.rightsize.Observation.Amount;
 import io.kubechores.rightsize.Observation.ContainerRecommendation;
@@ -25,22 +27,22 @@ class RightsizeKubeIT {
 
     @Test
     void joinsVpaRecommendationsWithWorkloadsAndHpas() {
-        Map<String, ResourceValues> containers = new LinkedHashMap<>();
-        containers.put("cart", new ResourceValues("500m", "512Mi", "1", "1Gi"));
-        containers.put("envoy", new ResourceValues("100m", "128Mi", null, "256Mi"));
-        RightsizeKube.seedWorkload(client, new WorkloadSeed("shop", "Deployment", "cart", 3,
+        Map<String, RightsizeSeeds.Resources> containers = new LinkedHashMap<>();
+        containers.put("cart", new RightsizeSeeds.Resources("500m", "512Mi", "1", "1Gi"));
+        containers.put("envoy", new RightsizeSeeds.Resources("100m", "128Mi", null, "256Mi"));
+        RightsizeSeeds.seedWorkload(client, new WorkloadSeed("shop", "Deployment", "cart", 3,
                 Map.of("team", "storefront"), Map.of("argocd.argoproj.io/tracking-id", "shop:apps/Deployment:shop/cart"),
                 containers));
-        RightsizeKube.seedVpa(client, "shop", "Deployment", "cart", List.of(
-                new ContainerRecommendation("cart", new Amount(300L, 300L << 20), new Amount(150L, 200L << 20),
-                        new Amount(900L, 700L << 20), new Amount(300L, 300L << 20)),
-                new ContainerRecommendation("envoy", new Amount(25L, 64L << 20), null, null, null)));
-        RightsizeKube.seedHpaOnCpu(client, "shop", "Deployment", "cart", 2, 10, 70);
+        RightsizeSeeds.seedVpa(client, "shop", "Deployment", "cart", List.of(
+                new RightsizeSeeds.ContainerRecommendation("cart", new RightsizeSeeds.Amount(300L, 300L << 20), new RightsizeSeeds.Amount(150L, 200L << 20),
+                        new RightsizeSeeds.Amount(900L, 700L << 20), new RightsizeSeeds.Amount(300L, 300L << 20)),
+                new RightsizeSeeds.ContainerRecommendation("envoy", new RightsizeSeeds.Amount(25L, 64L << 20), null, null, null)));
+        RightsizeSeeds.seedHpaOnCpu(client, "shop", "Deployment", "cart", 2, 10, 70);
 
-        RightsizeKube.seedWorkload(client, new WorkloadSeed("shop", "StatefulSet", "cache", 2, Map.of(), Map.of(),
-                Map.of("redis", new ResourceValues("250m", "256Mi", null, null))));
-        RightsizeKube.seedVpa(client, "shop", "StatefulSet", "cache", List.of(
-                new ContainerRecommendation("redis", new Amount(50L, 100L << 20), null, null, null)));
+        RightsizeSeeds.seedWorkload(client, new WorkloadSeed("shop", "StatefulSet", "cache", 2, Map.of(), Map.of(),
+                Map.of("redis", new RightsizeSeeds.Resources("250m", "256Mi", null, null))));
+        RightsizeSeeds.seedVpa(client, "shop", "StatefulSet", "cache", List.of(
+                new RightsizeSeeds.ContainerRecommendation("redis", new RightsizeSeeds.Amount(50L, 100L << 20), null, null, null)));
         // VPA that resizes pods itself: not ours to change in git
         client.adapt(VerticalPodAutoscalerClient.class).v1().verticalpodautoscalers().resource(
                 new VerticalPodAutoscalerBuilder().withNewMetadata().withNamespace("shop").withName("auto").endMetadata()
@@ -51,13 +53,13 @@ class RightsizeKubeIT {
                 new VerticalPodAutoscalerBuilder().withNewMetadata().withNamespace("shop").withName("fresh").endMetadata()
                         .withNewSpec().withNewTargetRef("apps/v1", "Deployment", "cart").withNewUpdatePolicy()
                         .withUpdateMode("Off").endUpdatePolicy().endSpec().build()).create();
-        RightsizeKube.seedVpa(client, "shop", "Deployment", "gone", List.of(
-                new ContainerRecommendation("x", new Amount(1L, 1L), null, null, null)));
+        RightsizeSeeds.seedVpa(client, "shop", "Deployment", "gone", List.of(
+                new RightsizeSeeds.ContainerRecommendation("x", new RightsizeSeeds.Amount(1L, 1L), null, null, null)));
         // out of scope namespace
-        RightsizeKube.seedWorkload(client, new WorkloadSeed("kube-system", "Deployment", "coredns", 2, Map.of(),
-                Map.of(), Map.of("coredns", new ResourceValues("100m", "70Mi", null, "170Mi"))));
-        RightsizeKube.seedVpa(client, "kube-system", "Deployment", "coredns", List.of(
-                new ContainerRecommendation("coredns", new Amount(10L, 20L << 20), null, null, null)));
+        RightsizeSeeds.seedWorkload(client, new WorkloadSeed("kube-system", "Deployment", "coredns", 2, Map.of(),
+                Map.of(), Map.of("coredns", new RightsizeSeeds.Resources("100m", "70Mi", null, "170Mi"))));
+        RightsizeSeeds.seedVpa(client, "kube-system", "Deployment", "coredns", List.of(
+                new RightsizeSeeds.ContainerRecommendation("coredns", new RightsizeSeeds.Amount(10L, 20L << 20), null, null, null)));
 
         Collected c = RightsizeKube.collect(client, "prod-eu-1", ns -> !ns.equals("kube-system"));
 

@@ -1,6 +1,8 @@
 package io.kubechores.platform.tls;
 
-import io.kubechores.certs.PkiMaker;
+import io.kubechores.testkit.tls.LoopbackTlsServer;
+
+import io.kubechores.testkit.tls.PkiMaker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -24,15 +24,15 @@ class ScheduleLoaderTest {
 
     @Test
     void theShippedSchedulesLoad() {
-        List<Schedule> all = new ScheduleLoader().load(SCHEDULES);
-        assertThat(all).extracting(Schedule::name).containsExactly("certs-daily", "certs-prod-plan-weekly",
+        List<JobSchedule> all = new ScheduleLoader().load(SCHEDULES);
+        assertThat(all).extracting(JobSchedule::name).containsExactly("certs-daily", "certs-prod-plan-weekly",
                 "downscale-every-15-min", "promote-hourly", "quotas-daily", "rightsize-weekly");
-        assertThat(all.stream().filter(Schedule::enabled).map(Schedule::job).distinct())
+        assertThat(all.stream().filter(JobSchedule::enabled).map(JobSchedule::job).distinct())
                 .as("every job has an enabled schedule")
                 .containsExactlyInAnyOrder("downscale", "rightsize", "quotas", "certs", "promote");
-        Schedule plan = all.stream().filter(s -> s.name().equals("certs-prod-plan-weekly")).findFirst().orElseThrow();
+        JobSchedule plan = all.stream().filter(s -> s.name().equals("certs-prod-plan-weekly")).findFirst().orElseThrow();
         assertThat(plan.enabled()).isFalse();
-        assertThat(plan.args()).isEqualTo(new Schedule.Args(true, List.of("prod-eu-1", "prod-us-1"), null, "release"));
+        assertThat(plan.args()).isEqualTo(new JobSchedule.Args(true, List.of("prod-eu-1", "prod-us-1"), null, "release"));
         assertThat(plan.timeZone()).isEqualTo(ZoneId.of("Europe/Berlin"));
         assertThat(plan.location().toString()).isEqualTo("schedules/certs-prod-plan-weekly.yaml:4:1");
     }
@@ -58,14 +58,14 @@ class ScheduleLoaderTest {
             """)
     void eachBrokenScheduleNamesFileLineAndField(String file, String expected) {
         List<Problem> problems = new ArrayList<>();
-        List<Schedule> loaded = new ScheduleLoader().load(List.of(source(file)), problems);
+        List<JobSchedule> loaded = new ScheduleLoader().load(List.of(source(file)), problems);
         assertThat(problems).extracting(Problem::toString).containsExactly(expected);
         assertThat(loaded).isEmpty();
     }
 
     @Test
     void shardsIsOptionalAndDefaultsToOne() {
-        List<Schedule> sharded = new ScheduleLoader().load(Path.of("src/test/resources/runner/schedules-sharded"));
+        List<JobSchedule> sharded = new ScheduleLoader().load(Path.of("src/test/resources/runner/schedules-sharded"));
         assertThat(sharded).singleElement().satisfies(s -> {
             assertThat(s.job()).isEqualTo("downscale");
             assertThat(s.shards()).isEqualTo(3);

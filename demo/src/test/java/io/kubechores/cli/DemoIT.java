@@ -1,0 +1,97 @@
+package io.kubechores.cli;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * `kubechores demo` end to end, as README's first command runs it: simulated clusters, local git remote, local forge,
+ * WireMock AWS/Jenkins/Slack; every job's demo steps run through the Spring Batch launcher and print a summary.
+ */
+class DemoIT {
+    @TempDir
+    static Path home;
+    static String out;
+    static int code;
+
+    @BeforeAll
+    static void runDemo() {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            System.setProperty("kubechores.home", home.toString());
+            code = io.kubechores.demo.DemoMain.run("demo", "--home", home.toString());
+        } finally {
+            System.setOut(old);
+            System.clearProperty("kubechores.home");
+        }
+        out = buf.toString(StandardCharsets.UTF_8);
+        old.println(out);
+    }
+
+    @Test
+    void demoFinishesWithSummaryAndWhereToLook() {
+        assertThat(code).as(out).isZero();
+        assertThat(out).contains("started 4 simulated clusters [prod-eu-1, prod-us-1, staging-eu-1, staging-us-1]")
+                .contains("Where to look:")
+                .contains("pull requests (local forge): " + home.resolve("world"))
+                .contains("demo finished in");
+        assertThat(out).doesNotContain("crashed:").doesNotContain("invalid input");
+    }
+
+    @Test
+    void everyJobRunsItsStepsAndTheSecondRunsChangeNothing() {
+        assertThat(out).contains("━━ downscale — night").contains("━━ downscale — morning")
+                .contains("━━ rightsize —").contains("━━ quotas —").contains("━━ certs —").contains("━━ promote —");
+        List<String> counts = out.lines().filter(l -> l.contains(" action(s)")).map(String::strip).toList();
+        assertThat(counts).as(out).hasSize(15);
+        // downscale: plan, night, same minute (nothing), morning
+        java.util.regex.Matcher planned = java.util.regex.Pattern.compile(", (\\d+) planned").matcher(counts.get(0));
+        assertThat(planned.find()).as(counts.get(0)).isTrue();
+        int n = Integer.parseInt(planned.group(1));
+        assertThat(n).isGreaterThan(10);
+        assertThat(counts.get(1)).contains(", " + n + " applied");    // night: exactly the plan
+        assertThat(counts.get(2)).doesNotContain("applied").doesNotContain("planned");
+        assertThat(counts.get(3)).contains(", " + n + " applied");    // morning: every one restored
+        // rightsize: one PR per manifest shape, then nothing new
+        assertThat(counts.get(5)).contains("3 applied");
+        assertThat(counts.get(6)).contains("3 unchanged").doesNotContain("applied");
+        // quotas: files increase requests once
+        assertThat(counts.get(8)).contains("5 applied"); // a sixth is deferred: 2 active requests per Region
+        assertThat(counts.get(9)).doesNotContain("applied");
+        // certs: alerts once
+        assertThat(counts.get(10)).contains("1 applied");
+        assertThat(counts.get(11)).doesNotContain("applied");
+        // promote: PR + deploys once
+        assertThat(counts.get(13)).contains("3 applied");
+        assertThat(counts.get(14)).doesNotContain("applied");
+    }
+
+    @Test
+    void pullRequestsAndReportsAreWhereTheSummarySays() throws IOException {
+        Path forge = home.resolve("world/.kubechores/forge");
+        try (Stream<Path> s = Files.walk(forge)) {
+            assertThat(s.filter(p -> p.getFileName().toString().equals("pr.json"))
+                    .map(p -> forge.relativize(p.getParent()).toString().replace('\\', '/')).sorted().toList())
+                    .containsExactly("promote/loki-prod", "rightsize/apps-payments", "rightsize/apps-search",
+                            "rightsize/apps-shop");
+        }
+        try (Stream<Path> s = Files.walk(home.resolve("reports/certs"))) {
+            assertThat(s.filter(p -> p.toString().endsWith("certs-report.html")).count()).isEqualTo(2);
+        }
+        assertThat(Files.readAllLines(home.resolve("audit/audit.jsonl"))).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).startsWith("{").contains("\"status\":\"APPLIED\""));
+    }
+}
