@@ -123,9 +123,14 @@ public final class CapacityModel {
                 : (a.description() != null ? a.description() : b.description()), top.need(), top.headroomPercent(),
                 Math.min(a.maxIncreaseFactor(), b.maxIncreaseFactor()), policies, sources,
                 reask(a.reaskAfterDays(), b.reaskAfterDays()),
-                a.escalatePendingAfterDays() == null ? b.escalatePendingAfterDays()
-                        : b.escalatePendingAfterDays() == null ? a.escalatePendingAfterDays()
-                        : Math.min(a.escalatePendingAfterDays(), b.escalatePendingAfterDays()));
+                earliest(a.escalatePendingAfterDays(), b.escalatePendingAfterDays()));
+    }
+
+    /** Several policies: the earliest escalation wins (unset counts as never). */
+    static Integer earliest(Integer a, Integer b) {
+        if (a == null) return b;
+        if (b == null) return a;
+        return Math.min(a, b);
     }
 
     /** Several policies: the most cautious re-ask wins (never, else the longest cool-down). */

@@ -229,7 +229,7 @@ public class QuotasChore implements Chore {
      * forgotten, so a later denial alerts again. Dry run: planned, nothing sent or stored.
      */
     private Action escalate(ChoreContext ctx, List<PartitionResult> results) {
-        io.kubechores.core.StateStore store = ctx.platform() == null ? null : ctx.platform().state();
+        io.kubechores.platform.StateStore store = ctx.platform() == null ? null : ctx.platform().state();
         Map<String, String> last = new java.util.TreeMap<>();
         if (store != null) {
             store.all(NAME).forEach((k, v) -> {
@@ -279,7 +279,7 @@ public class QuotasChore implements Chore {
         return ctx.applied(a);
     }
 
-    private static void forget(io.kubechores.core.StateStore store, Map<String, String> last,
+    private static void forget(io.kubechores.platform.StateStore store, Map<String, String> last,
                                Map<String, Escalation> now, Set<String> ranPartitions) {
         if (store == null) return;
         for (String target : last.keySet()) {

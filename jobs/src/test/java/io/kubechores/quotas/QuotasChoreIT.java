@@ -704,7 +704,7 @@ class QuotasChoreIT {
                         List.of(), true, 15, 2.0, 10, null, List.of(), 14))));
         var base = platform(wm.baseUrl());
         var p = new io.kubechores.platform.Platform(null, null, base.aws(), null, notifier, base.state(),
-                io.kubechores.platform.SecretSource.of(Map.of("SLACK_URL", "https://hooks.slack.example/T/B/x")));
+                io.kubechores.desiredstate.SecretSource.of(Map.of("SLACK_URL", "https://hooks.slack.example/T/B/x")));
         QuotasChore chore = new QuotasChore(new AwsCallPolicy(4, Duration.ofMillis(2), Duration.ofMillis(10), 0),
                 InstanceTypes.shipped());
 
