@@ -8,7 +8,7 @@
     body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
     .muted { color: #666; font-size: .9rem; }
     table { border-collapse: collapse; margin: .5rem 0; } th, td { padding: .25rem .6rem; text-align: left; border-bottom: 1px solid #eee; vertical-align: top; }
-    .COMPLETED { color: #1a7f37; } .FAILED, .failed { color: #cf222e; } .STARTED, .STARTING { color: #9a6700; }
+    .COMPLETED { color: #1a7f37; } .FAILED, .failed, .PARTIAL_FAILURE { color: #cf222e; } .STARTED, .STARTING { color: #9a6700; }
     pre { background: #f6f8fa; padding: 1rem; border-radius: 6px; overflow-x: auto; }
   </style>
 </head>
@@ -16,7 +16,7 @@
 <p class="muted"><a href="/">← runner</a> · ${now}</p>
 <h1>${run.job()} · run ${run.executionId()?c}</h1>
 <table class="facts">
-  <tr><th>status</th><td id="status" class="${run.status()}">${run.status()}</td></tr>
+  <tr><th>status</th><td id="status" class="${run.shownStatus()}">${run.shownStatus()}</td></tr>
   <tr><th>exit</th><td id="exit">${run.exitCode()}<#if run.exitDescription()?has_content> <span class="muted">${run.exitDescription()}</span></#if></td></tr>
   <tr><th>trigger</th><td id="trigger">${run.trigger()}<#if run.dryRun()> (plan: nothing changed)</#if></td></tr>
   <tr><th>started</th><td>${view.startShown()}</td></tr>

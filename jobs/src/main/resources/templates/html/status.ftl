@@ -9,7 +9,7 @@
     h1 { margin-bottom: .2rem; } .muted { color: #666; font-size: .9rem; }
     section.job { border: 1px solid #ddd; border-radius: 6px; padding: 1rem; margin: 1rem 0; }
     table { border-collapse: collapse; margin: .5rem 0; } th, td { padding: .25rem .6rem; text-align: left; border-bottom: 1px solid #eee; }
-    .COMPLETED { color: #1a7f37; } .FAILED { color: #cf222e; } .STARTED, .STARTING { color: #9a6700; }
+    .COMPLETED { color: #1a7f37; } .FAILED, .PARTIAL_FAILURE { color: #cf222e; } .STARTED, .STARTING { color: #9a6700; }
     button { margin-right: .4rem; }
     .notice { background: #ddf4ff; padding: .5rem 1rem; border-radius: 6px; }
   </style>

@@ -60,7 +60,7 @@ public class DemoCommand implements Callable<Integer> {
     public DemoCommand(List<DemoContribution> contributions, List<Chore> chores, JobRepository jobRepository,
                        JobOperator jobOperator, PlatformTransactionManager tx, DesiredStateSource source,
                        StateStore state, KubechoresProperties props) {
-        this.contributions = contributions.stream()
+        this.contributions = contributions == null ? List.of() : contributions.stream()
                 .sorted(Comparator.comparingInt(c -> ORDER.indexOf(c.job()) < 0 ? 99 : ORDER.indexOf(c.job())))
                 .toList();
         this.chores = chores;

@@ -7,6 +7,11 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine;
 
+import io.kubechores.runner.DefaultDesiredStateSource;
+import io.kubechores.runner.DesiredStateSource;
+import io.kubechores.runner.KubechoresProperties;
+
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -38,6 +43,16 @@ public final class Main {
             // help needs no application context
             return commandLine(new HelpOnlyFactory(), extraSubcommands).execute(args);
         }
+        // the whole command line is checked before anything starts (Spring, Quartz, a checkout): one clear line, exit 2
+        try {
+            commandLine(new HelpOnlyFactory(), extraSubcommands).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            String sub = e.getCommandLine().getCommandName();
+            System.err.println("kubechores: " + e.getMessage() + " (see: kubechores "
+                    + (sub.equals("kubechores") ? "" : sub + " ") + "--help)");
+            return 2;
+        }
+        if (a.get(0).equals("validate")) return validateWithoutSpring(args);
         boolean serve = a.get(0).equals("serve");
         if (a.get(0).equals("demo") && extraSubcommands.stream().noneMatch(c -> c.getSimpleName().equals("DemoCommand"))) {
             System.err.println("kubechores: `demo` is not part of the production jar (it carries no simulated servers); "
@@ -55,6 +70,9 @@ public final class Main {
             if (serve && args[i].startsWith("--repo=")) System.setProperty("kubechores.repo", args[i].substring(7));
             if (serve && args[i].equals("--ref") && i + 1 < args.length) System.setProperty("kubechores.ref", args[i + 1]);
             if (serve && args[i].startsWith("--ref=")) System.setProperty("kubechores.ref", args[i].substring(6));
+            // the port the runner serves on: before Spring starts, so the embedded server takes it
+            if (serve && args[i].equals("--server.port") && i + 1 < args.length) System.setProperty("server.port", args[i + 1]);
+            if (serve && args[i].startsWith("--server.port=")) System.setProperty("server.port", args[i].substring(14));
             if (args[i].startsWith("--home=")) System.setProperty("kubechores.home", args[i].substring(7));
         }
         SpringApplication app = new SpringApplication(KubechoresApplication.class);
@@ -68,6 +86,21 @@ public final class Main {
         } finally {
             if (!serve) ctx.close();
         }
+    }
+
+    /**
+     * validate reads and checks the repo only: no job repository, no web server, no Spring context (issue 15). The
+     * rules are the jobs' DesiredStateRule classes (DesiredStateRules), the repo cache is kubechores.home's.
+     */
+    private static int validateWithoutSpring(String... args) {
+        if (System.getProperty("logback.configurationFile") == null) System.setProperty("logback.configurationFile", "logback-cli.xml");
+        String home = System.getProperty("kubechores.home");
+        if (home == null) home = System.getenv("KUBECHORES_HOME");
+        KubechoresProperties props = new KubechoresProperties(home == null || home.isBlank() ? null : Path.of(home),
+                null, null, null, null);
+        DesiredStateSource source = new DefaultDesiredStateSource(DesiredStateRules.all(), props,
+                io.kubechores.desiredstate.SecretSource.ENVIRONMENT);
+        return new CommandLine(new ValidateCommand(source)).execute(Arrays.copyOfRange(args, 1, args.length));
     }
 
     private static CommandLine commandLine(CommandLine.IFactory factory, List<Class<?>> extraSubcommands) {

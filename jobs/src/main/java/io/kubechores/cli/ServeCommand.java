@@ -19,6 +19,10 @@ public class ServeCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo = new RepoOptions();
 
+    @picocli.CommandLine.Option(names = "--server.port", paramLabel = "PORT",
+            description = "Port of the status page, API and metrics (default 8080, or SERVER_PORT).")
+    Integer port;
+
     @Override
     public Integer call() {
         System.out.println("kubechores runner started; status page on http://localhost:"

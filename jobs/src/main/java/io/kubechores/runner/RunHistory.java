@@ -62,6 +62,14 @@ public class RunHistory {
             return end == null;
         }
 
+        /**
+         * The status a person should see: Spring Batch calls a run whose clusters failed COMPLETED (the job itself
+         * finished); its exit code says PARTIAL_FAILURE, and that is what the pages show, in red.
+         */
+        public String shownStatus() {
+            return "COMPLETED".equals(status) && BatchChoreLauncher.PARTIAL_FAILURE.equals(exitCode) ? BatchChoreLauncher.PARTIAL_FAILURE : status;
+        }
+
         public long failedPartitions() {
             return partitions.stream().filter(PartitionRun::failed).count();
         }
@@ -88,11 +96,16 @@ public class RunHistory {
         return e == null ? Optional.empty() : Optional.of(toRun(e.getJobInstance().getJobName(), e));
     }
 
-    /** When the last run that completed without failure ended (for the last-success metric after a restart). */
+    /**
+     * When the last run that completed without failure ended (for the last-success metric after a restart): Batch
+     * status COMPLETED and exit COMPLETED. A run whose clusters failed (some or all) completes in Batch terms with
+     * exit PARTIAL_FAILURE and is no success, else a "no success for N hours" alert would never fire.
+     */
     public Optional<Instant> lastSuccess(String job) {
         for (JobInstance instance : repository.getJobInstances(job, 0, 50)) {
             Optional<Instant> end = repository.getJobExecutions(instance).stream()
-                    .filter(e -> e.getStatus() == BatchStatus.COMPLETED && e.getEndTime() != null)
+                    .filter(e -> e.getStatus() == BatchStatus.COMPLETED && e.getEndTime() != null
+                            && e.getExitStatus() != null && ExitStatus.COMPLETED.getExitCode().equals(e.getExitStatus().getExitCode()))
                     .map(e -> instant(e.getEndTime())).max(Comparator.naturalOrder());
             if (end.isPresent()) return end;
         }
@@ -164,18 +177,28 @@ public class RunHistory {
         return closed;
     }
 
+    /**
+     * The partition key of a partition step, null for the job's other steps. Spring Batch names a partition's step
+     * execution {@code <partitioner step>:<key>} (SimpleStepExecutionSplitter.STEP_NAME_SEPARATOR), and the
+     * launcher's keys are {@code <job>:<partition>}: "downscale.partition:downscale:prod-eu-1" → "prod-eu-1".
+     */
+    static String partitionKey(String job, String stepName) {
+        String step = job + ".partition:" + job + ":";
+        if (stepName.startsWith(step)) return stepName.substring(step.length());
+        return null;
+    }
+
     private Run toRun(String job, JobExecution e) {
         Instant start = instant(e.getStartTime() != null ? e.getStartTime() : e.getCreateTime());
         Instant end = instant(e.getEndTime());
-        String prefix = job + ":";
         List<PartitionRun> partitions = e.getStepExecutions().stream()
-                .filter(s -> s.getStepName().startsWith(prefix))
+                .filter(s -> partitionKey(job, s.getStepName()) != null)
                 .map(s -> {
                     ExecutionContext sc = s.getExecutionContext();
                     String error = sc.containsKey("error") ? sc.getString("error")
                             : s.getStatus() == BatchStatus.FAILED ? s.getExitStatus().getExitDescription() : null;
                     // a failed partition is a completed Batch step (the others go on): show it as FAILED
-                    return new PartitionRun(s.getStepName().substring(prefix.length()),
+                    return new PartitionRun(partitionKey(job, s.getStepName()),
                             error != null ? "FAILED" : s.getStatus().name(),
                             sc.containsKey("actions") ? sc.getInt("actions") : 0, error);
                 })

@@ -115,7 +115,7 @@ public class StatusController {
     }
 
     private RunView run(RunHistory.Run r) {
-        return new RunView(r.executionId(), r.status(), r.exitCode(), r.exitDescription(), r.trigger(), r.dryRun(),
+        return new RunView(r.executionId(), r.shownStatus(), r.exitCode(), r.exitDescription(), r.trigger(), r.dryRun(),
                 r.start() == null ? null : r.start().toString(),
                 r.start() == null ? "" : SHOWN.format(r.start().atZone(displayZone)),
                 r.end() == null ? null : r.end().toString(),

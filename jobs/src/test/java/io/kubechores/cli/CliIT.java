@@ -127,4 +127,26 @@ class CliIT {
         assertThat(c.code()).isEqualTo(2);
         assertThat(c.err()).contains("unknown cluster(s) [nope]");
     }
+
+    /** Issue 22: a bad command line is one clear line and exit 2, found before Spring, Quartz or a checkout start. */
+    @Test
+    void aBadCommandLineIsOneLineAndExit2BeforeAnythingStarts() {
+        Result unknown = run("plan", "echo", "--repo", EXAMPLE.toString(), "--no-such-option");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err().strip()).doesNotContain("\n")
+                .startsWith("kubechores: Unknown option: '--no-such-option'").endsWith("(see: kubechores plan --help)");
+        Result port = run("serve", "--server.port=eighty");
+        assertThat(port.code()).isEqualTo(2);
+        assertThat(port.err()).contains("--server.port").contains("eighty").doesNotContain("Quartz");
+    }
+
+    /** Issue 15: validate checks the repo without starting Spring (no job repository is created in the home). */
+    @Test
+    void validateNeedsNoSpringAndNoJobRepository() {
+        Path home = tmp.resolve("validate-home");
+        Result r = run("validate", "--repo", EXAMPLE.toString(), "--home", home.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("valid: fleet");
+        assertThat(home.resolve("db")).as("no H2 job repository: Spring never started").doesNotExist();
+    }
 }

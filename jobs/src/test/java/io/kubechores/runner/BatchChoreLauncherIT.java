@@ -80,4 +80,35 @@ class BatchChoreLauncherIT {
                 .contains("downscale.partitions", "downscale.finish",
                         "downscale.partition:downscale:staging-eu-1", "downscale.partition:downscale:prod-us-1");
     }
+
+    /** Issue 22: the run page listed no partition (and the status page no cluster) although four clusters failed. */
+    @Test
+    void theHistoryListsEveryPartitionWithItsOutcome() {
+        DesiredState state = exampleWithLimit("downscale", 0);
+        io.kubechores.core.Chore failingProd = new EchoChore("downscale") {
+            @Override
+            public io.kubechores.core.PartitionResult runPartition(io.kubechores.core.ChoreContext ctx, String partition) {
+                if (partition.startsWith("prod")) throw new IllegalStateException("API server unreachable");
+                return super.runPartition(ctx, partition);
+            }
+        };
+        BatchChoreLauncher launcher = new BatchChoreLauncher(List.of(failingProd), jobRepository, jobOperator, tx,
+                (repo, ref) -> new DesiredStateSource.Loaded(state, null),
+                (loaded, clock) -> new Platform(null, null, null, null, null, null, null), props);
+
+        RunResult r = launcher.launch("downscale", new RunRequest("unused", null, Set.of(), true, null, "test"));
+
+        assertThat(r.exitCode()).isEqualTo(3);
+        RunHistory.Run run = new RunHistory(jobRepository).find(r.executionId()).orElseThrow();
+        assertThat(run.partitions()).extracting(RunHistory.PartitionRun::partition)
+                .containsExactlyElementsOf(state.clusters().stream().map(Resource::name).sorted().toList());
+        assertThat(run.partitions()).filteredOn(p -> p.partition().startsWith("prod")).isNotEmpty()
+                .allSatisfy(p -> {
+                    assertThat(p.status()).isEqualTo("FAILED");
+                    assertThat(p.error()).contains("API server unreachable");
+                });
+        assertThat(run.partitions()).filteredOn(p -> !p.partition().startsWith("prod")).isNotEmpty()
+                .allSatisfy(p -> assertThat(p.status()).isEqualTo("COMPLETED"));
+        assertThat(run.failedPartitions()).isEqualTo(state.clusters().stream().filter(c -> c.name().startsWith("prod")).count());
+    }
 }

@@ -68,7 +68,8 @@ public class FakeChoreLauncher implements ChoreLauncher {
         int exit = exitCodes.getOrDefault(job, 0);
         List<StepExecution> steps = new ArrayList<>();
         for (String p : PARTITIONS) {
-            StepExecution s = repository.createStepExecution(job + ":" + p, e);
+            // named as Spring Batch names the real launcher's partition steps: <partitioner step>:<job>:<partition>
+            StepExecution s = repository.createStepExecution(job + ".partition:" + job + ":" + p, e);
             s.setStartTime(LocalDateTime.now());
             s.setStatus(BatchStatus.STARTED);
             repository.update(s);
@@ -81,7 +82,7 @@ public class FakeChoreLauncher implements ChoreLauncher {
         }
         List<PartitionOutcome> outcomes = new ArrayList<>();
         for (StepExecution s : steps) {
-            String p = s.getStepName().substring(job.length() + 1);
+            String p = s.getStepName().substring((job + ".partition:" + job + ":").length());
             boolean failed = exit == 3 && p.equals("prod-eu-1");
             s.getExecutionContext().putInt("actions", failed ? 0 : 2);
             if (failed) s.getExecutionContext().putString("error", "API server answered 500");
