@@ -122,12 +122,8 @@ public class QuotasChore implements Chore {
             try (QuotasAws aws = QuotasAws.open(factory, callPolicy, account, region)) {
                 out.put(region, aws.instanceTypes());
             } catch (RuntimeException e) {
-                String why = e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException ase
-                        ? io.kubechores.platform.aws.AwsCalls.code(ase) : e.getClass().getSimpleName();
-                String msg = String.valueOf(e.getMessage());
-                notes.add(region + ": EC2 DescribeInstanceTypes failed (" + why + ": "
-                        + (msg.length() > 160 ? msg.substring(0, 160) + "…" : msg) + "): vCPUs from QuotaPolicy"
-                        + " instanceTypes and the shipped table " + InstanceTypes.TYPES_RESOURCE);
+                notes.add(region + ": EC2 DescribeInstanceTypes failed (" + QuotasAws.describe(e) + "): vCPUs from"
+                        + " QuotaPolicy instanceTypes and the shipped table " + InstanceTypes.TYPES_RESOURCE);
             }
         });
         return out;
@@ -311,10 +307,7 @@ public class QuotasChore implements Chore {
                 return new ActiveRequests.Count(other.activeRequests().size(), null);
             }
         } catch (RuntimeException e) {
-            String why = e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException ase
-                    ? io.kubechores.platform.aws.AwsCalls.code(ase) + " " + String.valueOf(ase.getMessage())
-                    : String.valueOf(e.getMessage());
-            return new ActiveRequests.Count(0, why.length() > 200 ? why.substring(0, 200) + "…" : why);
+            return new ActiveRequests.Count(0, QuotasAws.describe(e));
         }
     }
 

@@ -102,6 +102,13 @@ public final class QuotasAws implements AutoCloseable {
             "InvalidResourceStateException", "a human must check the quota's state in the Service Quotas console"
                     + " (e.g. a quota request template or organization setting in the way)");
 
+    /** "ErrorCode: message" of an AWS error (else the exception's class and message), at most 200 characters. */
+    public static String describe(RuntimeException e) {
+        String s = e instanceof AwsServiceException ase ? AwsCalls.code(ase) + ": " + message(ase)
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    }
+
     /** The reason a human must act, or null when the error is of another kind. */
     public static String needsHuman(AwsServiceException e) {
         String code = AwsCalls.code(e);
