@@ -126,10 +126,21 @@ public record FleetSpec(
     public record Notifications(String slackWebhookEnv, String slackChannel, String pushgatewayUrl) {}
 
     /**
-     * @param roleArnPattern role assumed per account, {accountId} is replaced (e.g. arn:aws:iam::{accountId}:role/kubechores)
-     * @param endpoint       override for every AWS API endpoint (tests, demo, VPC endpoints)
+     * @param roleArnPattern         role assumed per account, {accountId} is replaced (e.g. arn:aws:iam::{accountId}:role/kubechores)
+     * @param endpoint               override for every AWS API endpoint (tests, demo, VPC endpoints)
+     * @param externalIds            account id → the ExternalId its role's trust policy requires (sts:ExternalId)
+     * @param sessionDurationSeconds AssumeRole DurationSeconds (900..43200, at most the role's maximum session)
      */
-    public record Aws(String roleArnPattern, String endpoint) {}
+    public record Aws(String roleArnPattern, String endpoint, java.util.Map<String, String> externalIds,
+                      Integer sessionDurationSeconds) {
+        public Aws {
+            externalIds = externalIds == null ? java.util.Map.of() : java.util.Map.copyOf(externalIds);
+        }
+
+        public Aws(String roleArnPattern, String endpoint) {
+            this(roleArnPattern, endpoint, null, null);
+        }
+    }
 
     /**
      * @param url         Jenkins base URL
