@@ -10,7 +10,7 @@ warnings:
   ! ${w}
 </#list>
 </#if>
-(${c.workloads} objects read, ${c.unchanged} already right, ${c.excluded} excluded; saves ~${c.cpuHours} CPU core-hours, ${c.memHours} GiB-hours)
+(${c.workloads} objects read, ${c.unchanged} already right, ${c.excluded} excluded; saves ~${c.cpuHours} CPU core-hours, ${c.memHours} GiB-hours, ~${c.money})
 </#if>
 
 </#list>

@@ -13,6 +13,12 @@ ${p.tool()}: <#list p.wanted() as env, v>${env}=${v}<#sep>, </#list>
 <#else>
   no candidate: every environment wants the same version
 </#if>
+<#if p.sequence()?has_content>
+  steps (each waits for the one before):
+<#list p.sequence() as step>
+    ${step?counter}. ${step}
+</#list>
+</#if>
 <#list t.actions() as a>
   → ${a.verb()} ${a.target()}: ${a.detail()!""} [${a.status()}]
 </#list>

@@ -1,9 +1,15 @@
-<#-- promotion PR body: only stable evidence (times are absolute), so an unchanged situation renders the same body -->
+<#-- promotion PR body: only stable evidence (times are absolute, the health timeline ends when the promotion started), so an unchanged situation renders the same body -->
 ## Promote `${tool}` ${candidate.version()} to ${candidate.to()}
 
-`spec.versions.${candidate.to()}`: **${candidate.current()} → ${candidate.version()}**
+`spec.versions.${candidate.to()}`: **${candidate.current()} → ${candidate.version()}**<#if bump?has_content> (${bump} bump)</#if>
 
-${candidate.version()} runs healthy on every ${candidate.from()} cluster and has soaked for at least ${spec.soak()}.
+${candidate.version()} runs healthy on every ${candidate.from()} cluster and has soaked (run healthy) for at least ${spec.soak()}.
+<#if links?has_content>
+
+<#list links as name, url>
+- ${name}: ${url}
+</#list>
+</#if>
 
 ### Evidence from ${candidate.from()}
 
@@ -19,19 +25,25 @@ ${candidate.version()} runs healthy on every ${candidate.from()} cluster and has
 - observed rollout on ${candidate.from()}: ${observedSince}
 - soak counted from ${soakStart}, passed at ${soakPassedAt}
 
-### Rollout
-
-<#if jenkins?has_content>
-kubechores triggers the Jenkins job `${jenkins}` for every ${candidate.to()} cluster that does not run ${candidate.version()} yet, and verifies them on its next runs:
-<#list target as o>
-- ${o.cluster()}: currently ${o.runningVersion()!"unknown"}
+Health timeline on ${candidate.from()} (sampled every run; an unhealthy sample restarts the soak):
+<#if timeline?has_content>
+<#list timeline as line>
+- ${line}
 </#list>
 <#else>
-The ${candidate.to()} clusters pick the version up from this repo after merge:
-<#list target as o>
-- ${o.cluster()}: currently ${o.runningVersion()!"unknown"}
-</#list>
+- no samples yet
 </#if>
+
+### Rollout
+
+<#list sequence as step>
+${step?counter}. ${step}
+</#list>
+
+Currently on ${candidate.to()}:
+<#list target as o>
+- ${o.cluster()}: ${o.runningVersion()!"unknown"}
+</#list>
 
 Freeze windows checked: <#if windows?has_content>${windows?join(", ")}<#else>none configured</#if>.
 

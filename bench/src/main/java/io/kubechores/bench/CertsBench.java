@@ -50,8 +50,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>endpoints: 1,000 TLS endpoints on loopback, 100 of which accept TCP and never answer, 5 s timeout — the whole
  *       job run (probe, judge, report) must finish in under 15 s on 2 cores;</li>
- *   <li>secrets: one simulated cluster with 20,000 TLS secrets, served in pages like a real API server (limit +
- *       continue), scanned with the heap capped: run with BENCH_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC".</li>
+ *   <li>secrets: one simulated cluster with 20,000 Secrets — 2,000 Helm release Secrets of 500 KiB each (the
+ *       x509-certificate-exporter memory blow-up, enix #222), 12,000 TLS, 5,000 Opaque, 1,000 service-account tokens
+ *       — served by an API server in a child process that pages (limit + continue) and applies Secret field
+ *       selectors like a real one, scanned by the job's default settings with the heap capped:
+ *       BENCH_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" (target: completes, peak heap under 256 MB).</li>
  * </ul>
  * Usage: BENCH_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" bench/run.sh CertsBench [endpoints|secrets]
  */
@@ -64,10 +67,14 @@ public final class CertsBench {
             serve(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             return;
         }
+        if (which.equals("serve-secrets")) {
+            serveSecrets(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            return;
+        }
         System.out.printf("CertsBench: %d cores, max heap %d MB, java %s%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() / (1024 * 1024), System.getProperty("java.version"));
         if (which.equals("all") || which.equals("endpoints")) endpoints(1000, 100, 5);
-        if (which.equals("all") || which.equals("secrets")) secrets(20_000, 500);
+        if (which.equals("all") || which.equals("secrets")) secrets(20_000, 2_000, 500 * 1024);
         System.exit(0);
     }
 
@@ -157,8 +164,91 @@ public final class CertsBench {
         }
     }
 
-    static void secrets(int count, int pageSize) throws Exception {
-        // a handful of real certificates, reused: secret i carries leaf (i % 64) + the CA, like cert-manager output
+    static void secrets(int count, int helm, int helmBytes) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(javaBin, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                CertsBench.class.getName(), "serve-secrets", String.valueOf(count), String.valueOf(helm),
+                String.valueOf(helmBytes)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        var reader = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8));
+        try {
+            String line;
+            do {
+                line = reader.readLine();
+            } while (line != null && !line.startsWith("URL "));
+            if (line == null) throw new IllegalStateException("secrets API server process did not start");
+            String url = line.substring(4);
+            try (KubernetesClient client = new KubernetesClientBuilder()
+                    .withConfig(new ConfigBuilder().withMasterUrl(url).withRequestTimeout(60_000).build()).build()) {
+                var cluster = Resource.of(Kind.CLUSTER, "big", new ClusterSpec("prod",
+                        new ClusterSpec.Connection(null, null, false, url, null, null), null, List.of(), List.of()));
+                var policy = new CertificatePolicySpec(null, null, null, 30, 7, null, null, 5);
+                Path out = Files.createTempDirectory("certs-bench-secrets");
+                System.gc();
+                List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
+                        .filter(p -> p.getType() == MemoryType.HEAP).toList();
+                heap.forEach(MemoryPoolMXBean::resetPeakUsage);
+                long t0 = System.nanoTime();
+                long cpu0 = cpuNanos();
+                CertsChore chore = new CertsChore(); // the job's defaults: page size, filters
+                ChoreRunner.Outcome o = ChoreRunner.run(chore, ctx(state(List.of(cluster), policy),
+                        Map.of("big", client), out), 1);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                long cpuMs = (cpuNanos() - cpu0) / 1_000_000;
+                long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+                if (o.partitions().getFirst().isFailed()) {
+                    System.out.println("secrets: FAILED " + o.partitions().getFirst().error());
+                    return;
+                }
+                CertPlan plan = (CertPlan) o.partitions().getFirst().data().get("plan");
+                child.getOutputStream().write("stats\n".getBytes(StandardCharsets.UTF_8));
+                child.getOutputStream().flush();
+                String stats;
+                do {
+                    stats = reader.readLine();
+                } while (stats != null && !stats.startsWith("STATS "));
+                System.out.printf("secrets: %d Secrets (%d Helm releases of %d KiB, %d TLS, %d Opaque, %d SA tokens),"
+                                + " job defaults (page size %d): %d certificates judged (%d expired, %d critical,"
+                                + " %d warning) in %d ms wall, %d ms CPU%n", count, helm, helmBytes / 1024,
+                        tlsCount(count, helm), opaqueCount(count), saCount(count), CertsChore.DEFAULT_PAGE_SIZE,
+                        plan.findings().size(), plan.count(io.kubechores.certs.Severity.EXPIRED),
+                        plan.count(io.kubechores.certs.Severity.CRITICAL),
+                        plan.count(io.kubechores.certs.Severity.WARNING), ms, cpuMs);
+                System.out.println("secrets: API server " + (stats == null ? "(no stats)" : stats.substring(6)));
+                System.gc();
+                long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                long max = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+                System.out.printf("secrets: peak heap used %d MB (sum of heap pools' peaks, garbage included; max heap"
+                                + " %d MB, target < 256 MB); live after GC with all %d findings still held: %d MB%n",
+                        peak / (1024 * 1024), max, plan.findings().size(), live / (1024 * 1024));
+                System.out.println(peak < 256L * 1024 * 1024 ? "secrets: PASS" : "secrets: FAIL (peak over 256 MB)");
+            }
+        } finally {
+            child.getOutputStream().close();
+            if (!child.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) child.destroyForcibly();
+        }
+    }
+
+    static int saCount(int count) {
+        return count / 20;
+    }
+
+    static int opaqueCount(int count) {
+        return count / 4;
+    }
+
+    static int tlsCount(int count, int helm) {
+        return count - helm - saCount(count) - opaqueCount(count);
+    }
+
+    /**
+     * Child-process mode: a paging API server for /api/v1/secrets (and /api/v1/namespaces/NS/secrets) that applies
+     * Secret field selectors like kube-apiserver (type, metadata.namespace; =, ==, !=; comma = AND) and streams each
+     * page (chunked) so its own heap stays small. Prints "URL ..." and serves until stdin closes; "stats" on stdin
+     * prints what was sent. Secret i: the first {@code helm} are Helm releases (one shared blob of helmBytes, base64
+     * ~4/3 larger), then SA tokens (1 in 20 in kube-system), Opaque without certificates, and TLS (leaf i % 64 + CA).
+     */
+    static void serveSecrets(int count, int helm, int helmBytes) throws Exception {
         var ca = PkiMaker.cert("Bench Apps CA").ca().valid(NOW.minus(Duration.ofDays(300)), NOW.plus(Duration.ofDays(900)))
                 .issue();
         List<String> tlsCrt = new ArrayList<>();
@@ -168,47 +258,140 @@ public final class CertsBench {
             tlsCrt.add(b64(leaf.pem() + ca.pem()));
         }
         String caCrt = b64(ca.pem());
+        byte[] blob = new byte[helmBytes];
+        new java.util.Random(19).nextBytes(blob);
+        blob[0] = 0x1f; // gzip magic, like Helm's release payload
+        blob[1] = (byte) 0x8b;
+        String helmValue = Base64.getEncoder().encodeToString(blob);
+        java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
         AtomicInteger requests = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong items = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong helmSent = new java.util.concurrent.atomic.AtomicLong();
         HttpServer api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        api.createContext("/", ex -> serve(ex, count, tlsCrt, caCrt, requests));
+        api.createContext("/", ex -> {
+            try {
+                serveSecretList(ex, count, helm, helmValue, tlsCrt, caCrt, bytes, requests, items, helmSent);
+            } catch (RuntimeException e) {
+                e.printStackTrace();
+                throw e;
+            }
+        });
         api.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         api.start();
-        String url = "http://127.0.0.1:" + api.getAddress().getPort();
-        try (KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder().withMasterUrl(url).withRequestTimeout(60_000).build()).build()) {
-            var cluster = Resource.of(Kind.CLUSTER, "big", new ClusterSpec("prod",
-                    new ClusterSpec.Connection(null, null, false, url, null, null), null, List.of(), List.of()));
-            var policy = new CertificatePolicySpec(null, null, null, 30, 7, null, null, 5);
-            Path out = Files.createTempDirectory("certs-bench-secrets");
-            System.gc();
-            List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
-                    .filter(p -> p.getType() == MemoryType.HEAP).toList();
-            heap.forEach(MemoryPoolMXBean::resetPeakUsage);
-            long t0 = System.nanoTime();
-            ChoreRunner.Outcome o = ChoreRunner.run(new CertsChore(pageSize, 128),
-                    ctx(state(List.of(cluster), policy), Map.of("big", client), out), 1);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-            if (o.partitions().getFirst().isFailed()) {
-                System.out.println("secrets: FAILED " + o.partitions().getFirst().error());
-                return;
+        System.out.println("URL http://127.0.0.1:" + api.getAddress().getPort());
+        System.out.flush();
+        var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.equals("stats")) {
+                System.out.printf("STATS %d list requests, %d Secrets sent (%d Helm releases), %d MB sent; left on the"
+                                + " server by the field selector: %d Helm releases = %d MB of base64%n", requests.get(),
+                        items.get(), helmSent.get(), bytes.get() / (1024 * 1024), helm - helmSent.get(),
+                        (helm - helmSent.get()) * helmValue.length() / (1024 * 1024));
+                System.out.flush();
             }
-            CertPlan plan = (CertPlan) o.partitions().getFirst().data().get("plan");
-            long json = Files.size(out.resolve("certs-findings.json"));
-            System.out.printf("secrets: %d secrets in pages of %d: %d list requests, %d certificates judged"
-                            + " (%d expired, %d critical, %d warning) in %d ms; JSON report %d MB%n", count, pageSize,
-                    requests.get(), plan.findings().size(), plan.count(io.kubechores.certs.Severity.EXPIRED),
-                    plan.count(io.kubechores.certs.Severity.CRITICAL), plan.count(io.kubechores.certs.Severity.WARNING),
-                    ms, json / (1024 * 1024));
-            System.gc();
-            long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            System.out.printf("secrets: peak heap used %d MB (sum of heap pools' peaks, garbage included; max heap %d MB,"
-                            + " target < 256 MB); live after GC with all %d findings still held: %d MB%n",
-                    peak / (1024 * 1024), Runtime.getRuntime().maxMemory() / (1024 * 1024), plan.findings().size(),
-                    live / (1024 * 1024));
-        } finally {
-            api.stop(0);
         }
+        api.stop(0);
+    }
+
+    static void serveSecretList(HttpExchange ex, int count, int helm, String helmValue, List<String> tlsCrt,
+                                String caCrt, java.util.concurrent.atomic.AtomicLong bytes, AtomicInteger requests,
+                                java.util.concurrent.atomic.AtomicLong items,
+                                java.util.concurrent.atomic.AtomicLong helmSent) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        String nsOnly = path.startsWith("/api/v1/namespaces/") && path.endsWith("/secrets")
+                ? path.substring("/api/v1/namespaces/".length(), path.length() - "/secrets".length()) : null;
+        if (!path.equals("/api/v1/secrets") && nsOnly == null) {
+            byte[] body = "{\"kind\":\"List\",\"apiVersion\":\"v1\",\"metadata\":{},\"items\":[]}"
+                    .getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(body);
+            }
+            return;
+        }
+        requests.incrementAndGet();
+        int limit = Integer.MAX_VALUE;
+        int offset = 0;
+        List<String[]> reqs = new ArrayList<>();
+        String query = ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery();
+        for (String p : query.split("&")) {
+            if (p.startsWith("limit=")) limit = Integer.parseInt(p.substring(6));
+            if (p.startsWith("continue=")) offset = Integer.parseInt(p.substring(9));
+            if (p.startsWith("fieldSelector=")) {
+                for (String r : java.net.URLDecoder.decode(p.substring(14), StandardCharsets.UTF_8).split(",")) {
+                    boolean neg = r.contains("!=");
+                    String[] kv = r.split(neg ? "!=" : "==?", 2);
+                    reqs.add(new String[]{kv[0], neg ? "!=" : "=", kv[1]});
+                }
+            }
+        }
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, 0); // chunked: streamed item by item
+        try (OutputStream raw = ex.getResponseBody();
+             var os = new java.io.BufferedOutputStream(new java.io.FilterOutputStream(raw) {
+                 @Override
+                 public void write(byte[] b, int off, int len) throws IOException {
+                     bytes.addAndGet(len);
+                     out.write(b, off, len);
+                 }
+             }, 1 << 16)) {
+            // items first, metadata (with the continue token, known only at the end) last: field order is free
+            os.write("{\"kind\":\"SecretList\",\"apiVersion\":\"v1\",\"items\":[".getBytes(StandardCharsets.UTF_8));
+            StringBuilder itemsJson = new StringBuilder();
+            int sent = 0;
+            int i = offset;
+            // like the API server: filter, then fill the page; the continue token is the next index to look at
+            while (i < count && sent < limit) {
+                String type = typeOf(i, count, helm);
+                String ns = i % 20 == 0 && type.equals("kubernetes.io/service-account-token") ? "kube-system"
+                        : "ns-" + (i % 200);
+                if (matches(reqs, type, ns) && (nsOnly == null || nsOnly.equals(ns))) {
+                    itemsJson.setLength(0);
+                    if (sent > 0) itemsJson.append(',');
+                    itemsJson.append("{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"s-").append(i)
+                            .append("\",\"namespace\":\"").append(ns).append("\",\"uid\":\"u").append(i)
+                            .append("\"},\"type\":\"").append(type).append("\",\"data\":{");
+                    switch (type) {
+                        case "helm.sh/release.v1" -> {
+                            helmSent.incrementAndGet();
+                            itemsJson.append("\"release\":\"").append(helmValue).append('"');
+                        }
+                        case "kubernetes.io/service-account-token" -> itemsJson.append("\"ca.crt\":\"").append(caCrt)
+                                .append("\",\"token\":\"ZXlKaGJHY2lPaUpTVXpJMU5pSXNJbXRwWkNJNklp\"");
+                        case "Opaque" -> itemsJson.append("\"password\":\"").append(b64("secret-" + i))
+                                .append("\",\"config.yaml\":\"").append(b64("replicas: 3\nlog: debug\n")).append('"');
+                        default -> itemsJson.append("\"tls.crt\":\"").append(tlsCrt.get(i % tlsCrt.size()))
+                                .append("\",\"ca.crt\":\"").append(caCrt).append("\",\"tls.key\":\"c2VjcmV0\"");
+                    }
+                    itemsJson.append("}}");
+                    os.write(itemsJson.toString().getBytes(StandardCharsets.UTF_8));
+                    sent++;
+                    items.incrementAndGet();
+                }
+                i++;
+            }
+            os.write(("],\"metadata\":{\"resourceVersion\":\"1\"" + (i < count ? ",\"continue\":\"" + i + "\"" : "")
+                    + "}}").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    static String typeOf(int i, int count, int helm) {
+        if (i < helm) return "helm.sh/release.v1";
+        int r = i - helm;
+        if (r < saCount(count)) return "kubernetes.io/service-account-token";
+        if (r < saCount(count) + opaqueCount(count)) return "Opaque";
+        return "kubernetes.io/tls";
+    }
+
+    static boolean matches(List<String[]> reqs, String type, String ns) {
+        for (String[] r : reqs) {
+            String v = r[0].equals("type") ? type : r[0].equals("metadata.namespace") ? ns : null;
+            if (v == null) continue;
+            if (r[1].equals("=") != v.equals(r[2])) return false;
+        }
+        return true;
     }
 
     static long cpuNanos() {
@@ -218,43 +401,5 @@ public final class CertsBench {
 
     static String b64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** A tiny API server: /api/v1/secrets paged (limit + continue = offset), every other list empty. */
-    static void serve(HttpExchange ex, int count, List<String> tlsCrt, String caCrt, AtomicInteger requests)
-            throws IOException {
-        String path = ex.getRequestURI().getPath();
-        String query = ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery();
-        StringBuilder sb = new StringBuilder(1 << 20);
-        if (path.equals("/api/v1/secrets")) {
-            requests.incrementAndGet();
-            int limit = count;
-            int offset = 0;
-            for (String p : query.split("&")) {
-                if (p.startsWith("limit=")) limit = Integer.parseInt(p.substring(6));
-                if (p.startsWith("continue=")) offset = Integer.parseInt(p.substring(9));
-            }
-            int end = Math.min(count, offset + limit);
-            sb.append("{\"kind\":\"SecretList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"1\"");
-            if (end < count) sb.append(",\"continue\":\"").append(end).append('"');
-            sb.append("},\"items\":[");
-            for (int i = offset; i < end; i++) {
-                if (i > offset) sb.append(',');
-                sb.append("{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"svc-").append(i)
-                        .append("-tls\",\"namespace\":\"ns-").append(i % 200).append("\",\"uid\":\"u").append(i)
-                        .append("\"},\"type\":\"kubernetes.io/tls\",\"data\":{\"tls.crt\":\"")
-                        .append(tlsCrt.get(i % tlsCrt.size())).append("\",\"ca.crt\":\"").append(caCrt)
-                        .append("\",\"tls.key\":\"c2VjcmV0\"}}");
-            }
-            sb.append("]}");
-        } else {
-            sb.append("{\"kind\":\"List\",\"apiVersion\":\"v1\",\"metadata\":{},\"items\":[]}");
-        }
-        byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "application/json");
-        ex.sendResponseHeaders(200, body.length);
-        try (OutputStream os = ex.getResponseBody()) {
-            os.write(body);
-        }
     }
 }

@@ -72,12 +72,45 @@ public class DemoCommand implements Callable<Integer> {
         this.props = props;
     }
 
-    /** Called before Spring starts: the demo gets its own fresh home (DB, reports, audit) under ~/.kubechores/demo. */
-    static void prepareHome() {
+    /** Marks a folder the demo created as its own: only such a folder is ever wiped by the next demo. */
+    static final String MARKER = ".kubechores-demo-home";
+
+    /**
+     * Called before Spring starts: the demo gets its own fresh home (DB, reports, audit) under ~/.kubechores/demo.
+     * The folder is wiped only when the demo created it (it holds {@link #MARKER}, a regular file); a folder that does
+     * not exist or is empty is created and marked; any other folder (a production home with its history and audit
+     * trail, an unrelated folder) is refused.
+     *
+     * @return null when ready, else the one-line reason the demo refuses to use the folder
+     */
+    static String prepareHome() {
         String h = System.getProperty("kubechores.home");
-        Path home = h != null ? Path.of(h) : Path.of(System.getProperty("user.home"), ".kubechores", "demo");
-        deleteRecursively(home);
+        Path home = (h != null ? Path.of(h) : Path.of(System.getProperty("user.home"), ".kubechores", "demo"))
+                .toAbsolutePath().normalize();
+        try {
+            if (Files.exists(home, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.isDirectory(home, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    return "demo --home " + home + ": not a folder (or a symbolic link); choose a new folder";
+                }
+                Path marker = home.resolve(MARKER);
+                boolean ours = Files.isRegularFile(marker, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                boolean empty;
+                try (Stream<Path> entries = Files.list(home)) {
+                    empty = entries.findAny().isEmpty();
+                }
+                if (!ours && !empty) {
+                    return "demo --home " + home + ": folder exists and was not created by the demo (no " + MARKER
+                            + "); refusing to wipe it. Choose a new or empty folder";
+                }
+                if (ours) deleteRecursively(home);
+            }
+            Files.createDirectories(home);
+            Files.writeString(home.resolve(MARKER), "This folder was created by `kubechores demo`; the next demo wipes it.\n");
+        } catch (IOException | UncheckedIOException e) {
+            return "demo --home " + home + ": " + e.getMessage();
+        }
         System.setProperty("kubechores.home", home.toString());
+        return null;
     }
 
     @Override

@@ -21,7 +21,15 @@ public final class DemoMain {
     public static int run(String... args) {
         boolean help = List.of(args).contains("--help") || List.of(args).contains("-h");
         if (args.length > 0 && args[0].equals("demo") && !help) {
-            DemoCommand.prepareHome();
+            for (int i = 0; i < args.length; i++) { // the home to check is the one given, before Main reads it
+                if (args[i].equals("--home") && i + 1 < args.length) System.setProperty("kubechores.home", args[i + 1]);
+                if (args[i].startsWith("--home=")) System.setProperty("kubechores.home", args[i].substring(7));
+            }
+            String refused = DemoCommand.prepareHome();
+            if (refused != null) { // never wipe a folder the demo did not create (issue 23)
+                System.err.println("kubechores: " + refused);
+                return 2;
+            }
             // the demo prints its own summary; per-action log lines stay in the audit log and the reports
             if (System.getProperty("logging.level.io.kubechores") == null) System.setProperty("logging.level.io.kubechores", "WARN");
             if (System.getProperty("logging.level.kubechores") == null) System.setProperty("logging.level.kubechores", "WARN");

@@ -31,7 +31,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.*;
 
 /**
  * promote in `kubechores demo`: loki 6.16.0 was set on staging 5 days ago and runs healthy there → promoted to prod
- * (PR in the local forge + a Jenkins deploy per prod cluster, against the demo's WireMock Jenkins);
+ * (PR in the local forge; the Jenkins deploy per prod cluster waits for that PR to merge, and then runs against the
+ * demo's WireMock Jenkins with the merge commit);
  * ingress-nginx 4.11.3 was set on staging 20 hours ago → refused, still soaking (72h) with the remaining time;
  * cluster-autoscaler runs the same version everywhere → nothing to do. A second run a few minutes later changes
  * nothing (PR unchanged, no second build).
@@ -145,7 +146,7 @@ public class PromoteDemo implements DemoContribution {
         Instant at = at(clock);
         return List.of(
                 new Step("promote plan: loki soaked 5d → would promote; ingress-nginx soaking 20h of 72h → refused", at, true),
-                new Step("promote: PR + Jenkins deploys for loki, ingress-nginx refused", at.plusSeconds(60), false),
-                new Step("promote again 10 minutes later: nothing new (PR unchanged, no second build)", at.plusSeconds(660), false));
+                new Step("promote: PR for loki (its Jenkins deploys wait for the merge), ingress-nginx refused", at.plusSeconds(60), false),
+                new Step("promote again 10 minutes later: nothing new (PR unchanged, still waiting for its merge)", at.plusSeconds(660), false));
     }
 }

@@ -12,13 +12,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * quotas in `kubechores demo`: WireMock plays Service Quotas, STS and AWS Support for the example fleet's two
  * accounts × two regions (repo-layout/example: node pools + quotas/ec2-capacity.yaml, 20% headroom, factor 2):
  * some quotas already suffice, one has a PENDING request, two have support cases (one account without a Support
- * plan), one is not adjustable, six are below need. Step 1 plans, step 2 files the six increase requests (the stubs
- * are WireMock scenarios, so filed requests appear in the history), step 3 — a day later — files nothing new.
+ * plan), one is not adjustable, six are below need, of which one is deferred by AWS's limit of 2 active requests per
+ * Region. Step 1 plans, step 2 files the five increase requests (the stubs are WireMock scenarios, so filed requests
+ * appear in the history), step 3 — a day later — files nothing new (the deferred one still waits).
  */
 @Component
 public class QuotasDemo implements DemoContribution {
@@ -27,6 +29,8 @@ public class QuotasDemo implements DemoContribution {
     public static final String EU = "eu-central-1";
     public static final String US = "us-east-1";
     public static final String ROLE = "arn:aws:iam::%s:role/kubechores";
+    /** The Support case number (display id) of prod's CASE_OPENED request. */
+    public static final String PROD_CASE = "17654321002";
 
     public static final String STD = "L-1216C47A";
     public static final String STD_NAME = "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances";
@@ -38,6 +42,14 @@ public class QuotasDemo implements DemoContribution {
     public static final String ALB_NAME = "Application Load Balancers per Region";
     public static final String EIP = "L-0263D0A3";
     public static final String EIP_NAME = "EC2-VPC Elastic IPs";
+
+    /** Default vCPUs of the instance types the demo's EC2 offers (a few families, real values). */
+    static final Map<String, Integer> DEMO_TYPES = Map.ofEntries(
+            Map.entry("m6i.large", 2), Map.entry("m6i.xlarge", 4), Map.entry("m6i.2xlarge", 8),
+            Map.entry("m6i.4xlarge", 16), Map.entry("m6i.8xlarge", 32), Map.entry("m7i.metal-24xl", 96),
+            Map.entry("c5.2xlarge", 8), Map.entry("c6i.2xlarge", 8), Map.entry("c6i.4xlarge", 16),
+            Map.entry("r6i.2xlarge", 8), Map.entry("r6i.4xlarge", 16), Map.entry("g5.xlarge", 4),
+            Map.entry("g5.2xlarge", 8), Map.entry("g6e.12xlarge", 48));
 
     @Override
     public String job() {
@@ -56,6 +68,10 @@ public class QuotasDemo implements DemoContribution {
         Instant filed = filingTime(clock);
         aws.assumeRole(STAGING, ROLE.formatted(STAGING));
         aws.assumeRole(PROD, ROLE.formatted(PROD));
+        // EC2 DescribeInstanceTypes: the families the example fleet uses (2 pages each), in both regions
+        for (String account : List.of(STAGING, PROD)) {
+            for (String region : List.of(EU, US)) aws.instanceTypes(account, region, DEMO_TYPES, 10);
+        }
 
         // staging, eu-central-1: on-demand suffices (256 ≥ 192); spot 128 < 288 → 256 (capped at 2×); ALB 50 < 72
         aws.appliedQuota(STAGING, EU, "ec2", STD, STD_NAME, 256, true);
@@ -73,7 +89,7 @@ public class QuotasDemo implements DemoContribution {
         aws.acceptsOneRequest(STAGING, US, "ec2", G, List.of(), 39, filed);
         aws.appliedQuota(STAGING, US, "elasticloadbalancing", ALB, ALB_NAME, 50, true);
         aws.history(STAGING, US, "elasticloadbalancing", ALB, List.of(
-                new Req("req-s-us-alb-1", "case-111111111111-2026-abc1", 72, "CASE_OPENED", now.minus(Duration.ofDays(6)))));
+                new Req("req-s-us-alb-1", "17654321001", 72, "CASE_OPENED", now.minus(Duration.ofDays(6)))));
         aws.noSupportPlan(STAGING);
 
         // prod, eu-central-1: on-demand 640 < 1152 → 1152; spot has a PENDING request; ALB suffices;
@@ -89,11 +105,12 @@ public class QuotasDemo implements DemoContribution {
         aws.history(PROD, EU, "ec2", EIP, List.of());
 
         // prod, us-east-1: on-demand request in a support case waiting for us; ALB 20 < 72 → 40 (capped);
-        // Elastic IPs 8 < 12
+        // Elastic IPs 8 < 12, deferred: with the case and the ALB request the region has AWS's 2 active requests
         aws.appliedQuota(PROD, US, "ec2", STD, STD_NAME, 320, true);
         aws.history(PROD, US, "ec2", STD, List.of(
-                new Req("req-p-us-std-1", "case-222222222222-2026-f00d", 480, "CASE_OPENED", now.minus(Duration.ofDays(3)))));
-        aws.supportCase(PROD, "case-222222222222-2026-f00d", "176543210", "pending-customer-action",
+                new Req("req-p-us-std-1", PROD_CASE, 480, "CASE_OPENED", now.minus(Duration.ofDays(3)))));
+        // the request's CaseId is the Support case number (display id); the case's own id has the case-... shape
+        aws.supportCase(PROD, AwsWireStubs.caseId(PROD, PROD_CASE, 2026), PROD_CASE, "pending-customer-action",
                 "Service Quotas: Running On-Demand Standard instances, us-east-1",
                 "Hello, to approve 480 vCPUs in us-east-1 please tell us about the workload and its growth.",
                 now.minus(Duration.ofDays(1)));

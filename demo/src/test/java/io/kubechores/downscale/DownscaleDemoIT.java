@@ -84,8 +84,10 @@ class DownscaleDemoIT {
             assertThat(night.allActions()).filteredOn(a -> a.status() == Action.Status.APPLIED)
                     .extracting(Action::target)
                     .contains("staging-eu-1/shop/Deployment/cart", "staging-eu-1/shop/Rollout/checkout",
+                            "staging-eu-1/shop/HorizontalPodAutoscaler/frontend",
                             "staging-us-1/search/ScaledObject/indexer", "staging-us-1/search/CronJob/reindex")
                     .noneMatch(t -> t.startsWith("prod-") || t.contains("ledger-db") || t.contains("demo-booth")
+                            || t.equals("staging-eu-1/shop/Deployment/frontend") // the HPA owns its replicas
                             || t.contains("kube-system") || t.contains("monitoring"));
             assertThat(night.partitions()).filteredOn(p -> p.partition().equals("staging-eu-1")).singleElement()
                     .satisfies(p -> assertThat(p.warnings()).anySatisfy(w -> assertThat(w).contains("Argo CD"))

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The quotas demo contribution, run the way `kubechores demo` runs it: the example fleet against the contribution's
- * WireMock stubs. Step 1 plans, step 2 files exactly the six increase requests, step 3 files nothing new.
+ * WireMock stubs. Step 1 plans, step 2 files exactly the five increase requests (a sixth is deferred by the 2-per-Region limit), step 3 files nothing new.
  */
 class QuotasDemoIT {
     static final Path EXAMPLE = Path.of("../repo-layout/example");
@@ -71,10 +71,11 @@ class QuotasDemoIT {
         assertThat(planned).containsExactlyInAnyOrderEntriesOf(expectedPlan("PLANNED"));
         assertThat(requests()).isEmpty();
         assertThat(Files.readString(out.resolve("step-0/quotas-report.txt")))
-                .contains("6 increase requests planned (2 capped by maxIncreaseFactor), 3 awaiting an earlier request, 1 for a human, 3 sufficient")
-                .contains("no AWS Support plan");
+                .contains("5 increase requests planned (2 capped by maxIncreaseFactor), 3 awaiting an earlier request, 1 for a human, 3 sufficient, 1 deferred by AWS's active-request limits")
+                .contains("no AWS Support plan")
+                .doesNotContain("DescribeInstanceTypes failed");
         assertThat(Files.readString(out.resolve("step-0/quotas-report.md")))
-                .contains("case 176543210: pending-customer-action — latest 2026-11-23T09:00:00Z: \"Hello, to approve 480 vCPUs");
+                .contains("case 17654321002: pending-customer-action — latest 2026-11-23T09:00:00Z: \"Hello, to approve 480 vCPUs");
 
         ChoreRunner.Outcome file = run(state, steps.get(1), maxChanges);
         assertThat(byTarget(file)).containsExactlyInAnyOrderEntriesOf(expectedPlan("APPLIED"));
@@ -83,15 +84,17 @@ class QuotasDemoIT {
                 "111111111111 eu-central-1 elasticloadbalancing/L-53DA6B97 72",
                 "111111111111 us-east-1 ec2/L-DB2E81BA 39",
                 "222222222222 eu-central-1 ec2/L-1216C47A 1152",
-                "222222222222 us-east-1 elasticloadbalancing/L-53DA6B97 40",
-                "222222222222 us-east-1 ec2/L-0263D0A3 12");
+                "222222222222 us-east-1 elasticloadbalancing/L-53DA6B97 40");
 
         wm.resetRequests();
         ChoreRunner.Outcome again = run(state, steps.get(2), maxChanges);
         assertThat(again.exitCode()).isZero();
         assertThat(requests()).as("the second run files nothing").isEmpty();
         assertThat(again.allActions()).noneMatch(a -> a.verb().equals("request-increase"));
-        assertThat(again.allActions()).filteredOn(a -> a.verb().equals("await-request")).hasSize(9);
+        assertThat(again.allActions()).filteredOn(a -> a.verb().equals("await-request")).hasSize(8);
+        // still deferred: the region holds the support case and yesterday's ALB request (2 active, AWS's limit)
+        assertThat(byTarget(again)).containsEntry("222222222222/us-east-1/ec2/L-0263D0A3",
+                "request-deferred LIMITED 8 → 12");
     }
 
     /** target → "verb STATUS detail-prefix" of the example fleet's plan. */
@@ -107,7 +110,8 @@ class QuotasDemoIT {
         m.put("222222222222/eu-central-1/ec2/L-1216C47A", "request-increase " + filedStatus + " 640 → 1152");
         m.put("222222222222/eu-central-1/ec2/L-34B43A08", "await-request SKIPPED");
         m.put("222222222222/eu-central-1/elasticloadbalancing/L-53DA6B97", "none UNCHANGED");
-        m.put("222222222222/us-east-1/ec2/L-0263D0A3", "request-increase " + filedStatus + " 8 → 12");
+        // AWS allows 2 active requests per Region: the support case + the more urgent ALB request fill us-east-1
+        m.put("222222222222/us-east-1/ec2/L-0263D0A3", "request-deferred LIMITED 8 → 12");
         m.put("222222222222/us-east-1/ec2/L-1216C47A", "await-request SKIPPED");
         m.put("222222222222/us-east-1/elasticloadbalancing/L-53DA6B97", "request-increase " + filedStatus + " 20 → 40 (wanted 72, capped)");
         return m;
@@ -116,7 +120,7 @@ class QuotasDemoIT {
     static Map<String, String> byTarget(ChoreRunner.Outcome o) {
         Map<String, String> m = new TreeMap<>();
         for (Action a : o.allActions()) {
-            String d = a.verb().equals("request-increase") ? " " + a.detail().split(" — ")[0] : "";
+            String d = a.verb().startsWith("request-") ? " " + a.detail().split(" — ")[0] : "";
             m.put(a.target(), a.verb() + " " + a.status() + d);
         }
         return m;
@@ -125,8 +129,9 @@ class QuotasDemoIT {
     private int step;
 
     ChoreRunner.Outcome run(DesiredState state, DemoContribution.Step s, int maxChanges) throws Exception {
+        // as the demo runs it: instance data from the stubbed EC2 DescribeInstanceTypes
         QuotasChore chore = new QuotasChore(new AwsCallPolicy(3, Duration.ofMillis(2), Duration.ofMillis(10), 0),
-                InstanceTypes.shipped());
+                InstanceTypes.shipped(), ActiveRequests.Limits.AWS, true);
         var ctx = QuotasFixtures.context(state, QuotasFixtures.platform(wm.baseUrl()), s.dryRun(),
                 new SafetyLimit(maxChanges), new QuotasFixtures.Audit(), out.resolve("step-" + step++));
         ctx = new io.kubechores.core.ChoreContext(ctx.job(), ctx.state(), ctx.platform(),

@@ -217,4 +217,89 @@ class RightsizeChoreIT {
                 });
         assertThat(forge.prs).isEmpty();
     }
+
+    /**
+     * Issue 17: a file that is not YAML, a container whose value is shared through an anchor, nulls and a
+     * {@code resources: {}} placeholder, all in one run. The run is not failed: each bad file or container is one
+     * SKIPPED row with file, line and reason; the placeholder is filled and the PR says a block was added.
+     */
+    @Test
+    void badFilesAndSharedAnchorsAreSkippedRowsAndPlaceholdersAreFilled() throws Exception {
+        Files.writeString(repo.resolve("apps/shop/cart.yaml"), "kind: Deployment\nmetadata:\n  name: cart\n"
+                + " spec: {}\n");
+        Files.writeString(repo.resolve("apps/search/values.yaml"), """
+                # Helm values for the search chart ({{ .Release.Name }} in a comment is fine)
+                indexer:
+                  resources: {}   # chart default: unbounded
+                query:
+                  resources:
+                    requests:
+                      cpu: ~
+                      memory: &m 768Mi
+                    limits:
+                      memory: *m
+                """);
+        ChoreRunner.Outcome o = run(false, forge);
+
+        assertThat(o.exitCode()).isZero();
+        assertThat(rows(o)).contains("apps/shop/cart.yaml read SKIPPED",
+                "apps/search/values.yaml#{container}.resources|query edit SKIPPED",
+                "kubechores/rightsize/apps-payments open-pr APPLIED", "kubechores/rightsize/apps-search open-pr APPLIED");
+        assertThat(o.report().actions()).filteredOn(a -> a.verb().equals("read")).singleElement()
+                .extracting(Action::reason).isEqualTo("apps/shop/cart.yaml:4:2: expected <block end>, but found '<block mapping start>'");
+        assertThat(o.report().actions()).filteredOn(a -> a.target().endsWith("|query")).singleElement()
+                .extracting(Action::reason).isEqualTo("apps/search/values.yaml:5: container query: resources anchor &m"
+                        + " at apps/search/values.yaml:8 is also used through an alias or merge key; editing it would"
+                        + " change every user");
+        InMemoryPullRequests.Stored search = forge.prs.stream().filter(p -> p.pr().topic().equals("apps-search"))
+                .findFirst().orElseThrow();
+        assertThat(search.files().get("apps/search/values.yaml")).isEqualTo("""
+                # Helm values for the search chart ({{ .Release.Name }} in a comment is fine)
+                indexer:
+                  resources:   # chart default: unbounded
+                    requests:
+                      cpu: 1200m
+                      memory: 2944Mi
+                query:
+                  resources:
+                    requests:
+                      cpu: ~
+                      memory: &m 768Mi
+                    limits:
+                      memory: *m
+                """);
+        assertThat(search.pr().body()).contains("**Resources blocks added**")
+                .contains("apps/search/values.yaml:3: container indexer: resources block added (requests.cpu, requests.memory)")
+                .contains("| requests.cpu | not set | **1200m** |");
+    }
+
+    /**
+     * A VPA created 3 days ago (below minObservationDays 7): its block waits, reported. Search is opted out
+     * (kubechores.io/rightsize: "false" on every cluster): SKIPPED rows. The payments PR goes on and its body has
+     * the Configuration section.
+     */
+    @Test
+    void aYoungVpaMakesItsChangeWaitAndAnOptedOutWorkloadIsSkipped() throws Exception {
+        // re-created (an update keeps the creationTimestamp, as a real API server does)
+        clients.get("prod-eu-1").adapt(io.fabric8.verticalpodautoscaler.client.VerticalPodAutoscalerClient.class).v1()
+                .verticalpodautoscalers().inNamespace("shop").withName("cart").delete();
+        RightsizeSeeds.seedVpa(clients.get("prod-eu-1"), "shop", "Deployment", "cart", List.of(
+                RightsizeDemo.rec("cart", 310, 600), RightsizeDemo.rec("envoy", 45, 80)),
+                CLOCK.instant().minus(java.time.Duration.ofDays(3)));
+        clients.values().forEach(c -> c.apps().deployments().inNamespace("search").withName("search").edit(d -> {
+            d.getMetadata().getAnnotations().put(RightsizeChore.OPT_OUT, "false");
+            return d;
+        }));
+        ChoreRunner.Outcome o = run(false, forge);
+        assertThat(rows(o)).contains("kubechores/rightsize/apps-payments open-pr APPLIED",
+                        "prod-eu-1/search/Deployment/search rightsize SKIPPED",
+                        "staging-us-1/search/Deployment/search rightsize SKIPPED")
+                .noneMatch(r -> r.contains("apps-shop") || r.contains("apps-search"));
+        assertThat(o.report().warnings()).contains("policy apps: apps/shop/cart.yaml: container cart waits for"
+                + " confidence: prod-eu-1 VPA cart observed 3d 0h (minObservationDays 7)");
+        assertThat(forge.prs).singleElement().extracting(p -> p.pr().body()).asString()
+                .contains("| VPA observing since |").contains("| 2026-10-01 |")
+                .contains("### Configuration").contains("| wait until every VPA observed | 7 days |")
+                .contains("annotate (or label) it `kubechores.io/rightsize: \"false\"`");
+    }
 }

@@ -57,11 +57,20 @@ class RbacFromCodeIT {
 
     /** Grants a job has that its demo runs do not exercise, each with the code path that needs it. */
     static final Map<String, Map<String, String>> JUSTIFIED_EXTRAS = Map.of(
+            "downscale", Map.of(
+                    "patch kustomize.toolkit.fluxcd.io/kustomizations", "DownscaleGitOpsIT: pauses/resumes a Flux owner; the demo has none",
+                    "patch helm.toolkit.fluxcd.io/helmreleases", "DownscaleGitOpsIT: pauses/resumes a Flux owner; the demo has none",
+                    "patch argoproj.io/applications", "DownscaleGitOpsIT: pauses/resumes an Argo CD owner; the demo has none"),
             "rightsize", Map.of(
                     "list apps/statefulsets", "RightsizeKube.collect lists each kind a VPA targets; the example's VPAs target Deployments",
                     "list apps/daemonsets", "RightsizeKube.collect lists each kind a VPA targets; the example's VPAs target Deployments"),
+            "certs", Map.of(
+                    "get secrets", "CaBundles.fromCluster (caBundle.secret) and Keystores (passwordSecret) read one Secret by name; the example uses neither",
+                    "get configmaps", "CaBundles.fromCluster reads a caBundle.configMap by name; the example uses none",
+                    "list nodes", "CertsKube.kubelets (scan.kubelets: kubelet serving certificates); the example policy's scan leaves it off"),
             "promote", Map.of(
-                    "get apps/daemonsets", "PromoteKube reads a tool's health-check workload by name; no example tool is a DaemonSet"));
+                    "get apps/daemonsets", "PromoteKube reads a tool's health-check workload by name; no example tool is a DaemonSet",
+                    "get apps/controllerrevisions", "PromoteKube dates a StatefulSet rollout by its status.updateRevision; the simulated StatefulSets have none"));
 
     @TempDir
     static Path home;

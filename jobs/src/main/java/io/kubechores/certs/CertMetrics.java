@@ -40,6 +40,34 @@ public final class CertMetrics {
         return sb.toString();
     }
 
+    public static final String READ_ERRORS = "kubechores_certs_read_errors";
+    public static final String SCAN_OK = "kubechores_certs_scan_ok";
+
+    /**
+     * Read errors of this run per cluster and source (secrets, etcd, tls-endpoint, cluster...), and per partition
+     * whether its scan was free of them (1) or not (0), so "a cluster we cannot see" is an alertable series and not
+     * an absence. Pushed with the certificates' gauges.
+     */
+    public static String readErrors(Collection<SourceError> errors, Collection<String> partitions) {
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        Set<String> failing = new java.util.HashSet<>();
+        for (SourceError e : errors) {
+            counts.merge("{cluster=\"" + esc(e.cluster()) + "\",source=\"" + esc(e.source()) + "\"}", 1, Integer::sum);
+            failing.add(e.cluster());
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("# HELP ").append(READ_ERRORS).append(" Sources the certs job could not read in its last run.\n");
+        sb.append("# TYPE ").append(READ_ERRORS).append(" gauge\n");
+        counts.forEach((labels, n) -> sb.append(READ_ERRORS).append(labels).append(' ').append(n).append('\n'));
+        sb.append("# HELP ").append(SCAN_OK).append(" 1 when every source of the partition was read, else 0.\n");
+        sb.append("# TYPE ").append(SCAN_OK).append(" gauge\n");
+        for (String p : new java.util.TreeSet<>(partitions)) {
+            sb.append(SCAN_OK).append("{cluster=\"").append(esc(p)).append("\"} ").append(failing.contains(p) ? 0 : 1)
+                    .append('\n');
+        }
+        return sb.toString();
+    }
+
     static String labels(Finding f) {
         return "{cluster=\"" + esc(f.cluster()) + "\",source=\"" + f.source().id() + "\",subject=\"" + esc(f.subject())
                 + "\",namespace=\"" + esc(f.namespace()) + "\",name=\"" + esc(f.name()) + "\",fingerprint=\""

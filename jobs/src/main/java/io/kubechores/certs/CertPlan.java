@@ -9,8 +9,13 @@ import java.util.List;
  * @param findings every certificate judged, sorted by expiry (soonest first)
  * @param excluded how many certificates exclusions removed
  * @param problems sources that could not be checked
+ * @param errors   the read failures among them, structured
  */
-public record CertPlan(List<Finding> findings, int excluded, List<String> problems) {
+public record CertPlan(List<Finding> findings, int excluded, List<String> problems, List<SourceError> errors) {
+    public CertPlan(List<Finding> findings, int excluded, List<String> problems) {
+        this(findings, excluded, problems, List.of());
+    }
+
     /** Soonest expiry first; unknown expiry last; then location. */
     public static final Comparator<Finding> BY_EXPIRY = Comparator
             .comparing((Finding f) -> f.notAfter() == null ? java.time.Instant.MAX : f.notAfter())
@@ -20,6 +25,7 @@ public record CertPlan(List<Finding> findings, int excluded, List<String> proble
     public CertPlan {
         findings = findings.stream().sorted(BY_EXPIRY).toList();
         problems = List.copyOf(problems);
+        errors = List.copyOf(errors);
     }
 
     public List<Finding> alerting() {

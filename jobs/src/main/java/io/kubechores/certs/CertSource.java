@@ -7,12 +7,18 @@ public enum CertSource {
     TLS_ENDPOINT("tls-endpoint"),
     TLS_SECRET("tls-secret"),
     PEM_SECRET("pem-secret"),
+    /** PKCS#12 / JKS keystore in a Secret */
+    KEYSTORE("keystore"),
     CONFIGMAP("configmap"),
     KUBECONFIG("kubeconfig"),
     WEBHOOK("webhook"),
     APISERVER("apiserver"),
     ETCD("etcd"),
-    CERT_MANAGER("cert-manager");
+    /** a Node's kubelet serving certificate, probed on :10250 */
+    KUBELET("kubelet"),
+    CERT_MANAGER("cert-manager"),
+    /** not a certificate: a source that could not be read (see {@link SourceError}) */
+    SCAN("scan");
 
     private final String id;
 

@@ -13,7 +13,9 @@ import java.util.Set;
 
 /**
  * CertificatePolicy semantics the schema cannot say: critical threshold not above warning (globally and per
- * override), one override per source, exclusions that name at least one field, endpoints not listed twice.
+ * override), one override per source, exclusions that name at least one field, endpoints not listed twice; CA
+ * bundle files that exist inside the checkout and hold PEM certificates; CA bundles in Secrets/ConfigMaps that name
+ * a known cluster for fleet endpoints and none for a policy's own bundle (read from each scanned cluster).
  */
 @Component
 public class CertificatePolicyRule implements DesiredStateRule {
@@ -47,6 +49,16 @@ public class CertificatePolicyRule implements DesiredStateRule {
                             "an exclusion needs at least one of cluster, namespace, name, subject"));
                 }
             }
+            if (p.caBundle() != null) {
+                bundle(state, r, p.caBundle(), "/spec/caBundle", "spec.caBundle", false, problems);
+            }
+            for (int i = 0; i < p.endpoints().size(); i++) {
+                var b = p.endpoints().get(i).caBundle();
+                if (b != null) {
+                    bundle(state, r, b, "/spec/endpoints/" + i + "/caBundle", "spec.endpoints[" + i + "].caBundle",
+                            true, problems);
+                }
+            }
             Set<String> endpoints = new HashSet<>();
             for (int i = 0; i < p.endpoints().size(); i++) {
                 var e = p.endpoints().get(i);
@@ -56,6 +68,32 @@ public class CertificatePolicyRule implements DesiredStateRule {
                             "endpoint " + e.host() + ":" + (e.port() == null ? 443 : e.port()) + " is listed twice"));
                 }
             }
+        }
+    }
+
+    private static void bundle(DesiredState state, Resource<CertificatePolicySpec> r, CertificatePolicySpec.CaBundle b,
+                               String pointer, String field, boolean endpoint, List<Problem> problems) {
+        if (b.file() != null) {
+            if (state.root() == null) return;
+            try {
+                CaBundles.fromFile(state.root(), b.file());
+            } catch (CaBundles.BundleException e) {
+                problems.add(new Problem(r.locationOf(pointer + "/file"), field + ".file", e.getMessage()));
+            }
+            return;
+        }
+        String kind = b.secret() != null ? "secret" : "configMap";
+        var ref = b.secret() != null ? b.secret() : b.configMap();
+        if (ref == null) return;
+        if (endpoint && ref.cluster() == null) {
+            problems.add(new Problem(r.locationOf(pointer + "/" + kind), field + "." + kind,
+                    "a fleet endpoint's CA bundle must name the cluster it is read from (cluster)"));
+        } else if (endpoint && state.cluster(ref.cluster()).isEmpty()) {
+            problems.add(new Problem(r.locationOf(pointer + "/" + kind + "/cluster"), field + "." + kind + ".cluster",
+                    "unknown cluster " + ref.cluster()));
+        } else if (!endpoint && ref.cluster() != null) {
+            problems.add(new Problem(r.locationOf(pointer + "/" + kind + "/cluster"), field + "." + kind + ".cluster",
+                    "a policy's CA bundle is read from each cluster it scans: remove cluster"));
         }
     }
 }

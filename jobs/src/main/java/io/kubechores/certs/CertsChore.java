@@ -51,8 +51,15 @@ public class CertsChore implements Chore {
     private final int pageSize;
     private final int probeConcurrency;
 
+    /**
+     * Secrets/ConfigMaps per list request. Small enough that a page of the largest objects a cluster may hold
+     * (1 MiB each, the API server's object limit) stays bounded (~100 MiB transient at worst, typically well under
+     * 1 MiB); Helm releases, the common large ones, are filtered out by the server anyway.
+     */
+    public static final int DEFAULT_PAGE_SIZE = 100;
+
     public CertsChore() {
-        this(500, 128);
+        this(DEFAULT_PAGE_SIZE, 128);
     }
 
     /** @param pageSize Secrets/ConfigMaps per list request  @param probeConcurrency TLS probes at a time */
@@ -103,42 +110,75 @@ public class CertsChore implements Chore {
         Resource<ClusterSpec> cluster = ctx.state().cluster(clusterName)
                 .orElseThrow(() -> new IllegalArgumentException("unknown cluster " + clusterName));
         List<Resource<CertificatePolicySpec>> policies = policiesFor(ctx, cluster);
-        Resource<CertificatePolicySpec> effective = policies.getFirst();
         CertificatePolicySpec.Scan scan = union(policies);
         int timeout = policies.stream().mapToInt(p -> p.spec().timeoutSeconds()).min().orElse(5);
         CertsCollector collector = new CertsCollector(new TlsProber(Duration.ofSeconds(timeout), probeConcurrency),
-                pageSize);
+                pageSize, ctx.clock()::instant).withKeystores(policies.stream()
+                .flatMap(p -> p.spec().keystores().stream()).toList());
         CertsKube kube = new CertsKube(ctx.platform().kube().client(cluster));
-        CertInventory inv = collector.cluster(clusterName, cluster.spec(), kube, scan);
-        return ExpiryPolicy.plan(effective.name(), effective.spec(), inv, ctx.clock());
+        List<java.security.cert.X509Certificate> privateCas = new ArrayList<>();
+        List<String> bundleProblems = new ArrayList<>();
+        List<SourceError> bundleErrors = new ArrayList<>();
+        for (Resource<CertificatePolicySpec> p : policies) {
+            var b = p.spec().caBundle();
+            if (b == null) continue;
+            try {
+                privateCas.addAll(b.file() != null ? CaBundles.fromFile(ctx.state().root(), b.file())
+                        : CaBundles.fromCluster(kube, b));
+            } catch (RuntimeException e) {
+                bundleProblems.add(clusterName + " caBundle of " + p.name() + ": " + e.getMessage());
+                bundleErrors.add(new SourceError(clusterName, "ca-bundle", p.name(), e.getMessage()));
+            }
+        }
+        CertInventory inv = collector.cluster(clusterName, cluster.spec(), kube, scan, privateCas);
+        if (!bundleProblems.isEmpty()) {
+            inv = inv.plus(new CertInventory(List.of(), List.of(), bundleProblems, bundleErrors));
+        }
+        // every policy selecting the cluster applies, merged: strictest threshold wins (ExpiryPolicy.merge)
+        return ExpiryPolicy.plan(String.join("+", policies.stream().map(Resource::name).toList()),
+                policies.stream().map(Resource::spec).toList(), inv, ctx.clock());
     }
 
     private CertPlan planEndpoints(ChoreContext ctx) {
         List<Finding> findings = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        List<SourceError> errors = new ArrayList<>();
         int excluded = 0;
         for (Resource<CertificatePolicySpec> p : ctx.state().certificatePolicies()) {
             if (p.spec().endpoints().isEmpty()) continue;
             CertsCollector collector = new CertsCollector(
-                    new TlsProber(Duration.ofSeconds(p.spec().timeoutSeconds()), probeConcurrency), pageSize);
-            CertPlan plan = ExpiryPolicy.plan(p.name(), p.spec(), collector.endpoints(p.spec().endpoints()),
-                    ctx.clock());
+                    new TlsProber(Duration.ofSeconds(p.spec().timeoutSeconds()), probeConcurrency), pageSize,
+                    ctx.clock()::instant);
+            CertPlan plan = ExpiryPolicy.plan(p.name(), p.spec(), collector.endpoints(p.spec().endpoints(),
+                    e -> endpointTrust(ctx, e)), ctx.clock());
             findings.addAll(plan.findings());
             problems.addAll(plan.problems());
+            errors.addAll(plan.errors());
             excluded += plan.excluded();
         }
-        return new CertPlan(findings, excluded, problems);
+        return new CertPlan(findings, excluded, problems, errors);
+    }
+
+    /** An endpoint's caBundle (repo file, or a Secret/ConfigMap of the cluster it names), else the JDK's anchors. */
+    static List<java.security.cert.X509Certificate> endpointTrust(ChoreContext ctx, CertificatePolicySpec.Endpoint e) {
+        var b = e.caBundle();
+        if (b == null) return io.kubechores.platform.tls.JdkTrust.anchors();
+        if (b.file() != null) return CaBundles.fromFile(ctx.state().root(), b.file());
+        var ref = b.secret() != null ? b.secret() : b.configMap();
+        Resource<ClusterSpec> cluster = ctx.state().cluster(ref.cluster())
+                .orElseThrow(() -> new CaBundles.BundleException("caBundle names unknown cluster " + ref.cluster()));
+        return CaBundles.fromCluster(new CertsKube(ctx.platform().kube().client(cluster)), b);
     }
 
     static CertificatePolicySpec.Scan union(List<Resource<CertificatePolicySpec>> policies) {
-        boolean[] s = new boolean[8];
+        boolean[] s = new boolean[9];
         for (var p : policies) {
             var x = p.spec().scan();
             boolean[] v = {x.tlsSecrets(), x.pemSecrets(), x.configMaps(), x.kubeconfig(), x.webhooks(), x.apiServer(),
-                    x.etcd(), x.certManager()};
-            for (int i = 0; i < 8; i++) s[i] |= v[i];
+                    x.etcd(), x.certManager(), x.kubelets()};
+            for (int i = 0; i < 9; i++) s[i] |= v[i];
         }
-        return new CertificatePolicySpec.Scan(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]);
+        return new CertificatePolicySpec.Scan(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]);
     }
 
     @Override
@@ -150,15 +190,21 @@ public class CertsChore implements Chore {
         Set<String> scanned = new LinkedHashSet<>();
         int excluded = 0;
         List<String> failed = new ArrayList<>();
+        List<SourceError> errors = new ArrayList<>();
+        Set<String> partitions = new LinkedHashSet<>();
         for (PartitionResult r : results) {
+            String label = ENDPOINTS.equals(r.partition()) ? ObservedCert.FLEET : r.partition();
+            partitions.add(label);
             if (r.isFailed()) {
                 failed.add(r.partition() + ": " + r.error());
+                errors.add(new SourceError(label, "cluster", "", String.valueOf(r.error())));
                 continue;
             }
             CertPlan p = (CertPlan) r.data().get(PLAN);
             if (p == null) continue;
             findings.addAll(p.findings());
             problems.addAll(p.problems());
+            errors.addAll(p.errors());
             excluded += p.excluded();
             scanned.add(ENDPOINTS.equals(r.partition()) ? ObservedCert.FLEET : r.partition());
         }
@@ -179,7 +225,8 @@ public class CertsChore implements Chore {
                 actions.add(a.withStatus(Action.Status.LIMITED));
             } else {
                 try {
-                    notifier.pushMetrics("kubechores_certs", CertMetrics.exposition(all.findings(), ctx.clock().instant()));
+                    notifier.pushMetrics("kubechores_certs", CertMetrics.exposition(all.findings(), ctx.clock().instant())
+                            + CertMetrics.readErrors(errors, partitions));
                     actions.add(ctx.applied(a));
                 } catch (RuntimeException e) {
                     notifyFailed = true;
@@ -196,12 +243,21 @@ public class CertsChore implements Chore {
                 if (k.startsWith(STATE_PREFIX)) last.put(k.substring(STATE_PREFIX.length()), v);
             });
         }
-        AlertDedupe.Decision decision = AlertDedupe.decide(last, all.findings(), scanned);
+        // failed sources alert like findings (deduped, reminded): a blind spot must reach Slack
+        List<Finding> alertable = new ArrayList<>(all.findings());
+        errors.forEach(e -> alertable.add(e.asFinding()));
+        Map<String, Integer> reminderByPolicy = new HashMap<>();
+        for (Resource<CertificatePolicySpec> p : ctx.state().certificatePolicies()) {
+            if (p.spec().reminderHours() != null) reminderByPolicy.put(p.name(), p.spec().reminderHours());
+        }
+        AlertDedupe.Decision decision = AlertDedupe.decide(last, alertable, scanned, ctx.clock().instant(),
+                f -> reminder(f, reminderByPolicy));
         String slackText = null;
         if (!decision.toAlert().isEmpty()) {
             Map<String, Object> m = new HashMap<>();
             m.put("rows", CertsReport.slackRows(decision, zone));
             m.put("count", decision.toAlert().size());
+            m.put("reminders", decision.reminders().size());
             m.put("more", Math.max(0, decision.toAlert().size() - CertsReport.SLACK_ROWS));
             m.put("fleet", ctx.state().fleet().name());
             m.put("channel", fleet.notifications().slackChannel() == null ? "" : fleet.notifications().slackChannel());
@@ -255,8 +311,23 @@ public class CertsChore implements Chore {
     }
 
     private static String summarize(AlertDedupe.Decision d) {
-        long fresh = d.toAlert().stream().filter(f -> !d.previous().containsKey(f.key())).count();
-        return fresh + " new, " + (d.toAlert().size() - fresh) + " changed severity since the last alert";
+        long changed = d.previous().size();
+        long reminders = d.reminders().size();
+        long fresh = d.toAlert().size() - changed - reminders;
+        return fresh + " new, " + changed + " changed severity since the last alert"
+                + (reminders == 0 ? "" : ", " + reminders + " reminder(s) of findings still critical/expired");
+    }
+
+    /**
+     * A finding's reminder interval: the shortest reminderHours of the policies that judged it (a merged finding
+     * names them "a+b"); a failed source (no policy) takes the shortest of all. Null = never remind.
+     */
+    static Duration reminder(Finding f, Map<String, Integer> reminderByPolicy) {
+        java.util.stream.Stream<Integer> hours = f.policy() == null || f.policy().isEmpty()
+                ? reminderByPolicy.values().stream()
+                : java.util.Arrays.stream(f.policy().split("\\+")).map(reminderByPolicy::get)
+                        .filter(java.util.Objects::nonNull);
+        return hours.min(Integer::compare).map(Duration::ofHours).orElse(null);
     }
 
     private static void saveState(StateStore store, Map<String, String> last, Map<String, String> next) {

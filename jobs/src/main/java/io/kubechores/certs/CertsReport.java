@@ -42,7 +42,8 @@ public final class CertsReport {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("severity", f.severity().name());
         r.put("sev", f.severity().name().toLowerCase(Locale.ROOT));
-        r.put("expires", f.notAfter() == null ? "never issued" : date(f.notAfter(), zone));
+        r.put("expires", f.notAfter() != null ? date(f.notAfter(), zone)
+                : f.source() == CertSource.SCAN ? "unknown" : "never issued");
         r.put("days", f.daysLeft() == Long.MAX_VALUE ? "-" : String.valueOf(f.daysLeft()));
         r.put("cluster", f.cluster());
         r.put("source", f.source().id());
@@ -54,6 +55,7 @@ public final class CertsReport {
         r.put("flagDetails", f.flags().stream().map(x -> x.code() + ": " + x.detail()).toList());
         r.put("reason", f.reason());
         r.put("policy", f.policy());
+        r.put("usedBy", f.blastRadius());
         return r;
     }
 
@@ -161,8 +163,11 @@ public final class CertsReport {
                 case OK -> ":white_check_mark:";
             });
             r.put("location", f.location());
-            for (String k : List.of("subject", "reason", "expires")) r.put(k, slackEscape(String.valueOf(r.get(k))));
+            for (String k : List.of("subject", "reason", "expires", "usedBy")) {
+                r.put(k, slackEscape(String.valueOf(r.get(k))));
+            }
             r.put("was", d.previous().getOrDefault(f.key(), ""));
+            r.put("reminder", d.reminders().contains(f.key()));
             out.add(r);
         }
         return out;

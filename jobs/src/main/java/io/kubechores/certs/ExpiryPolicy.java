@@ -68,12 +68,53 @@ public final class ExpiryPolicy {
         return Math.floorDiv(Duration.between(now, notAfter).getSeconds(), 86_400L);
     }
 
+    /**
+     * Several CertificatePolicies selecting one cluster, merged so that the strictest applies: per source, the
+     * largest warningDays and the largest criticalDays of any policy (each policy's own override for the source, else
+     * its defaults); a certificate is excluded only when every policy excludes it (an exclusion in one team's policy
+     * must not blind another team's). Each policy is valid on its own (critical ≤ warning), so the merge is too.
+     * The result has no exclusions: pair it with {@link #excludedByAll}.
+     */
+    public static CertificatePolicySpec merge(List<CertificatePolicySpec> policies) {
+        if (policies.size() == 1) return policies.getFirst();
+        int warn = policies.stream().mapToInt(CertificatePolicySpec::warningDays).max().orElse(30);
+        int crit = policies.stream().mapToInt(CertificatePolicySpec::criticalDays).max().orElse(7);
+        List<CertificatePolicySpec.Override> overrides = new ArrayList<>();
+        for (CertSource s : CertSource.values()) {
+            int w = policies.stream().mapToInt(p -> thresholds(p, s).warningDays()).max().orElse(warn);
+            int c = policies.stream().mapToInt(p -> thresholds(p, s).criticalDays()).max().orElse(crit);
+            if (w != warn || c != crit) overrides.add(new CertificatePolicySpec.Override(s.id(), w, c));
+        }
+        Integer reminder = policies.stream().map(CertificatePolicySpec::reminderHours).filter(java.util.Objects::nonNull)
+                .min(Integer::compare).orElse(null);
+        int timeout = policies.stream().mapToInt(CertificatePolicySpec::timeoutSeconds).min().orElse(5);
+        return new CertificatePolicySpec(null, List.of(), null, warn, crit, overrides, List.of(), timeout, null,
+                reminder, List.of());
+    }
+
+    /** True when every policy excludes the certificate (see {@link #merge}). */
+    public static boolean excludedByAll(List<CertificatePolicySpec> policies, String cluster, String namespace,
+                                        String name, String subject) {
+        if (policies.isEmpty()) return false;
+        for (CertificatePolicySpec p : policies) {
+            if (!excluded(p, cluster, namespace, name, subject)) return false;
+        }
+        return true;
+    }
+
     public static CertPlan plan(String policyName, CertificatePolicySpec policy, CertInventory inv, Clock clock) {
+        return plan(policyName, List.of(policy), inv, clock);
+    }
+
+    /** Judges with several policies merged ({@link #merge}); policyName names them all, e.g. "base+team-a". */
+    public static CertPlan plan(String policyName, List<CertificatePolicySpec> policies, CertInventory inv,
+                                Clock clock) {
+        CertificatePolicySpec policy = merge(policies);
         Instant now = clock.instant();
         List<ObservedCert> kept = new ArrayList<>();
         int excluded = 0;
         for (ObservedCert c : inv.certs()) {
-            if (excluded(policy, c.cluster(), c.namespace(), c.name(), c.subject())) excluded++;
+            if (excludedByAll(policies, c.cluster(), c.namespace(), c.name(), c.subject())) excluded++;
             else kept.add(c);
         }
         Map<String, List<Flag>> sameWeek = sameWeekFlags(kept);
@@ -84,21 +125,32 @@ public final class ExpiryPolicy {
         }
         for (CertManagerCert m : inv.certManager()) {
             String subject = "Certificate " + m.namespace() + "/" + m.name();
-            if (excluded(policy, m.cluster(), m.namespace(), m.name(), subject)) {
+            if (excludedByAll(policies, m.cluster(), m.namespace(), m.name(), subject)) {
                 excluded++;
                 continue;
             }
             Finding f = judge(policyName, policy, m, now);
             byKey.putIfAbsent(f.key(), f);
         }
-        return new CertPlan(new ArrayList<>(byKey.values()), excluded, inv.problems());
+        return new CertPlan(blastRadius(new ArrayList<>(byKey.values()), inv.secretUsers()), excluded, inv.problems(),
+                inv.errors());
     }
 
     static Finding judge(String policyName, CertificatePolicySpec policy, ObservedCert c, List<Flag> extra,
                          Instant now) {
         Thresholds t = thresholds(policy, c.source());
-        Severity expiry = expirySeverity(c.notAfter(), now, t);
+        // an endpoint is valid until the first certificate of the path clients build expires
+        boolean pathFirst = c.pathNotAfter() != null && c.pathNotAfter().isBefore(c.notAfter());
+        Instant effectiveNotAfter = pathFirst ? c.pathNotAfter() : c.notAfter();
+        Severity expiry = expirySeverity(effectiveNotAfter, now, t);
         List<Flag> flags = new ArrayList<>();
+        if (c.unusedInPath() && expiry.compareTo(Severity.WARNING) > 0) {
+            // the AddTrust case: clients build another path, so this expiry breaks nothing; still worth removing
+            flags.add(new Flag(Flag.Code.UNUSED_CERT_EXPIRING, Severity.WARNING, (expiry == Severity.EXPIRED
+                    ? "expired" : "expiring") + " certificate presented but not in the path clients build; remove it"
+                    + " from the served chain"));
+            expiry = Severity.OK;
+        }
         if (now.isBefore(c.notBefore())) {
             flags.add(new Flag(Flag.Code.NOT_YET_VALID, Severity.CRITICAL, "not valid before " + c.notBefore()));
         }
@@ -121,8 +173,9 @@ public final class ExpiryPolicy {
         }
         Severity sev = expiry;
         for (Flag f : flags) sev = Severity.max(sev, f.severity());
-        long days = daysLeft(c.notAfter(), now);
+        long days = daysLeft(effectiveNotAfter, now);
         String reason = expiryReason(days, expiry, t, c.source());
+        if (pathFirst && c.pathLimitedBy() != null) reason += "; set by " + c.pathLimitedBy() + " in the path";
         if (sev != expiry) {
             Flag worst = flags.stream().max(Comparator.comparing(Flag::severity)).orElseThrow();
             reason = worst.code() + ": " + worst.detail() + "; " + reason;
@@ -130,7 +183,7 @@ public final class ExpiryPolicy {
         String key = String.join("|", c.cluster(), c.source().id(), c.namespace(), c.name(),
                 c.sha256().substring(0, Math.min(16, c.sha256().length())));
         return new Finding(key, c.cluster(), c.source(), c.namespace(), c.name(), c.item(), c.subject(), c.issuer(),
-                c.notAfter(), days, sev, flags, reason, policyName, c.sha256());
+                effectiveNotAfter, days, sev, flags, reason, policyName, c.sha256());
     }
 
     static Finding judge(String policyName, CertificatePolicySpec policy, CertManagerCert m, Instant now) {
@@ -164,6 +217,35 @@ public final class ExpiryPolicy {
         return new Finding(key, m.cluster(), CertSource.CERT_MANAGER, m.namespace(), m.name(),
                 m.secretName() == null ? "" : "secret " + m.secretName(), "Certificate " + m.namespace() + "/" + m.name(),
                 "", m.notAfter(), days, sev, flags, reason, policyName, "");
+    }
+
+    /**
+     * Blast radius: a Secret's certificates are used by what references the Secret; a CA is used by whatever uses
+     * the certificates it issued (same cluster, matched by issuer DN), so "CA X expires in 9 days" can say
+     * "→ 14 Ingresses, 3 webhooks".
+     */
+    static List<Finding> blastRadius(List<Finding> findings, Map<String, List<String>> secretUsers) {
+        if (secretUsers.isEmpty()) return findings;
+        Map<Finding, List<String>> direct = new java.util.IdentityHashMap<>();
+        Map<String, java.util.Set<String>> byIssuer = new java.util.HashMap<>();
+        for (Finding f : findings) {
+            if (f.source() != CertSource.TLS_SECRET && f.source() != CertSource.PEM_SECRET
+                    && f.source() != CertSource.KEYSTORE) continue;
+            List<String> users = secretUsers.getOrDefault(f.namespace() + "/" + f.name(), List.of());
+            if (users.isEmpty()) continue;
+            direct.put(f, users);
+            if (!f.issuer().equals(f.subject())) {
+                byIssuer.computeIfAbsent(f.cluster() + "|" + f.issuer(), k -> new java.util.LinkedHashSet<>())
+                        .addAll(users);
+            }
+        }
+        List<Finding> out = new ArrayList<>(findings.size());
+        for (Finding f : findings) {
+            java.util.Set<String> users = new java.util.LinkedHashSet<>(direct.getOrDefault(f, List.of()));
+            users.addAll(byIssuer.getOrDefault(f.cluster() + "|" + f.subject(), java.util.Set.of()));
+            out.add(users.isEmpty() ? f : f.withUsedBy(List.copyOf(users)));
+        }
+        return out;
     }
 
     static String expiryReason(long days, Severity s, Thresholds t, CertSource source) {

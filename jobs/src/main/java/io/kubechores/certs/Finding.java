@@ -21,12 +21,41 @@ import java.util.List;
  * @param reason     one line: which threshold or flag decided the severity
  * @param policy     the CertificatePolicy that judged it
  * @param sha256     fingerprint ("" for cert-manager)
+ * @param usedBy     blast radius: what breaks with it ("Ingress shop/web", "Gateway ...", "ValidatingWebhookConfiguration
+ *                   ..."); for a CA, what uses the certificates it issued
  */
 public record Finding(String key, String cluster, CertSource source, String namespace, String name, String item,
                       String subject, String issuer, Instant notAfter, long daysLeft, Severity severity,
-                      List<Flag> flags, String reason, String policy, String sha256) {
+                      List<Flag> flags, String reason, String policy, String sha256, List<String> usedBy) {
     public Finding {
         flags = List.copyOf(flags);
+        usedBy = usedBy == null ? List.of() : List.copyOf(usedBy);
+    }
+
+    public Finding(String key, String cluster, CertSource source, String namespace, String name, String item,
+                   String subject, String issuer, Instant notAfter, long daysLeft, Severity severity,
+                   List<Flag> flags, String reason, String policy, String sha256) {
+        this(key, cluster, source, namespace, name, item, subject, issuer, notAfter, daysLeft, severity, flags, reason,
+                policy, sha256, List.of());
+    }
+
+    public Finding withUsedBy(List<String> users) {
+        return new Finding(key, cluster, source, namespace, name, item, subject, issuer, notAfter, daysLeft, severity,
+                flags, reason, policy, sha256, users);
+    }
+
+    /** "14 Ingresses, 3 webhooks" style summary of usedBy ("" when nothing is known to use it). */
+    public String blastRadius() {
+        java.util.Map<String, Integer> byKind = new java.util.LinkedHashMap<>();
+        for (String u : usedBy) {
+            String kind = u.substring(0, u.indexOf(' ') < 0 ? u.length() : u.indexOf(' '));
+            kind = kind.endsWith("WebhookConfiguration") ? "webhook" : kind;
+            byKind.merge(kind, 1, Integer::sum);
+        }
+        List<String> parts = new java.util.ArrayList<>();
+        byKind.forEach((k, n) -> parts.add(n + " " + (n == 1 ? k : k.equals("Gateway") || k.equals("Ingress")
+                ? k + (k.endsWith("s") ? "es" : "s") : k + "s")));
+        return String.join(", ", parts);
     }
 
     public String location() {

@@ -13,6 +13,8 @@ public record Flag(Code code, Severity severity, String detail) {
         NOT_YET_VALID,
         /** a CA and certificates it issued expire within the same week: they will all break together */
         CA_AND_LEAVES_SAME_WEEK,
+        /** an endpoint presents an expired/expiring certificate its built path does not use (AddTrust case) */
+        UNUSED_CERT_EXPIRING,
         /** the presented chain does not verify */
         CHAIN_NOT_VERIFYING,
         /** the endpoint's certificate does not name the host it was reached by */

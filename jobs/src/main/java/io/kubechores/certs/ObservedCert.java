@@ -27,13 +27,19 @@ import java.util.List;
  * @param sans           DNS names and IP addresses from subjectAltName
  * @param expectedHost   for endpoint leaves: the host name the client asked for (hostname check), else null
  * @param chainProblem   why the presented chain does not verify, null when it verifies or is not checked
+ * @param pathNotAfter   for endpoint leaves: the earliest notAfter of the certification path clients build (leaf,
+ *                       intermediates, trust anchor), null when no path was built
+ * @param pathLimitedBy  subject of the certificate that sets pathNotAfter when it is not this one, else null
+ * @param unusedInPath   presented by an endpoint but not part of the path clients build (an extra cross-signed
+ *                       root, a stale intermediate): its own expiry breaks nothing
  */
 public record ObservedCert(String cluster, CertSource source, String namespace, String name, String item,
                            String subject, String issuer, String serialHex, String sha256,
                            Instant notBefore, Instant notAfter, boolean ca, boolean selfSigned,
                            String keyAlgorithm, int keyBits, String signatureAlgorithm,
                            String subjectKeyId, String authorityKeyId, List<String> sans,
-                           String expectedHost, String chainProblem) {
+                           String expectedHost, String chainProblem, Instant pathNotAfter, String pathLimitedBy,
+                           boolean unusedInPath) {
     /** Cluster label of certificates found on endpoints that belong to no cluster. */
     public static final String FLEET = "-";
 
@@ -52,18 +58,31 @@ public record ObservedCert(String cluster, CertSource source, String namespace, 
     public ObservedCert at(String cluster, CertSource source, String namespace, String name, String item) {
         return new ObservedCert(cluster, source, namespace, name, item, subject, issuer, serialHex, sha256, notBefore,
                 notAfter, ca, selfSigned, keyAlgorithm, keyBits, signatureAlgorithm, subjectKeyId, authorityKeyId,
-                sans, null, null);
+                sans, null, null, null, null, false);
     }
 
     public ObservedCert withChainProblem(String problem) {
         return new ObservedCert(cluster, source, namespace, name, item, subject, issuer, serialHex, sha256, notBefore,
                 notAfter, ca, selfSigned, keyAlgorithm, keyBits, signatureAlgorithm, subjectKeyId, authorityKeyId,
-                sans, expectedHost, problem);
+                sans, expectedHost, problem, pathNotAfter, pathLimitedBy, unusedInPath);
     }
 
     public ObservedCert withExpectedHost(String host) {
         return new ObservedCert(cluster, source, namespace, name, item, subject, issuer, serialHex, sha256, notBefore,
                 notAfter, ca, selfSigned, keyAlgorithm, keyBits, signatureAlgorithm, subjectKeyId, authorityKeyId,
-                sans, host, chainProblem);
+                sans, host, chainProblem, pathNotAfter, pathLimitedBy, unusedInPath);
+    }
+
+    /** With the path's earliest expiry (and who sets it, when another certificate does). */
+    public ObservedCert withPath(Instant notAfter, String limitedBy) {
+        return new ObservedCert(cluster, source, namespace, name, item, subject, issuer, serialHex, sha256, notBefore,
+                this.notAfter, ca, selfSigned, keyAlgorithm, keyBits, signatureAlgorithm, subjectKeyId, authorityKeyId,
+                sans, expectedHost, chainProblem, notAfter, limitedBy, unusedInPath);
+    }
+
+    public ObservedCert asUnusedInPath() {
+        return new ObservedCert(cluster, source, namespace, name, item, subject, issuer, serialHex, sha256, notBefore,
+                notAfter, ca, selfSigned, keyAlgorithm, keyBits, signatureAlgorithm, subjectKeyId, authorityKeyId,
+                sans, expectedHost, chainProblem, pathNotAfter, pathLimitedBy, true);
     }
 }

@@ -98,7 +98,7 @@ public final class X509Facts {
         return new ObservedCert(cluster, source, namespace, name, item, subject, issuer,
                 c.getSerialNumber().toString(16), sha256(c), c.getNotBefore().toInstant(), c.getNotAfter().toInstant(),
                 c.getBasicConstraints() >= 0, selfSigned(c), key.getAlgorithm(), keyBits(key), c.getSigAlgName(),
-                subjectKeyId(c), authorityKeyId(c), sans(c), null, null);
+                subjectKeyId(c), authorityKeyId(c), sans(c), null, null, null, null, false);
     }
 
     public static int keyBits(PublicKey key) {
@@ -226,6 +226,132 @@ public final class X509Facts {
         if (!requireAnchor && anchors.isEmpty()) return null;
         return "issuer " + last.getIssuerX500Principal().getName() + " is not trusted"
                 + (lastSelfSigned ? " (self-signed)" : "");
+    }
+
+    /**
+     * What path building made of a presented chain.
+     *
+     * @param path    the certification path clients build, leaf first, without the trust anchor (empty on failure)
+     * @param anchor  the trust anchor it ends at (null on failure)
+     * @param unused  presented certificates the path does not use (extra cross-signs, stale intermediates)
+     * @param problem why no path could be built, null when one was
+     */
+    public record PathCheck(List<X509Certificate> path, X509Certificate anchor, List<X509Certificate> unused,
+                            String problem) {
+        /** The certificate of path + anchor that expires first (what ends the endpoint's validity), or null. */
+        public X509Certificate earliest() {
+            X509Certificate e = null;
+            List<X509Certificate> all = new ArrayList<>(path);
+            if (anchor != null) all.add(anchor);
+            for (X509Certificate c : all) {
+                if (e == null || c.getNotAfter().before(e.getNotAfter())) e = c;
+            }
+            return e;
+        }
+    }
+
+    /**
+     * Builds the path a client builds (JDK PKIX CertPathBuilder; revocation not checked) from the presented leaf
+     * (first, RFC 8446 §4.4.2: the end-entity certificate MUST come first, the others may come in any order and may
+     * be extraneous) through any of the other presented certificates to one of the anchors. It is built at
+     * {@code at}; when no path is valid then, it is built again at the middle of the leaf's validity, so an expired
+     * (or not yet valid) certificate in an otherwise sound path shows as an early {@link PathCheck#earliest()} rather
+     * than as a chain problem: the expiry rules judge dates, this judges structure and signatures. When no date at
+     * all has every certificate valid, the presented certificates are followed by issuer name from the leaf and
+     * their signatures checked (the legacy links check), so such a path is reported expired, not "not verifying".
+     */
+    public static PathCheck buildPath(List<X509Certificate> presented, java.util.Collection<X509Certificate> anchors,
+                                      java.time.Instant at) {
+        if (presented.isEmpty()) return new PathCheck(List.of(), null, List.of(), "empty chain");
+        X509Certificate leaf = presented.getFirst();
+        for (X509Certificate a : anchors) {
+            if (a.equals(leaf)) return new PathCheck(List.of(), leaf, unused(presented, List.of(), leaf), null);
+        }
+        if (anchors.isEmpty()) {
+            return new PathCheck(List.of(), null, List.of(), "issuer " + leaf.getIssuerX500Principal().getName()
+                    + " is not trusted (no trust anchors)");
+        }
+        String failure = null;
+        long from = leaf.getNotBefore().getTime();
+        long mid = from + (leaf.getNotAfter().getTime() - from) / 2;
+        for (java.util.Date date : List.of(java.util.Date.from(at), new java.util.Date(mid))) {
+            try {
+                var result = (java.security.cert.PKIXCertPathBuilderResult) pathBuilder(presented, anchors, date);
+                @SuppressWarnings("unchecked")
+                List<X509Certificate> path = (List<X509Certificate>) result.getCertPath().getCertificates();
+                X509Certificate anchor = result.getTrustAnchor().getTrustedCert();
+                return new PathCheck(List.copyOf(path), anchor, unused(presented, path, anchor), null);
+            } catch (java.security.cert.CertPathBuilderException e) {
+                if (failure == null) failure = e.getMessage();
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("PKIX path building unavailable", e);
+            }
+        }
+        // say why in the words of the presented chain: follow issuer names from the leaf, then check the links
+        List<X509Certificate> byName = new ArrayList<>(List.of(leaf));
+        List<X509Certificate> rest = new ArrayList<>(presented.subList(1, presented.size()));
+        while (true) {
+            X509Certificate last = byName.getLast();
+            if (last.getSubjectX500Principal().equals(last.getIssuerX500Principal())) break;
+            X509Certificate next = rest.stream()
+                    .filter(c -> c.getSubjectX500Principal().equals(last.getIssuerX500Principal())).findFirst()
+                    .orElse(null);
+            if (next == null) break;
+            rest.remove(next);
+            byName.add(next);
+        }
+        String why = chainProblem(byName, List.copyOf(anchors), true);
+        if (why == null) {
+            // every link and the anchor verify, but no single date has them all valid (an expired cross-sign
+            // before a fresh leaf): the path exists and expires as early as its earliest certificate
+            X509Certificate last = byName.getLast();
+            X509Certificate anchor = anchors.stream().filter(a -> a.equals(last)
+                    || (last.getIssuerX500Principal().equals(a.getSubjectX500Principal()) && signedBy(last, a)))
+                    .findFirst().orElse(null);
+            List<X509Certificate> path = anchor != null && anchor.equals(last) ? byName.subList(0, byName.size() - 1)
+                    : byName;
+            if (anchor != null) return new PathCheck(List.copyOf(path), anchor, unused(presented, path, anchor), null);
+        }
+        return new PathCheck(List.of(), null, List.of(), why != null ? why
+                : "no valid certification path to a trusted anchor (" + failure + ")");
+    }
+
+    private static java.security.cert.CertPathBuilderResult pathBuilder(List<X509Certificate> presented,
+            java.util.Collection<X509Certificate> anchors, java.util.Date date)
+            throws java.security.GeneralSecurityException {
+        java.util.Set<java.security.cert.TrustAnchor> ta = trustAnchors(anchors);
+        var target = new java.security.cert.X509CertSelector();
+        target.setCertificate(presented.getFirst());
+        var params = new java.security.cert.PKIXBuilderParameters(ta, target);
+        params.setRevocationEnabled(false);
+        params.setDate(date);
+        params.setMaxPathLength(8);
+        params.addCertStore(java.security.cert.CertStore.getInstance("Collection",
+                new java.security.cert.CollectionCertStoreParameters(presented)));
+        return java.security.cert.CertPathBuilder.getInstance("PKIX").build(params);
+    }
+
+    /** The last anchor collection's TrustAnchors: fleet endpoints all pass the same JDK list (~150 roots). */
+    private static volatile Object[] lastAnchors = {null, null};
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Set<java.security.cert.TrustAnchor> trustAnchors(
+            java.util.Collection<X509Certificate> anchors) {
+        Object[] last = lastAnchors;
+        if (last[0] == anchors) return (java.util.Set<java.security.cert.TrustAnchor>) last[1];
+        java.util.Set<java.security.cert.TrustAnchor> ta = new java.util.HashSet<>();
+        for (X509Certificate a : anchors) ta.add(new java.security.cert.TrustAnchor(a, null));
+        lastAnchors = new Object[]{anchors, ta};
+        return ta;
+    }
+
+    private static List<X509Certificate> unused(List<X509Certificate> presented, List<X509Certificate> path,
+                                                X509Certificate anchor) {
+        List<X509Certificate> out = new ArrayList<>();
+        for (X509Certificate c : presented) {
+            if (!path.contains(c) && !c.equals(anchor)) out.add(c);
+        }
+        return out;
     }
 
     /** Serial as shown to humans. */

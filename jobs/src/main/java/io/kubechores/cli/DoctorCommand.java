@@ -52,7 +52,7 @@ public class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path home = repo.home != null ? Path.of(repo.home) : Path.of(System.getProperty("user.home"), ".kubechores");
-        KubechoresProperties props = new KubechoresProperties(home, null, null, null, 10_000);
+        KubechoresProperties props = new KubechoresProperties(home, null, null, null, 10_000, null, null, null, null);
         DesiredState state;
         try {
             state = new DefaultDesiredStateSource(DesiredStateRules.all(), props, secrets).load(repo.repoOrDefault(), repo.ref).state();

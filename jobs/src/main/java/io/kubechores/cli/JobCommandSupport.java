@@ -39,8 +39,11 @@ abstract class JobCommandSupport implements Callable<Integer> {
             description = "Pretend it is this time (ISO instant 2026-11-24T21:00:00Z, or local date-time in UTC). For what-if plans.")
     String at;
 
-    @Option(names = "--output", paramLabel = "text|json", defaultValue = "text", description = "Plan output format.")
-    String output;
+    /** Output formats: anything else (yaml, ...) is rejected by picocli with one line and exit code 2. */
+    enum Output { text, json }
+
+    @Option(names = "--output", paramLabel = "text|json", defaultValue = "text", description = "Plan output format: ${COMPLETION-CANDIDATES}.")
+    Output output;
 
     final ChoreLauncher launcher;
 
@@ -74,9 +77,16 @@ abstract class JobCommandSupport implements Callable<Integer> {
                 return 2;
             }
         }
-        Set<String> only = new LinkedHashSet<>(clusters);
+        Set<String> only = new LinkedHashSet<>();
+        for (String c : clusters) {
+            if (c == null || c.isBlank()) {
+                System.err.println("--cluster: empty cluster name (give one or more names, e.g. --cluster staging-eu-1,prod-eu-1)");
+                return 2;
+            }
+            only.add(c.strip());
+        }
         RunResult r = launcher.launch(job, new RunRequest(repo.repoOrDefault(), repo.ref, only, dryRun(), when, "cli", part));
-        if ("json".equals(output)) {
+        if (output == Output.json) {
             System.out.println(io.kubechores.report.Reports.json(r));
         } else {
             RunResultPrinter.print(r, System.out, System.err);

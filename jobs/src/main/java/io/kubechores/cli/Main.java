@@ -103,7 +103,7 @@ public final class Main {
         String home = System.getProperty("kubechores.home");
         if (home == null) home = System.getenv("KUBECHORES_HOME");
         KubechoresProperties props = new KubechoresProperties(home == null || home.isBlank() ? null : Path.of(home),
-                null, null, null, null);
+                null, null, null, null, null, null, null, null);
         DesiredStateSource source = new DefaultDesiredStateSource(DesiredStateRules.all(), props,
                 io.kubechores.desiredstate.SecretSource.ENVIRONMENT);
         return new CommandLine(new ValidateCommand(source)).execute(Arrays.copyOfRange(args, 1, args.length));

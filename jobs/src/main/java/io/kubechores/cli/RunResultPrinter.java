@@ -4,6 +4,10 @@ import io.kubechores.core.Action;
 import io.kubechores.report.Reports;
 import io.kubechores.runner.ChoreLauncher.RunResult;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +16,8 @@ import java.util.TreeMap;
 
 /** Console output of a run: header, plan table, warnings, failures, summary, where to look. */
 public final class RunResultPrinter {
+    private static final Logger LOG = LoggerFactory.getLogger("kubechores.run");
+
     private RunResultPrinter() {}
 
     static void print(RunResult r, PrintStream out, PrintStream err) {
@@ -22,7 +28,14 @@ public final class RunResultPrinter {
         String mode = r.paused() ? "PAUSED in fleet.yaml: plan only" : r.dryRun() ? "dry run: nothing changed" : "run";
         out.println(Reports.actionsTable(r.job() + " (" + mode + ")", r.actions()));
         for (String w : r.warnings()) out.println("warning: " + w);
-        for (String f : r.failedPartitions()) err.println("FAILED " + f);
+        // failures are log lines (stderr): with --log-format json each is a JSON object with job and partition fields
+        for (String f : r.failedPartitions()) {
+            int colon = f.indexOf(": ");
+            try (var job = MDC.putCloseable("job", r.job());
+                 var partition = MDC.putCloseable("partition", colon > 0 ? f.substring(0, colon) : f)) {
+                LOG.error("FAILED {}", f);
+            }
+        }
         out.println(counts(r));
         out.println(r.summary());
         for (Path p : r.artifacts()) out.println("  see " + p);

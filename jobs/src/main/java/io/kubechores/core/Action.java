@@ -1,5 +1,7 @@
 package io.kubechores.core;
 
+import io.kubechores.desiredstate.Secrets;
+
 /**
  * One line of a plan: what would be / was done to which object, and why.
  *
@@ -10,6 +12,13 @@ package io.kubechores.core;
  * @param status  PLANNED in a dry run; APPLIED/UNCHANGED/SKIPPED/LIMITED/FAILED after a run
  */
 public record Action(String target, String verb, String detail, String reason, Status status) {
+    /** Details and reasons often quote an error message or a URL: they never carry a secret (see Secrets). */
+    public Action {
+        target = Secrets.scrub(target);
+        detail = Secrets.scrub(detail);
+        reason = Secrets.scrub(reason);
+    }
+
     public enum Status {
         /** dry run: would be applied */
         PLANNED,

@@ -28,4 +28,18 @@ public record ChoreContext(String job, DesiredState state, Platform platform, Cl
         audit.record(job, done);
         return done;
     }
+
+    /**
+     * Write-ahead for blocking applying code: records the intent (waiting until it is written) and throws when the
+     * run may no longer mutate (deadline, shutdown, lost lease). Call right before sending the mutation; record its
+     * outcome with {@link AuditLog.Intent#outcome}.
+     */
+    public AuditLog.Intent intend(Action planned) {
+        try {
+            return audit.intent(job, planned).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+    }
 }

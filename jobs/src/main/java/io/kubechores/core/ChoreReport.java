@@ -1,5 +1,7 @@
 package io.kubechores.core;
 
+import io.kubechores.desiredstate.Secrets;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -15,6 +17,8 @@ import java.util.List;
 public record ChoreReport(String summary, List<Action> actions, List<String> warnings, List<Path> artifacts,
                           boolean failed) {
     public ChoreReport {
+        summary = Secrets.scrub(summary);
+        warnings = warnings == null ? null : warnings.stream().map(Secrets::scrub).toList();
         actions = actions == null ? List.of() : List.copyOf(actions);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
         artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);

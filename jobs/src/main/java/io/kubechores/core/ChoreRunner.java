@@ -1,5 +1,7 @@
 package io.kubechores.core;
 
+import io.kubechores.desiredstate.Secrets;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,13 +76,20 @@ public final class ChoreRunner {
 
     /** Runs one partition, turning any exception into a failed result (logged without secrets). */
     public static PartitionResult runOne(Chore chore, ChoreContext ctx, String key) {
-        try {
-            PartitionResult r = chore.runPartition(ctx, key);
-            return r == null ? PartitionResult.failed(key, "no result") : r;
-        } catch (Exception | Error e) {
-            String msg = describe(e);
-            log.warn("job={} partition={} failed: {}", chore.name(), key, msg);
-            return PartitionResult.failed(key, msg);
+        // job and partition as structured fields of every log line of this partition (--log-format json); cluster
+        // too when the partition is one (quotas' partitions are account/region pairs, promote's are tools)
+        boolean cluster = ctx.state() != null && ctx.state().clusters().stream().anyMatch(c -> c.name().equals(key));
+        try (var job = org.slf4j.MDC.putCloseable("job", chore.name());
+             var partition = org.slf4j.MDC.putCloseable("partition", key);
+             var c = cluster ? org.slf4j.MDC.putCloseable("cluster", key) : null) {
+            try {
+                PartitionResult r = chore.runPartition(ctx, key);
+                return r == null ? PartitionResult.failed(key, "no result") : r;
+            } catch (Exception | Error e) {
+                String msg = describe(e);
+                log.warn("job={} partition={} failed: {}", chore.name(), key, msg);
+                return PartitionResult.failed(key, msg);
+            }
         }
     }
 
@@ -96,6 +105,6 @@ public final class ChoreRunner {
             if (m != null) sb.append(": ").append(m.length() > 300 ? m.substring(0, 300) + "…" : m);
             t = t.getCause() == t ? null : t.getCause();
         }
-        return sb.toString().replace('\n', ' ');
+        return Secrets.scrub(sb.toString().replace('\n', ' '));
     }
 }

@@ -1,5 +1,7 @@
 package io.kubechores.core;
 
+import io.kubechores.desiredstate.Secrets;
+
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +17,8 @@ import java.util.Map;
 public record PartitionResult(String partition, String error, List<Action> actions, List<String> warnings,
                               Map<String, Object> data) {
     public PartitionResult {
+        error = Secrets.scrub(error);
+        warnings = warnings == null ? null : warnings.stream().map(Secrets::scrub).toList();
         actions = actions == null ? List.of() : List.copyOf(actions);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
         data = data == null ? Map.of() : Map.copyOf(data);

@@ -43,6 +43,14 @@ public record DownscalePolicySpec(
 
     /**
      * @param maxReplicasPerMinute budget of replicas restored per minute across a cluster (0 = unlimited)
+     * @param paceFor              how long one run keeps restoring what the budget deferred, minute by minute
+     *                             (duration, default 10m; "0m" = deferred restores wait for the next run)
      */
-    public record Upscale(int maxReplicasPerMinute) {}
+    public record Upscale(int maxReplicasPerMinute, String paceFor) {
+        public static final String DEFAULT_PACE_FOR = "10m";
+
+        public Upscale(int maxReplicasPerMinute) {
+            this(maxReplicasPerMinute, null);
+        }
+    }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param jenkins       Jenkins controller used to trigger deploy jobs
  * @param holidays      dates (in timeZone) treated as non-working days by every job
  * @param freezeWindows windows when promotions are denied (or the only times they are allowed)
+ * @param downscale     downscale-only settings (default week frame of schedules written without days)
  */
 public record FleetSpec(
         String timeZone,
@@ -30,7 +31,8 @@ public record FleetSpec(
         Aws aws,
         Jenkins jenkins,
         List<LocalDate> holidays,
-        List<FreezeWindow> freezeWindows) {
+        List<FreezeWindow> freezeWindows,
+        Downscale downscale) {
 
     public FleetSpec {
         timeZone = timeZone == null ? "UTC" : timeZone;
@@ -42,7 +44,39 @@ public record FleetSpec(
         aws = aws == null ? new Aws(null, null) : aws;
         holidays = holidays == null ? List.of() : List.copyOf(holidays);
         freezeWindows = freezeWindows == null ? List.of() : List.copyOf(freezeWindows);
+        downscale = downscale == null ? Downscale.DEFAULT : downscale;
     }
+
+    /** Without downscale settings. */
+    public FleetSpec(String timeZone, List<String> environments, boolean paused, Map<String, JobSettings> jobs,
+                     GitAuthor git, Forge forge, Notifications notifications, Aws aws, Jenkins jenkins,
+                     List<LocalDate> holidays, List<FreezeWindow> freezeWindows) {
+        this(timeZone, environments, paused, jobs, git, forge, notifications, aws, jenkins, holidays, freezeWindows,
+                null);
+    }
+
+    /**
+     * @param defaultWeekFrame days that uptime/downtime ranges written without days cover, e.g. "Mon-Fri"
+     *                         (kube-downscaler's and GoKubeDownscaler's DEFAULT_WEEKFRAME); null = such ranges are
+     *                         an error
+     * @param prices           what a vCPU-hour and a GiB-hour cost, for the savings estimate; null = AWS on-demand
+     *                         defaults (see io.kubechores.downscale.Prices)
+     */
+    public record Downscale(String defaultWeekFrame, Prices prices) {
+        public static final Downscale DEFAULT = new Downscale(null, null);
+
+        public Downscale(String defaultWeekFrame) {
+            this(defaultWeekFrame, null);
+        }
+    }
+
+    /**
+     * @param instanceFamily AWS instance family whose on-demand price is split into vCPU and GiB (e.g. m6i)
+     * @param vcpuHour       price of one vCPU for one hour (overrides the family's)
+     * @param gibHour        price of one GiB of memory for one hour (overrides the family's)
+     * @param currency       shown next to the amounts (default USD)
+     */
+    public record Prices(String instanceFamily, Double vcpuHour, Double gibHour, String currency) {}
 
     /** Settings of one job; never null. */
     public JobSettings job(String name) {
@@ -92,10 +126,21 @@ public record FleetSpec(
     public record Notifications(String slackWebhookEnv, String slackChannel, String pushgatewayUrl) {}
 
     /**
-     * @param roleArnPattern role assumed per account, {accountId} is replaced (e.g. arn:aws:iam::{accountId}:role/kubechores)
-     * @param endpoint       override for every AWS API endpoint (tests, demo, VPC endpoints)
+     * @param roleArnPattern         role assumed per account, {accountId} is replaced (e.g. arn:aws:iam::{accountId}:role/kubechores)
+     * @param endpoint               override for every AWS API endpoint (tests, demo, VPC endpoints)
+     * @param externalIds            account id → the ExternalId its role's trust policy requires (sts:ExternalId)
+     * @param sessionDurationSeconds AssumeRole DurationSeconds (900..43200, at most the role's maximum session)
      */
-    public record Aws(String roleArnPattern, String endpoint) {}
+    public record Aws(String roleArnPattern, String endpoint, java.util.Map<String, String> externalIds,
+                      Integer sessionDurationSeconds) {
+        public Aws {
+            externalIds = externalIds == null ? java.util.Map.of() : java.util.Map.copyOf(externalIds);
+        }
+
+        public Aws(String roleArnPattern, String endpoint) {
+            this(roleArnPattern, endpoint, null, null);
+        }
+    }
 
     /**
      * @param url         Jenkins base URL

@@ -11,6 +11,11 @@ import java.util.List;
  * @param headroomPercent      added on top of derived/explicit needs
  * @param maxIncreaseFactor    never ask for more than this factor of the applied value in one run (default 2)
  * @param maxRequestsPerRun    safety limit on increase requests per run
+ * @param reaskAfterDays       after a DENIED / NOT_APPROVED request (or a support case closed without the increase),
+ *                             ask again once this many days passed; null = never by itself (a human follows up)
+ * @param instanceTypes        vCPUs of instance types, overriding EC2 DescribeInstanceTypes and the shipped table
+ * @param escalatePendingAfterDays a PENDING / CASE_OPENED request older than this is escalated to Slack (once);
+ *                             null = only denials, closed cases and blocking errors are
  */
 public record QuotaPolicySpec(
         List<AccountScope> accounts,
@@ -18,7 +23,10 @@ public record QuotaPolicySpec(
         boolean deriveFromNodePools,
         Integer headroomPercent,
         Double maxIncreaseFactor,
-        Integer maxRequestsPerRun) {
+        Integer maxRequestsPerRun,
+        Integer reaskAfterDays,
+        List<InstanceType> instanceTypes,
+        Integer escalatePendingAfterDays) {
 
     public QuotaPolicySpec {
         accounts = accounts == null ? List.of() : List.copyOf(accounts);
@@ -26,7 +34,28 @@ public record QuotaPolicySpec(
         headroomPercent = headroomPercent == null ? 20 : headroomPercent;
         maxIncreaseFactor = maxIncreaseFactor == null ? 2.0 : maxIncreaseFactor;
         maxRequestsPerRun = maxRequestsPerRun == null ? 10 : maxRequestsPerRun;
+        instanceTypes = instanceTypes == null ? List.of() : List.copyOf(instanceTypes);
     }
+
+    public QuotaPolicySpec(List<AccountScope> accounts, List<Quota> quotas, boolean deriveFromNodePools,
+                           Integer headroomPercent, Double maxIncreaseFactor, Integer maxRequestsPerRun) {
+        this(accounts, quotas, deriveFromNodePools, headroomPercent, maxIncreaseFactor, maxRequestsPerRun, null, null);
+    }
+
+    public QuotaPolicySpec(List<AccountScope> accounts, List<Quota> quotas, boolean deriveFromNodePools,
+                           Integer headroomPercent, Double maxIncreaseFactor, Integer maxRequestsPerRun,
+                           Integer reaskAfterDays, List<InstanceType> instanceTypes) {
+        this(accounts, quotas, deriveFromNodePools, headroomPercent, maxIncreaseFactor, maxRequestsPerRun,
+                reaskAfterDays, instanceTypes, null);
+    }
+
+    /**
+     * An instance type the repo describes itself (a type newer than the shipped table, read where EC2 can't be asked).
+     *
+     * @param name  e.g. m8g.48xlarge
+     * @param vcpus default vCPUs (EC2 VCpuInfo.DefaultVCpus)
+     */
+    public record InstanceType(String name, int vcpus) {}
 
     public record AccountScope(String accountId, List<String> regions) {
         public AccountScope {

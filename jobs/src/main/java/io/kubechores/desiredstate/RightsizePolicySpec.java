@@ -22,6 +22,8 @@ import java.util.List;
  * @param maxOpenPullRequests  cap on open right-sizing PRs
  * @param reopenThresholdPercent a PR closed by a human is reopened only when the recommendation moved more than this
  * @param labels               labels put on PRs
+ * @param minObservationDays   a change waits until every VPA behind it has observed its workload this long
+ *                             (default 7: the VPA recommender's confidence bounds take about 8 days to converge)
  */
 public record RightsizePolicySpec(
         ClusterSelector clusters,
@@ -40,7 +42,18 @@ public record RightsizePolicySpec(
         List<ManifestSource> sources,
         Integer maxOpenPullRequests,
         Integer reopenThresholdPercent,
-        List<String> labels) {
+        List<String> labels,
+        Integer minObservationDays) {
+
+    public RightsizePolicySpec(ClusterSelector clusters, NamespaceSelector namespaces, String basis, String rollup,
+                               Integer percentile, Integer marginPercent, Integer minChangePercent, Bounds cpu,
+                               Bounds memory, String limits, boolean touchCpuWithHpa, String grouping,
+                               String teamLabel, List<ManifestSource> sources, Integer maxOpenPullRequests,
+                               Integer reopenThresholdPercent, List<String> labels) {
+        this(clusters, namespaces, basis, rollup, percentile, marginPercent, minChangePercent, cpu, memory, limits,
+                touchCpuWithHpa, grouping, teamLabel, sources, maxOpenPullRequests, reopenThresholdPercent, labels,
+                null);
+    }
 
     public RightsizePolicySpec {
         clusters = clusters == null ? ClusterSelector.ALL : clusters;
@@ -58,6 +71,7 @@ public record RightsizePolicySpec(
         maxOpenPullRequests = maxOpenPullRequests == null ? 10 : maxOpenPullRequests;
         reopenThresholdPercent = reopenThresholdPercent == null ? 25 : reopenThresholdPercent;
         labels = labels == null ? List.of() : List.copyOf(labels);
+        minObservationDays = minObservationDays == null ? 7 : minObservationDays;
     }
 
     /** Kubernetes quantities. */

@@ -57,7 +57,17 @@ final class SchemaMessages {
                 .map(m -> m.getEvaluationPath().toString() + "/").toList();
         Set<Problem> out = new LinkedHashSet<>();
         Set<String> anyOfDone = new java.util.HashSet<>();
+        // a misspelt field (maxSzie) is one problem: "unknown field 'maxSzie' (did you mean 'maxSize'?)", not also
+        // "missing required field 'maxSize'"
+        Set<String> meant = new java.util.HashSet<>();
         for (ValidationMessage m : messages) {
+            if (!"additionalProperties".equals(m.getType())) continue;
+            closest(m.getProperty(), allowedFields(parentSchema(m)))
+                    .ifPresent(c -> meant.add(m.getInstanceLocation().toString() + "/" + escape(c)));
+        }
+        for (ValidationMessage m : messages) {
+            if ("required".equals(m.getType())
+                    && meant.contains(m.getInstanceLocation().toString() + "/" + escape(m.getProperty()))) continue;
             String eval = m.getEvaluationPath().toString();
             if (oneOfPaths.stream().anyMatch(eval::startsWith)) continue;
             int anyOf = eval.indexOf("/anyOf/");
@@ -266,30 +276,44 @@ final class SchemaMessages {
         return !dym.isEmpty() ? dym : " (allowed: " + String.join(", ", allowed) + ")";
     }
 
-    /** " (did you mean 'maxSize'?)" when one allowed word is close (case or up to two edits), else "". */
+    /** " (did you mean 'maxSize'?)" when one allowed word is close (case, or up to two edits), else "". */
     static String didYouMean(String wrong, List<String> allowed) {
-        return allowed.stream()
-                .filter(a -> !a.equals(wrong))
-                .map(a -> Map.entry(a, a.equalsIgnoreCase(wrong) ? 0
-                        : distance(a.toLowerCase(Locale.ROOT), wrong.toLowerCase(Locale.ROOT))))
-                .filter(e -> e.getValue() <= Math.min(2, Math.max(1, wrong.length() / 5)))
-                .min(Comparator.comparingInt(Map.Entry::getValue))
-                .map(e -> " (did you mean '" + e.getKey() + "'?)").orElse("");
+        return closest(wrong, allowed).map(c -> " (did you mean '" + c + "'?)").orElse("");
     }
 
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+    /**
+     * The allowed word closest to {@code wrong}: same letters in another case, else the fewest edits, counting
+     * a swap of two neighbouring letters as one edit (optimal string alignment distance, so maxSzie is one edit
+     * from maxSize), at most one edit per five letters and never more than two. Words far longer than any allowed
+     * word (a pasted blob) are not compared.
+     */
+    static java.util.Optional<String> closest(String wrong, List<String> allowed) {
+        if (wrong == null || wrong.length() > 200) return java.util.Optional.empty();
+        int limit = Math.min(2, Math.max(1, wrong.length() / 5));
+        return allowed.stream()
+                .filter(a -> !a.equals(wrong) && Math.abs(a.length() - wrong.length()) <= limit)
+                .map(a -> Map.entry(a, a.equalsIgnoreCase(wrong) ? 0
+                        : distance(a.toLowerCase(Locale.ROOT), wrong.toLowerCase(Locale.ROOT))))
+                .filter(e -> e.getValue() <= limit)
+                .min(Comparator.comparingInt(Map.Entry::getValue))
+                .map(Map.Entry::getKey);
+    }
+
+    /** Optimal string alignment distance (Levenshtein plus transposition of adjacent characters). */
+    static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) d[i][0] = i;
+        for (int j = 0; j <= b.length(); j++) d[0][j] = j;
         for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
             for (int j = 1; j <= b.length(); j++) {
                 int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
             }
-            int[] t = prev; prev = cur; cur = t;
         }
-        return prev[b.length()];
+        return d[a.length()][b.length()];
     }
 
     private static String repeated(JsonNode array) {

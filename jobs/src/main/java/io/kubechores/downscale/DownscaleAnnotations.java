@@ -18,6 +18,11 @@ public final class DownscaleAnnotations {
     public static final String EXCLUDE = "exclude";
     public static final String EXCLUDE_UNTIL = "exclude-until";
     public static final String DOWNTIME_REPLICAS = "downtime-replicas";
+    /**
+     * GoKubeDownscaler's spelling of downtime-replicas (caas-team/GoKubeDownscaler internal/pkg/values/scopeParser.go,
+     * annotationDownscaleReplicas), read after both downtime-replicas keys.
+     */
+    public static final String GO_DOWNSCALE_REPLICAS = DOWNSCALER + "downscale-replicas";
     public static final String FORCE_UPTIME = "force-uptime";
     public static final String FORCE_DOWNTIME = "force-downtime";
     public static final String ORIGINAL_REPLICAS = "original-replicas";
@@ -28,6 +33,12 @@ public final class DownscaleAnnotations {
     public static final List<String> ORIGINAL_KEYS = List.of(KUBECHORES + ORIGINAL_REPLICAS, DOWNSCALER + ORIGINAL_REPLICAS);
     /** Higher restores first during staggered upscale (kubechores.io only, integer, default 0). */
     public static final String UPSCALE_PRIORITY = KUBECHORES + "upscale-priority";
+
+    /**
+     * Field manager of every write (PATCH ?fieldManager=), so Argo CD's ignoreDifferences.managedFieldsManagers can
+     * name it (Argo CD docs, "Diffing Customization").
+     */
+    public static final String FIELD_MANAGER = "kubechores";
 
     private DownscaleAnnotations() {}
 

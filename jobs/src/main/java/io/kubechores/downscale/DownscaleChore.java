@@ -3,14 +3,17 @@ package io.kubechores.downscale;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubechores.core.Action;
 import io.kubechores.core.Chore;
+import io.kubechores.core.AuditLog;
 import io.kubechores.core.ChoreContext;
 import io.kubechores.core.ChoreReport;
 import io.kubechores.core.ChoreRunner;
 import io.kubechores.platform.MemoryStateStore;
 import io.kubechores.core.PartitionResult;
 import io.kubechores.platform.StateStore;
+import io.kubechores.core.schedule.Schedule;
 import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.desiredstate.DesiredState;
+import io.kubechores.desiredstate.DownscalePolicySpec;
 import io.kubechores.desiredstate.Resource;
 import io.kubechores.platform.kube.DownscaleKube;
 import io.kubechores.report.Reports;
@@ -19,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -51,6 +55,7 @@ public class DownscaleChore implements Chore {
     private static final java.util.concurrent.Executor VIRTUAL = task -> Thread.ofVirtual().start(task);
 
     private final String ownNamespace;
+    private final Pacer pacer;
     private final StateStore fallbackState = new MemoryStateStore();
 
     /** The job's own namespace comes from KUBECHORES_NAMESPACE (the pod's namespace), default "kubechores". */
@@ -59,7 +64,12 @@ public class DownscaleChore implements Chore {
     }
 
     public DownscaleChore(String ownNamespace) {
+        this(ownNamespace, Pacer.SLEEP);
+    }
+
+    public DownscaleChore(String ownNamespace, Pacer pacer) {
         this.ownNamespace = ownNamespace;
+        this.pacer = pacer;
     }
 
     @Override
@@ -98,15 +108,23 @@ public class DownscaleChore implements Chore {
 
         List<Action> actions = new ArrayList<>();
         List<String> warnings = new ArrayList<>(plan.warnings());
+        List<Action> gitOpsActions = new ArrayList<>();
+        Set<String> notPaused = pauses(ctx, kube, partition, plan, gitOpsActions);
+        // the upscale budget is spent durably before the first PATCH: a crash and a rerun in the same minute cannot
+        // restore more than the budget (spent even for a change that then fails: the safe side)
+        if (!ctx.dryRun() && plan.budgetUsed() != usedThisMinute) store.put(NAME, budgetKey, minute + ":" + plan.budgetUsed());
         Map<Decision, CompletableFuture<Action>> applying = ctx.dryRun() ? Map.of()
-                : new Pipeline(ctx, kube, cluster, observed, now).start(plan.changes());
+                : new Pipeline(ctx, kube, cluster, observed, now).start(plan.changes().stream()
+                        .filter(d -> !blockedByGitOps(d, notPaused)).toList());
+        WarnedOnce warned = ctx.dryRun() ? null : new WarnedOnce(store, partition);
         for (Decision d : plan.decisions()) {
             if (!d.verb().mutating()) {
                 actions.add(d.toAction(partition, Action.Status.SKIPPED));
-                if (d.warnEvent() && !ctx.dryRun()) {
+                if (d.warnEvent() && warned != null && warned.first(d.workload().uid(), d.reason())) {
                     try {
                         kube.warningOnce(d.workload(), "InvalidDownscaleAnnotation", d.reason(), now);
                     } catch (RuntimeException e) {
+                        warned.failed(d.workload().uid(), d.reason());
                         warnings.add(d.target(partition) + ": could not record Warning Event: " + ChoreRunner.describe(e));
                     }
                 }
@@ -114,6 +132,12 @@ public class DownscaleChore implements Chore {
             }
             if (ctx.dryRun()) {
                 actions.add(d.toAction(partition, Action.Status.PLANNED));
+                continue;
+            }
+            if (blockedByGitOps(d, notPaused)) {
+                Action planned = d.toAction(partition, Action.Status.PLANNED);
+                actions.add(planned.withStatus(Action.Status.FAILED, planned.detail()
+                        + ": not scaled down, its GitOps owner could not be paused (it would revert the change)"));
                 continue;
             }
             try {
@@ -125,15 +149,24 @@ public class DownscaleChore implements Chore {
         }
         if (!ctx.dryRun()) {
             for (DownscalePlan.NamespaceWarning nw : plan.namespaceWarnings()) {
+                if (!warned.first("namespace:" + nw.namespace(), nw.message())) continue;
                 try {
                     kube.namespaceWarningOnce(nw.namespace(), "InvalidDownscaleAnnotation", nw.message(), now);
                 } catch (RuntimeException e) {
+                    warned.failed("namespace:" + nw.namespace(), nw.message());
                     warnings.add(partition + "/" + nw.namespace() + ": could not record Warning Event: "
                             + ChoreRunner.describe(e));
                 }
             }
-            if (plan.budgetUsed() != usedThisMinute) store.put(NAME, budgetKey, minute + ":" + plan.budgetUsed());
+            resumes(ctx, kube, partition, plan, actions, gitOpsActions);
+            warned.forgetTheRest();
+            actions = pace(ctx, kube, cluster, plan, actions, store, budgetKey, now);
         }
+        if (ctx.dryRun()) resumes(ctx, kube, partition, plan, actions, gitOpsActions);
+        List<Action> all = new ArrayList<>(gitOpsActions.stream().filter(a -> a.verb().equals("pause-gitops")).toList());
+        all.addAll(actions);
+        all.addAll(gitOpsActions.stream().filter(a -> !a.verb().equals("pause-gitops")).toList());
+        actions = all;
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("plan", plan);
         data.put("missingKinds", observed.missingKinds());
@@ -141,11 +174,212 @@ public class DownscaleChore implements Chore {
         return new PartitionResult(partition, null, actions, warnings, data);
     }
 
+    /**
+     * Wake-up pacing within one run: while the budget deferred restores, wait for the next wall-clock minute, re-read
+     * the cluster, re-plan (a fresh minute's budget) and apply, until nothing is deferred or the policy's
+     * upscale.paceFor (default 10m) is used up; so a 15-minute schedule does not delay a deferred restore by 15
+     * minutes. The upscale-priority order holds across minutes (the planner's waves). Each later round's outcome
+     * replaces the line of the same object (a DEFER becomes the RESTORE it turned into).
+     */
+    private List<Action> pace(ChoreContext ctx, DownscaleKube kube, Resource<ClusterSpec> cluster, DownscalePlan first,
+                              List<Action> actions, StateStore store, String budgetKey, Instant start)
+            throws InterruptedException {
+        Duration paceFor = paceFor(ctx, cluster);
+        if (first.count(Decision.Verb.DEFER) == 0 || paceFor.isZero()) return actions;
+        Map<String, Action> byTarget = new LinkedHashMap<>();
+        for (Action a : actions) byTarget.put(a.target(), a);
+        Instant deadline = start.plus(paceFor);
+        DownscalePlan plan = first;
+        long minute = start.getEpochSecond() / 60;
+        while (plan.count(Decision.Verb.DEFER) > 0) {
+            Instant next = Instant.ofEpochSecond((minute + 1) * 60);
+            if (next.isAfter(deadline)) break;
+            pacer.sleepUntil(next, ctx.clock());
+            Instant now = ctx.clock().instant();
+            if (now.isBefore(next)) break; // a clock that does not move (fixed-time plan/demo): nothing to wait for
+            minute = now.getEpochSecond() / 60;
+            ClusterObservation observed = kube.collect(EnumSet.allOf(WorkloadKind.class));
+            plan = DownscalePlanner.plan(input(ctx, cluster, observed, 0), ctx.clock());
+            List<Action> gitOps = new ArrayList<>();
+            Set<String> notPaused = pauses(ctx, kube, cluster.name(), plan, gitOps);
+            Map<Decision, CompletableFuture<Action>> applying = new Pipeline(ctx, kube, cluster, observed, now)
+                    .start(plan.changes().stream().filter(d -> !blockedByGitOps(d, notPaused)).toList());
+            List<Action> round = new ArrayList<>();
+            for (Decision d : plan.decisions()) {
+                if (d.verb() == Decision.Verb.DEFER) {
+                    byTarget.put(d.target(cluster.name()), d.toAction(cluster.name(), Action.Status.SKIPPED));
+                } else if (d.verb().mutating()) {
+                    Action a;
+                    try {
+                        a = applying.get(d).get();
+                    } catch (ExecutionException e) {
+                        a = d.toAction(cluster.name(), Action.Status.FAILED).withStatus(Action.Status.FAILED,
+                                d.detail() + ": " + ChoreRunner.describe(e.getCause()));
+                    }
+                    byTarget.put(d.target(cluster.name()), a);
+                    round.add(a);
+                }
+            }
+            resumes(ctx, kube, cluster.name(), plan, round, gitOps);
+            for (Action a : gitOps) byTarget.put(a.target() + " " + a.verb(), a);
+            store.put(NAME, budgetKey, minute + ":" + plan.budgetUsed());
+            log.info("job=downscale cluster={} paced restore at {}: {} restored, {} still deferred", cluster.name(),
+                    now, plan.count(Decision.Verb.RESTORE), plan.count(Decision.Verb.DEFER));
+        }
+        return new ArrayList<>(byTarget.values());
+    }
+
+    /** Pauses the plan's GitOps owners before the scale-downs; returns the keys of those that could not be paused. */
+    private Set<String> pauses(ChoreContext ctx, DownscaleKube kube, String partition, DownscalePlan plan,
+                               List<Action> out) {
+        Set<String> failed = new java.util.HashSet<>();
+        for (DownscalePlan.GitOpsDecision g : plan.gitOps()) {
+            if (!g.pause()) continue;
+            Action planned = gitOpsAction(partition, g, Action.Status.PLANNED);
+            if (ctx.dryRun()) {
+                out.add(planned);
+                continue;
+            }
+            try {
+                DownscaleKube.PatchResult r = kube.pauseOrResume(g);
+                if (r == DownscaleKube.PatchResult.PATCHED) {
+                    out.add(ctx.applied(planned));
+                    log.info("job=downscale cluster={} namespace={} kind={} name={} action=pause-gitops detail=\"{}\"",
+                            partition, g.owner().namespace(), g.owner().kind().kindName(), g.owner().name(), g.detail());
+                } else {
+                    failed.add(g.owner().key());
+                    out.add(planned.withStatus(Action.Status.FAILED, planned.detail() + ": " + r
+                            + " (changed since it was read); its workloads are not scaled down this run"));
+                }
+            } catch (RuntimeException e) {
+                failed.add(g.owner().key());
+                out.add(planned.withStatus(Action.Status.FAILED, planned.detail() + ": " + ChoreRunner.describe(e)
+                        + "; its workloads are not scaled down this run"));
+            }
+        }
+        return failed;
+    }
+
+    /** Resumes the plan's GitOps owners whose restores all went through (after they did). */
+    private void resumes(ChoreContext ctx, DownscaleKube kube, String partition, DownscalePlan plan,
+                         List<Action> applied, List<Action> out) {
+        Map<String, Action.Status> status = new HashMap<>();
+        for (Action a : applied) status.put(a.target(), a.status());
+        for (DownscalePlan.GitOpsDecision g : plan.gitOps()) {
+            if (g.pause()) continue;
+            Action planned = gitOpsAction(partition, g, Action.Status.PLANNED);
+            if (ctx.dryRun()) {
+                out.add(planned);
+                continue;
+            }
+            boolean allBack = g.workloads().stream().allMatch(ref -> {
+                Action.Status st = status.get(partition + "/" + ref);
+                return st == Action.Status.APPLIED || st == Action.Status.UNCHANGED;
+            });
+            if (!allBack) {
+                out.add(planned.withStatus(Action.Status.SKIPPED, planned.detail()
+                        + ": kept paused, not every restore went through"));
+                continue;
+            }
+            try {
+                DownscaleKube.PatchResult r = kube.pauseOrResume(g);
+                out.add(r == DownscaleKube.PatchResult.PATCHED ? ctx.applied(planned)
+                        : planned.withStatus(Action.Status.FAILED, planned.detail() + ": " + r + ", retried next run"));
+            } catch (RuntimeException e) {
+                out.add(planned.withStatus(Action.Status.FAILED, planned.detail() + ": " + ChoreRunner.describe(e)));
+            }
+        }
+    }
+
+    private static Action gitOpsAction(String partition, DownscalePlan.GitOpsDecision g, Action.Status status) {
+        return new Action(partition + "/" + g.owner().ref(), g.verb(), g.detail(), g.reason(), status);
+    }
+
+    private static boolean blockedByGitOps(Decision d, Set<String> notPaused) {
+        if (notPaused.isEmpty() || d.verb() != Decision.Verb.SCALE_DOWN) return false;
+        return GitOpsOwner.ownerKey(d.workload().labels(), d.workload().annotations()).map(notPaused::contains)
+                .orElse(false);
+    }
+
+    private static Duration paceFor(ChoreContext ctx, Resource<ClusterSpec> cluster) {
+        return ctx.state().downscalePolicies().stream()
+                .filter(p -> p.spec().clusters().matches(cluster))
+                .sorted(java.util.Comparator.comparing(Resource::name))
+                .map(p -> p.spec().upscale()).filter(u -> u != null).findFirst()
+                .map(u -> io.kubechores.core.Durations.parse(u.paceFor() == null
+                        ? DownscalePolicySpec.Upscale.DEFAULT_PACE_FOR : u.paceFor()))
+                .orElse(Duration.ZERO);
+    }
+
+    /** Waits until an instant of the run's clock (tests advance a simulated clock instead of sleeping). */
+    @FunctionalInterface
+    public interface Pacer {
+        /**
+         * Sleeps until the instant when the run's clock follows the wall clock; a clock more than a minute away from
+         * it (a run at a fixed instant: demo, what-if plans) is not waited for (the caller then stops pacing).
+         */
+        Pacer SLEEP = (until, clock) -> {
+            Instant now = clock.instant();
+            if (Duration.between(Instant.now(), now).abs().compareTo(Duration.ofMinutes(1)) > 0) return;
+            long ms = Duration.between(now, until).toMillis();
+            if (ms > 0) Thread.sleep(ms);
+        };
+
+        void sleepUntil(Instant until, java.time.Clock clock) throws InterruptedException;
+    }
+
     private DownscalePlanner.Input input(ChoreContext ctx, Resource<ClusterSpec> cluster, ClusterObservation observed,
                                         int usedThisMinute) {
         var fleet = ctx.state().fleetSpec();
+        String frame = fleet.downscale().defaultWeekFrame();
         return new DownscalePlanner.Input(cluster, ZoneId.of(fleet.timeZone()), fleet.holidays(),
-                ctx.state().downscalePolicies(), Set.of("kube-system", ownNamespace), observed, usedThisMinute);
+                ctx.state().downscalePolicies(), Set.of("kube-system", ownNamespace), observed, usedThisMinute,
+                frame == null ? null : Schedule.WeekFrame.parse(frame));
+    }
+
+    /**
+     * Which Warning Events this cluster already has, in the state store: one Event per object and problem, POSTed
+     * the first run that sees the problem, not on every run (the repeat POST was answered 409 each time). A problem
+     * that is gone is forgotten, so it warns again if it comes back.
+     */
+    static final class WarnedOnce {
+        private final StateStore store;
+        private final String prefix;
+        private final Set<String> before;
+        private final Set<String> seen = new java.util.HashSet<>();
+
+        WarnedOnce(StateStore store, String partition) {
+            this.store = store;
+            this.prefix = "warned/" + partition + "/";
+            this.before = store.all(NAME).keySet().stream().filter(k -> k.startsWith(prefix))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+
+        private String key(String object, String problem) {
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update((object + "\n" + problem).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return prefix + object + "/" + Long.toHexString(crc.getValue());
+        }
+
+        /** True (and remembered) when this object+problem has no Event yet. */
+        boolean first(String object, String problem) {
+            String k = key(object, problem);
+            seen.add(k);
+            if (before.contains(k)) return false;
+            store.put(NAME, k, "1");
+            return true;
+        }
+
+        /** The POST failed: try again next run. */
+        void failed(String object, String problem) {
+            String k = key(object, problem);
+            store.remove(NAME, k);
+            seen.remove(k);
+        }
+
+        void forgetTheRest() {
+            for (String k : before) if (!seen.contains(k)) store.remove(NAME, k);
+        }
     }
 
     /**
@@ -222,25 +456,50 @@ public class DownscaleChore implements Chore {
             if (!ctx.limit().tryAcquire()) {
                 return CompletableFuture.completedFuture(planned.withStatus(Action.Status.LIMITED));
             }
-            return kube.patchAsync(d, true).thenCompose(r -> switch (r) {
-                case PATCHED -> applied(d, planned);
-                case GONE -> CompletableFuture.completedFuture(
-                        planned.withStatus(Action.Status.UNCHANGED, "deleted since it was read"));
-                case CONFLICT -> CompletableFuture.supplyAsync(() -> retryAfterConflict(d, planned),
-                        VIRTUAL).thenCompose(c -> c);
-            });
+            // write-ahead: the intent is in the audit trail (and the run still may mutate) before the PATCH is sent;
+            // the audit writer's thread hands over to a virtual thread at once (it must not build requests)
+            return ctx.audit().intent(NAME, planned).thenComposeAsync(intent -> {
+                CompletableFuture<Action> r;
+                try {
+                    r = kube.patchAsync(d, true).thenCompose(p -> switch (p) {
+                        case PATCHED -> applied(d, planned, intent);
+                        case GONE -> CompletableFuture.completedFuture(
+                                planned.withStatus(Action.Status.UNCHANGED, "deleted since it was read"));
+                        case CONFLICT -> CompletableFuture.supplyAsync(() -> retryAfterConflict(d, planned, intent),
+                                VIRTUAL).thenCompose(c -> c);
+                    });
+                } catch (RuntimeException e) {
+                    r = CompletableFuture.failedFuture(e);
+                }
+                return r.whenComplete((a, e) -> {
+                    if (a == null) {
+                        Throwable cause = e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e;
+                        intent.outcome(planned.withStatus(Action.Status.FAILED, planned.detail() + ": "
+                                + ChoreRunner.describe(cause)));
+                    } else if (a.status() != Action.Status.APPLIED) {
+                        intent.outcome(a);
+                    }
+                });
+            }, VIRTUAL);
         }
 
         /** Re-reads the object, re-plans it and patches once more (blocking: runs on a virtual thread). */
-        private CompletableFuture<Action> retryAfterConflict(Decision d, Action planned) {
+        private CompletableFuture<Action> retryAfterConflict(Decision d, Action planned, AuditLog.Intent intent) {
             Optional<Workload> fresh = kube.get(d.workload());
             if (fresh.isEmpty()) {
                 return CompletableFuture.completedFuture(
                         planned.withStatus(Action.Status.UNCHANGED, "deleted since it was read"));
             }
-            ClusterObservation one = new ClusterObservation(observed.namespaces(), List.of(fresh.get()), Set.of());
-            DownscalePlan again = DownscalePlanner.plan(input(ctx, cluster, one, 0), ctx.clock());
-            Optional<Decision> redo = again.changes().stream().findFirst();
+            // re-plan with the rest of the cluster as read, so an HPA/ScaledObject still owns its target's replicas
+            List<Workload> all = new ArrayList<>();
+            for (Workload o : observed.workloads()) {
+                all.add(o.kind() == fresh.get().kind() && o.namespace().equals(fresh.get().namespace())
+                        && o.name().equals(fresh.get().name()) ? fresh.get() : o);
+            }
+            ClusterObservation again0 = new ClusterObservation(observed.namespaces(), all, Set.of());
+            DownscalePlan again = DownscalePlanner.plan(input(ctx, cluster, again0, 0), ctx.clock());
+            Optional<Decision> redo = again.changes().stream()
+                    .filter(c -> c.workload().ref().equals(fresh.get().ref())).findFirst();
             if (redo.isEmpty() || redo.get().verb() != d.verb()) {
                 return CompletableFuture.completedFuture(planned.withStatus(Action.Status.UNCHANGED,
                         "changed since it was read: " + fresh.get().kind().describe(fresh.get().value())
@@ -252,12 +511,13 @@ public class DownscaleChore implements Chore {
                 return CompletableFuture.completedFuture(
                         planned.withStatus(Action.Status.FAILED, "changed twice while applying (" + r + ")"));
             }
-            return applied(done, done.toAction(cluster.name(), Action.Status.PLANNED));
+            return applied(done, done.toAction(cluster.name(), Action.Status.PLANNED), intent);
         }
 
         /** Audits and logs an applied change, then records its Event (a failed Event is logged, not a failure). */
-        private CompletableFuture<Action> applied(Decision done, Action planned) {
-            Action applied = ctx.applied(planned);
+        private CompletableFuture<Action> applied(Decision done, Action planned, AuditLog.Intent intent) {
+            Action applied = planned.withStatus(Action.Status.APPLIED);
+            intent.outcome(applied); // as soon as the PATCH answered, before its Event
             log.info("job=downscale cluster={} namespace={} kind={} name={} action={} detail=\"{}\"", cluster.name(),
                     done.workload().namespace(), done.workload().kind().kindName(), done.workload().name(),
                     done.verb().label(), done.detail());

@@ -15,13 +15,42 @@ import java.util.List;
  * @param unchanged         workloads already in the wanted state
  * @param excluded          workloads excluded (namespace, annotation, policy)
  * @param budgetUsed        upscale budget used this minute after this plan (replicas), for the next run in the same minute
+ * @param gitOps            Flux/Argo CD objects to pause before the scale-downs or resume after the restores
  */
 public record DownscalePlan(String cluster, Instant at, List<Decision> decisions, List<NamespaceWarning> namespaceWarnings,
-                            List<String> warnings, Savings savings, int unchanged, int excluded, int budgetUsed) {
+                            List<String> warnings, Savings savings, int unchanged, int excluded, int budgetUsed,
+                            List<GitOpsDecision> gitOps) {
     public DownscalePlan {
         decisions = List.copyOf(decisions);
         namespaceWarnings = List.copyOf(namespaceWarnings);
         warnings = List.copyOf(warnings);
+        gitOps = gitOps == null ? List.of() : List.copyOf(gitOps);
+    }
+
+    /**
+     * Pause (Flux suspend / Argo CD selfHeal off) before any scale-down of its workloads, or resume after they are all
+     * back.
+     *
+     * @param owner     the Flux/Argo CD object
+     * @param pause     true: pause; false: resume
+     * @param workloads refs of the workloads that need it paused (pause) or were restored (resume)
+     * @param reason    why, in words
+     */
+    public record GitOpsDecision(GitOpsOwner owner, boolean pause, List<String> workloads, String reason) {
+        public GitOpsDecision {
+            workloads = List.copyOf(workloads);
+        }
+
+        public String verb() {
+            return pause ? "pause-gitops" : "resume-gitops";
+        }
+
+        public String detail() {
+            return switch (owner.kind()) {
+                case APPLICATION -> pause ? "selfHeal true → false" : "selfHeal false → true";
+                default -> pause ? "suspend false → true" : "suspend true → false";
+            };
+        }
     }
 
     public List<Decision> changes() {

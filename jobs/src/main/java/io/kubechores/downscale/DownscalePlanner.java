@@ -33,19 +33,20 @@ import static io.kubechores.downscale.DownscaleAnnotations.*;
 /**
  * The downscale rules: a pure function from (desired state, observed cluster, clock) to a {@link DownscalePlan}.
  *
- * <h2>Which schedule applies (first that says anything wins)</h2>
+ * <h2>Which schedule applies</h2>
  * <ol>
  *   <li>force-uptime / force-downtime on the workload, then on its namespace ("true", or a schedule: forced while
  *       it contains now)</li>
- *   <li>uptime / downtime annotations on the workload</li>
- *   <li>uptime / downtime annotations on its namespace</li>
- *   <li>the first DownscalePolicy (by name) whose clusters, namespaces and kinds select the workload; its holidays
- *       and the Fleet's holidays (dates in the Fleet time zone) are downtime all day</li>
- *   <li>the Fleet default: no schedule, i.e. uptime (so removing a policy restores what it scaled down)</li>
+ *   <li>otherwise each key (uptime, downtime, exclude, exclude-until, downtime-replicas) from the workload, else its
+ *       namespace, else the first DownscalePolicy (by name) whose clusters, namespaces and kinds select the workload
+ *       (as kube-downscaler merges them); policy and Fleet holidays are downtime all day when no annotation sets a
+ *       schedule key</li>
+ *   <li>no schedule at all: uptime (so removing a policy restores what it scaled down)</li>
  * </ol>
- * Annotations are read under kubechores.io/ first, then kube-downscaler's downscaler/. A level with only uptime means
- * "downtime whenever not uptime" and vice versa; with both, an instant in both or in neither changes nothing.
- * Schedules without a zone take the Fleet time zone.
+ * Annotations are read under kubechores.io/ first, then kube-downscaler's downscaler/. Uptime means "inside uptime
+ * (default always) and not inside downtime (default never)", so with both set an instant in neither or in both is
+ * downtime, as in kube-downscaler. Schedules without a zone take the Fleet time zone, without days the Fleet's
+ * downscale.defaultWeekFrame.
  *
  * <h2>What happens</h2>
  * <ul>
@@ -53,10 +54,12 @@ import static io.kubechores.downscale.DownscaleAnnotations.*;
  *       exclusions): never scaled down; if it still carries an original-replicas annotation it is restored.</li>
  *   <li>Downtime, no original annotation, value above the downtime value: scale down, writing the original in the
  *       same PATCH — unless created less than the grace period ago (policy gracePeriod, default 15m).</li>
- *   <li>Downtime, original annotation, value no longer the downtime value: a human scaled it up — left alone.</li>
- *   <li>Uptime, original annotation, value still the downtime value: restore exactly and remove the annotation.</li>
- *   <li>Uptime, original annotation, value changed by a human: keep the human's value, remove the annotation (so the
- *       next downtime scales it down again).</li>
+ *   <li>Downtime, original annotation, value no longer the downtime value: a human changed it — kept until uptime,
+ *       the original unchanged.</li>
+ *   <li>Uptime, original annotation O, value below O: restore O and remove the annotation (whatever the downtime
+ *       value was: a workload kube-downscaler left at 0 under downtimeReplicas 1 comes back).</li>
+ *   <li>Uptime, original annotation O, value at or above O: keep it (a human wanted at least that), remove the
+ *       annotation (so the next downtime scales it down again).</li>
  *   <li>A bad annotation (schedule, number, date) on a workload: skipped with a Warning Event; on a namespace: its
  *       workloads are skipped and the Namespace gets the Warning Event.</li>
  * </ul>
@@ -68,8 +71,14 @@ import static io.kubechores.downscale.DownscaleAnnotations.*;
  * A restore costs the replicas it adds (HPA: minReplicas added; ScaledObject: 1; CronJob: 0). Restores are taken in
  * order while they fit; the first that does not fit and everything after it are DEFERRED to a later run, so a lower
  * wave never overtakes a higher one. A single restore bigger than the whole budget goes alone in an otherwise
- * unused minute, so it is never starved. With the job scheduled every minute during mornings this restores at most
- * the budget per minute; scheduled less often it is proportionally slower (never faster).
+ * unused minute, so it is never starved. The chore paces deferred restores within the same run (it waits for the
+ * next minute, re-reads and re-plans, for up to spec.upscale.paceFor), so a 15-minute schedule does not delay them by
+ * 15 minutes.
+ *
+ * <h2>Autoscaled workloads: one owner for spec.replicas</h2>
+ * An HPA or ScaledObject whose scaleTargetRef names an observed workload follows that workload's settings. HPA with
+ * downtime replicas 0: the target is scaled to 0 and the HPA left alone; above 0: only the HPA's minReplicas. KEDA:
+ * only the ScaledObject's paused-replicas, never the target, never KEDA's own HPA. See repo-layout/README.md.
  */
 public final class DownscalePlanner {
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofMinutes(15);
@@ -89,59 +98,119 @@ public final class DownscalePlanner {
      * @param excludedNamespaces   never touched (kube-system, the job's own namespace)
      * @param observed             the cluster as read
      * @param budgetUsedThisMinute upscale replicas already restored on this cluster in the current minute
+     * @param weekFrame            days of weekly ranges written without days (Fleet downscale.defaultWeekFrame), or null
      */
     public record Input(Resource<ClusterSpec> cluster, ZoneId fleetZone, List<LocalDate> fleetHolidays,
                        List<Resource<DownscalePolicySpec>> policies, Set<String> excludedNamespaces,
-                       ClusterObservation observed, int budgetUsedThisMinute) {
+                       ClusterObservation observed, int budgetUsedThisMinute, Schedule.WeekFrame weekFrame) {
         public Input {
             fleetHolidays = fleetHolidays == null ? List.of() : List.copyOf(fleetHolidays);
             policies = List.copyOf(policies);
             excludedNamespaces = Set.copyOf(excludedNamespaces);
         }
+
+        /** Without a default week frame (every weekly range names its days). */
+        public Input(Resource<ClusterSpec> cluster, ZoneId fleetZone, List<LocalDate> fleetHolidays,
+                     List<Resource<DownscalePolicySpec>> policies, Set<String> excludedNamespaces,
+                     ClusterObservation observed, int budgetUsedThisMinute) {
+            this(cluster, fleetZone, fleetHolidays, policies, excludedNamespaces, observed, budgetUsedThisMinute, null);
+        }
     }
 
-    enum Mode { UP, DOWN, NONE }
+    enum Mode { UP, DOWN }
 
-    /** A resolved uptime/downtime pair with where it came from. */
-    record Timing(Schedule uptime, Schedule downtime, Set<LocalDate> holidays, ZoneId holidayZone, String source) {
+    /**
+     * The merged schedule of one workload: each key from the workload, else its namespace, else the policy
+     * (kube-downscaler merges key by key: py-kube-downscaler scaler.py autoscale_resources/autoscale_resource).
+     */
+    record Timing(Schedule uptime, String upSource, Schedule downtime, String downSource, Set<LocalDate> holidays,
+                  ZoneId holidayZone) {
+        /**
+         * kube-downscaler: is_uptime = matches(uptime) and not matches(downtime), with uptime defaulting to "always"
+         * and downtime to "never" (py-kube-downscaler scaler.py autoscale_resource). So with both set an instant in
+         * neither, or in both, is downtime.
+         */
         Mode at(Instant t) {
             if (!holidays.isEmpty() && holidays.contains(LocalDate.ofInstant(t, holidayZone))) return Mode.DOWN;
-            boolean up = uptime != null && uptime.contains(t);
+            boolean up = uptime == null || uptime.contains(t);
             boolean down = downtime != null && downtime.contains(t);
-            if (uptime != null && downtime != null) return up == down ? Mode.NONE : up ? Mode.UP : Mode.DOWN;
-            if (uptime != null) return up ? Mode.UP : Mode.DOWN;
-            if (downtime != null) return down ? Mode.DOWN : Mode.UP;
-            return Mode.UP;
+            return up && !down ? Mode.UP : Mode.DOWN;
         }
 
         String describe(Mode m, Instant t) {
             if (!holidays.isEmpty() && holidays.contains(LocalDate.ofInstant(t, holidayZone))) {
-                return "holiday " + LocalDate.ofInstant(t, holidayZone) + " (" + source + ")";
+                return "holiday " + LocalDate.ofInstant(t, holidayZone) + " ("
+                        + (upSource != null ? upSource : downSource) + ")";
             }
-            String what = uptime != null && downtime != null
-                    ? "uptime " + uptime + " / downtime " + downtime
-                    : uptime != null ? "uptime " + uptime : "downtime " + downtime;
-            return switch (m) {
-                case UP -> uptime != null && uptime.contains(t) ? "uptime: inside " + what + " (" + source + ")"
-                        : "uptime: outside " + what + " (" + source + ")";
-                case DOWN -> downtime != null && downtime.contains(t) ? "downtime: inside " + what + " (" + source + ")"
-                        : "downtime: outside " + what + " (" + source + ")";
-                case NONE -> "no change: " + what + " both or neither match (" + source + ")";
-            };
+            String up = uptime == null ? null : "uptime " + uptime + " (" + upSource + ")";
+            String down = downtime == null ? null : "downtime " + downtime + " (" + downSource + ")";
+            boolean inUp = uptime != null && uptime.contains(t), inDown = downtime != null && downtime.contains(t);
+            if (m == Mode.UP) {
+                return up != null ? "uptime: inside " + up + (down != null ? ", outside " + down : "")
+                        : "uptime: outside " + down;
+            }
+            if (inDown) return "downtime: inside " + down + (inUp ? " (downtime wins over " + up + ")" : "");
+            return "downtime: outside " + up + (down != null ? " and outside " + down
+                    + " (neither: downtime, as kube-downscaler)" : "");
         }
     }
 
     /** Settings read from one object's annotations (workload or namespace). */
     private record Settings(Optional<Found> uptime, Optional<Found> downtime, Schedule up, Schedule down,
-                            String exclusion, Integer downtimeReplicas, String downtimeReplicasKey,
-                            String force, Mode forceMode, List<String> problems) {
-        boolean hasTiming() {
-            return up != null || down != null;
-        }
-    }
+                            Boolean exclude, String excludeText, Boolean excludeUntil, String excludeUntilText,
+                            Integer downtimeReplicas, String force, Mode forceMode, List<String> problems) {}
+
+    /** How a workload relates to an autoscaler that owns its spec.replicas. */
+    private enum Role { PLAIN, HPA_TARGET, KEDA_TARGET, HPA_OWNER, KEDA_OWNER, KEDA_HPA }
 
     public static DownscalePlan plan(Input in, Clock clock) {
         return new Run(in, clock.instant()).plan();
+    }
+
+    /** A stretch of a policy's week that is all uptime or all downtime. */
+    public record WeekSegment(Instant from, Instant to, boolean up) {}
+
+    /**
+     * A policy's current week (Monday 00:00 to Monday 00:00 in the Fleet zone) as uptime/downtime segments, for the
+     * report's timeline, with the next scale-down and restore after now (null when none within 8 days).
+     */
+    public record PolicyWeek(String policy, Instant weekStart, Instant weekEnd, List<WeekSegment> segments,
+                             Instant nextScaleDown, Instant nextRestore) {}
+
+    /** Step of the timeline (schedules are minute-exact; the bars are drawn at this resolution). */
+    static final Duration WEEK_STEP = Duration.ofMinutes(15);
+
+    public static PolicyWeek week(Resource<DownscalePolicySpec> policy, ZoneId zone, List<LocalDate> fleetHolidays,
+                                  Schedule.WeekFrame frame, Instant now) {
+        CompiledPolicy p = new CompiledPolicy(policy, zone, fleetHolidays, frame);
+        Timing t = new Timing(p.up, "policy " + p.name, p.down, "policy " + p.name, p.holidays, zone);
+        Instant start = now.atZone(zone).toLocalDate()
+                .with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY))
+                .atStartOfDay(zone).toInstant();
+        Instant end = start.atZone(zone).plusWeeks(1).toInstant();
+        List<WeekSegment> segments = new ArrayList<>();
+        Instant segStart = start;
+        boolean up = t.at(start) == Mode.UP;
+        for (Instant x = start.plus(WEEK_STEP); x.isBefore(end); x = x.plus(WEEK_STEP)) {
+            boolean u = t.at(x) == Mode.UP;
+            if (u != up) {
+                segments.add(new WeekSegment(segStart, x, up));
+                segStart = x;
+                up = u;
+            }
+        }
+        segments.add(new WeekSegment(segStart, end, up));
+        Instant nextDown = null, nextUp = null;
+        Instant minute = now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        boolean was = t.at(minute) == Mode.UP;
+        for (Instant x = minute.plus(Duration.ofMinutes(1)); x.isBefore(now.plus(SCAN_LIMIT))
+                && (nextDown == null || nextUp == null); x = x.plus(Duration.ofMinutes(1))) {
+            boolean u = t.at(x) == Mode.UP;
+            if (was && !u && nextDown == null) nextDown = x;
+            if (!was && u && nextUp == null) nextUp = x;
+            was = u;
+        }
+        return new PolicyWeek(p.name, start, end, segments, nextDown, nextUp);
     }
 
     private static final class Run {
@@ -156,6 +225,10 @@ public final class DownscalePlanner {
         final List<DownscalePlan.NamespaceWarning> nsWarnings = new ArrayList<>();
         final Set<String> warnings = new LinkedHashSet<>();
         final List<Restore> restores = new ArrayList<>();
+        /** ns/Kind/name of a target → the HPA and/or ScaledObject targeting it. */
+        final Map<String, Workload> hpaOf = new HashMap<>();
+        final Map<String, Workload> scaledObjectOf = new HashMap<>();
+        final Map<String, Workload> byRef = new HashMap<>();
         DownscalePlan.Savings savings = DownscalePlan.Savings.NONE;
         int unchanged;
         int excluded;
@@ -167,25 +240,99 @@ public final class DownscalePlanner {
             in.policies().stream()
                     .filter(p -> p.spec().clusters().matches(in.cluster()))
                     .sorted(Comparator.comparing(Resource::name))
-                    .forEach(p -> policies.add(new CompiledPolicy(p, in.fleetZone(), in.fleetHolidays())));
+                    .forEach(p -> policies.add(new CompiledPolicy(p, in.fleetZone(), in.fleetHolidays(),
+                            in.weekFrame())));
+            for (CompiledPolicy p : policies) {
+                p.warnings.forEach(w -> warnings.add("policy " + p.name + ": " + w));
+            }
         }
 
         DownscalePlan plan() {
             List<Workload> ws = new ArrayList<>(in.observed().workloads());
             ws.sort(Comparator.comparing(Workload::namespace).thenComparing(w -> w.kind().ordinal())
                     .thenComparing(Workload::name));
+            for (Workload w : ws) {
+                byRef.put(w.namespace() + "/" + w.kindAndName(), w);
+                if (w.scaleTarget() == null) continue;
+                String target = w.namespace() + "/" + w.scaleTarget();
+                if (w.kind() == WorkloadKind.HPA) hpaOf.putIfAbsent(target, w);
+                if (w.kind() == WorkloadKind.SCALEDOBJECT) scaledObjectOf.putIfAbsent(target, w);
+            }
             for (Workload w : ws) decide(w);
             int budgetUsed = scheduleRestores();
             decisions.sort(Comparator.comparing((Decision d) -> d.workload().namespace())
                     .thenComparing(d -> d.workload().kind().ordinal()).thenComparing(d -> d.workload().name()));
+            List<DownscalePlan.GitOpsDecision> gitOps = gitOps(ws);
             return new DownscalePlan(cluster, now, decisions, nsWarnings, List.copyOf(warnings), savings, unchanged,
-                    excluded, budgetUsed);
+                    excluded, budgetUsed, gitOps);
         }
+
+        /**
+         * GitOps-safe downscaling: a Flux Kustomization/HelmRelease or Argo CD Application owning a workload that is
+         * (or stays) scaled down is paused first; once none of its workloads is held down any more (all restored,
+         * none deferred) it is resumed. Only what kubechores paused ({@link GitOpsOwner#MARKER}) is ever resumed.
+         */
+        private List<DownscalePlan.GitOpsDecision> gitOps(List<Workload> ws) {
+            Map<String, GitOpsOwner> owners = new HashMap<>();
+            for (GitOpsOwner o : in.observed().gitOpsOwners()) owners.put(o.key(), o);
+            if (owners.isEmpty()) return List.of();
+            Map<Workload, Decision.Verb> verbs = new HashMap<>();
+            for (Decision d : decisions) verbs.put(d.workload(), d.verb());
+            Map<String, List<String>> held = new java.util.TreeMap<>(), back = new java.util.TreeMap<>();
+            for (Workload w : ws) {
+                Optional<String> key = GitOpsOwner.ownerKey(w.labels(), w.annotations());
+                if (key.isEmpty() || !owners.containsKey(key.get())) continue;
+                Decision.Verb v = verbs.get(w);
+                boolean hasOriginal = get(w.annotations(), ORIGINAL_REPLICAS).isPresent();
+                if (v == Decision.Verb.SCALE_DOWN || v == Decision.Verb.DEFER || (hasOriginal
+                        && v != Decision.Verb.RESTORE && v != Decision.Verb.FORGET_ORIGINAL)) {
+                    held.computeIfAbsent(key.get(), k -> new ArrayList<>()).add(w.ref());
+                } else if (v == Decision.Verb.RESTORE || v == Decision.Verb.FORGET_ORIGINAL) {
+                    back.computeIfAbsent(key.get(), k -> new ArrayList<>()).add(w.ref());
+                }
+            }
+            List<DownscalePlan.GitOpsDecision> out = new ArrayList<>();
+            for (GitOpsOwner o : owners.values().stream().sorted(Comparator.comparing(GitOpsOwner::key)).toList()) {
+                List<String> h = held.get(o.key());
+                if (h != null && !o.paused()) {
+                    out.add(new DownscalePlan.GitOpsDecision(o, true, h, "would revert the downscale of "
+                            + String.join(", ", h) + ": paused until they are all back"));
+                } else if (h != null && !o.pausedByUs()) {
+                    warnings.add(cluster + "/" + o.ref() + ": already paused by someone else: left as is, not resumed "
+                            + "by kubechores");
+                } else if (h == null && o.pausedByUs()) {
+                    List<String> b = back.getOrDefault(o.key(), List.of());
+                    out.add(new DownscalePlan.GitOpsDecision(o, false, b, b.isEmpty()
+                            ? "none of its workloads is scaled down any more: resumed"
+                            : "its workloads are back (" + String.join(", ", b) + "): resumed after the restores"));
+                }
+            }
+            return out;
+        }
+
+        /** The observed target of an HPA/ScaledObject, if any. */
+        private Workload targetOf(Workload w) {
+            return w.scaleTarget() == null ? null : byRef.get(w.namespace() + "/" + w.scaleTarget());
+        }
+
+        private Role role(Workload w) {
+            String ref = w.namespace() + "/" + w.kindAndName();
+            if (scaledObjectOf.containsKey(ref)) return Role.KEDA_TARGET;
+            if (hpaOf.containsKey(ref)) return Role.HPA_TARGET;
+            Workload t = targetOf(w);
+            if (t == null) return Role.PLAIN;
+            if (w.kind() == WorkloadKind.SCALEDOBJECT) return Role.KEDA_OWNER;
+            String target = w.namespace() + "/" + t.kindAndName();
+            return scaledObjectOf.containsKey(target) ? Role.KEDA_HPA : Role.HPA_OWNER;
+        }
+
+        /** What a workload's settings resolve to (for an HPA/ScaledObject with an observed target: the target's). */
+        private record Resolved(Mode mode, String why, int downtimeReplicas, String exclusion, Timing timing,
+                                CompiledPolicy policy) {}
 
         private void decide(Workload w) {
             WorkloadKind k = w.kind();
-            Settings ns = namespaceSettings(w.namespace());
-            Settings ws = settings(w.annotations(), "workload");
+            Settings ws = settings(w.annotations(), "workload", w.ref());
             List<String> problems = new ArrayList<>(ws.problems());
             Integer original = null;
             Optional<Found> orig = get(w.annotations(), ORIGINAL_REPLICAS);
@@ -208,107 +355,174 @@ public final class DownscalePlanner {
                 warnings.add(cluster + "/" + w.ref() + ": " + String.join("; ", problems));
                 return;
             }
+            Role role = role(w);
+            Workload governing = w;
+            if (role == Role.HPA_OWNER || role == Role.KEDA_OWNER || role == Role.KEDA_HPA) governing = targetOf(w);
+            if (role == Role.KEDA_HPA) {
+                // KEDA creates and reconciles this HPA (keda-hpa-<name>); only the ScaledObject is ever written
+                unchanged++;
+                return;
+            }
+            Settings gs = governing == w ? ws : settings(governing.annotations(), "workload", governing.ref());
+            if (!gs.problems().isEmpty()) {
+                decisions.add(new Decision(w, Decision.Verb.SKIP, w.value(), w.value(),
+                        "not touched: its target " + governing.kindAndName() + " has an unreadable annotation", 0,
+                        false));
+                return;
+            }
+            Settings ns = namespaceSettings(w.namespace());
             if (!ns.problems().isEmpty()) {
                 decisions.add(new Decision(w, Decision.Verb.SKIP, w.value(), w.value(),
                         "not touched: namespace " + w.namespace() + " has an unreadable annotation ("
                                 + String.join("; ", ns.problems()) + ")", 0, false));
                 return;
             }
+            Resolved r = resolve(governing, gs, ns);
+            String via = governing == w ? "" : " (settings of its target " + governing.kindAndName() + ")";
+            int dv = k.downtimeValue(r.downtimeReplicas());
+            // py-kube-downscaler README: patching both an HPA and its target races; one owner for spec.replicas
+            int targetDv = governing.kind().downtimeValue(r.downtimeReplicas());
 
-            CompiledPolicy policy = policies.stream().filter(p -> p.selects(w)).findFirst().orElse(null);
-            String exclusion = exclusion(w, ns, ws);
-            int downtimeReplicas = ws.downtimeReplicas() != null ? ws.downtimeReplicas()
-                    : ns.downtimeReplicas() != null ? ns.downtimeReplicas()
-                    : policy != null && policy.spec.downtimeReplicas() != null ? policy.spec.downtimeReplicas() : 0;
-            int dv = k.downtimeValue(downtimeReplicas);
-
-            if (exclusion != null) {
+            if (r.exclusion() != null) {
                 if (original != null) {
-                    upDecision(w, original, dv, priority, "excluded (" + exclusion + ") while scaled down: restore");
+                    upDecision(w, role, original, priority, "excluded (" + r.exclusion() + ")" + via
+                            + " while scaled down: restore");
                 } else {
                     excluded++;
                 }
                 return;
             }
-
-            Mode mode;
-            String why;
-            Timing timing = null;
-            if (ws.forceMode() != null) {
-                mode = ws.forceMode();
-                why = ws.force();
-            } else if (ns.forceMode() != null) {
-                mode = ns.forceMode();
-                why = ns.force() + " on namespace " + w.namespace();
-            } else {
-                if (ws.hasTiming()) {
-                    timing = new Timing(ws.up(), ws.down(), Set.of(), in.fleetZone(), annotationSource(ws, "workload"));
-                } else if (ns.hasTiming()) {
-                    timing = new Timing(ns.up(), ns.down(), Set.of(), in.fleetZone(),
-                            annotationSource(ns, "namespace " + w.namespace()));
-                } else if (policy != null) {
-                    timing = policy.timing;
-                }
-                if (timing == null) {
-                    mode = Mode.UP;
-                    why = "uptime: no schedule applies (Fleet default)";
-                } else {
-                    mode = timing.at(now);
-                    why = timing.describe(mode, now);
-                }
-            }
-
-            switch (mode) {
+            String why = r.why() + via;
+            switch (r.mode()) {
                 case DOWN -> {
-                    if (original == null) {
-                        if (!k.above(w.value(), dv)) {
+                    if (original != null) {
+                        if (w.value() == dv || (role == Role.HPA_TARGET && targetDv > 0)) {
                             unchanged++;
                         } else {
-                            Duration grace = policy != null ? policy.grace : DEFAULT_GRACE_PERIOD;
-                            Duration age = w.created() == null ? Duration.ofDays(3650) : Duration.between(w.created(), now);
-                            if (age.compareTo(grace) < 0) {
-                                decisions.add(new Decision(w, Decision.Verb.SKIP, w.value(), w.value(),
-                                        "created " + Durations.compact(age) + " ago, within the grace period of "
-                                                + Durations.compact(grace) + "; " + why, 0, false));
-                            } else {
-                                decisions.add(new Decision(w, Decision.Verb.SCALE_DOWN, w.value(), dv, why, 0, false));
-                                gitopsWarning(w);
-                                if (timing != null && k.runsPods()) addSavings(w, dv, timing);
-                            }
+                            decisions.add(new Decision(w, Decision.Verb.SKIP, w.value(), w.value(),
+                                    "changed by someone during downtime (downtime value " + k.format(dv)
+                                            + ", original " + k.format(original) + "): kept until uptime, the "
+                                            + "original stays recorded; " + why, 0, false));
                         }
-                    } else if (w.value() == dv) {
+                        return;
+                    }
+                    if (!k.above(w.value(), dv)) {
                         unchanged++;
-                    } else {
+                        return;
+                    }
+                    String owner = null;
+                    if (role == Role.KEDA_TARGET) owner = "its replicas belong to KEDA ScaledObject "
+                            + scaledObjectOf.get(w.namespace() + "/" + w.kindAndName()).name() + " (paused instead)";
+                    if (role == Role.HPA_TARGET && targetDv > 0) owner = "its replicas belong to HPA "
+                            + hpaOf.get(w.namespace() + "/" + w.kindAndName()).name() + " (its minReplicas is lowered "
+                            + "instead)";
+                    if (role == Role.HPA_OWNER && targetDv == 0) owner = "its target " + governing.kindAndName()
+                            + " is scaled to 0 instead (an HPA does not act on a target at 0 replicas)";
+                    if (owner != null) {
+                        unchanged++;
+                        return;
+                    }
+                    Duration grace = r.policy() != null ? r.policy().grace : DEFAULT_GRACE_PERIOD;
+                    Instant created = governing.created() != null ? governing.created() : w.created();
+                    Duration age = created == null ? Duration.ofDays(3650) : Duration.between(created, now);
+                    if (age.compareTo(grace) < 0) {
                         decisions.add(new Decision(w, Decision.Verb.SKIP, w.value(), w.value(),
-                                "changed by someone during downtime (downtime value " + k.format(dv) + ", original "
-                                        + k.format(original) + "): left alone until the next downtime; " + why,
-                                0, false));
+                                "created " + Durations.compact(age) + " ago, within the grace period of "
+                                        + Durations.compact(grace) + "; " + why, 0, false));
+                        return;
+                    }
+                    String extra = role == Role.HPA_TARGET ? "; HPA " + hpaOf.get(w.namespace() + "/"
+                            + w.kindAndName()).name() + " is left as is (it does not act on a target at 0)" : "";
+                    decisions.add(new Decision(w, Decision.Verb.SCALE_DOWN, w.value(), dv, why + extra, 0, false));
+                    gitopsWarning(w);
+                    if (r.timing() != null) {
+                        if (k.runsPods()) addSavings(w, w.value() - dv, w, r.timing());
+                        else if (governing != w && governing.kind().runsPods() && k == WorkloadKind.HPA) {
+                            addSavings(w, Math.max(0, governing.value() - dv), governing, r.timing());
+                        }
                     }
                 }
                 case UP -> {
                     if (original == null) unchanged++;
-                    else upDecision(w, original, dv, priority, why);
+                    else upDecision(w, role, original, priority, why);
                 }
-                case NONE -> unchanged++;
             }
         }
 
-        private void upDecision(Workload w, int original, int dv, int priority, String why) {
+        private Resolved resolve(Workload w, Settings ws, Settings ns) {
+            CompiledPolicy policy = policies.stream().filter(p -> p.selects(w)).findFirst().orElse(null);
+            String exclusion = exclusion(w, ns, ws);
+            int downtimeReplicas = ws.downtimeReplicas() != null ? ws.downtimeReplicas()
+                    : ns.downtimeReplicas() != null ? ns.downtimeReplicas()
+                    : policy != null && policy.spec.downtimeReplicas() != null ? policy.spec.downtimeReplicas() : 0;
+            if (ws.forceMode() != null) return new Resolved(ws.forceMode(), ws.force(), downtimeReplicas, exclusion,
+                    null, policy);
+            if (ns.forceMode() != null) return new Resolved(ns.forceMode(), ns.force() + " on namespace "
+                    + w.namespace(), downtimeReplicas, exclusion, null, policy);
+            // key by key: workload, else namespace, else policy
+            Schedule up = null, down = null;
+            String upSrc = null, downSrc = null;
+            if (ws.up() != null) {
+                up = ws.up();
+                upSrc = "annotation " + ws.uptime().orElseThrow().key() + " on workload";
+            } else if (ns.up() != null) {
+                up = ns.up();
+                upSrc = "annotation " + ns.uptime().orElseThrow().key() + " on namespace " + w.namespace();
+            } else if (policy != null && policy.up != null) {
+                up = policy.up;
+                upSrc = "policy " + policy.name;
+            }
+            if (ws.down() != null) {
+                down = ws.down();
+                downSrc = "annotation " + ws.downtime().orElseThrow().key() + " on workload";
+            } else if (ns.down() != null) {
+                down = ns.down();
+                downSrc = "annotation " + ns.downtime().orElseThrow().key() + " on namespace " + w.namespace();
+            } else if (policy != null && policy.down != null) {
+                down = policy.down;
+                downSrc = "policy " + policy.name;
+            }
+            boolean annotated = ws.up() != null || ws.down() != null || ns.up() != null || ns.down() != null;
+            Set<LocalDate> holidays = policy != null && !annotated ? policy.holidays : Set.of();
+            if (up == null && down == null && holidays.isEmpty()) {
+                return new Resolved(Mode.UP, "uptime: no schedule applies (Fleet default)", downtimeReplicas,
+                        exclusion, null, policy);
+            }
+            Timing timing = new Timing(up, upSrc, down, downSrc, holidays, in.fleetZone());
+            Mode mode = timing.at(now);
+            return new Resolved(mode, timing.describe(mode, now), downtimeReplicas, exclusion, timing, policy);
+        }
+
+        /**
+         * The rule at uptime (and when excluded) for a recorded original O: restored whenever the current value is
+         * below O; a value at or above O is kept (a human wanted at least that) and the annotation removed.
+         */
+        private void upDecision(Workload w, Role role, int original, int priority, String why) {
             WorkloadKind k = w.kind();
-            if (w.value() == dv) {
+            boolean below = k.belowOriginal(w.value(), original);
+            String forget = null;
+            if (role == Role.KEDA_TARGET) {
+                forget = "its replicas belong to KEDA ScaledObject " + scaledObjectOf.get(w.namespace() + "/"
+                        + w.kindAndName()).name() + ", never written directly";
+            } else if (role == Role.HPA_TARGET && w.value() > 0) {
+                forget = "its replicas belong to HPA " + hpaOf.get(w.namespace() + "/" + w.kindAndName()).name();
+            }
+            if (below && forget == null) {
                 int cost = switch (k) {
                     case CRONJOB -> 0;
                     case SCALEDOBJECT -> 1;
                     default -> Math.max(0, original - w.value());
                 };
                 restores.add(new Restore(w, original, priority, cost, why));
+            } else if (forget != null) {
+                decisions.add(new Decision(w, Decision.Verb.FORGET_ORIGINAL, w.value(), w.value(),
+                        forget + ": only the original annotation is dropped; " + why, 0, false));
             } else {
                 decisions.add(new Decision(w, Decision.Verb.FORGET_ORIGINAL, w.value(), w.value(),
-                        "changed by someone during downtime to " + k.describe(w.value()) + " (original "
-                                + k.format(original) + "): keep it; " + why, 0, false));
+                        k.describe(w.value()) + " is at or above the original " + k.format(original)
+                                + " (someone scaled it): keep it; " + why, 0, false));
             }
         }
-
         /** Orders restores into waves and applies the per-minute budget; returns budget used this minute. */
         private int scheduleRestores() {
             int budget = policies.stream().map(p -> p.spec.upscale()).filter(u -> u != null)
@@ -339,7 +553,8 @@ public final class DownscalePlanner {
             return used;
         }
 
-        private void addSavings(Workload w, int dv, Timing timing) {
+        /** Adds removed replicas of podsOf (the workload itself, or an HPA's target) until the next uptime. */
+        private void addSavings(Workload w, int removed, Workload podsOf, Timing timing) {
             double hours = hoursUntilUp.computeIfAbsent(timing, t -> {
                 Instant end = now.plus(SCAN_LIMIT);
                 for (Instant t2 = now.plus(SCAN_STEP); t2.isBefore(end); t2 = t2.plus(SCAN_STEP)) {
@@ -347,23 +562,34 @@ public final class DownscalePlanner {
                 }
                 return Duration.between(now, end).toMinutes() / 60.0;
             });
-            int removed = w.value() - dv;
-            savings = savings.plus(new DownscalePlan.Savings(removed * w.cpuPerReplica() * hours,
-                    removed * w.memoryPerReplica() / GIB * hours, removed));
+            savings = savings.plus(new DownscalePlan.Savings(removed * podsOf.cpuPerReplica() * hours,
+                    removed * podsOf.memoryPerReplica() / GIB * hours, removed));
         }
 
         private void gitopsWarning(Workload w) {
-            String argo = w.annotations().get("argocd.argoproj.io/tracking-id");
-            if (argo == null) argo = w.labels().get("argocd.argoproj.io/instance");
-            String flux = w.labels().get("kustomize.toolkit.fluxcd.io/name");
-            if (flux == null) flux = w.labels().get("helm.toolkit.fluxcd.io/name");
-            if (argo != null) {
-                warnings.add(cluster + "/" + w.ref() + ": managed by Argo CD (" + argo + "): self-heal may revert "
-                        + "the change unless the Application ignores " + field(w) + " (ignoreDifferences)");
-            } else if (flux != null) {
-                warnings.add(cluster + "/" + w.ref() + ": managed by Flux (" + flux + "): the next reconciliation may "
-                        + "revert the change unless " + field(w) + " is left out of the manifest");
+            Optional<String> key = GitOpsOwner.ownerKey(w.labels(), w.annotations());
+            if (key.isEmpty()) return;
+            boolean observed = in.observed().gitOpsOwners().stream().anyMatch(o -> o.key().equals(key.get()));
+            if (observed) return; // paused and resumed by the plan's GitOps decisions
+            String what = key.get().substring(0, key.get().indexOf(':'));
+            String name = key.get().substring(key.get().indexOf(':') + 1);
+            if (what.equals("APPLICATION")) {
+                warnings.add(cluster + "/" + w.ref() + ": managed by Argo CD Application " + name + " (not found, so not "
+                        + "paused): self-heal may revert " + field(w) + "; kubechores writes it as field manager "
+                        + DownscaleAnnotations.FIELD_MANAGER + ", so the Application can keep it with ignoreDifferences: "
+                        + "[{group: " + group(w) + ", kind: " + w.kind().kindName() + ", managedFieldsManagers: ["
+                        + DownscaleAnnotations.FIELD_MANAGER + "]}] and syncPolicy.syncOptions: "
+                        + "[RespectIgnoreDifferences=true]");
+            } else {
+                warnings.add(cluster + "/" + w.ref() + ": managed by Flux " + name + " (not found, so not suspended): "
+                        + "the next reconciliation may revert the change unless " + field(w)
+                        + " is left out of the manifest");
             }
+        }
+
+        private static String group(Workload w) {
+            String av = w.kind().apiVersion();
+            return av.contains("/") ? av.substring(0, av.indexOf('/')) : "\"\"";
         }
 
         private static String field(Workload w) {
@@ -375,12 +601,21 @@ public final class DownscalePlanner {
             };
         }
 
+        /**
+         * exclude and exclude-until are read key by key (workload, else namespace), so a workload's explicit
+         * exclude=false overrides its namespace's exclude=true (GoKubeDownscaler scopes; py-kube-downscaler ORs them).
+         */
         private String exclusion(Workload w, Settings ns, Settings ws) {
             if (in.excludedNamespaces().contains(w.namespace())) {
                 return "namespace " + w.namespace() + " is always excluded";
             }
-            if (ns.exclusion() != null) return ns.exclusion() + " on namespace " + w.namespace();
-            if (ws.exclusion() != null) return ws.exclusion();
+            if (ws.exclude() != null ? ws.exclude() : Boolean.TRUE.equals(ns.exclude())) {
+                return ws.exclude() != null ? ws.excludeText() : ns.excludeText() + " on namespace " + w.namespace();
+            }
+            if (ws.excludeUntil() != null ? ws.excludeUntil() : Boolean.TRUE.equals(ns.excludeUntil())) {
+                return ws.excludeUntil() != null ? ws.excludeUntilText()
+                        : ns.excludeUntilText() + " on namespace " + w.namespace();
+            }
             for (CompiledPolicy p : policies) {
                 for (DownscalePolicySpec.WorkloadRef ref : p.spec.exclusions()) {
                     if (glob(ref.namespace(), w.namespace()) && glob(ref.kind(), w.kind().kindName())
@@ -395,7 +630,7 @@ public final class DownscalePlanner {
         private Settings namespaceSettings(String ns) {
             return nsSettings.computeIfAbsent(ns, n -> {
                 NamespaceInfo info = in.observed().namespaces().get(n);
-                Settings s = settings(info == null ? Map.of() : info.annotations(), "namespace");
+                Settings s = settings(info == null ? Map.of() : info.annotations(), "namespace", n + " (Namespace)");
                 if (!s.problems().isEmpty()) {
                     String msg = String.join("; ", s.problems());
                     nsWarnings.add(new DownscalePlan.NamespaceWarning(n, msg));
@@ -405,39 +640,43 @@ public final class DownscalePlanner {
             });
         }
 
-        private Settings settings(Map<String, String> ann, String what) {
+        private Settings settings(Map<String, String> ann, String what, String ref) {
             List<String> problems = new ArrayList<>();
             Optional<Found> upA = get(ann, UPTIME), downA = get(ann, DOWNTIME);
-            Schedule up = upA.map(f -> schedule(f, problems)).orElse(null);
-            Schedule down = downA.map(f -> schedule(f, problems)).orElse(null);
-            String exclusion = null;
+            Schedule up = upA.map(f -> schedule(f, problems, ref)).orElse(null);
+            Schedule down = downA.map(f -> schedule(f, problems, ref)).orElse(null);
+            Boolean exclude = null;
+            String excludeText = null;
             Optional<Found> ex = get(ann, EXCLUDE);
-            if (ex.isPresent() && !ex.get().value().strip().equalsIgnoreCase("false")) {
-                exclusion = "annotation " + ex.get().key() + "=" + ex.get().value();
+            if (ex.isPresent()) {
+                // kube-downscaler: any value other than "false" excludes (to be on the safe side)
+                exclude = !ex.get().value().strip().equalsIgnoreCase("false");
+                excludeText = "annotation " + ex.get().key() + "=" + ex.get().value();
             }
+            Boolean excludeUntil = null;
+            String excludeUntilText = null;
             Optional<Found> until = get(ann, EXCLUDE_UNTIL);
             if (until.isPresent()) {
                 try {
-                    Instant u = parseUntil(until.get().value());
-                    if (now.isBefore(u) && exclusion == null) {
-                        exclusion = "annotation " + until.get().key() + "=" + until.get().value();
-                    }
+                    excludeUntil = now.isBefore(parseUntil(until.get().value()));
+                    excludeUntilText = "annotation " + until.get().key() + "=" + until.get().value();
                 } catch (DateTimeParseException e) {
                     problems.add("annotation " + until.get().key() + ": \"" + until.get().value()
                             + "\" is not a time (use 2026-12-24, 2026-12-24T08:00 or 2026-12-24T08:00:00Z, UTC)");
                 }
             }
             Integer dr = null;
-            String drKey = null;
             Optional<Found> drA = get(ann, DOWNTIME_REPLICAS);
+            if (drA.isEmpty() && ann.containsKey(GO_DOWNSCALE_REPLICAS)) {
+                drA = Optional.of(new Found(GO_DOWNSCALE_REPLICAS, ann.get(GO_DOWNSCALE_REPLICAS)));
+            }
             if (drA.isPresent()) {
                 String v = drA.get().value().strip();
-                if (v.matches("[0-9]+")) {
+                if (v.matches("[0-9]{1,9}")) {
                     dr = Integer.parseInt(v);
-                    drKey = drA.get().key();
                 } else {
                     problems.add("annotation " + drA.get().key() + ": \"" + drA.get().value()
-                            + "\" is not a whole number >= 0");
+                            + "\" is not a whole number >= 0" + (v.endsWith("%") ? " (percentages are not supported)" : ""));
                 }
             }
             String force = null;
@@ -450,7 +689,7 @@ public final class DownscalePlanner {
                 if (v.equalsIgnoreCase("true")) on = true;
                 else if (v.equalsIgnoreCase("false")) on = false;
                 else {
-                    Schedule s = schedule(f.get(), problems);
+                    Schedule s = schedule(f.get(), problems, ref);
                     on = s != null && s.contains(now);
                 }
                 if (on) {
@@ -458,13 +697,14 @@ public final class DownscalePlanner {
                     forceMode = setting.equals(FORCE_UPTIME) ? Mode.UP : Mode.DOWN;
                 }
             }
-            return new Settings(upA, downA, up, down, exclusion, dr, drKey, force, forceMode, problems);
+            return new Settings(upA, downA, up, down, exclude, excludeText, excludeUntil, excludeUntilText, dr, force,
+                    forceMode, problems);
         }
 
-        private Schedule schedule(Found f, List<String> problems) {
+        private Schedule schedule(Found f, List<String> problems, String ref) {
             Object cached = scheduleCache.computeIfAbsent(f.value(), v -> {
                 try {
-                    return Schedule.parse(v, in.fleetZone());
+                    return Schedule.parse(v, in.fleetZone(), in.weekFrame());
                 } catch (ScheduleParseException e) {
                     return e;
                 }
@@ -474,14 +714,9 @@ public final class DownscalePlanner {
                         + e.fragment() + "\": " + e.problem());
                 return null;
             }
-            return (Schedule) cached;
-        }
-
-        private static String annotationSource(Settings s, String where) {
-            List<String> keys = new ArrayList<>();
-            s.uptime().ifPresent(f -> keys.add(f.key()));
-            s.downtime().ifPresent(f -> keys.add(f.key()));
-            return "annotation " + String.join(" + ", keys) + " on " + where;
+            Schedule s = (Schedule) cached;
+            for (String w : s.warnings()) warnings.add(cluster + "/" + ref + ": annotation " + f.key() + ": " + w);
+            return s;
         }
     }
 
@@ -504,19 +739,24 @@ public final class DownscalePlanner {
     private static final class CompiledPolicy {
         final String name;
         final DownscalePolicySpec spec;
-        final Timing timing;
+        final Schedule up;
+        final Schedule down;
+        final Set<LocalDate> holidays;
+        final List<String> warnings = new ArrayList<>();
         final Duration grace;
         final Set<String> kinds;
 
-        CompiledPolicy(Resource<DownscalePolicySpec> p, ZoneId fleetZone, List<LocalDate> fleetHolidays) {
+        CompiledPolicy(Resource<DownscalePolicySpec> p, ZoneId fleetZone, List<LocalDate> fleetHolidays,
+                       Schedule.WeekFrame weekFrame) {
             this.name = p.name();
             this.spec = p.spec();
-            Schedule up = spec.uptime() == null ? null : Schedule.parse(spec.uptime(), fleetZone);
-            Schedule down = spec.downtime() == null ? null : Schedule.parse(spec.downtime(), fleetZone);
-            Set<LocalDate> holidays = new TreeSet<>(fleetHolidays);
-            holidays.addAll(spec.holidays());
-            this.timing = up == null && down == null && holidays.isEmpty() ? null
-                    : new Timing(up, down, holidays, fleetZone, "policy " + name);
+            this.up = spec.uptime() == null ? null : Schedule.parse(spec.uptime(), fleetZone, weekFrame);
+            this.down = spec.downtime() == null ? null : Schedule.parse(spec.downtime(), fleetZone, weekFrame);
+            if (up != null) up.warnings().forEach(w -> warnings.add("spec.uptime: " + w));
+            if (down != null) down.warnings().forEach(w -> warnings.add("spec.downtime: " + w));
+            Set<LocalDate> hs = new TreeSet<>(fleetHolidays);
+            hs.addAll(spec.holidays());
+            this.holidays = Set.copyOf(hs);
             this.grace = spec.gracePeriod() == null ? DEFAULT_GRACE_PERIOD : Durations.parse(spec.gracePeriod());
             this.kinds = new HashSet<>(spec.kinds());
         }

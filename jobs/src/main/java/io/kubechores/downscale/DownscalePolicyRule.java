@@ -15,8 +15,9 @@ import java.time.ZoneId;
 import java.util.List;
 
 /**
- * DownscalePolicy semantics beyond the schema: uptime/downtime parse in the schedule grammar (the error names the
- * column inside the string), gracePeriod is a duration.
+ * DownscalePolicy semantics beyond the schema: uptime/downtime parse in the schedule grammar (the error is located at
+ * the value and names the column inside the string), uptime and downtime are not both given, gracePeriod is a
+ * duration; the Fleet's downscale.defaultWeekFrame is a day range.
  */
 @Component
 public class DownscalePolicyRule implements DesiredStateRule {
@@ -28,9 +29,30 @@ public class DownscalePolicyRule implements DesiredStateRule {
         } catch (DateTimeException e) {
             zone = null; // the Fleet rule reports it; schedules then need their own zone
         }
+        Schedule.WeekFrame frame = null;
+        String frameText = state.fleetSpec().downscale().defaultWeekFrame();
+        if (frameText != null) {
+            try {
+                frame = Schedule.WeekFrame.parse(frameText);
+            } catch (ScheduleParseException e) {
+                problems.add(new Problem(state.fleet().locationOf("/spec/downscale/defaultWeekFrame#value"),
+                        "spec.downscale.defaultWeekFrame", e.problem()));
+            }
+        }
+        try {
+            Prices.of(state.fleetSpec().downscale().prices());
+        } catch (IllegalArgumentException e) {
+            problems.add(new Problem(state.fleet().locationOf("/spec/downscale/prices/instanceFamily#value"),
+                    "spec.downscale.prices.instanceFamily", e.getMessage()));
+        }
         for (Resource<DownscalePolicySpec> p : state.downscalePolicies()) {
-            schedule(p, "uptime", p.spec().uptime(), zone, problems);
-            schedule(p, "downtime", p.spec().downtime(), zone, problems);
+            if (p.spec().uptime() != null && p.spec().downtime() != null) {
+                problems.add(new Problem(p.locationOf("/spec/downtime"), "spec.downtime",
+                        "give uptime or downtime, not both (each is the other's complement: uptime "
+                                + "\"Mon-Fri 07:30-20:30\" means downtime at every other time)"));
+            }
+            schedule(p, "uptime", p.spec().uptime(), zone, frame, problems);
+            schedule(p, "downtime", p.spec().downtime(), zone, frame, problems);
             if (p.spec().gracePeriod() != null) {
                 try {
                     Durations.parse(p.spec().gracePeriod());
@@ -42,12 +64,12 @@ public class DownscalePolicyRule implements DesiredStateRule {
     }
 
     private static void schedule(Resource<DownscalePolicySpec> p, String field, String value, ZoneId zone,
-                                 List<Problem> problems) {
+                                 Schedule.WeekFrame frame, List<Problem> problems) {
         if (value == null) return;
         try {
-            Schedule.parse(value, zone);
+            Schedule.parse(value, zone, frame);
         } catch (ScheduleParseException e) {
-            problems.add(new Problem(p.locationOf("/spec/" + field), "spec." + field, e.getMessage()));
+            problems.add(new Problem(p.locationOf("/spec/" + field + "#value"), "spec." + field, e.getMessage()));
         }
     }
 }

@@ -22,6 +22,7 @@ record DownscaleReport(Map<String, Object> model, String summary) {
         long failedActions = 0, limited = 0;
         DownscalePlan.Savings savings = DownscalePlan.Savings.NONE;
         List<String> failedClusters = new ArrayList<>();
+        Prices prices = Prices.of(ctx.state().fleetSpec().downscale().prices());
         for (PartitionResult r : results) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("name", r.partition());
@@ -36,6 +37,7 @@ record DownscaleReport(Map<String, Object> model, String summary) {
             DownscalePlan.Savings s = plan instanceof DownscalePlan p ? p.savings() : DownscalePlan.Savings.NONE;
             c.put("cpuHours", DownscaleChore.fmt(s.cpuCoreHours()));
             c.put("memHours", DownscaleChore.fmt(s.memoryGiBHours()));
+            c.put("money", prices.format(prices.cost(s)));
             c.put("unchanged", plan instanceof DownscalePlan p ? p.unchanged() : 0);
             c.put("excluded", plan instanceof DownscalePlan p ? p.excluded() : 0);
             c.put("workloads", r.data().getOrDefault("workloads", 0));
@@ -50,13 +52,15 @@ record DownscaleReport(Map<String, Object> model, String summary) {
         }
         String summary = String.format(
                 "downscale %s at %s: %d scaled down, %d restored, %d originals forgotten, %d deferred, %d skipped, "
-                        + "%d invalid on %d cluster(s)%s%s; saves ~%s CPU core-hours, %s GiB-hours until uptime",
+                        + "%d invalid on %d cluster(s)%s%s; saves ~%s CPU core-hours, %s GiB-hours until uptime "
+                        + "(~%s at %s rates)",
                 ctx.dryRun() ? "plan" : "run", ctx.clock().instant(), totals.get("scale-down"), totals.get("restore"),
                 totals.get("forget-original"), totals.get("defer"), totals.get("skip"), totals.get("invalid"),
                 results.size(),
                 failedClusters.isEmpty() ? "" : ", FAILED: " + String.join(", ", failedClusters),
                 failedActions + limited == 0 ? "" : " (" + failedActions + " actions failed, " + limited + " limited)",
-                DownscaleChore.fmt(savings.cpuCoreHours()), DownscaleChore.fmt(savings.memoryGiBHours()));
+                DownscaleChore.fmt(savings.cpuCoreHours()), DownscaleChore.fmt(savings.memoryGiBHours()),
+                prices.format(prices.cost(savings)), prices.source());
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("job", DownscaleChore.NAME);
         model.put("at", ctx.clock().instant().toString());
@@ -66,8 +70,48 @@ record DownscaleReport(Map<String, Object> model, String summary) {
         model.put("totals", totals);
         model.put("cpuHours", DownscaleChore.fmt(savings.cpuCoreHours()));
         model.put("memHours", DownscaleChore.fmt(savings.memoryGiBHours()));
+        model.put("money", prices.format(prices.cost(savings)));
+        model.put("prices", String.format(java.util.Locale.ROOT, "%.4f %s/vCPU-hour, %.4f %s/GiB-hour (%s)",
+                prices.vcpuHour(), prices.currency(), prices.gibHour(), prices.currency(), prices.source()));
         model.put("clusters", clusters);
+        model.put("weeks", weeks(ctx));
         return new DownscaleReport(model, summary);
+    }
+
+    /** Each policy's week as bars (percent of the week) with the next scale-down and restore, for the HTML report. */
+    static List<Map<String, Object>> weeks(ChoreContext ctx) {
+        var fleet = ctx.state().fleetSpec();
+        java.time.ZoneId zone = java.time.ZoneId.of(fleet.timeZone());
+        String frameText = fleet.downscale().defaultWeekFrame();
+        var frame = frameText == null ? null : io.kubechores.core.schedule.Schedule.WeekFrame.parse(frameText);
+        java.time.Instant now = ctx.clock().instant();
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm z",
+                java.util.Locale.ENGLISH).withZone(zone);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (var p : ctx.state().downscalePolicies()) {
+            DownscalePlanner.PolicyWeek w = DownscalePlanner.week(p, zone, fleet.holidays(), frame, now);
+            double total = java.time.Duration.between(w.weekStart(), w.weekEnd()).toSeconds();
+            List<Map<String, Object>> bars = new ArrayList<>();
+            for (DownscalePlanner.WeekSegment s : w.segments()) {
+                Map<String, Object> b = new LinkedHashMap<>();
+                b.put("left", String.format(java.util.Locale.ROOT, "%.3f",
+                        java.time.Duration.between(w.weekStart(), s.from()).toSeconds() * 100 / total));
+                b.put("width", String.format(java.util.Locale.ROOT, "%.3f",
+                        java.time.Duration.between(s.from(), s.to()).toSeconds() * 100 / total));
+                b.put("up", s.up());
+                b.put("title", (s.up() ? "uptime " : "downtime ") + f.format(s.from()) + " – " + f.format(s.to()));
+                bars.add(b);
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("policy", w.policy());
+            m.put("bars", bars);
+            m.put("now", String.format(java.util.Locale.ROOT, "%.3f",
+                    java.time.Duration.between(w.weekStart(), now).toSeconds() * 100 / total));
+            m.put("nextScaleDown", w.nextScaleDown() == null ? "none within 8 days" : f.format(w.nextScaleDown()));
+            m.put("nextRestore", w.nextRestore() == null ? "none within 8 days" : f.format(w.nextRestore()));
+            out.add(m);
+        }
+        return out;
     }
 
     String console() {

@@ -17,13 +17,28 @@ import java.util.Map;
  * @param value           see {@link WorkloadKind}
  * @param cpuPerReplica   CPU requested by one pod, in cores (0 when unknown)
  * @param memoryPerReplica memory requested by one pod, in bytes (0 when unknown)
+ * @param scaleTarget     HorizontalPodAutoscaler / ScaledObject only: spec.scaleTargetRef as "Kind/name" (same
+ *                        namespace), null for other kinds
  */
 public record Workload(WorkloadKind kind, String namespace, String name, String uid, String resourceVersion,
                        Instant created, Map<String, String> labels, Map<String, String> annotations, int value,
-                       double cpuPerReplica, double memoryPerReplica) {
+                       double cpuPerReplica, double memoryPerReplica, String scaleTarget) {
     public Workload {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+    }
+
+    /** A workload that targets nothing (every kind but HorizontalPodAutoscaler and ScaledObject). */
+    public Workload(WorkloadKind kind, String namespace, String name, String uid, String resourceVersion,
+                    Instant created, Map<String, String> labels, Map<String, String> annotations, int value,
+                    double cpuPerReplica, double memoryPerReplica) {
+        this(kind, namespace, name, uid, resourceVersion, created, labels, annotations, value, cpuPerReplica,
+                memoryPerReplica, null);
+    }
+
+    /** Kind/name, the form of {@link #scaleTarget()}. */
+    public String kindAndName() {
+        return kind.kindName() + "/" + name;
     }
 
     /** namespace/Kind/name */

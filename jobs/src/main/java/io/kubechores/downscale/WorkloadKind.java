@@ -66,6 +66,18 @@ public enum WorkloadKind {
         return value > downtimeValue;
     }
 
+    /**
+     * True when value is below a recorded original, i.e. a restore adds something. A ScaledObject whose original is
+     * "unpaused" is below it while paused; a CronJob (1 running, 0 suspended) while suspended.
+     */
+    public boolean belowOriginal(int value, int original) {
+        if (this == SCALEDOBJECT) {
+            if (original == UNPAUSED) return value != UNPAUSED;
+            return value != UNPAUSED && value < original;
+        }
+        return value < original;
+    }
+
     /** How the value is written in the original-replicas annotation. */
     public String format(int value) {
         if (this == SCALEDOBJECT && value == UNPAUSED) return "unpaused";

@@ -26,7 +26,7 @@ public record ClusterObservation(String cluster, String environment, String runn
     }
 
     public boolean runs(String version) {
-        return error == null && version != null && version.equals(runningVersion);
+        return error == null && SemVer.sameVersion(version, runningVersion);
     }
 
     /** "runs 6.16.0 (helm release loki), healthy since 2026-11-20T10:00Z" for reports. */

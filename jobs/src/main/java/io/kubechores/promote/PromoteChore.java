@@ -1,6 +1,7 @@
 package io.kubechores.promote;
 
 import io.kubechores.core.Durations;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -17,6 +18,7 @@ import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.desiredstate.DesiredState;
 import io.kubechores.desiredstate.FleetSpec;
 import io.kubechores.desiredstate.Resource;
+import io.kubechores.desiredstate.SafePaths;
 import io.kubechores.desiredstate.ToolSpec;
 import io.kubechores.platform.forge.PullRequest;
 import io.kubechores.platform.forge.PullRequestRequest;
@@ -26,6 +28,7 @@ import io.kubechores.platform.git.GitHistory;
 import io.kubechores.platform.jenkins.JenkinsAccess;
 import io.kubechores.platform.jenkins.JenkinsClient;
 import io.kubechores.platform.kube.PromoteKube;
+import io.kubechores.platform.notify.Notifier;
 import io.kubechores.promote.PromotionPlanner.DeployStep;
 import io.kubechores.promote.PromotionPlanner.Promotion;
 import io.kubechores.promote.PromotionPlanner.ToolInput;
@@ -174,17 +177,29 @@ public class PromoteChore implements Chore {
                         r == null ? "not observed" : String.valueOf(r.error())));
             }
             Map<String, Instant> setAt = new HashMap<>();
+            Map<String, String> setBy = new HashMap<>();
             Map<String, GitHistory.ValueSetAt> gitEvidence = new HashMap<>();
             for (String env : tool.spec().versions().keySet()) {
                 try {
                     GitHistory.whenValueSet(state.root(), tool.location().file(), "Tool", tool.name(),
                             List.of("spec", "versions", env)).ifPresent(v -> {
                         setAt.put(env, v.committedAt());
+                        setBy.put(env, v.commit());
                         gitEvidence.put(env, v);
                     });
                 } catch (RuntimeException e) {
                     warnings.add(tool.name() + ": git history unreadable: " + ChoreRunner.describe(e));
                 }
+            }
+            // this run's health sample, per environment (kept only by a real run: a dry run writes nothing)
+            Map<String, List<HealthHistory.Span>> health = new HashMap<>();
+            for (String env : fleet.environments()) {
+                String key = "health/" + tool.name() + "/" + env;
+                List<HealthHistory.Span> before = readSpans(store, key);
+                List<HealthHistory.Span> after = HealthHistory.append(before, ctx.clock().instant(),
+                        HealthHistory.sample(observations.stream().filter(o -> env.equals(o.environment())).toList()));
+                health.put(env, after);
+                if (!ctx.dryRun() && !after.equals(before)) writeJson(store, key, after);
             }
             PromotionRecord record = readRecord(store, tool.name());
             Promotion previous = null;
@@ -192,17 +207,26 @@ public class PromoteChore implements Chore {
                 boolean abandoned = ctx.platform().pullRequests() != null && record.topic() != null
                         && ctx.platform().pullRequests().find(NAME, record.topic())
                         .map(pr -> pr.state() == PullRequest.State.CLOSED).orElse(false);
-                previous = new Promotion(record.version(), record.to(), record.startedAt(), abandoned);
+                Map<String, Instant> deployedAt = new HashMap<>();
+                for (Resource<ClusterSpec> c : state.clusters()) {
+                    if (!record.to().equals(c.spec().environment())) continue;
+                    DeployRecord dr = readJson(store, "deploy/" + tool.name() + "/" + c.name() + "/" + record.version(), DeployRecord.class);
+                    if (dr != null && dr.triggeredAt() != null) deployedAt.put(c.name(), dr.triggeredAt());
+                }
+                previous = new Promotion(record.version(), record.to(), record.startedAt(), abandoned, deployedAt);
             }
             ToolPlan plan = PromotionPlanner.plan(new ToolInput(tool.name(), tool.spec(), fleet.environments(),
-                    observations, setAt, previous, windows, fleet.isPaused(NAME)), ctx.clock());
-            String prBody = plan.pr() == null ? null : prBody(plan, tool, gitEvidence, windows);
+                    observations, setAt, setBy, health, waves(state), previous, windows, fleet.isPaused(NAME)), ctx.clock());
+            Instant evidenceUntil = record != null && plan.candidate() != null && record.version().equals(plan.candidate().version())
+                    && record.to().equals(plan.candidate().to()) ? record.startedAt() : ctx.clock().instant();
+            String prBody = plan.pr() == null ? null : prBody(plan, tool, gitEvidence, windows, health, evidenceUntil);
             if (prBody != null) artifacts.add(Reports.write(ctx.outputDir(), "promote-pr-" + tool.name() + ".md", prBody));
             List<Action> done = ctx.dryRun() ? plan.actions() : apply(ctx, store, tool, plan, prBody);
             actions.addAll(done);
             reports.add(new ToolReport(plan, done, gitEvidence.get(plan.candidate() == null ? "" : plan.candidate().from())));
             if (plan.outcome() == PromotionPlanner.Outcome.FAILED) {
                 warnings.add(tool.name() + ": " + plan.outcomeDetail());
+                if (!ctx.dryRun() && record != null) notifyFailed(ctx, store, tool.name(), record, plan, warnings);
             }
         }
 
@@ -213,6 +237,15 @@ public class PromoteChore implements Chore {
         String console = Reports.render("console/promote-plan.ftl", model);
         artifacts.add(Reports.write(ctx.outputDir(), "promote-plan.txt", console));
         artifacts.add(Reports.write(ctx.outputDir(), "promote-plan.json", Reports.json(reports)));
+        Map<String, Object> html = new HashMap<>(model);
+        html.put("title", "kubechores promote " + (ctx.dryRun() ? "plan (dry run)" : "run") + " at " + ctx.clock().instant());
+        long needsHuman = reports.stream().filter(r -> r.plan().decision() == PromotionPlanner.Decision.NEEDS_HUMAN).count();
+        html.put("summary", reports.size() + " tools; " + actions.stream().filter(a -> a.status() == Action.Status.APPLIED).count()
+                + " actions applied, " + actions.stream().filter(a -> a.status() == Action.Status.FAILED).count() + " failed, "
+                + needsHuman + " need a human");
+        html.put("warnings", warnings);
+        artifacts.add(Reports.write(ctx.outputDir(), "promote-report.html", Reports.render("html/promote-report.ftl", html)));
+        if (!ctx.dryRun()) notifyRun(ctx, store, reports, warnings);
         boolean failed = actions.stream().anyMatch(a -> a.status() == Action.Status.FAILED);
         return new ChoreReport(console, actions, warnings, artifacts, failed);
     }
@@ -225,7 +258,7 @@ public class PromoteChore implements Chore {
 
     /** What is remembered about one triggered deploy. */
     public record DeployRecord(String queueUrl, Long buildNumber, String buildUrl, String status, String result,
-                               Instant triggeredAt) {}
+                               Instant triggeredAt, Map<String, String> parameters) {}
 
     private List<Action> apply(ChoreContext ctx, StateStore store, Resource<ToolSpec> tool, ToolPlan plan, String prBody) {
         List<Action> out = new ArrayList<>();
@@ -238,7 +271,8 @@ public class PromoteChore implements Chore {
             anyApplied |= r.status() == Action.Status.APPLIED;
             out.add(r);
         }
-        List<Action> deploys = plan.actions().stream().filter(a -> a.verb().equals("trigger-deploy")).toList();
+        List<Action> deploys = plan.actions().stream()
+                .filter(a -> a.verb().equals("trigger-deploy") && a.status() == Action.Status.PLANNED).toList();
         if (!deploys.isEmpty()) {
             if (prClosed) {
                 deploys.forEach(a -> out.add(a.withStatus(Action.Status.SKIPPED,
@@ -249,7 +283,8 @@ public class PromoteChore implements Chore {
                 out.addAll(done);
             }
         }
-        plan.actions().stream().filter(a -> !a.verb().equals("open-pr") && !a.verb().equals("trigger-deploy"))
+        plan.actions().stream().filter(a -> !a.verb().equals("open-pr")
+                        && !(a.verb().equals("trigger-deploy") && a.status() == Action.Status.PLANNED))
                 .forEach(out::add);
         if (anyApplied) startPromotion(ctx, store, tool, plan);
         return out;
@@ -260,7 +295,7 @@ public class PromoteChore implements Chore {
         if (prs == null) return a.withStatus(Action.Status.FAILED, a.detail() + " — no forge configured");
         var step = plan.pr();
         try {
-            String current = Files.readString(ctx.state().root().resolve(step.file()));
+            String current = Files.readString(SafePaths.file(ctx.state().root(), step.file()));
             String edited = editVersion(current, tool.name(), step.path(), step.version());
             String title = "promote " + tool.name() + " " + step.version() + " to " + plan.candidate().to();
             Optional<PullRequest> open = prs.find(NAME, step.topic()).filter(p -> p.state() == PullRequest.State.OPEN);
@@ -268,19 +303,22 @@ public class PromoteChore implements Chore {
             if (!sameProposal && !ctx.limit().tryAcquire()) {
                 return a.withStatus(Action.Status.LIMITED, a.detail() + " — safety limit reached");
             }
+            io.kubechores.core.AuditLog.Intent intent = ctx.intend(a); // write-ahead + fence
             PullRequestResult r = prs.upsert(new PullRequestRequest(NAME, step.topic(), title, body,
                     List.of("kubechores", "promote"), Map.of(step.file(), edited),
                     title + "\n\n" + plan.candidate().version() + " verified healthy and soaked on every "
                             + plan.candidate().from() + " cluster.", false));
             String where = r.pullRequest() == null ? "" : " — PR " + r.pullRequest().id() + " " + r.pullRequest().url();
-            return switch (r.outcome()) {
-                case CREATED, UPDATED -> ctx.applied(a.withStatus(Action.Status.APPLIED,
-                        a.detail() + " — " + r.outcome().name().toLowerCase() + where));
+            Action done = switch (r.outcome()) {
+                case CREATED, UPDATED -> a.withStatus(Action.Status.APPLIED,
+                        a.detail() + " — " + r.outcome().name().toLowerCase() + where);
                 case UNCHANGED -> a.withStatus(Action.Status.UNCHANGED, a.detail() + " — already open" + where);
                 case SKIPPED_CLOSED -> a.withStatus(Action.Status.SKIPPED, a.detail() + " — PR closed by a human, not reopened" + where);
                 case SKIPPED_EDITED -> a.withStatus(Action.Status.SKIPPED, a.detail()
                         + " — PR branch has commits by someone else, left alone" + where);
             };
+            intent.outcome(done);
+            return done;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
@@ -310,24 +348,35 @@ public class PromoteChore implements Chore {
             try {
                 DeployRecord known = readJson(store, key, DeployRecord.class);
                 if (known != null) {
-                    if (!"FINISHED".equals(known.status()) && !"CANCELLED".equals(known.status()) && known.queueUrl() != null) {
-                        known = record(store, key, jenkins.follow(known.queueUrl()), known.triggeredAt());
+                    if (!"FINISHED".equals(known.status()) && !"CANCELLED".equals(known.status())
+                            && (known.queueUrl() != null || known.buildUrl() != null)) {
+                        // the recorded build once its number is known: Jenkins forgets the queue item 5 min after start
+                        known = record(store, key, jenkins.followUp(known.queueUrl(), known.buildNumber(),
+                                known.buildUrl(), step.job(), step.parameters()), known.triggeredAt());
                     }
                     out.set(i, outcome(a, known, true));
                     continue;
                 }
                 Optional<JenkinsClient.Build> earlier = jenkins.findBuild(step.job(), step.parameters());
                 if (earlier.isPresent()) {
-                    out.set(i, outcome(a, record(store, key, earlier.get(), null), true));
+                    out.set(i, outcome(a, record(store, key, earlier.get(), ctx.clock().instant()), true));
                     continue;
                 }
                 if (!ctx.limit().tryAcquire()) {
                     out.set(i, a.withStatus(Action.Status.LIMITED, a.detail() + " — safety limit reached"));
                     continue;
                 }
-                String queue = jenkins.trigger(step.job(), step.parameters());
-                writeJson(store, key, new DeployRecord(queue, null, null, "QUEUED", null, ctx.clock().instant()));
-                ctx.applied(a.withStatus(Action.Status.APPLIED, a.detail() + " — queued " + queue));
+                // write-ahead + fence: a run that lost its lease (another runner took the job over) stops here
+                io.kubechores.core.AuditLog.Intent intent = ctx.intend(a);
+                String queue;
+                try {
+                    queue = jenkins.trigger(step.job(), step.parameters());
+                } catch (RuntimeException e) {
+                    intent.outcome(a.withStatus(Action.Status.FAILED, io.kubechores.core.ChoreRunner.describe(e)));
+                    throw e;
+                }
+                writeJson(store, key, new DeployRecord(queue, null, null, "QUEUED", null, ctx.clock().instant(), step.parameters()));
+                intent.outcome(a.withStatus(Action.Status.APPLIED, a.detail() + " — queued " + queue));
                 log.info("job=promote cluster={} tool={} action=trigger-deploy queue={}", step.cluster(), tool.name(), queue);
                 queued[i] = queue;
                 startPromotion(ctx, store, tool, plan);
@@ -351,8 +400,9 @@ public class PromoteChore implements Chore {
 
     /** Remembers the promotion in flight (once per version and environment). */
     private static void startPromotion(ChoreContext ctx, StateStore store, Resource<ToolSpec> tool, ToolPlan plan) {
-        PromotionRecord existing = readRecord(store, tool.name());
         var c = plan.candidate();
+        if (c == null) return; // deploys of a merged promotion: its record is already there
+        PromotionRecord existing = readRecord(store, tool.name());
         if (existing == null || !existing.version().equals(c.version()) || !existing.to().equals(c.to())) {
             writeJson(store, "promotion/" + tool.name(), new PromotionRecord(c.version(), c.from(), c.to(),
                     ctx.clock().instant(), c.topic(tool.name())));
@@ -360,11 +410,15 @@ public class PromoteChore implements Chore {
     }
 
     private static String deployKey(Resource<ToolSpec> tool, ToolPlan plan, DeployStep step) {
-        return "deploy/" + tool.name() + "/" + step.cluster() + "/" + plan.candidate().version();
+        return "deploy/" + tool.name() + "/" + step.cluster() + "/" + step.version();
     }
 
     private static DeployRecord record(StateStore store, String key, JenkinsClient.Build b, Instant triggeredAt) {
-        DeployRecord r = new DeployRecord(b.queueUrl(), b.buildNumber(), b.buildUrl(), b.status().name(), b.result(), triggeredAt);
+        DeployRecord before = readJson(store, key, DeployRecord.class);
+        DeployRecord r = new DeployRecord(b.queueUrl() != null ? b.queueUrl() : before == null ? null : before.queueUrl(),
+                b.buildNumber(), b.buildUrl(), b.status().name(), b.result(),
+                triggeredAt != null ? triggeredAt : before == null ? null : before.triggeredAt(),
+                before == null ? null : before.parameters());
         writeJson(store, key, r);
         return r;
     }
@@ -374,10 +428,13 @@ public class PromoteChore implements Chore {
             case "QUEUED" -> "queued at " + r.queueUrl();
             case "RUNNING" -> "build #" + r.buildNumber() + " running " + r.buildUrl();
             case "CANCELLED" -> "queue item cancelled " + r.queueUrl();
+            case "LOST" -> "queue item " + r.queueUrl() + " is gone (Jenkins forgets a started item after 5 minutes) and"
+                    + " no recent build has these parameters (next run looks again)";
             default -> "build #" + r.buildNumber() + " " + r.result() + " " + r.buildUrl();
         };
         String detail = a.detail() + " — " + (earlier ? "already triggered: " : "") + what;
-        boolean bad = "CANCELLED".equals(r.status()) || ("FINISHED".equals(r.status()) && !"SUCCESS".equals(r.result()));
+        boolean bad = "CANCELLED".equals(r.status()) || "LOST".equals(r.status())
+                || ("FINISHED".equals(r.status()) && !"SUCCESS".equals(r.result()));
         if (bad) return a.withStatus(Action.Status.FAILED, detail);
         return a.withStatus(earlier ? Action.Status.UNCHANGED : Action.Status.APPLIED, detail);
     }
@@ -396,23 +453,103 @@ public class PromoteChore implements Chore {
     }
 
     private String prBody(ToolPlan plan, Resource<ToolSpec> tool, Map<String, GitHistory.ValueSetAt> git,
-                          List<FreezeWindow> windows) {
+                          List<FreezeWindow> windows, Map<String, List<HealthHistory.Span>> health, Instant until) {
+        var c = plan.candidate();
         Map<String, Object> m = new HashMap<>();
         m.put("tool", tool.name());
         m.put("spec", tool.spec());
-        m.put("candidate", plan.candidate());
-        m.put("earlier", plan.observations().stream().filter(o -> o.environment().equals(plan.candidate().from())).toList());
-        m.put("target", plan.observations().stream().filter(o -> o.environment().equals(plan.candidate().to())).toList());
-        m.put("git", git.get(plan.candidate().from()));
+        m.put("candidate", c);
+        m.put("bump", c.bump() == null ? "" : c.bump());
+        List<ClusterObservation> earlier = plan.observations().stream().filter(o -> o.environment().equals(c.from())).toList();
+        m.put("earlier", earlier);
+        m.put("target", plan.observations().stream().filter(o -> o.environment().equals(c.to())).toList());
+        m.put("git", git.get(c.from()));
         m.put("soakStart", plan.soakStart() == null ? "unknown" : plan.soakStart().toString());
         m.put("soakPassedAt", plan.soakStart() == null ? "unknown"
                 : plan.soakStart().plus(Durations.parse(tool.spec().soak())).toString());
-        m.put("observedSince", plan.observations().stream()
-                .filter(o -> o.environment().equals(plan.candidate().from()) && o.liveSince() != null)
-                .map(ClusterObservation::liveSince).max(Instant::compareTo).map(Instant::toString).orElse("unknown"));
+        m.put("observedSince", earlier.stream().map(ClusterObservation::liveSince).filter(java.util.Objects::nonNull)
+                .max(Instant::compareTo).map(Instant::toString).orElse("unknown"));
+        m.put("timeline", HealthHistory.timeline(health.get(c.from()),
+                earlier.stream().map(ClusterObservation::cluster).toList(), until).stream()
+                .map(e -> e.from() + " – " + e.to() + ": " + e.state()).toList());
+        m.put("sequence", plan.sequence());
+        m.put("links", ReleaseLinks.of(tool.spec().source(), c.current(), c.version()));
         m.put("windows", windows.stream().map(w -> w.name() + " (" + (w.allow() ? "Allow" : "Deny") + ", " + w.text() + ")").toList());
         m.put("jenkins", tool.spec().deploy() == null || tool.spec().deploy().jenkins() == null ? "" : tool.spec().deploy().jenkins().job());
         return Reports.render("markdown/promote-pr.ftl", m);
+    }
+
+    private static List<HealthHistory.Span> readSpans(StateStore store, String key) {
+        return store.get(NAME, key).map(s -> {
+            try {
+                return JSON.<List<HealthHistory.Span>>readValue(s, new TypeReference<List<HealthHistory.Span>>() {});
+            } catch (IOException e) {
+                return List.<HealthHistory.Span>of(); // an unreadable history is a fresh one
+            }
+        }).orElse(List.of());
+    }
+
+    /** Cluster → promotion wave from its metadata (label, else annotation, promotion.wave); 0 when absent. */
+    static Map<String, Integer> waves(DesiredState state) {
+        Map<String, Integer> m = new HashMap<>();
+        for (Resource<ClusterSpec> c : state.clusters()) {
+            String v = c.metadata().labels().getOrDefault(PromotionPlanner.WAVE_LABEL,
+                    c.metadata().annotations().get(PromotionPlanner.WAVE_LABEL));
+            if (v == null) continue;
+            try {
+                m.put(c.name(), Integer.parseInt(v.trim()));
+            } catch (NumberFormatException e) {
+                // reported by PromoteRules before any job runs
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Slack, once per event: what this run changed (PR opened or updated, deploys triggered or failed) and each new
+     * NEEDS_HUMAN (prod ahead, non-SemVer version), remembered under notified/… so a rerun does not repeat it.
+     */
+    private static void notifyRun(ChoreContext ctx, StateStore store, List<ToolReport> reports, List<String> warnings) {
+        Notifier notifier = ctx.platform().notifier() == null ? Notifier.NONE : ctx.platform().notifier();
+        List<String> lines = new ArrayList<>();
+        for (ToolReport r : reports) {
+            for (Action a : r.actions()) {
+                if (a.status() == Action.Status.APPLIED || a.status() == Action.Status.FAILED) {
+                    lines.add("• " + r.plan().tool() + ": " + a.verb() + " " + a.target() + " — " + a.status()
+                            + (a.detail() == null ? "" : ": " + a.detail()));
+                }
+            }
+            var c = r.plan().candidate();
+            if (r.plan().decision() == PromotionPlanner.Decision.NEEDS_HUMAN) {
+                String key = "notified/" + r.plan().tool() + "/needs-human/" + c.from() + "=" + c.version() + "/" + c.to() + "=" + c.current();
+                if (store.get(NAME, key).isEmpty()) {
+                    lines.add("• " + r.plan().tool() + ": needs a human — " + r.plan().gates().getFirst().reason());
+                    store.put(NAME, key, ctx.clock().instant().toString());
+                }
+            }
+        }
+        if (lines.isEmpty()) return;
+        try {
+            notifier.slack("*kubechores promote*\n" + String.join("\n", lines));
+        } catch (RuntimeException e) {
+            warnings.add("Slack notification failed: " + ChoreRunner.describe(e));
+        }
+    }
+
+    /** A promotion that FAILED (verification or progress deadline) is posted to Slack once. */
+    private static void notifyFailed(ChoreContext ctx, StateStore store, String tool, PromotionRecord record, ToolPlan plan,
+                                     List<String> warnings) {
+        String key = "notified/" + tool + "/" + record.to() + "/" + record.version();
+        if (store.get(NAME, key).isPresent()) return;
+        Notifier notifier = ctx.platform().notifier() == null ? Notifier.NONE : ctx.platform().notifier();
+        try {
+            notifier.slack(":x: *promote " + tool + " " + record.version() + " to " + record.to() + " FAILED*\n"
+                    + plan.outcomeDetail() + "\nThe tool's promotions are held until a human fixes or rolls back "
+                    + record.to() + ".");
+            store.put(NAME, key, ctx.clock().instant().toString());
+        } catch (RuntimeException e) {
+            warnings.add(tool + ": Slack notification failed: " + ChoreRunner.describe(e) + " (retried next run)");
+        }
     }
 
     /** The tool's own document when the file holds it, else the file's first document (e.g. a Helm values file). */

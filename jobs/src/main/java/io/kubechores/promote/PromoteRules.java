@@ -2,10 +2,12 @@ package io.kubechores.promote;
 
 import io.kubechores.core.Durations;
 import io.kubechores.core.schedule.Schedule;
+import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.desiredstate.DesiredState;
 import io.kubechores.desiredstate.DesiredStateRule;
 import io.kubechores.desiredstate.FleetSpec;
 import io.kubechores.desiredstate.Problem;
+import io.kubechores.desiredstate.SafePaths;
 import io.kubechores.desiredstate.Resource;
 import io.kubechores.desiredstate.ToolSpec;
 import org.springframework.stereotype.Component;
@@ -23,9 +25,11 @@ import java.util.List;
  * <ul>
  *   <li>Fleet freeze windows: a recurring schedule parses in the shared grammar; an absolute window has start and
  *   end, end after start;</li>
- *   <li>Tool: deploy.pullRequest.file exists and holds deploy.pullRequest.path for every environment of
+ *   <li>Cluster: a promotion.wave label or annotation is a number 0-99;</li>
+ *   <li>Tool: with both pullRequest and jenkins a build parameter passes {commit} (the deploys follow the merge);
+ *   deploy.pullRequest.file exists and holds deploy.pullRequest.path for every environment of
  *   spec.versions (else the promotion PR could not be written); the running version can be read (a chart, or a
- *   health-check workload for image / label versions); the soak duration parses.</li>
+ *   health-check workload for image / label versions); soak, progressDeadline and waveSoak parse.</li>
  * </ul>
  */
 @Component
@@ -67,12 +71,32 @@ public class PromoteRules implements DesiredStateRule {
             }
         }
 
+        for (Resource<ClusterSpec> c : state.clusters()) {
+            for (String where : List.of("labels", "annotations")) {
+                String v = ("labels".equals(where) ? c.metadata().labels() : c.metadata().annotations())
+                        .get(PromotionPlanner.WAVE_LABEL);
+                if (v != null && !v.trim().matches("\\d{1,2}")) {
+                    problems.add(new Problem(c.locationOf("/metadata/" + where + "/" + PromotionPlanner.WAVE_LABEL + "#value"),
+                            "metadata." + where + "." + PromotionPlanner.WAVE_LABEL,
+                            "a promotion wave is a number 0-99 (0 deploys first), not \"" + v + "\""));
+                }
+            }
+        }
+
         for (Resource<ToolSpec> t : state.tools()) {
             ToolSpec s = t.spec();
-            try {
-                Durations.parse(s.soak());
-            } catch (IllegalArgumentException e) {
-                problems.add(new Problem(t.locationOf("/spec/soak#value"), "spec.soak", e.getMessage()));
+            for (String[] d : new String[][]{{"soak", s.soak()}, {"progressDeadline", s.progressDeadline()}, {"waveSoak", s.waveSoak()}}) {
+                try {
+                    Durations.parse(d[1]);
+                } catch (IllegalArgumentException e) {
+                    problems.add(new Problem(t.locationOf("/spec/" + d[0] + "#value"), "spec." + d[0], e.getMessage()));
+                }
+            }
+            if (s.deploy() != null && s.deploy().pullRequest() != null && s.deploy().jenkins() != null
+                    && s.deploy().jenkins().parameters().values().stream().noneMatch(v -> v.contains("{commit}"))) {
+                problems.add(new Problem(t.locationOf("/spec/deploy/jenkins"), "spec.deploy.jenkins.parameters",
+                        "with pullRequest the Jenkins deploys run after the PR merged: pass the merge commit, "
+                                + "e.g. COMMIT: \"{commit}\", so Jenkins deploys exactly what was merged"));
             }
             if (s.chart() == null && s.healthChecks().isEmpty()) {
                 problems.add(new Problem(t.locationOf("/spec"), "spec.healthChecks",
@@ -81,10 +105,13 @@ public class PromoteRules implements DesiredStateRule {
             }
             if (s.deploy() != null && s.deploy().pullRequest() != null) {
                 ToolSpec.PullRequest pr = s.deploy().pullRequest();
-                Path file = state.root().resolve(pr.file()).normalize();
-                if (!file.startsWith(state.root().normalize()) || !Files.isRegularFile(file)) {
+                Path file;
+                try {
+                    file = SafePaths.file(state.root(), pr.file());
+                } catch (SafePaths.UnsafePathException e) {
                     problems.add(new Problem(t.locationOf("/spec/deploy/pullRequest/file#value"),
-                            "spec.deploy.pullRequest.file", "no file " + pr.file() + " in the repo"));
+                            "spec.deploy.pullRequest.file", e.reason().equals("no such file in the repo")
+                            ? "no file " + pr.file() + " in the repo" : pr.file() + ": refused: " + e.reason()));
                     continue;
                 }
                 String content;

@@ -1,75 +1,56 @@
 package io.kubechores.promote;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
+import io.kubechores.yaml.SourceYaml;
+import io.kubechores.yaml.SourceYaml.Ref;
+import io.kubechores.yaml.YamlEditException;
 
-import java.io.StringReader;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Replaces one scalar in a YAML file and leaves every other byte as it was (comments, order, quoting, other
- * documents): the scalar is located with SnakeYAML's node marks and only its characters are rewritten, keeping its
- * quote style.
+ * documents). Uses the project's one YAML editing approach, {@link SourceYaml} (node positions + textual splice,
+ * proven by a re-parse), so promote and rightsize follow the same rules: a value reached through an alias or
+ * merge key, or an anchor used elsewhere, is refused with the anchor's name and line; errors are one line.
  */
 public final class YamlScalarEdit {
     private YamlScalarEdit() {}
 
     /**
-     * @param content   the file
-     * @param kind      document kind to edit in a multi-document file (null: the first document)
-     * @param name      its metadata.name (null: any)
+     * @param content    the file
+     * @param kind       document kind to edit in a multi-document file (null: the first document that has the path)
+     * @param name       its metadata.name (null: any)
      * @param dottedPath e.g. spec.versions.prod
-     * @param value     the new value
-     * @return the new content (equal to content when the value is already there)
-     * @throws IllegalArgumentException when the path does not lead to a scalar
+     * @param value      the new value
+     * @return the new content (the same instance when the value is already there)
+     * @throws IllegalArgumentException when the path does not lead to a scalar, or the edit is not safe
      */
     public static String replace(String content, String kind, String name, String dottedPath, String value) {
-        Yaml yaml = new Yaml(new LoaderOptions());
-        for (Node doc : yaml.composeAll(new StringReader(content))) {
-            if (!(doc instanceof MappingNode root)) continue;
-            if (kind != null && !kind.equals(scalar(child(root, "kind")))) continue;
-            if (name != null && !name.equals(scalar(child(child(root, "metadata"), "name")))) continue;
-            Node n = root;
-            for (String key : dottedPath.split("\\.")) {
-                n = child(n, key);
-                if (n == null) throw new IllegalArgumentException(dottedPath + " not found");
+        return replace("<yaml>", content, kind, name, dottedPath, value);
+    }
+
+    /** As {@link #replace(String, String, String, String, String)}, naming the file in errors. */
+    public static String replace(String file, String content, String kind, String name, String dottedPath,
+                                 String value) {
+        SourceYaml y = SourceYaml.parse(file, content);
+        for (Ref doc : y.documents()) {
+            if (!doc.isMapping()) continue;
+            if (kind != null && !kind.equals(SourceYaml.text(y.get(doc, "kind")))) continue;
+            if (name != null && !name.equals(SourceYaml.text(y.get(y.get(doc, "metadata"), "name")))) continue;
+            String[] keys = dottedPath.split("\\.");
+            Ref parent = doc;
+            for (int i = 0; i < keys.length - 1 && parent != null; i++) parent = y.get(parent, keys[i]);
+            Ref n = parent == null ? null : y.get(parent, keys[keys.length - 1]);
+            if (n == null) throw new IllegalArgumentException(dottedPath + " not found");
+            if (!(n.node() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode)) {
+                throw new IllegalArgumentException(dottedPath + " is not a scalar");
             }
-            if (!(n instanceof ScalarNode s)) throw new IllegalArgumentException(dottedPath + " is not a scalar");
-            if (value.equals(s.getValue())) return content;
-            int start = s.getStartMark().getIndex();
-            int end = s.getEndMark().getIndex();
-            String replacement = switch (s.getScalarStyle()) {
-                case DOUBLE_QUOTED -> "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-                case SINGLE_QUOTED -> "'" + value.replace("'", "''") + "'";
-                default -> needsQuotes(value) ? "\"" + value + "\"" : value;
-            };
-            return content.substring(0, start) + replacement + content.substring(end);
+            if (value.equals(SourceYaml.text(n))) return content;
+            String shared = y.sharing(n);
+            if (shared != null) throw new YamlEditException(y.where(n) + ": " + dottedPath + " " + shared);
+            return y.apply(List.of(new SourceYaml.Change(parent, Map.of(keys[keys.length - 1], value)))).content();
         }
-        throw new IllegalArgumentException("no document" + (kind == null ? "" : " " + kind + "/" + name) + " with " + dottedPath);
+        throw new IllegalArgumentException("no document" + (kind == null ? "" : " " + kind + "/" + name) + " with "
+                + dottedPath);
     }
-
-    private static boolean needsQuotes(String v) {
-        return v.isEmpty() || !v.matches("[A-Za-z0-9._+~-]+") || v.matches("(?i)true|false|yes|no|on|off|null|~");
-    }
-
-    private static Node child(Node n, String key) {
-        if (!(n instanceof MappingNode m)) return null;
-        List<NodeTuple> tuples = m.getValue();
-        for (NodeTuple t : tuples) {
-            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) return t.getValueNode();
-        }
-        return null;
-    }
-
-    private static String scalar(Node n) {
-        return n instanceof ScalarNode s ? s.getValue() : null;
-    }
-
-    @SuppressWarnings("unused")
-    private static final DumperOptions.ScalarStyle PLAIN = DumperOptions.ScalarStyle.PLAIN;
 }

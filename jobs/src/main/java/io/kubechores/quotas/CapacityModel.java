@@ -23,8 +23,8 @@ import java.util.TreeSet;
  *   or spot quota code), summed per account/region.</li>
  *   <li>Explicit: quotas[].value, for every account/region in scope matching the entry's accountId/region.</li>
  *   <li>Both for the same quota: the larger need counts. Then headroom % is added (rounded up).</li>
- *   <li>Several policies for the same quota: the largest wanted value wins; the smallest maxIncreaseFactor and the
- *   smallest maxRequestsPerRun apply.</li>
+ *   <li>Several policies for the same quota: the largest wanted value wins; the smallest maxIncreaseFactor, the
+ *   smallest maxRequestsPerRun and the most cautious reaskAfterDays (unset = never, else the longest) apply.</li>
  * </ul>
  * Scope: the policy's accounts (regions listed, or every region that account's Clusters run in); no accounts =
  * every account/region of the Clusters.
@@ -69,6 +69,7 @@ public final class CapacityModel {
     public static Model build(DesiredState state, InstanceTypes types) {
         Map<QuotaKey, QuotaNeed> merged = new TreeMap<>();
         Set<String> warnings = new LinkedHashSet<>();
+        types = types.withOverrides(overrides(state));
         int maxRequests = Integer.MAX_VALUE;
         for (Resource<QuotaPolicySpec> policy : state.quotaPolicies()) {
             QuotaPolicySpec spec = policy.spec();
@@ -79,11 +80,37 @@ public final class CapacityModel {
             explicit(policy, scope, acc);
             for (Map.Entry<QuotaKey, Acc> e : acc.entrySet()) {
                 QuotaNeed n = new QuotaNeed(e.getKey(), e.getValue().description, e.getValue().need(),
-                        spec.headroomPercent(), spec.maxIncreaseFactor(), List.of(policy.name()), e.getValue().sources);
+                        spec.headroomPercent(), spec.maxIncreaseFactor(), List.of(policy.name()), e.getValue().sources,
+                        spec.reaskAfterDays(), spec.escalatePendingAfterDays());
                 merged.merge(e.getKey(), n, CapacityModel::merge);
             }
         }
         return new Model(merged, new ArrayList<>(warnings), maxRequests);
+    }
+
+    /** The repo's instance types (every QuotaPolicy's spec.instanceTypes; QuotasRules rejects conflicting values). */
+    static Map<String, Integer> overrides(DesiredState state) {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        for (Resource<QuotaPolicySpec> p : state.quotaPolicies()) {
+            for (QuotaPolicySpec.InstanceType t : p.spec().instanceTypes()) out.merge(t.name(), t.vcpus(), Math::max);
+        }
+        return out;
+    }
+
+    /** Regions whose instance types the model needs (Clusters with node pools in scope of a deriving policy). */
+    public static Map<String, String> regionsToRead(DesiredState state) {
+        Map<String, String> regionToAccount = new TreeMap<>();
+        for (Resource<QuotaPolicySpec> policy : state.quotaPolicies()) {
+            if (!policy.spec().deriveFromNodePools()) continue;
+            Set<String> scope = scope(policy.spec(), state.clusters());
+            for (Resource<ClusterSpec> c : state.clusters()) {
+                ClusterSpec.AwsPlacement aws = c.spec().aws();
+                if (aws == null || c.spec().nodePools().isEmpty()
+                        || !scope.contains(QuotaKey.partition(aws.accountId(), aws.region()))) continue;
+                regionToAccount.putIfAbsent(aws.region(), aws.accountId());
+            }
+        }
+        return regionToAccount;
     }
 
     private static QuotaNeed merge(QuotaNeed a, QuotaNeed b) {
@@ -94,7 +121,22 @@ public final class CapacityModel {
         b.sources().stream().filter(s -> !sources.contains(s)).forEach(sources::add);
         return new QuotaNeed(top.key(), top.description() != null ? top.description()
                 : (a.description() != null ? a.description() : b.description()), top.need(), top.headroomPercent(),
-                Math.min(a.maxIncreaseFactor(), b.maxIncreaseFactor()), policies, sources);
+                Math.min(a.maxIncreaseFactor(), b.maxIncreaseFactor()), policies, sources,
+                reask(a.reaskAfterDays(), b.reaskAfterDays()),
+                earliest(a.escalatePendingAfterDays(), b.escalatePendingAfterDays()));
+    }
+
+    /** Several policies: the earliest escalation wins (unset counts as never). */
+    static Integer earliest(Integer a, Integer b) {
+        if (a == null) return b;
+        if (b == null) return a;
+        return Math.min(a, b);
+    }
+
+    /** Several policies: the most cautious re-ask wins (never, else the longest cool-down). */
+    static Integer reask(Integer a, Integer b) {
+        if (a == null || b == null) return null;
+        return Math.max(a, b);
     }
 
     /** account/region pairs a policy covers. */
@@ -129,17 +171,31 @@ public final class CapacityModel {
                 boolean spot = "spot".equalsIgnoreCase(pool.lifecycle());
                 // the largest type per quota class: the pool may scale out entirely on it
                 Map<InstanceTypes.QuotaClass, String> largest = new LinkedHashMap<>();
+                String region = aws.region();
                 for (String type : pool.instanceTypes()) {
-                    var vcpus = types.vcpus(type);
+                    var vcpus = types.vcpus(region, type);
                     var cls = types.quotaClass(type);
-                    if (vcpus.isEmpty() || cls.isEmpty()) {
+                    if (vcpus.isEmpty()) {
                         warnings.add("cluster " + c.name() + " node pool " + pool.name() + ": instance type " + type
-                                + " is not in the vCPU table (" + InstanceTypes.TYPES_RESOURCE
+                                + " is unknown to EC2 DescribeInstanceTypes" + (types.liveRegions().contains(region)
+                                ? " in " + region : " (not read)") + ", the shipped table ("
+                                + InstanceTypes.TYPES_RESOURCE + ") and QuotaPolicy spec.instanceTypes: its vCPU quota"
+                                + " is not derived");
+                        continue;
+                    }
+                    if (cls.isEmpty()) {
+                        warnings.add("cluster " + c.name() + " node pool " + pool.name() + ": instance type " + type
+                                + " belongs to no vCPU quota class (" + InstanceTypes.CLASSES_RESOURCE
                                 + "): its vCPU quota is not derived");
                         continue;
                     }
+                    if (types.notOffered(region, type)) {
+                        warnings.add("cluster " + c.name() + " node pool " + pool.name() + ": instance type " + type
+                                + " is not offered in " + region + " (EC2 DescribeInstanceTypes); derived from "
+                                + types.source(null, type));
+                    }
                     largest.merge(cls.get(), type,
-                            (x, y) -> types.vcpus(y).get() > types.vcpus(x).get() ? y : x);
+                            (x, y) -> types.vcpus(region, y).get() > types.vcpus(region, x).get() ? y : x);
                 }
                 for (Map.Entry<InstanceTypes.QuotaClass, String> e : largest.entrySet()) {
                     InstanceTypes.QuotaClass cls = e.getKey();
@@ -148,7 +204,7 @@ public final class CapacityModel {
                                 + " instances have no " + (spot ? "spot" : "on-demand") + " vCPU quota to derive");
                         continue;
                     }
-                    int vcpus = types.vcpus(e.getValue()).get();
+                    int vcpus = types.vcpus(aws.region(), e.getValue()).get();
                     long total = (long) pool.maxSize() * vcpus;
                     QuotaKey key = new QuotaKey(aws.accountId(), aws.region(), EC2, cls.code(spot).get());
                     Acc a = acc.computeIfAbsent(key, k -> new Acc());

@@ -15,8 +15,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The EC2 instance-type table shipped with the project (resources quotas/ec2-instance-types.csv: type → vCPUs) and
- * the vCPU quota classes (quotas/ec2-vcpu-quotas.csv: class → on-demand and spot quota codes, by family prefix).
+ * vCPUs of EC2 instance types and their vCPU quota classes. vCPUs come, in this order, from the desired-state repo
+ * (QuotaPolicy spec.instanceTypes), from EC2 DescribeInstanceTypes of the region (read once per run), or from the
+ * table shipped with the project (resources quotas/ec2-instance-types.csv: type → vCPUs), the offline fallback. The
+ * vCPU quota classes (quotas/ec2-vcpu-quotas.csv: class → on-demand and spot quota codes, by family prefix).
  */
 public final class InstanceTypes {
     public static final String TYPES_RESOURCE = "quotas/ec2-instance-types.csv";
@@ -44,11 +46,70 @@ public final class InstanceTypes {
     private final Map<String, Integer> vcpus;
     private final List<QuotaClass> classes;
     private final Map<String, QuotaClass> byPrefix = new HashMap<>();
+    /** region → type → vCPUs, as EC2 DescribeInstanceTypes answered in this run */
+    private final Map<String, Map<String, Integer>> live;
+    /** type → vCPUs the desired-state repo states (QuotaPolicy spec.instanceTypes) */
+    private final Map<String, Integer> overrides;
 
     public InstanceTypes(Map<String, Integer> vcpus, List<QuotaClass> classes) {
+        this(vcpus, classes, Map.of(), Map.of());
+    }
+
+    private InstanceTypes(Map<String, Integer> vcpus, List<QuotaClass> classes, Map<String, Map<String, Integer>> live,
+                          Map<String, Integer> overrides) {
         this.vcpus = Map.copyOf(vcpus);
         this.classes = List.copyOf(classes);
         for (QuotaClass c : classes) c.prefixes().forEach(p -> byPrefix.put(p, c));
+        Map<String, Map<String, Integer>> l = new HashMap<>();
+        live.forEach((r, m) -> l.put(r, Map.copyOf(m)));
+        this.live = Map.copyOf(l);
+        this.overrides = Map.copyOf(overrides);
+    }
+
+    /** This table with the instance types EC2 reported per region in this run (region → type → vCPUs). */
+    public InstanceTypes withLive(Map<String, Map<String, Integer>> byRegion) {
+        Map<String, Map<String, Integer>> l = new HashMap<>(live);
+        l.putAll(byRegion);
+        return new InstanceTypes(vcpus, classes, l, overrides);
+    }
+
+    /** This table with the repo's own entries (type → vCPUs), which win over EC2's answer and the shipped table. */
+    public InstanceTypes withOverrides(Map<String, Integer> repo) {
+        if (repo.isEmpty()) return this;
+        Map<String, Integer> o = new HashMap<>(overrides);
+        o.putAll(repo);
+        return new InstanceTypes(vcpus, classes, live, o);
+    }
+
+    /**
+     * vCPUs of an instance type in a region: the repo's entry, else EC2's answer for that region, else the shipped
+     * table (the offline fallback).
+     */
+    public Optional<Integer> vcpus(String region, String instanceType) {
+        Integer o = overrides.get(instanceType);
+        if (o != null) return Optional.of(o);
+        Map<String, Integer> l = region == null ? null : live.get(region);
+        if (l != null && l.containsKey(instanceType)) return Optional.of(l.get(instanceType));
+        return Optional.ofNullable(vcpus.get(instanceType));
+    }
+
+    /** Where {@link #vcpus(String, String)} takes its answer from, for the report. */
+    public String source(String region, String instanceType) {
+        if (overrides.containsKey(instanceType)) return "QuotaPolicy instanceTypes";
+        Map<String, Integer> l = region == null ? null : live.get(region);
+        if (l != null && l.containsKey(instanceType)) return "EC2 DescribeInstanceTypes " + region;
+        return vcpus.containsKey(instanceType) ? "shipped table " + TYPES_RESOURCE : "nowhere";
+    }
+
+    /** EC2 answered for this region and does not offer the type there. */
+    public boolean notOffered(String region, String instanceType) {
+        Map<String, Integer> l = region == null ? null : live.get(region);
+        return l != null && !l.containsKey(instanceType);
+    }
+
+    /** Regions EC2 answered for in this run. */
+    public java.util.Set<String> liveRegions() {
+        return live.keySet();
     }
 
     /** The table shipped in the jar (loaded once). */
@@ -98,9 +159,9 @@ public final class InstanceTypes {
         return s == null || s.isBlank() ? null : s.trim();
     }
 
-    /** vCPUs of an instance type, empty when the table does not know it. */
+    /** vCPUs of an instance type from the repo's entries or the shipped table, empty when neither knows it. */
     public Optional<Integer> vcpus(String instanceType) {
-        return Optional.ofNullable(vcpus.get(instanceType));
+        return vcpus(null, instanceType);
     }
 
     /** The family of an instance type: the part before the dot (m6i.2xlarge → m6i). */

@@ -14,12 +14,28 @@ import java.util.List;
  * @param maxIncreaseFactor never request more than this factor of the applied value in one run
  * @param policies          QuotaPolicy names that asked for it
  * @param sources           where the need comes from (node pools, explicit values), for the report
+ * @param reaskAfterDays    after a DENIED / NOT_APPROVED request (or a support case closed without the increase), ask
+ *                          again once this many days have passed since AWS decided; null = never by itself
+ * @param escalatePendingAfterDays an open request older than this is escalated to Slack; null = never
  */
 public record QuotaNeed(QuotaKey key, String description, BigDecimal need, int headroomPercent,
-                        double maxIncreaseFactor, List<String> policies, List<String> sources) {
+                        double maxIncreaseFactor, List<String> policies, List<String> sources,
+                        Integer reaskAfterDays, Integer escalatePendingAfterDays) {
     public QuotaNeed {
         policies = List.copyOf(policies);
         sources = List.copyOf(sources);
+        if (reaskAfterDays != null && reaskAfterDays <= 0) reaskAfterDays = null;
+        if (escalatePendingAfterDays != null && escalatePendingAfterDays <= 0) escalatePendingAfterDays = null;
+    }
+
+    public QuotaNeed(QuotaKey key, String description, BigDecimal need, int headroomPercent,
+                     double maxIncreaseFactor, List<String> policies, List<String> sources, Integer reaskAfterDays) {
+        this(key, description, need, headroomPercent, maxIncreaseFactor, policies, sources, reaskAfterDays, null);
+    }
+
+    public QuotaNeed(QuotaKey key, String description, BigDecimal need, int headroomPercent,
+                     double maxIncreaseFactor, List<String> policies, List<String> sources) {
+        this(key, description, need, headroomPercent, maxIncreaseFactor, policies, sources, null);
     }
 
     /** need + headroom %, rounded up to a whole unit (quotas are counts). */

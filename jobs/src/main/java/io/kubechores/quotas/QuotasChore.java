@@ -42,6 +42,8 @@ public class QuotasChore implements Chore {
 
     private final AwsCallPolicy callPolicy;
     private final InstanceTypes types;
+    private final ActiveRequests.Limits limits;
+    private final boolean liveInstanceTypes;
     /**
      * Per-run state keyed by the run's SafetyLimit (one instance shared by every partition of a run, and SafetyLimit
      * has identity equality): the capacity model, the maxRequestsPerRun budget and the client factory. Bounded, so a
@@ -54,16 +56,34 @@ public class QuotasChore implements Chore {
         }
     });
 
+    /** Production: instance data from EC2 DescribeInstanceTypes per region, the shipped table as the fallback. */
     public QuotasChore() {
-        this(AwsCallPolicy.defaults(), InstanceTypes.shipped());
+        this(AwsCallPolicy.defaults(), InstanceTypes.shipped(), ActiveRequests.Limits.AWS, true);
     }
 
+    /** Uses exactly this instance table (no DescribeInstanceTypes), AWS's active-request limits. */
     public QuotasChore(AwsCallPolicy callPolicy, InstanceTypes types) {
+        this(callPolicy, types, ActiveRequests.Limits.AWS, false);
+    }
+
+    public QuotasChore(AwsCallPolicy callPolicy, InstanceTypes types, ActiveRequests.Limits limits) {
+        this(callPolicy, types, limits, false);
+    }
+
+    /**
+     * @param types             the fallback table (and the quota classes)
+     * @param liveInstanceTypes read EC2 DescribeInstanceTypes per region once per run, over {@code types}
+     */
+    public QuotasChore(AwsCallPolicy callPolicy, InstanceTypes types, ActiveRequests.Limits limits,
+                       boolean liveInstanceTypes) {
         this.callPolicy = callPolicy;
         this.types = types;
+        this.limits = limits;
+        this.liveInstanceTypes = liveInstanceTypes;
     }
 
-    private record Run(CapacityModel.Model model, SafetyLimit requestBudget, AwsClientFactory factory) {}
+    private record Run(CapacityModel.Model model, SafetyLimit requestBudget, AwsClientFactory factory,
+                       ActiveRequests active) {}
 
     @Override
     public String name() {
@@ -77,19 +97,52 @@ public class QuotasChore implements Chore {
 
     private Run run(ChoreContext ctx) {
         return runs.computeIfAbsent(ctx.limit(), l -> {
-            CapacityModel.Model model = CapacityModel.build(ctx.state(), types);
-            return new Run(model, new SafetyLimit(model.maxRequestsPerRun()),
-                    new AwsClientFactory(access(ctx), "kubechores-" + NAME));
+            AwsClientFactory factory = new AwsClientFactory(access(ctx), "kubechores-" + NAME, callPolicy);
+            List<String> notes = new ArrayList<>();
+            InstanceTypes t = liveInstanceTypes ? types.withLive(readInstanceTypes(ctx, factory, notes)) : types;
+            CapacityModel.Model model = CapacityModel.build(ctx.state(), t);
+            if (!notes.isEmpty()) {
+                List<String> w = new ArrayList<>(notes);
+                w.addAll(model.warnings());
+                model = new CapacityModel.Model(model.needs(), w, model.maxRequestsPerRun());
+            }
+            return new Run(model, new SafetyLimit(model.maxRequestsPerRun()), factory, new ActiveRequests(limits));
         });
     }
 
-    /** The Platform's AWS access, completed from fleet.yaml (endpoint, roleArnPattern) where it leaves them unset. */
+    /**
+     * EC2 DescribeInstanceTypes of every region whose node pools are derived, once per run, with the credentials of
+     * the first account found there (vCPU counts do not differ between accounts). A region that cannot be read
+     * (no ec2:DescribeInstanceTypes, no network) falls back to the repo's and the shipped table, with a warning.
+     */
+    private Map<String, Map<String, Integer>> readInstanceTypes(ChoreContext ctx, AwsClientFactory factory,
+                                                              List<String> notes) {
+        Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
+        CapacityModel.regionsToRead(ctx.state()).forEach((region, account) -> {
+            try (QuotasAws aws = QuotasAws.open(factory, callPolicy, account, region)) {
+                out.put(region, aws.instanceTypes());
+            } catch (RuntimeException e) {
+                notes.add(region + ": EC2 DescribeInstanceTypes failed (" + QuotasAws.describe(e) + "): vCPUs from"
+                        + " QuotaPolicy instanceTypes and the shipped table " + InstanceTypes.TYPES_RESOURCE);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The Platform's AWS access, completed from fleet.yaml (endpoint, roleArnPattern, externalIds,
+     * sessionDurationSeconds) where it leaves them unset.
+     */
     static AwsAccess access(ChoreContext ctx) {
         AwsAccess a = ctx.platform() == null ? null : ctx.platform().aws();
         FleetSpec.Aws f = ctx.state().fleetSpec().aws();
         String endpoint = a != null && a.endpointOverride() != null ? a.endpointOverride() : f.endpoint();
         String pattern = a != null && a.roleArnPattern() != null ? a.roleArnPattern() : f.roleArnPattern();
-        return new AwsAccess(endpoint, a == null ? null : a.baseCredentials(), pattern, a != null && a.readOnly());
+        Map<String, String> externalIds = a != null && !a.externalIds().isEmpty() ? a.externalIds() : f.externalIds();
+        java.time.Duration session = a != null && a.sessionDuration() != null ? a.sessionDuration()
+                : f.sessionDurationSeconds() == null ? null : java.time.Duration.ofSeconds(f.sessionDurationSeconds());
+        return new AwsAccess(endpoint, a == null ? null : a.baseCredentials(), pattern, a != null && a.readOnly(),
+                externalIds, session);
     }
 
     @Override
@@ -102,65 +155,186 @@ public class QuotasChore implements Chore {
         Run run = run(ctx);
         String[] ar = partition.split("/", 2);
         List<QuotaNeed> needs = run.model().needsOf(partition);
-        List<Action> actions = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         List<QuotaRow> rows = new ArrayList<>();
+        List<Action> actions = new ArrayList<>();
+        List<Escalation> escalations = new ArrayList<>();
         try (QuotasAws aws = QuotasAws.open(run.factory(), callPolicy, ar[0], ar[1])) {
             Map<QuotaKey, QuotasAws.Quota> quotas = new LinkedHashMap<>();
             Map<QuotaKey, List<QuotasAws.ChangeRequest>> histories = new HashMap<>();
-            Set<String> caseIds = new LinkedHashSet<>();
+            Set<String> caseRefs = new LinkedHashSet<>();
             for (QuotaNeed n : needs) {
                 QuotaKey k = n.key();
                 QuotasAws.Quota q = aws.quota(k.serviceCode(), k.quotaCode());
                 quotas.put(k, q);
-                List<QuotasAws.ChangeRequest> h = q == null ? List.of() : aws.history(k.serviceCode(), k.quotaCode());
+                List<QuotasAws.ChangeRequest> h = q == null || q.blocked() != null ? List.of()
+                        : aws.history(k.serviceCode(), k.quotaCode());
                 histories.put(k, h);
-                h.stream().filter(r -> "CASE_OPENED".equals(r.status()) && r.caseId() != null && !r.caseId().isBlank())
-                        .forEach(r -> caseIds.add(r.caseId()));
+                // the case of an open request (follow-up) and of the newest request when it is CASE_CLOSED (outcome)
+                h.stream().filter(r -> "CASE_OPENED".equals(r.status())).forEach(r -> addCase(caseRefs, r));
+                if (!h.isEmpty() && "CASE_CLOSED".equals(h.getFirst().status())) addCase(caseRefs, h.getFirst());
             }
-            QuotasAws.CaseLookup cases = aws.describeCases(caseIds);
+            QuotasAws.CaseLookup cases = aws.describeCases(caseRefs);
             if (cases.unavailable() != null) warnings.add(partition + ": " + cases.unavailable());
             Map<String, ObservedQuota.CaseStatus> caseStatus = new HashMap<>();
-            cases.cases().forEach((id, c) -> caseStatus.put(id, new ObservedQuota.CaseStatus(c.caseId(),
+            cases.cases().forEach((ref, c) -> caseStatus.put(ref, new ObservedQuota.CaseStatus(c.caseId(),
                     c.displayId(), c.status(), c.latestCommunication(), c.latestCommunicationAt())));
 
             Map<QuotaKey, ObservedQuota> observed = new HashMap<>();
             quotas.forEach((k, q) -> {
                 if (q != null) observed.put(k, observation(q, histories.get(k), caseStatus, cases.unavailable()));
             });
-            for (QuotaDecision d : QuotaPlanner.plan(needs, observed, ctx.clock())) {
-                Action a = d.verdict() == QuotaDecision.Verdict.REQUEST ? apply(ctx, run, aws, d) : d.action();
+            List<QuotaDecision> decisions = QuotaPlanner.plan(needs, observed, ctx.clock());
+            // file the most urgent first (largest share of the wanted value missing): the active-request limits
+            // (2 per Region, 20 per account) defer the rest to a later run
+            Map<QuotaDecision, Action> applied = new HashMap<>();
+            decisions.stream().filter(d -> d.verdict().files())
+                    .sorted(java.util.Comparator.comparingDouble(QuotaDecision::urgency).reversed()
+                            .thenComparing(d -> d.key().target()))
+                    .forEach(d -> applied.put(d, apply(ctx, run, aws, d)));
+            for (QuotaDecision d : decisions) {
+                Action a = applied.getOrDefault(d, d.action());
                 log.info("job={} account={} region={} quota={} action={} status={} detail={}", NAME, ar[0], ar[1],
                         d.key().serviceCode() + "/" + d.key().quotaCode(), a.verb(), a.status(), a.detail());
                 actions.add(a);
                 rows.add(QuotaRow.of(d, a));
                 if (d.needsHuman()) warnings.add(d.key().target() + ": " + d.reason());
+                else if (a.verb().equals("ask-human")) warnings.add(d.key().target() + ": " + a.detail());
                 if (a.status() == Action.Status.FAILED) warnings.add(d.key().target() + ": " + a.detail());
+                String[] e = a.verb().equals("ask-human") && !d.needsHuman()
+                        ? new String[]{"AWS_BLOCKED", a.detail()} : d.escalation(ctx.clock());
+                if (e != null) escalations.add(new Escalation(d.key().target(), e[0], e[1]));
+            }
+            run.active().unreadable(ar[0]).forEach((region, why) -> {
+                String w = ar[0] + "/" + region + ": active increase requests could not be counted (" + why + ")";
+                if (!warnings.contains(w)) warnings.add(w);
+            });
+        }
+        return new PartitionResult(partition, null, actions, warnings,
+                Map.of("rows", rows, "escalations", escalations));
+    }
+
+    /** A row a human must hear about: its target, the dedupe value (changes re-alert), the text. */
+    record Escalation(String target, String value, String text) {}
+
+    static final String ESCALATED = "escalated/";
+
+    /**
+     * Slack, once per situation: every escalation whose value differs from what the state store says was sent
+     * (keys "escalated/&lt;target&gt;"); targets of the run's successful partitions that no longer escalate are
+     * forgotten, so a later denial alerts again. Dry run: planned, nothing sent or stored.
+     */
+    private Action escalate(ChoreContext ctx, List<PartitionResult> results) {
+        io.kubechores.platform.StateStore store = ctx.platform() == null ? null : ctx.platform().state();
+        Map<String, String> last = new java.util.TreeMap<>();
+        if (store != null) {
+            store.all(NAME).forEach((k, v) -> {
+                if (k.startsWith(ESCALATED)) last.put(k.substring(ESCALATED.length()), v);
+            });
+        }
+        Map<String, Escalation> now = new java.util.TreeMap<>();
+        Set<String> ranPartitions = new java.util.HashSet<>();
+        for (PartitionResult r : results) {
+            if (r.isFailed()) continue;
+            ranPartitions.add(r.partition());
+            if (r.data().get("escalations") instanceof List<?> l) {
+                l.forEach(o -> now.put(((Escalation) o).target(), (Escalation) o));
             }
         }
-        return new PartitionResult(partition, null, actions, warnings, Map.of("rows", rows));
+        List<Escalation> fresh = now.values().stream().filter(e -> !e.value().equals(last.get(e.target()))).toList();
+        FleetSpec.Notifications n = ctx.state().fleetSpec().notifications();
+        String channel = n.slackChannel() == null ? "slack" : "slack " + n.slackChannel();
+        if (fresh.isEmpty()) {
+            if (!ctx.dryRun()) forget(store, last, now, ranPartitions);
+            return new Action(channel, "escalate", "nothing new for a human", now.size()
+                    + " quota(s) already escalated", Action.Status.UNCHANGED);
+        }
+        StringBuilder text = new StringBuilder("*kubechores quotas*: ").append(fresh.size())
+                .append(" quota(s) need a human\n");
+        fresh.stream().limit(20).forEach(e -> text.append("• `").append(e.target()).append("` ").append(e.text())
+                .append('\n'));
+        if (fresh.size() > 20) text.append("… and ").append(fresh.size() - 20).append(" more in the report\n");
+        Action a = new Action(channel, "escalate", fresh.size() + " quota(s) for a human",
+                fresh.stream().map(Escalation::target).collect(java.util.stream.Collectors.joining(", ")),
+                Action.Status.PLANNED);
+        if (ctx.dryRun()) return a;
+        boolean configured = n.slackWebhookEnv() != null && ctx.platform().secrets() != null
+                && ctx.platform().secrets().get(n.slackWebhookEnv()).isPresent();
+        if (!configured) {
+            return a.withStatus(Action.Status.SKIPPED, "no Slack webhook configured (" + n.slackWebhookEnv()
+                    + " unset); not marked as escalated");
+        }
+        if (!ctx.limit().tryAcquire()) return a.withStatus(Action.Status.LIMITED);
+        try {
+            ctx.platform().notifier().slack(text.toString());
+        } catch (RuntimeException e) {
+            return a.withStatus(Action.Status.FAILED, String.valueOf(e.getMessage()));
+        }
+        if (store != null) fresh.forEach(e -> store.put(NAME, ESCALATED + e.target(), e.value()));
+        forget(store, last, now, ranPartitions);
+        return ctx.applied(a);
+    }
+
+    private static void forget(io.kubechores.platform.StateStore store, Map<String, String> last,
+                               Map<String, Escalation> now, Set<String> ranPartitions) {
+        if (store == null) return;
+        for (String target : last.keySet()) {
+            String[] p = target.split("/", 3);
+            if (p.length >= 2 && ranPartitions.contains(p[0] + "/" + p[1]) && !now.containsKey(target)) {
+                store.remove(NAME, ESCALATED + target);
+            }
+        }
+    }
+
+    private static void addCase(Set<String> refs, QuotasAws.ChangeRequest r) {
+        if (r.caseId() != null && !r.caseId().isBlank()) refs.add(r.caseId());
     }
 
     private static ObservedQuota observation(QuotasAws.Quota q, List<QuotasAws.ChangeRequest> history,
                                              Map<String, ObservedQuota.CaseStatus> cases, String casesUnavailable) {
+        if (q.blocked() != null) return ObservedQuota.blocked(q.blocked());
         List<ObservedQuota.QuotaRequest> h = history.stream().map(r -> new ObservedQuota.QuotaRequest(r.id(),
-                r.caseId(), r.desiredValue(), r.status(), r.created())).toList();
+                r.caseId(), r.desiredValue(), r.status(), r.created(), r.lastUpdated())).toList();
         return new ObservedQuota(q.name(), q.value(), q.adjustable(), q.awsDefault(), h, cases, casesUnavailable);
     }
 
-    /** Files one planned increase: budgets first, then re-read, then RequestServiceQuotaIncrease. */
+    /** The open requests of one region of the account, counted with that region's clients. */
+    private ActiveRequests.Count countActive(Run run, QuotasAws here, String accountId, String hereRegion,
+                                             String region) {
+        try {
+            if (region.equals(hereRegion)) return new ActiveRequests.Count(here.activeRequests().size(), null);
+            try (QuotasAws other = QuotasAws.open(run.factory(), callPolicy, accountId, region)) {
+                return new ActiveRequests.Count(other.activeRequests().size(), null);
+            }
+        } catch (RuntimeException e) {
+            return new ActiveRequests.Count(0, QuotasAws.describe(e));
+        }
+    }
+
+    /**
+     * Files one planned increase: the active-request limits first (a request over them is deferred, not sent), then
+     * the run's budgets, then a re-read of the history, then RequestServiceQuotaIncrease.
+     */
     private Action apply(ChoreContext ctx, Run run, QuotasAws aws, QuotaDecision d) {
         Action planned = d.action();
+        QuotaKey k = d.key();
+        List<String> regions = run.model().partitions().stream().filter(p -> p.startsWith(k.accountId() + "/"))
+                .map(p -> p.substring(k.accountId().length() + 1)).toList();
+        String full = run.active().take(k.accountId(), k.region(), regions,
+                r -> countActive(run, aws, k.accountId(), k.region(), r));
+        if (full != null) return deferred(planned, full + ": the most urgent were filed first; this one waits for a"
+                + " later run");
         if (!run.requestBudget().tryAcquire()) {
+            run.active().release(k.accountId(), k.region());
             return planned.withStatus(Action.Status.LIMITED, planned.detail() + " — maxRequestsPerRun "
                     + run.requestBudget().max() + " reached");
         }
         if (!ctx.limit().tryAcquire()) {
+            run.active().release(k.accountId(), k.region());
             return planned.withStatus(Action.Status.LIMITED, planned.detail() + " — safety limit of "
                     + ctx.limit().max() + " changes per run reached");
         }
         if (ctx.dryRun()) return planned;
-        QuotaKey k = d.key();
         // re-read right before writing: another run (or a human) may have filed since we collected
         for (QuotasAws.ChangeRequest r : aws.history(k.serviceCode(), k.quotaCode())) {
             if ("PENDING".equals(r.status()) || "CASE_OPENED".equals(r.status())) {
@@ -168,18 +342,44 @@ public class QuotasChore implements Chore {
                         + QuotaPlanner.num(r.desiredValue()) + " is already " + r.status());
             }
         }
-        QuotasAws.Increase inc = aws.requestIncrease(k.serviceCode(), k.quotaCode(), d.request());
+        // write-ahead: the intent is in the audit trail, and the run still holds its lease, before the request goes
+        io.kubechores.core.AuditLog.Intent intent = ctx.intend(planned);
+        QuotasAws.Increase inc;
+        try {
+            inc = aws.requestIncrease(k.serviceCode(), k.quotaCode(), d.request());
+        } catch (RuntimeException e) {
+            intent.outcome(planned.withStatus(Action.Status.FAILED, io.kubechores.core.ChoreRunner.describe(e)));
+            throw e;
+        }
+        Action result = outcome(planned, d, inc);
+        intent.outcome(result);
+        return result;
+    }
+
+    private static Action outcome(Action planned, QuotaDecision d, QuotasAws.Increase inc) {
         return switch (inc.kind()) {
-            case FILED -> ctx.applied(planned.withStatus(Action.Status.APPLIED, planned.detail() + " — request "
-                    + inc.requestId() + " " + inc.status()));
+            case FILED -> planned.withStatus(Action.Status.APPLIED, planned.detail() + " — request "
+                    + inc.requestId() + " " + inc.status());
             case ALREADY_OPEN -> planned.withStatus(Action.Status.UNCHANGED,
                     "a request is already open (ResourceAlreadyExistsException: " + inc.message() + ")");
             case NOT_GREATER -> planned.withStatus(Action.Status.UNCHANGED,
                     "already at or above " + d.request() + " (IllegalArgumentException: " + inc.message() + ")");
-            case QUOTA_EXCEEDED -> planned.withStatus(Action.Status.FAILED,
-                    "too many open quota requests in this account (QuotaExceededException: " + inc.message() + ")");
+            case QUOTA_EXCEEDED -> {
+                run.active().regionFull(k.accountId(), k.region());
+                yield deferred(planned, "AWS says the active-request limit is reached (QuotaExceededException: "
+                        + inc.message() + "): waits for a later run");
+            }
+            case NEEDS_HUMAN -> new Action(planned.target(), "ask-human", inc.message(),
+                    "RequestServiceQuotaIncrease was refused for a reason a human must fix; nothing was filed",
+                    Action.Status.SKIPPED);
             case REJECTED -> planned.withStatus(Action.Status.FAILED, "request rejected: " + inc.message());
         };
+    }
+
+    /** A request held back by the active-request limits: verb request-deferred, reported with the reason. */
+    static Action deferred(Action planned, String why) {
+        return new Action(planned.target(), "request-deferred", planned.detail() + " — deferred: " + why,
+                planned.reason(), Action.Status.LIMITED);
     }
 
     @Override
@@ -199,7 +399,9 @@ public class QuotasChore implements Chore {
         }
         List<String> warnings = new ArrayList<>(model.warnings());
         results.forEach(r -> warnings.addAll(r.warnings()));
-        String counts = counts(ctx.dryRun(), rows, results, failures);
+        Action escalation = escalate(ctx, results);
+        String counts = counts(ctx.dryRun(), rows, results, failures) + "; escalation: " + escalation.status() + " "
+                + escalation.detail();
 
         Map<String, Object> m = new HashMap<>();
         m.put("title", "kubechores quotas " + (ctx.dryRun() ? "plan (dry run)" : "run") + " at " + ctx.clock().instant());
@@ -225,7 +427,9 @@ public class QuotasChore implements Chore {
             artifacts.add(Reports.write(ctx.outputDir(), "quotas-report.json", Reports.json(json)));
         }
         log.info("job={} {}", NAME, counts);
-        return new ChoreReport(counts + "\n" + console, List.of(), warnings, artifacts, false);
+        return new ChoreReport(counts + "\n" + console,
+                escalation.status() == Action.Status.UNCHANGED ? List.of() : List.of(escalation), warnings, artifacts,
+                escalation.status() == Action.Status.FAILED);
     }
 
     private static String counts(boolean dryRun, List<QuotaRow> rows, List<PartitionResult> results,
@@ -233,7 +437,9 @@ public class QuotasChore implements Chore {
         long filed = count(rows, "request-increase", dryRun ? "PLANNED" : "APPLIED");
         long capped = rows.stream().filter(r -> r.capped() && r.verb().equals("request-increase")
                 && r.status().equals(dryRun ? "PLANNED" : "APPLIED")).count();
-        long limited = rows.stream().filter(r -> r.status().equals("LIMITED")).count();
+        long limited = rows.stream().filter(r -> r.status().equals("LIMITED") && !r.verb().equals("request-deferred"))
+                .count();
+        long deferred = rows.stream().filter(r -> r.verb().equals("request-deferred")).count();
         long waiting = rows.stream().filter(r -> r.verb().equals("await-request")
                 || (r.verb().equals("request-increase") && r.status().equals("UNCHANGED"))).count();
         long human = rows.stream().filter(r -> r.verb().equals("ask-human")).count();
@@ -245,6 +451,7 @@ public class QuotasChore implements Chore {
         if (capped > 0) sb.append(" (").append(capped).append(" capped by maxIncreaseFactor)");
         sb.append(", ").append(waiting).append(" awaiting an earlier request, ")
                 .append(human).append(" for a human, ").append(ok).append(" sufficient");
+        if (deferred > 0) sb.append(", ").append(deferred).append(" deferred by AWS's active-request limits");
         if (limited > 0) sb.append(", ").append(limited).append(" held back by the per-run limit");
         if (failed > 0) sb.append(", ").append(failed).append(" requests failed");
         if (!failures.isEmpty()) sb.append("; ").append(failures.size()).append(" account/region(s) failed");

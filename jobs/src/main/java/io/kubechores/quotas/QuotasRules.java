@@ -17,7 +17,8 @@ import java.util.Set;
  * <ul>
  *   <li>an explicit quota that matches no account/region of the policy's scope would never be requested;</li>
  *   <li>the same quota listed twice for the same account/region with different values is ambiguous;</li>
- *   <li>deriveFromNodePools with no Cluster in scope that has an AWS placement derives nothing.</li>
+ *   <li>deriveFromNodePools with no Cluster in scope that has an AWS placement derives nothing;</li>
+ *   <li>the same instance type given different vCPUs in spec.instanceTypes (of any policy) is ambiguous.</li>
  * </ul>
  */
 @Component
@@ -25,8 +26,22 @@ public class QuotasRules implements DesiredStateRule {
 
     @Override
     public void check(DesiredState state, List<Problem> problems) {
+        Map<String, Integer> vcpusByType = new HashMap<>();
+        Map<String, String> whereType = new HashMap<>();
         for (Resource<QuotaPolicySpec> policy : state.quotaPolicies()) {
             QuotaPolicySpec spec = policy.spec();
+            List<QuotaPolicySpec.InstanceType> types = spec.instanceTypes();
+            for (int i = 0; i < types.size(); i++) {
+                QuotaPolicySpec.InstanceType t = types.get(i);
+                Integer before = vcpusByType.putIfAbsent(t.name(), t.vcpus());
+                if (before == null) {
+                    whereType.put(t.name(), policy.name() + " spec.instanceTypes[" + i + "]");
+                } else if (before != t.vcpus()) {
+                    problems.add(new Problem(policy.locationOf("/spec/instanceTypes/" + i + "/vcpus#value"),
+                            "spec.instanceTypes[" + i + "].vcpus", "instance type " + t.name() + " already has "
+                            + before + " vCPUs in QuotaPolicy " + whereType.get(t.name())));
+                }
+            }
             Set<String> scope = CapacityModel.scope(spec, state.clusters());
             if (spec.deriveFromNodePools() && scope.isEmpty()) {
                 problems.add(new Problem(policy.locationOf("/spec/deriveFromNodePools#value"),

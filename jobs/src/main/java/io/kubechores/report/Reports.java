@@ -92,6 +92,17 @@ public final class Reports {
         }
     }
 
+    /** One JSON object line back into a map (reading JSON lines files such as the audit trail). */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parseJsonLine(String line) {
+        if (line == null || line.isBlank()) return null;
+        try {
+            return JSON_LINE.readValue(line, Map.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Indented JSON (reports). */
     public static String json(Object value) {
         try {

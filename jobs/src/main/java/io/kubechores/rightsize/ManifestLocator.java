@@ -1,6 +1,7 @@
 package io.kubechores.rightsize;
 
 import io.kubechores.desiredstate.RightsizePolicySpec.ManifestSource;
+import io.kubechores.desiredstate.SafePaths;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,9 +48,14 @@ public final class ManifestLocator {
     /** repo-relative file → the source entry that matched it (first wins), in path order */
     private final Map<String, ManifestSource> files = new LinkedHashMap<>();
     private final Map<String, Optional<String>> contents = new ConcurrentHashMap<>();
+    /** repo-relative path → why it is never read (a symbolic link, a path out of the checkout) */
+    private final Map<String, String> refused = new ConcurrentHashMap<>();
+    private final Map<String, String> refusedSources = new LinkedHashMap<>();
     private final Map<String, List<ResourcesEditor.DocumentId>> documents = new ConcurrentHashMap<>();
     private final Map<String, List<String>> segments = new ConcurrentHashMap<>();
     private final Map<String, Optional<ResourcesEditor.Parsed>> parsedFiles = new ConcurrentHashMap<>();
+    /** file → one-line reason it cannot be read (file:line:col: parser reason, too large, outside the checkout) */
+    private final Map<String, String> unreadable = new ConcurrentHashMap<>();
     private final Map<String, List<String>> byAppName = new ConcurrentHashMap<>();
     /** kind/name → manifest/kustomize files declaring it (built on the first search) */
     private volatile Map<String, List<String>> byObject;
@@ -69,8 +75,17 @@ public final class ManifestLocator {
     private void index() {
         List<String> all;
         try (Stream<Path> walk = Files.walk(root)) {
-            all = walk.filter(Files::isRegularFile).map(p -> relative(root.relativize(p)))
-                    .filter(p -> !p.startsWith(".git/")).sorted().toList();
+            // links are listed, never followed: a committed link may point out of the checkout
+            List<Path> paths = walk.filter(p -> Files.isSymbolicLink(p)
+                    || Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
+            all = new ArrayList<>();
+            for (Path p : paths) {
+                String rel = relative(root.relativize(p));
+                if (rel.startsWith(".git/")) continue;
+                if (Files.isSymbolicLink(p)) refused.put(rel, "is a symbolic link; links are not followed in the desired-state repo");
+                else all.add(rel);
+            }
+            all.sort(null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + root, e);
         }
@@ -79,7 +94,18 @@ public final class ManifestLocator {
             for (String f : all) {
                 if (m.matches(Path.of(f))) files.putIfAbsent(f, s);
             }
+            for (String f : refused.keySet()) {
+                if (m.matches(Path.of(f))) {
+                    refusedSources.putIfAbsent(f, refused.get(f));
+                    unreadable.putIfAbsent(f, f + ": refused: " + refused.get(f) + "; not read");
+                }
+            }
         }
+    }
+
+    /** Files the policy's sources match that are refused (links), with the reason; they are never read. */
+    public Map<String, String> refusedFiles() {
+        return Map.copyOf(refusedSources);
     }
 
     /** Files matched by the policy's sources. */
@@ -90,14 +116,35 @@ public final class ManifestLocator {
     /** Content of a repo file (cached), empty when it does not exist. */
     public Optional<String> content(String file) {
         return contents.computeIfAbsent(file, f -> {
-            Path p = root.resolve(f).normalize();
-            if (!p.startsWith(root.normalize()) || !Files.isRegularFile(p)) return Optional.empty();
+            Optional<Path> p;
             try {
-                return Optional.of(Files.readString(p));
+                p = SafePaths.existingFile(root, f);
+            } catch (SafePaths.UnsafePathException e) {
+                refused.put(f, e.reason());
+                unreadable.put(f, f + ": refused: " + e.reason() + "; not read");
+                return Optional.empty();
+            }
+            if (p.isEmpty()) return Optional.empty();
+            try {
+                if (Files.size(p.get()) > MAX_FILE_BYTES) {
+                    unreadable.put(f, f + ": " + Files.size(p.get()) + " bytes, over the " + MAX_FILE_BYTES
+                            + "-byte limit; not read");
+                    return Optional.empty();
+                }
+                return Optional.of(Files.readString(p.get()));
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                unreadable.put(f, f + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+                return Optional.empty();
             }
         });
+    }
+
+    /** Desired-state files are kilobytes; the largest real chart values file in the corpus is ~210 KB. */
+    static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
+
+    /** Why a source file could not be read or parsed, one line each (file:line:col: reason), in path order. */
+    public List<String> unreadable() {
+        return unreadable.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue).toList();
     }
 
     private List<ResourcesEditor.DocumentId> docs(String file) {
@@ -105,14 +152,15 @@ public final class ManifestLocator {
     }
 
     /**
-     * The file parsed once (lossless tree, reused for locating, reading and editing); empty when it does not exist
-     * or is not YAML that round-trips exactly (never matched, never edited).
+     * The file parsed once (node tree with exact positions, reused for locating, reading and editing); empty when it
+     * does not exist or is not YAML (never matched, never edited; the reason is in {@link #unreadable()}).
      */
     public Optional<ResourcesEditor.Parsed> parsed(String file) {
         return parsedFiles.computeIfAbsent(file, f -> {
             try {
-                return content(f).map(ResourcesEditor::parsed);
+                return content(f).map(c -> ResourcesEditor.parsed(f, c));
             } catch (RuntimeException e) {
+                unreadable.put(f, e.getMessage());
                 return Optional.empty();
             }
         });
@@ -153,7 +201,10 @@ public final class ManifestLocator {
             valuesPath = value.substring(hash + 1);
         }
         String how = SOURCE_ANNOTATION + " " + value;
-        if (content(file).isEmpty()) return new Located(o, null, how + ": no such file in the repo");
+        if (content(file).isEmpty()) {
+            String why = refused.get(file);
+            return new Located(o, null, how + (why != null ? ": refused: " + why : ": no such file in the repo"));
+        }
         if (valuesPath != null) {
             SourceRef ref = new SourceRef(file, "helm", null, null, null, valuesPath);
             return helmMatches(o, ref) ? new Located(o, ref, how)

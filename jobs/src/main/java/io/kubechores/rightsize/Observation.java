@@ -19,16 +19,39 @@ import java.util.Map;
  * @param hpaOnCpu         that HPA scales on CPU (Resource/ContainerResource metric "cpu")
  * @param live             live requests/limits per container name
  * @param recommendations  VPA containerRecommendations
+ * @param vpaCreated       the VPA's metadata.creationTimestamp: how long the recommender has observed the workload
+ *                         (null when unknown)
+ * @param initContainers   init containers of the pod template: name → true for a native sidecar
+ *                         ({@code restartPolicy: Always}); never silently missed: without a VPA recommendation
+ *                         the plan says so
  */
 public record Observation(String cluster, String namespace, String kind, String name, int replicas,
                           Map<String, String> labels, Map<String, String> annotations,
                           String vpaName, String vpaUpdateMode, String hpaName, boolean hpaOnCpu,
-                          Map<String, ResourceValues> live, List<ContainerRecommendation> recommendations) {
+                          Map<String, ResourceValues> live, List<ContainerRecommendation> recommendations,
+                          java.time.Instant vpaCreated, Map<String, Boolean> initContainers) {
+    public Observation(String cluster, String namespace, String kind, String name, int replicas,
+                       Map<String, String> labels, Map<String, String> annotations, String vpaName,
+                       String vpaUpdateMode, String hpaName, boolean hpaOnCpu, Map<String, ResourceValues> live,
+                       List<ContainerRecommendation> recommendations, java.time.Instant vpaCreated) {
+        this(cluster, namespace, kind, name, replicas, labels, annotations, vpaName, vpaUpdateMode, hpaName, hpaOnCpu,
+                live, recommendations, vpaCreated, Map.of());
+    }
+
+    public Observation(String cluster, String namespace, String kind, String name, int replicas,
+                       Map<String, String> labels, Map<String, String> annotations, String vpaName,
+                       String vpaUpdateMode, String hpaName, boolean hpaOnCpu, Map<String, ResourceValues> live,
+                       List<ContainerRecommendation> recommendations) {
+        this(cluster, namespace, kind, name, replicas, labels, annotations, vpaName, vpaUpdateMode, hpaName, hpaOnCpu,
+                live, recommendations, null, Map.of());
+    }
+
     public Observation {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
         live = live == null ? Map.of() : Map.copyOf(live);
         recommendations = recommendations == null ? List.of() : List.copyOf(recommendations);
+        initContainers = initContainers == null ? Map.of() : Map.copyOf(initContainers);
     }
 
     /** cluster/namespace/kind/name, used in logs, actions and reports. */

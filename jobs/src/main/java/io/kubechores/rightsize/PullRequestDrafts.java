@@ -8,6 +8,8 @@ import io.kubechores.rightsize.RightsizePlan.FieldChange;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,10 +34,13 @@ public final class PullRequestDrafts {
      * @param files     repo path → full new content
      * @param diff      unified diff of every file (what the PR shows)
      * @param marker    the proposed values (see {@link ProposalMarker})
+     * @param added     resources blocks the edit had to add (placeholders filled), for the PR body
+     * @param refused   edits refused (anchors, re-parse showed other changes), one line each: not in the PR
      */
     public record Draft(String policy, String group, String topic, String title, String body, List<String> labels,
                         Map<String, String> files, String diff, List<ContainerProposal> proposals,
-                        double monthlyCostDelta, Map<String, String> marker, String commitMessage) {}
+                        double monthlyCostDelta, Map<String, String> marker, String commitMessage,
+                        List<String> added, List<String> refused) {}
 
     public static List<Draft> drafts(String policyName, RightsizePolicySpec spec, RightsizePlan plan,
                                      Function<String, ResourcesEditor.Parsed> fileContent) {
@@ -50,29 +55,50 @@ public final class PullRequestDrafts {
                        Function<String, ResourcesEditor.Parsed> fileContent) {
         Map<String, String> files = new TreeMap<>();
         StringBuilder diff = new StringBuilder();
+        List<String> added = new ArrayList<>();
+        List<String> staleComments = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        Set<String> refusedKeys = new HashSet<>();
         for (var f : RightsizePlanner.byFile(proposals).entrySet()) {
             ResourcesEditor.Parsed parsed = fileContent.apply(f.getKey());
             String before = parsed.content();
-            String after = ResourcesEditor.apply(parsed, f.getValue().stream()
-                    .map(p -> new ResourcesEditor.Edit(p.source(), p.container(), p.proposed())).toList());
+            for (ContainerProposal p : f.getValue()) {
+                // one edit per container, each proven on its own: a refused one leaves the others in the PR
+                ResourcesEditor.Applied a = ResourcesEditor.apply(parsed,
+                        List.of(new ResourcesEditor.Edit(p.source(), p.container(), p.proposed())));
+                if (!a.refused().isEmpty()) {
+                    refused.addAll(a.refused());
+                    refusedKeys.add(RightsizePlanner.valuesKey(p.source(), p.container()));
+                    continue;
+                }
+                added.addAll(a.added());
+                staleComments.addAll(a.comments());
+                if (!a.content().equals(parsed.content())) parsed = ResourcesEditor.parsed(f.getKey(), a.content());
+            }
+            String after = parsed.content();
             if (after.equals(before)) continue;
             files.put(f.getKey(), after);
             diff.append(Diffs.unified(f.getKey(), before, after));
         }
+        proposals = proposals.stream()
+                .filter(p -> !refusedKeys.contains(RightsizePlanner.valuesKey(p.source(), p.container()))).toList();
         double cost = Math.round(proposals.stream().mapToDouble(ContainerProposal::monthlyCostDelta).sum() * 100) / 100.0;
         Map<String, String> marker = ProposalMarker.values(proposals);
         String topic = topic(policyName, group);
         int containers = proposals.size();
         String title = "Right-size " + group + ": " + containers + (containers == 1 ? " container" : " containers")
                 + " (est. " + money(cost) + "/month)";
-        String body = Reports.render("markdown/rightsize-pr.ftl", model(policyName, spec, group, proposals, cost))
+        Map<String, Object> model = model(policyName, spec, group, proposals, cost);
+        model.put("added", added);
+        model.put("staleComments", staleComments);
+        String body = Reports.render("markdown/rightsize-pr.ftl", model)
                 + "\n" + ProposalMarker.render(marker) + "\n";
         String commit = "rightsize(" + group + "): apply VPA recommendations to " + containers
                 + (containers == 1 ? " container" : " containers") + "\n\nPolicy " + policyName + ", "
                 + files.size() + (files.size() == 1 ? " file" : " files") + ". Estimated monthly cost change "
                 + money(cost) + ".";
         return new Draft(policyName, group, topic, title, body, spec.labels(), files, diff.toString(), proposals, cost,
-                marker, commit);
+                marker, commit, List.copyOf(added), List.copyOf(refused));
     }
 
     /** The PR topic: policy-group, lower case, [a-z0-9-]. */
@@ -93,6 +119,15 @@ public final class PullRequestDrafts {
         m.put("rollup", "percentile".equals(spec.rollup()) ? "p" + spec.percentile() : "max");
         m.put("margin", spec.marginPercent());
         m.put("minChange", spec.minChangePercent());
+        m.put("minObservationDays", spec.minObservationDays());
+        m.put("maxOpenPullRequests", spec.maxOpenPullRequests());
+        m.put("reopenThreshold", spec.reopenThresholdPercent());
+        m.put("cpuBounds", (spec.cpu().min() == null ? "none" : spec.cpu().min()) + "–"
+                + (spec.cpu().max() == null ? "none" : spec.cpu().max()));
+        m.put("memoryBounds", (spec.memory().min() == null ? "none" : spec.memory().min()) + "–"
+                + (spec.memory().max() == null ? "none" : spec.memory().max()));
+        m.put("touchCpuWithHpa", spec.touchCpuWithHpa());
+        m.put("optOut", RightsizeChore.OPT_OUT);
         m.put("limits", spec.limits());
         m.put("cpuPrice", String.format(Locale.ROOT, "%.4f", RightsizePlanner.USD_PER_VCPU_HOUR));
         m.put("memoryPrice", String.format(Locale.ROOT, "%.4f", RightsizePlanner.USD_PER_GIB_HOUR));
@@ -124,6 +159,8 @@ public final class PullRequestDrafts {
                 row.put("cpu", e.cpuTarget() + " (" + e.cpuLower() + "–" + e.cpuUpper() + ")");
                 row.put("memory", e.memoryTarget() + " (" + e.memoryLower() + "–" + e.memoryUpper() + ")");
                 row.put("hpa", e.hpa());
+                row.put("observedSince", e.observation().vpaCreated() == null ? "—"
+                        : e.observation().vpaCreated().toString().substring(0, 10));
                 ev.add(row);
             }
             r.put("evidence", ev);

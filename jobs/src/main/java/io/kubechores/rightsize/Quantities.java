@@ -1,11 +1,13 @@
 package io.kubechores.rightsize;
 
+import io.fabric8.kubernetes.api.model.Quantity;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
 /**
- * Kubernetes resource quantities as plain numbers: CPU in millicores, memory in bytes. Parsing accepts every form
- * the API server and VPA recommender emit ("250m", "1", "0.5", "1500u", "128Mi", "1Gi", "262144k", "129e6",
+ * Kubernetes resource quantities as plain numbers: CPU in millicores, memory in bytes. Parsing (fabric8's Quantity)
+ * accepts every form the API server and VPA recommender emit ("250m", "1", "0.5", "1500u", "128Mi", "1Gi", "262144k", "129e6",
  * "1101659620m"); formatting produces the forms people write in manifests ("250m", "2", "768Mi", "1Gi").
  */
 public final class Quantities {
@@ -28,40 +30,27 @@ public final class Quantities {
         return v.setScale(0, RoundingMode.CEILING).longValueExact();
     }
 
-    /** The quantity as a decimal in base units (cores, bytes). */
+    /**
+     * The quantity as a decimal in base units (cores, bytes), parsed by fabric8's {@link Quantity} (the client's
+     * port of apimachinery's resource.Quantity: decimal SI, binary SI and exponent forms). Negative values are
+     * refused: the API server rejects negative requests and limits.
+     */
     static BigDecimal parse(String raw) {
         if (raw == null || raw.isBlank()) return null;
-        String q = raw.trim();
-        String[][] binary = {{"Ki", "1"}, {"Mi", "2"}, {"Gi", "3"}, {"Ti", "4"}, {"Pi", "5"}, {"Ei", "6"}};
-        for (String[] b : binary) {
-            if (q.endsWith(b[0])) {
-                return number(q.substring(0, q.length() - 2), raw)
-                        .multiply(BigDecimal.valueOf(1024).pow(Integer.parseInt(b[1])));
-            }
+        BigDecimal v;
+        try {
+            v = Quantity.getAmountInBytes(new Quantity(raw.trim()));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a Kubernetes quantity: '" + printable(raw) + "'");
         }
-        char last = q.charAt(q.length() - 1);
-        int exp = switch (last) {
-            case 'n' -> -9;
-            case 'u' -> -6;
-            case 'm' -> -3;
-            case 'k' -> 3;
-            case 'M' -> 6;
-            case 'G' -> 9;
-            case 'T' -> 12;
-            case 'P' -> 15;
-            case 'E' -> 18;
-            default -> 0;
-        };
-        if (exp != 0) return number(q.substring(0, q.length() - 1), raw).scaleByPowerOfTen(exp);
-        return number(q, raw);
+        if (v.signum() < 0) throw new IllegalArgumentException("negative quantity: '" + printable(raw) + "'");
+        return v;
     }
 
-    private static BigDecimal number(String s, String raw) {
-        try {
-            return new BigDecimal(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a Kubernetes quantity: '" + raw + "'");
-        }
+    /** At most 40 characters of a value from an untrusted file, for a message. */
+    private static String printable(String raw) {
+        String s = raw.replaceAll("\\p{Cntrl}", "?");
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
     /**

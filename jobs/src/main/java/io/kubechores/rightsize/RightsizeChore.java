@@ -123,16 +123,40 @@ public class RightsizeChore implements Chore {
                     .filter(o -> clusters.containsKey(o.cluster()) && spec.clusters().matches(clusters.get(o.cluster())))
                     .filter(o -> spec.namespaces().matches(o.namespace()))
                     .filter(o -> assigned.add(o.id())).toList();
+            // opt-out per workload: kubechores.io/rightsize: "false" (annotation or label)
+            List<Observation> optedOut = scope.stream().filter(RightsizeChore::optedOut).toList();
+            for (Observation o : optedOut) {
+                actions.add(new Action(o.id(), "rightsize", "opted out", OPT_OUT + ": \"false\" on the workload",
+                        Action.Status.SKIPPED));
+            }
+            scope = scope.stream().filter(o -> !optedOut(o)).toList();
             long t0 = System.nanoTime();
             ManifestLocator locator = new ManifestLocator(ctx.state().root(), spec.sources(), envs);
             List<Located> located = new ArrayList<>(scope.stream().map(locator::locate).toList());
             long t1 = System.nanoTime();
-            Map<String, ResourceValues> sourceValues = sourceValues(locator, located, warnings);
+            List<String[]> skipped = new ArrayList<>();
+            Map<String, ResourceValues> sourceValues = sourceValues(locator, located, skipped);
             long t2 = System.nanoTime();
-            RightsizePlan plan = RightsizePlanner.plan(policy.name(), spec, located, sourceValues);
+            RightsizePlan plan = RightsizePlanner.plan(policy.name(), spec, located, sourceValues,
+                    ctx.clock().instant());
             long t3 = System.nanoTime();
             List<Draft> drafts = PullRequestDrafts.drafts(policy.name(), spec, plan,
                     f -> locator.parsed(f).orElseThrow());
+            for (String u : locator.unreadable()) {
+                actions.add(new Action(u.contains(":") ? u.substring(0, u.indexOf(':')) : u, "read",
+                        "source file not read", u, Action.Status.SKIPPED));
+                warnings.add(u);
+            }
+            for (String[] s : skipped) {
+                actions.add(new Action(s[0], "edit", "container not edited", s[1], Action.Status.SKIPPED));
+                warnings.add(s[1]);
+            }
+            for (Draft d : drafts) {
+                for (String r : d.refused()) {
+                    actions.add(new Action(d.topic(), "edit", "edit refused", r, Action.Status.SKIPPED));
+                    warnings.add(r);
+                }
+            }
             long t4 = System.nanoTime();
             allDrafts.addAll(drafts);
             List<String> failedInScope = failed.stream()
@@ -198,8 +222,12 @@ public class RightsizeChore implements Chore {
         return m;
     }
 
+    /**
+     * What the sources say per (block, container); blocks that cannot be edited (anchors shared with other
+     * containers, merge keys, unsupported kinds, bad quantities) go to {@code skipped} as {block|container, reason}.
+     */
     private static Map<String, ResourceValues> sourceValues(ManifestLocator locator, List<Located> located,
-                                                            List<String> warnings) {
+                                                            List<String[]> skipped) {
         // file → source block → containers, so every file is parsed once
         Map<String, Map<SourceRef, Set<String>>> byFile = new LinkedHashMap<>();
         for (Located l : located) {
@@ -210,19 +238,27 @@ public class RightsizeChore implements Chore {
         }
         Map<String, ResourceValues> out = new HashMap<>();
         for (var f : byFile.entrySet()) {
-            try {
-                ResourcesEditor.Parsed parsed = locator.parsed(f.getKey()).orElseThrow(() ->
-                        new IllegalArgumentException("YAML does not parse or does not round-trip exactly"));
-                Map<String, Map<String, ResourceValues>> read = ResourcesEditor.readAll(parsed, f.getValue());
-                for (SourceRef ref : f.getValue().keySet()) {
-                    read.getOrDefault(ref.key(), Map.of())
-                            .forEach((c, v) -> out.put(RightsizePlanner.valuesKey(ref, c), v));
-                }
-            } catch (RuntimeException ex) {
-                warnings.add(f.getKey() + ": cannot be edited safely (" + ex.getMessage() + ")");
+            Optional<ResourcesEditor.Parsed> parsed = locator.parsed(f.getKey());
+            if (parsed.isEmpty()) continue; // reported once per file from locator.unreadable()
+            Map<String, Map<String, ResourcesEditor.Block>> read = ResourcesEditor.readAll(parsed.get(), f.getValue());
+            for (SourceRef ref : f.getValue().keySet()) {
+                read.getOrDefault(ref.key(), Map.of()).forEach((c, b) -> {
+                    if (b.editable()) {
+                        out.put(RightsizePlanner.valuesKey(ref, c), b.values());
+                    } else {
+                        skipped.add(new String[]{ref.key() + "|" + c, b.skipped()});
+                    }
+                });
             }
         }
         return out;
+    }
+
+    /** Annotation (or label) with value "false" that keeps a workload out of right-sizing. */
+    public static final String OPT_OUT = "kubechores.io/rightsize";
+
+    static boolean optedOut(Observation o) {
+        return "false".equalsIgnoreCase(o.annotations().getOrDefault(OPT_OUT, o.labels().get(OPT_OUT)));
     }
 
     /** A PR request waiting for the batched forge call, and where its action sits in the action list. */

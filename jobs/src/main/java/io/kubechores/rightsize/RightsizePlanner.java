@@ -56,6 +56,19 @@ public final class RightsizePlanner {
      */
     public static RightsizePlan plan(String policyName, RightsizePolicySpec spec, List<Located> located,
                                      Map<String, ResourceValues> sourceValues) {
+        return plan(policyName, spec, located, sourceValues, null);
+    }
+
+    /**
+     * As {@link #plan(String, RightsizePolicySpec, List, Map)} at {@code now}: a block whose VPAs have not all
+     * observed their workload for {@code minObservationDays} waits (a note, no change). The VPA recommender scales
+     * its lower/upper bounds by a confidence multiplier that depends on how many days of history it has
+     * (kubernetes/autoscaler vertical-pod-autoscaler/pkg/recommender/logic/estimator.go; autoscaler PR #7843 made
+     * the intervals configurable "to influence how fast the upper and lower bounds converge"), so a young VPA's
+     * bounds are still wide; the creationTimestamp is the observation start.
+     */
+    public static RightsizePlan plan(String policyName, RightsizePolicySpec spec, List<Located> located,
+                                     Map<String, ResourceValues> sourceValues, java.time.Instant now) {
         List<String> notes = new ArrayList<>();
         List<Located> unlocated = located.stream().filter(l -> !l.found())
                 .sorted(Comparator.comparing(l -> l.workload().id())).toList();
@@ -84,10 +97,61 @@ public final class RightsizePlanner {
                             + obs.getFirst().name() + " has no resources block in the source; left alone");
                     continue;
                 }
-                proposals.add(propose(spec, ref, c.getKey(), current, obs));
+                String waiting = waiting(spec, obs, now);
+                if (waiting != null) {
+                    notes.add(ref.file() + ": container " + c.getKey() + " waits for confidence: " + waiting);
+                    continue;
+                }
+                try {
+                    proposals.add(propose(spec, ref, c.getKey(), current, obs));
+                } catch (RuntimeException e) {
+                    // one bad container (an unparseable quantity, a policy bound) is a skipped row, never the run
+                    notes.add(ref.file() + ": container " + c.getKey() + " skipped: " + e.getMessage());
+                }
             }
         }
+        notes.addAll(initContainerNotes(located));
         return new RightsizePlan(policyName, proposals, unlocated, notes);
+    }
+
+    /**
+     * Init containers and native sidecars are never silently missed (KRR issue #426, PR #535): one with a VPA
+     * recommendation is sized like any container (the editor finds initContainers); one without is named here,
+     * once per workload kind/name, as left alone.
+     */
+    static List<String> initContainerNotes(List<Located> located) {
+        Map<String, String> out = new TreeMap<>();
+        for (Located l : located) {
+            Observation o = l.workload();
+            Set<String> recommended = new TreeSet<>();
+            o.recommendations().forEach(r -> recommended.add(r.container()));
+            o.initContainers().forEach((c, sidecar) -> {
+                if (recommended.contains(c)) return;
+                String what = o.namespace() + "/" + o.kind() + "/" + o.name() + ": " + (sidecar
+                        ? "native sidecar (init container with restartPolicy: Always) " : "init container ") + c;
+                out.merge(what, o.cluster(), (a, b) -> a + ", " + b);
+            });
+        }
+        List<String> notes = new ArrayList<>();
+        out.forEach((what, clusters) -> notes.add(what + ": no VPA recommendation on " + clusters + "; left alone"));
+        return notes;
+    }
+
+    /** Why the block must wait (VPAs younger than minObservationDays, youngest first), or null. */
+    static String waiting(RightsizePolicySpec spec, List<Observation> obs, java.time.Instant now) {
+        if (now == null || spec.minObservationDays() <= 0) return null;
+        java.time.Duration min = java.time.Duration.ofDays(spec.minObservationDays());
+        List<String> young = new ArrayList<>();
+        for (Observation o : obs) {
+            if (o.vpaCreated() == null) continue;
+            java.time.Duration age = java.time.Duration.between(o.vpaCreated(), now);
+            if (age.compareTo(min) < 0) {
+                long h = Math.max(0, age.toHours());
+                young.add(o.cluster() + " VPA " + o.vpaName() + " observed " + (h / 24) + "d " + (h % 24) + "h");
+            }
+        }
+        if (young.isEmpty()) return null;
+        return String.join(", ", young) + " (minObservationDays " + spec.minObservationDays() + ")";
     }
 
     static ContainerProposal propose(RightsizePolicySpec spec, SourceRef ref, String container,
@@ -116,37 +180,49 @@ public final class RightsizePlanner {
             notes.add("cpu left alone: HPA scales on CPU (" + String.join(", ", hpaOnCpu) + ")");
         } else if (cpu.isEmpty()) {
             notes.add("cpu: no VPA recommendation");
-        } else if (current.cpuRequest() == null) {
+        } else if (current.cpuRequest() == null && !current.placeholder()) {
             notes.add("cpu: requests.cpu not set in the source; left alone");
         } else {
             long want = clamp(Rounding.cpuMillis(withMargin(rollup(spec, cpu), spec.marginPercent())),
                     Quantities.cpuMillis(spec.cpu().min()), Quantities.cpuMillis(spec.cpu().max()), "cpu", notes);
-            long have = Quantities.cpuMillis(current.cpuRequest());
-            if (significant(have, want, spec.minChangePercent(), "cpu", notes)) {
+            if (current.placeholder()) {
+                proposed = proposed.with(ResourceValues.CPU_REQUEST, Quantities.formatCpu(want, null));
+            } else if (significant(Quantities.cpuMillis(current.cpuRequest()), want, spec.minChangePercent(), "cpu",
+                    notes)) {
                 proposed = proposed.with(ResourceValues.CPU_REQUEST, Quantities.formatCpu(want, current.cpuRequest()));
             }
         }
         // memory request
         if (mem.isEmpty()) {
             notes.add("memory: no VPA recommendation");
-        } else if (current.memoryRequest() == null) {
+        } else if (current.memoryRequest() == null && !current.placeholder()) {
             notes.add("memory: requests.memory not set in the source; left alone");
         } else {
             long want = clamp(Rounding.memoryBytes(withMargin(rollup(spec, mem), spec.marginPercent())),
                     Quantities.memoryBytes(spec.memory().min()), Quantities.memoryBytes(spec.memory().max()), "memory",
                     notes);
-            long have = Quantities.memoryBytes(current.memoryRequest());
-            if (significant(have, want, spec.minChangePercent(), "memory", notes)) {
+            if (current.placeholder()) {
+                proposed = proposed.with(ResourceValues.MEMORY_REQUEST, Quantities.formatMemory(want));
+            } else if (significant(Quantities.memoryBytes(current.memoryRequest()), want, spec.minChangePercent(),
+                    "memory", notes)) {
                 proposed = proposed.with(ResourceValues.MEMORY_REQUEST, Quantities.formatMemory(want));
             }
         }
         proposed = limits(spec.limits(), current, proposed, notes);
+        if (current.placeholder() && proposed.memoryRequest() != null && "memoryEqualsRequest".equals(spec.limits())) {
+            proposed = proposed.with(ResourceValues.MEMORY_LIMIT, proposed.memoryRequest());
+        }
+        if (current.placeholder() && (proposed.cpuRequest() != null || proposed.memoryRequest() != null)) {
+            notes.add("the source had only a placeholder (resources: {} or null): a minimal requests block is added");
+        }
 
         List<FieldChange> changes = new ArrayList<>();
         for (String f : ResourceValues.FIELDS) {
             String from = current.get(f);
             String to = proposed.get(f);
-            if (to != null && !to.equals(from)) {
+            if (to != null && from == null) {
+                changes.add(new FieldChange(f, "not set", to, 100.0));
+            } else if (to != null && !to.equals(from)) {
                 boolean isCpu = ResourceValues.isCpu(f);
                 long a = isCpu ? Quantities.cpuMillis(from) : Quantities.memoryBytes(from);
                 long b = isCpu ? Quantities.cpuMillis(to) : Quantities.memoryBytes(to);

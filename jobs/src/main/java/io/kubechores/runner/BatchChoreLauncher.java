@@ -6,6 +6,7 @@ import io.kubechores.core.ChoreContext;
 import io.kubechores.core.ChoreReport;
 import io.kubechores.core.ChoreRunner;
 import io.kubechores.core.PartitionResult;
+import io.kubechores.core.RunGuard;
 import io.kubechores.core.SafetyLimit;
 import io.kubechores.core.Shard;
 import io.kubechores.desiredstate.DesiredState;
@@ -47,7 +48,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -75,6 +80,8 @@ public final class BatchChoreLauncher implements ChoreLauncher {
     private final PlatformProvider platforms;
     private final KubechoresProperties props;
     private final Map<String, RunState> running = new ConcurrentHashMap<>();
+    private JdbcRunLeases leases;
+    private volatile String shuttingDown;
 
     public BatchChoreLauncher(List<Chore> chores, JobRepository jobRepository, JobOperator jobOperator,
                               PlatformTransactionManager tx, DesiredStateSource source, PlatformProvider platforms,
@@ -89,6 +96,12 @@ public final class BatchChoreLauncher implements ChoreLauncher {
         this.props = props;
     }
 
+    /** Runs take a lease on their job first (several runners or CronJob pods on one database): see JdbcRunLeases. */
+    public BatchChoreLauncher withLeases(JdbcRunLeases leases) {
+        this.leases = leases;
+        return this;
+    }
+
     @Override
     public List<String> jobs() {
         return List.copyOf(chores.keySet());
@@ -97,13 +110,19 @@ public final class BatchChoreLauncher implements ChoreLauncher {
     private static final class RunState {
         final Chore chore;
         final ChoreContext ctx;
+        final RunGuard guard;
+        final long runEndsNanos;
+        /** Completed with the reason when the run must stop at once (runner shutdown, lost lease). */
+        final CompletableFuture<String> stop = new CompletableFuture<>();
         final ConcurrentLinkedQueue<PartitionResult> results = new ConcurrentLinkedQueue<>();
         volatile ChoreReport report;
         volatile String finishError;
 
-        RunState(Chore chore, ChoreContext ctx) {
+        RunState(Chore chore, ChoreContext ctx, RunGuard guard, long runEndsNanos) {
             this.chore = chore;
             this.ctx = ctx;
+            this.guard = guard;
+            this.runEndsNanos = runEndsNanos;
         }
     }
 
@@ -118,6 +137,11 @@ public final class BatchChoreLauncher implements ChoreLauncher {
     @Override
     public RunResult launch(String job, RunRequest req) {
         Instant started = Instant.now();
+        long startedNanos = System.nanoTime();
+        if (shuttingDown != null) {
+            return new RunResult(job, -1, 1, req.dryRun(), false, "not started: " + shuttingDown, List.of(), List.of(),
+                    List.of(), List.of(), started, Instant.now());
+        }
         String ephemeral = ephemeralStateWarning;
         if (ephemeral != null) log.warn("job={} {}", job, ephemeral);
         Chore chore = chores.get(job);
@@ -163,14 +187,32 @@ public final class BatchChoreLauncher implements ChoreLauncher {
         String runId = UUID.randomUUID().toString();
         Path out = props.home().resolve("reports").resolve(job)
                 .resolve(STAMP.format(clock.instant()) + (dryRun ? "-plan" : "-run") + "-" + runId.substring(0, 8));
+        RunGuard guard = RunGuard.open();
+        JdbcRunLeases.Lease lease = null;
+        if (!dryRun && leases != null) {
+            try {
+                // a run another runner started and then froze lapses within the lease's ttl: wait that long for it
+                lease = leases.acquire(job, runId, leases.ttl().plusSeconds(5)).orElse(null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (lease == null) {
+                String holder = leases.heldBy(job).orElse("another run");
+                log.warn("job={} not started: {} holds the job's lease", job, holder);
+                return new RunResult(job, -1, 1, dryRun, paused, "not started: job " + job + " is running on " + holder
+                        + "; one run per job at a time", List.of(), List.of(), List.of(), List.of(), started, Instant.now());
+            }
+            guard.fence(lease);
+        }
+        FileAuditLog audit = dryRun ? null : new FileAuditLog(props.home(), runId, req.trigger(), clock, guard).open(job);
         Platform real = platforms.platform(loaded, clock);
         // DESIGN §1: the runner, not each job, guarantees that a plan mutates nothing
         Platform platform = dryRun ? real.readOnly() : real;
         ChoreContext ctx = new ChoreContext(job, state, platform, clock, dryRun,
                 max > 0 ? new SafetyLimit(max) : SafetyLimit.unlimited(),
-                dryRun ? io.kubechores.core.AuditLog.NONE : new FileAuditLog(props.home(), runId, req.trigger(), clock),
+                dryRun ? io.kubechores.core.AuditLog.NONE : audit,
                 out);
-        RunState rs = new RunState(chore, ctx);
+        RunState rs = new RunState(chore, ctx, guard, startedNanos + props.runDeadline().toNanos());
         running.put(runId, rs);
         JobExecution exec;
         try {
@@ -194,6 +236,8 @@ public final class BatchChoreLauncher implements ChoreLauncher {
             running.remove(runId);
             // a run's cluster clients (connection pools, event-loop threads) end with it; the runner lives for weeks
             if (platform.kube() != null) platform.kube().close();
+            if (audit != null) audit.close();
+            if (lease != null) lease.close();
         }
         List<PartitionResult> results = new ArrayList<>(rs.results);
         results.sort(Comparator.comparing(PartitionResult::partition));
@@ -267,7 +311,7 @@ public final class BatchChoreLauncher implements ChoreLauncher {
                     RunState rs = running.get(runId);
                     ExecutionContext ec = chunk.getStepContext().getStepExecution().getExecutionContext();
                     String key = ec.getString("partition");
-                    PartitionResult r = ChoreRunner.runOne(rs.chore, rs.ctx, key);
+                    PartitionResult r = runWithDeadline(rs, key);
                     rs.results.add(r);
                     ec.putInt("actions", r.actions().size());
                     if (r.isFailed()) {
@@ -308,7 +352,8 @@ public final class BatchChoreLauncher implements ChoreLauncher {
                                 .collect(Collectors.joining("\n")));
                     } catch (Exception e) {
                         rs.finishError = ChoreRunner.describe(e);
-                        throw e;
+                        // the job history stores the exception's stack trace: only the scrubbed description goes there
+                        throw new IllegalStateException("finish failed: " + rs.finishError);
                     }
                     return RepeatStatus.FINISHED;
                 }, tx)
@@ -328,6 +373,82 @@ public final class BatchChoreLauncher implements ChoreLauncher {
                     }
                 })
                 .build();
+    }
+
+    /**
+     * Runs one partition on its own virtual thread, bounded by the partition deadline, the run's deadline and a stop
+     * of the whole run (shutdown, lost lease). Past it the partition is FAILED with the reason: it may send no further
+     * mutation (RunGuard), its cluster client is closed (requests in flight are cancelled) and its thread interrupted;
+     * the other partitions go on.
+     */
+    private PartitionResult runWithDeadline(RunState rs, String key) {
+        long now = System.nanoTime();
+        long left = Math.min(props.partitionDeadline().toNanos(), rs.runEndsNanos - now);
+        String stopped = rs.stop.getNow(null);
+        if (stopped != null || left <= 0) {
+            String why = stopped != null ? stopped
+                    : "run deadline of " + fmt(props.runDeadline()) + " (kubechores.run-deadline) passed before this partition started";
+            log.warn("job={} partition={} not started: {}", rs.chore.name(), key, why);
+            return PartitionResult.failed(key, "not started: " + why);
+        }
+        CompletableFuture<PartitionResult> result = new CompletableFuture<>();
+        Thread worker = Thread.ofVirtual().name(rs.chore.name() + "-" + key).start(() ->
+                result.complete(ChoreRunner.runOne(rs.chore, rs.ctx, key)));
+        String why;
+        try {
+            Object first = CompletableFuture.anyOf(result, rs.stop).get(left, TimeUnit.NANOSECONDS);
+            if (first instanceof PartitionResult r) return r;
+            why = "stopped: " + first;
+        } catch (TimeoutException e) {
+            boolean partitionBound = props.partitionDeadline().toNanos() <= rs.runEndsNanos - now;
+            why = partitionBound
+                    ? "deadline: not done within the partition deadline of " + fmt(props.partitionDeadline())
+                      + " (kubechores.partition-deadline)"
+                    : "deadline: not done when the run deadline of " + fmt(props.runDeadline())
+                      + " (kubechores.run-deadline) passed";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            why = "stopped: interrupted";
+        } catch (ExecutionException e) {
+            return PartitionResult.failed(key, ChoreRunner.describe(e.getCause()));
+        }
+        if (result.isDone()) return result.join();
+        rs.guard.stopPartition(key, why);
+        if (rs.ctx.platform() != null && rs.ctx.platform().kube() != null) rs.ctx.platform().kube().abandon(key, why);
+        worker.interrupt();
+        try { // let it unwind (its requests fail at once now) so its partial actions are not lost in the report
+            result.get(5, TimeUnit.SECONDS);
+        } catch (Exception ignored) { // still stuck: reported without them
+        }
+        log.warn("job={} partition={} FAILED: {}; changes it applied so far are in the audit trail", rs.chore.name(),
+                key, why);
+        PartitionResult partial = result.getNow(null);
+        return new PartitionResult(key, why + "; changes applied before that are in the audit trail",
+                partial == null ? List.of() : partial.actions(), partial == null ? List.of() : partial.warnings(),
+                partial == null ? Map.of() : partial.data());
+    }
+
+    /**
+     * Runner shutdown (SIGTERM): stops every run in flight at once: no further mutation, partitions still running
+     * are FAILED "stopped: ...", cluster clients closed; each run then ends normally (finish step, reports, history),
+     * so Quartz's wait for running jobs is short. New launches are refused.
+     */
+    public void stopAll(String reason) {
+        shuttingDown = reason;
+        for (RunState rs : running.values()) {
+            log.warn("job={} stopping: {}", rs.chore.name(), reason);
+            rs.guard.stop(reason);
+            rs.stop.complete(reason);
+        }
+    }
+
+    private static String fmt(java.time.Duration d) {
+        return d.toMillis() % 1000 != 0 ? d.toMillis() + "ms" : io.kubechores.core.Durations.compact(d);
+    }
+
+    /** Runs in flight now. */
+    public int inFlight() {
+        return running.size();
     }
 
     private static String truncate(String s) {

@@ -50,11 +50,12 @@ public class RunnerConfiguration {
                     fleet.aws().roleArnPattern());
             return new Platform(
                     // `connection.eks` clusters: DescribeCluster + STS-presigned tokens, same endpoint/credentials
-                    new ConnectionKubeClients(secrets, props.kubeTimeoutMillis(), EksClusters.from(aws)),
+                    new ConnectionKubeClients(secrets, props.kubeTimeoutMillis(), props.kubeRequestDeadline(),
+                            io.kubechores.platform.kube.KubeconfigFiles.fromEnvironment(), EksClusters.from(aws)),
                     PlatformParts.pullRequests(loaded, secrets, props, clock),
                     aws,
-                    // fleet.yaml's jenkins block is optional: a fleet without one crashed every run here
-                    fleet.jenkins() == null ? new JenkinsAccess(null, null, null)
+                    // spec.jenkins is optional: without it promote reports "no Jenkins configured" where it needs one
+                    fleet.jenkins() == null || fleet.jenkins().url() == null ? null
                             : new JenkinsAccess(fleet.jenkins().url(), secrets.get(fleet.jenkins().userEnv()).orElse(null),
                             secrets.get(fleet.jenkins().tokenEnv()).orElse(null)),
                     PlatformParts.notifier(fleet, secrets),
@@ -66,9 +67,9 @@ public class RunnerConfiguration {
     public BatchChoreLauncher choreLauncher(List<Chore> chores, JobRepository jobRepository, JobOperator jobOperator,
                                             PlatformTransactionManager tx, DesiredStateSource source,
                                             PlatformProvider platforms, KubechoresProperties props,
-                                            org.springframework.core.env.Environment env) {
-        BatchChoreLauncher launcher = new BatchChoreLauncher(chores, jobRepository, jobOperator, tx, source, platforms,
-                props);
+                                            javax.sql.DataSource dataSource, org.springframework.core.env.Environment env) {
+        BatchChoreLauncher launcher = new BatchChoreLauncher(chores, jobRepository, jobOperator, tx, source, platforms, props)
+                .withLeases(new JdbcRunLeases(new JdbcTemplate(dataSource), props.leaseTtl(), RunnerIdentity.id()));
         StateDurability.ephemeralReason(env.getProperty("spring.datasource.url"))
                 .ifPresent(reason -> launcher.ephemeralState(StateDurability.warning(reason)));
         return launcher;

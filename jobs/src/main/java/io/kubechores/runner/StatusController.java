@@ -57,13 +57,16 @@ public class StatusController {
     private final ZoneId displayZone;
     private final byte[] token;
     private final Path home;
+    private final TokenThrottle throttle;
 
     public StatusController(ChoreLauncher launcher, RunnerScheduler scheduler, RunHistory history, RunService runs,
                             ObjectProvider<Chore> chores,
                             @Value("${kubechores.runner.history-size:10}") int historySize,
                             @Value("${kubechores.runner.display-zone:UTC}") String displayZone,
                             @Value("${kubechores.runner.token:}") String token,
-                            @Value("${kubechores.home:${user.home}/.kubechores}") String home) {
+                            @Value("${kubechores.home:${user.home}/.kubechores}") String home,
+                            TokenThrottle throttle) {
+        this.throttle = throttle;
         this.launcher = launcher;
         this.scheduler = scheduler;
         this.history = history;
@@ -200,7 +203,7 @@ public class StatusController {
                                               @RequestParam(name = "token", required = false) String given,
                                               HttpServletRequest request) throws SchedulerException {
         ResponseEntity<String> refused = refuseCrossSite(request, job);
-        if (refused == null) refused = refuseToken(given);
+        if (refused == null) refused = refuseToken(given, request);
         if (refused != null) return refused;
         scheduler.triggerNow(job, dryRun, List.of(), null);
         return ResponseEntity.status(HttpStatus.SEE_OTHER)
@@ -214,7 +217,7 @@ public class StatusController {
         ResponseEntity<String> refused = refuseCrossSite(request, job);
         String auth = request.getHeader("Authorization");
         if (refused == null) refused = refuseToken(auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? auth.substring(7) : null);
+                ? auth.substring(7) : null, request);
         if (refused != null) return refused;
         RunBody b = body == null ? new RunBody(false, List.of(), null) : body;
         String id = scheduler.triggerNow(job, Boolean.TRUE.equals(b.dryRun()), b.clusters(), b.ref());
@@ -246,13 +249,20 @@ public class StatusController {
         return null;
     }
 
-    private ResponseEntity<String> refuseToken(String given) {
+    private ResponseEntity<String> refuseToken(String given, HttpServletRequest request) {
         if (token == null) {
             return ResponseEntity.status(HttpStatus.FORBIDDEN).contentType(MediaType.TEXT_PLAIN)
                     .body("manual runs are disabled on this runner: set KUBECHORES_RUNNER_TOKEN to enable them");
         }
+        long wait = throttle.retryAfterSeconds(request.getRemoteAddr());
+        if (wait > 0) {
+            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).contentType(MediaType.TEXT_PLAIN)
+                    .header("Retry-After", Long.toString(wait))
+                    .body("too many wrong runner tokens; retry in " + wait + " s");
+        }
         byte[] g = given == null ? new byte[0] : given.strip().getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(token, g)) { // constant time; the token itself is never logged or echoed
+            throttle.failed(request.getRemoteAddr());
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED).contentType(MediaType.TEXT_PLAIN)
                     .header("WWW-Authenticate", "Bearer realm=\"kubechores\"")
                     .body("wrong or missing runner token");

@@ -390,9 +390,20 @@ class CertsChoreIT {
                     .containsExactly("prod-us-1");
             assertThat(o.exitCode()).isEqualTo(3);
             assertThat(findings(o)).anyMatch(f -> f.name().equals("web-tls"));
-            assertThat(wire.findAll(postRequestedFor(urlEqualTo("/services/T000/B000/XXXX")))).hasSize(1);
+            List<LoggedRequest> posts = wire.findAll(postRequestedFor(urlEqualTo("/services/T000/B000/XXXX")));
+            assertThat(posts).hasSize(1);
+            // the blind spot reaches Slack like a finding (issue 19), and so does the etcd member that never answers
+            assertThat(posts.getFirst().getBodyAsString()).contains("`prod-us-1/scan/cluster`", "cannot read cluster",
+                    "`prod-eu-1/scan/etcd 127.0.0.1:" + silentEtcd.port() + "`");
+            String metrics = wire.findAll(putRequestedFor(urlEqualTo("/metrics/job/kubechores_certs"))).getFirst()
+                    .getBodyAsString();
+            assertThat(metrics.lines()).contains("kubechores_certs_scan_ok{cluster=\"prod-us-1\"} 0",
+                    "kubechores_certs_scan_ok{cluster=\"prod-eu-1\"} 0",
+                    "kubechores_certs_read_errors{cluster=\"prod-eu-1\",source=\"etcd\"} 1",
+                    "kubechores_certs_read_errors{cluster=\"prod-us-1\",source=\"cluster\"} 1");
             assertThat(store.all("certs")).containsEntry(CertsChore.STATE_PREFIX + "prod-us-1|tls-secret|shop|x|abc",
                     "CRITICAL");
+            assertThat(store.all("certs")).containsKey(CertsChore.STATE_PREFIX + "prod-us-1|scan|cluster||");
             assertThat(Files.readString(o.report().artifacts().stream()
                     .filter(p -> p.toString().endsWith(".html")).findFirst().orElseThrow()))
                     .contains("Failed partitions", "prod-us-1");

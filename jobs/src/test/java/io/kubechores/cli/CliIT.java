@@ -149,4 +149,35 @@ class CliIT {
         assertThat(r.out()).contains("valid: fleet");
         assertThat(home.resolve("db")).as("no H2 job repository: Spring never started").doesNotExist();
     }
+
+    /**
+     * Issue 22: with --log-format json every stderr line is JSON, job and partition are fields, failures included.
+     * In a JVM of its own, as the CLI runs: Spring Boot configures logging once per JVM while another context (of
+     * another test here) is open.
+     */
+    @Test
+    void jsonLogsCarryJobAndPartitionAsFieldsAndFailuresAreJsonToo() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dkubechores.test.fail=prod-us-1", "-Dkubechores.test.echo-chore=true",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "run", "echo", "--repo", EXAMPLE.toAbsolutePath().toString(), "--home", tmp.resolve("h-json").toString(),
+                "--log-format", "json").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(err).isEqualTo(3);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+        for (String line : err.split("\n")) {
+            // the JVM's own warnings (sun.misc.Unsafe by a library) are not the application's log lines
+            if (!line.isBlank() && !line.startsWith("WARNING: ")) lines.add(json.readTree(line)); // throws on a line that is not JSON
+        }
+        assertThat(lines).anySatisfy(l -> {
+            assertThat(l.path("message").asText()).startsWith("FAILED prod-us-1: IllegalStateException");
+            assertThat(l.path("job").asText()).isEqualTo("echo");
+            assertThat(l.path("partition").asText()).isEqualTo("prod-us-1");
+        });
+        assertThat(lines).anySatisfy(l -> {
+            assertThat(l.path("message").asText()).contains("failed");
+            assertThat(l.path("cluster").asText()).isEqualTo("prod-us-1");
+        });
+    }
 }

@@ -175,7 +175,13 @@ class DownscaleChoreIT {
                 });
         assertThat(Files.readString(out.resolve("downscale-plan.txt"))).contains("staging-eu-1/shop/Deployment/cart")
                 .contains("scale-down");
+        // the HTML report draws each policy's week and says when the next scale-down and restore are
+        assertThat(Files.readString(out.resolve("downscale-report.html"))).contains("Policies this week")
+                .contains("staging-office-hours").contains("next restore: Wed 2026-11-25 07:30 CET")
+                .contains("next scale-down: Wed 2026-11-25 20:30 CET").contains("class=\"up\"");
         assertThat(night.report().summary()).contains("7 scaled down"); // 6 on eu + 1 on us
+        // and what that is worth at the default AWS on-demand rates (m6i split into vCPU-hour and GiB-hour)
+        assertThat(night.report().summary()).containsPattern("\\(~[0-9]+\\.[0-9]{2} USD at m6i on-demand \\(us-east-1\\) rates\\)");
 
         // the same minute again: nothing to do, zero PATCH, no second warning Event
         eu.resetCounts();
@@ -185,6 +191,8 @@ class DownscaleChoreIT {
         assertThat(us.count("PATCH")).isZero();
         assertThat(again.allActions()).noneMatch(a -> a.status() == Action.Status.APPLIED);
         assertThat(events("InvalidDownscaleAnnotation")).hasSize(1);
+        // the Warning Event is not POSTed again (it used to be, answered 409 on every run): one per object and problem
+        assertThat(eu.count("POST", "events")).as(eu.counts().toString()).isZero();
 
         // morning: restored exactly, annotations gone
         eu.resetCounts();
@@ -277,7 +285,8 @@ class DownscaleChoreIT {
         assertThat(eu.count("PATCH")).isZero();
         assertThat(spec(WorkloadKind.DEPLOYMENT, "shop", "cart", "replicas")).isEqualTo(5);
         assertThat(later.allActions()).filteredOn(a -> a.target().endsWith("shop/Deployment/cart")).singleElement()
-                .satisfies(a -> assertThat(a.reason()).contains("left alone until the next downtime"));
+                .satisfies(a -> assertThat(a.reason()).contains("kept until uptime, the original stays recorded"));
+        assertThat(annotations(WorkloadKind.DEPLOYMENT, "shop", "cart")).containsEntry("kubechores.io/original-replicas", "3");
 
         run(WED_MORNING);
         assertThat(spec(WorkloadKind.DEPLOYMENT, "shop", "cart", "replicas")).isEqualTo(5);

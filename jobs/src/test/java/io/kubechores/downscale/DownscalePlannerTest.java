@@ -20,7 +20,12 @@ class DownscalePlannerTest {
     static final String TUE_DAY = "2026-11-24T10:00:00+01:00";
 
     /**
-     * Precedence: force > workload annotation > namespace annotation > policy > Fleet default (no schedule = uptime).
+     * Precedence: force > workload annotation > namespace annotation > policy > Fleet default (no schedule = uptime),
+     * key by key (uptime, downtime, exclude, exclude-until, downtime-replicas each from the first level that sets it:
+     * py-kube-downscaler scaler.py autoscale_resources reads each namespace annotation as the default of the same
+     * workload key; GoKubeDownscaler internal/pkg/values/scope.go GetExcluded walks scopes for exclude alone). Up
+     * means "in uptime and not in downtime" (py-kube-downscaler scaler.py autoscale_resource: is_uptime =
+     * matches(uptime) and not matches(downtime), defaults always/never), so in neither or in both is downtime.
      * A Deployment with 3 replicas in namespace shop, created long ago, nothing saved yet.
      */
     @ParameterizedTest(name = "[{index}] {0}")
@@ -30,12 +35,19 @@ class DownscalePlannerTest {
             no policy, no annotation: Fleet default| -                                                      | -                                          | no  | 2026-11-24T22:00:00+01:00 | none       | -
             namespace annotation beats policy      | -                                                      | downscaler/uptime=always                   | yes | 2026-11-24T22:00:00+01:00 | none       | -
             namespace downtime without policy      | -                                                      | downscaler/downtime=Mon-Sun 00:00-24:00 UTC | no | 2026-11-24T10:00:00+01:00 | scale-down | annotation downscaler/downtime on namespace shop
-            workload annotation beats namespace    | kubechores.io/uptime=always                            | downscaler/downtime=always                 | yes | 2026-11-24T22:00:00+01:00 | none       | -
+            workload uptime beats namespace uptime | kubechores.io/uptime=always                            | downscaler/uptime=never                    | yes | 2026-11-24T22:00:00+01:00 | none       | -
+            keys merge: ws uptime + ns downtime, in both: down | kubechores.io/uptime=always          | downscaler/downtime=always                 | yes | 2026-11-24T22:00:00+01:00 | scale-down | inside downtime always (annotation downscaler/downtime on namespace shop) (downtime wins
             workload downtime beats policy         | downscaler/downtime=Mon-Sun 21:00-23:00 Europe/Berlin  | -                                          | yes | 2026-11-24T22:00:00+01:00 | scale-down | annotation downscaler/downtime on workload
-            workload downtime outside: uptime      | downscaler/downtime=Mon-Sun 21:00-23:00 Europe/Berlin  | -                                          | yes | 2026-11-24T23:30:00+01:00 | none       | -
+            workload downtime outside, no policy   | downscaler/downtime=Mon-Sun 21:00-23:00 Europe/Berlin  | -                                          | no  | 2026-11-24T23:30:00+01:00 | none       | -
+            ws downtime + policy uptime, in neither: down | downscaler/downtime=Mon-Sun 21:00-23:00 Europe/Berlin | -                             | yes | 2026-11-24T23:30:00+01:00 | scale-down | (neither: downtime, as kube-downscaler)
+            ws downtime + policy uptime, in uptime only | downscaler/downtime=Mon-Sun 21:00-23:00 Europe/Berlin | -                               | yes | 2026-11-24T10:00:00+01:00 | none       | -
             kubechores.io wins over downscaler/    | kubechores.io/uptime=always; downscaler/uptime=never   | -                                          | yes | 2026-11-24T22:00:00+01:00 | none       | -
             zone-less annotation takes Fleet zone  | downscaler/uptime=Mon-Fri 07:30-20:30                  | -                                          | no  | 2026-11-24T20:31:00+01:00 | scale-down | annotation downscaler/uptime on workload
-            overlapping uptime+downtime: no change | downscaler/uptime=always; downscaler/downtime=always   | -                                          | yes | 2026-11-24T22:00:00+01:00 | none       | -
+            uptime+downtime both match: down       | downscaler/uptime=always; downscaler/downtime=always   | -                                          | yes | 2026-11-24T22:00:00+01:00 | scale-down | downtime wins
+            uptime+downtime, in neither: down      | downscaler/uptime=Mon-Fri 08:00-09:00 UTC; downscaler/downtime=Sat-Sun 00:00-24:00 UTC | - | no | 2026-11-24T22:00:00+01:00 | scale-down | (neither: downtime, as kube-downscaler)
+            uptime+downtime, in uptime only: up    | downscaler/uptime=Mon-Fri 08:00-23:00 UTC; downscaler/downtime=Sat-Sun 00:00-24:00 UTC | - | no | 2026-11-24T22:00:00+01:00 | none | -
+            ns exclude, workload exclude=false (Go scopes) | downscaler/exclude=false                       | downscaler/exclude=true                    | yes | 2026-11-24T22:00:00+01:00 | scale-down | policy staging-office-hours
+            ns exclude-until future, none on workload | -                                                   | downscaler/exclude-until=2026-12-01        | yes | 2026-11-24T22:00:00+01:00 | none       | -
             force-downtime on workload by day      | downscaler/force-downtime=true                         | -                                          | yes | 2026-11-24T10:00:00+01:00 | scale-down | forced by annotation downscaler/force-downtime=true
             force-uptime on namespace at night     | -                                                      | downscaler/force-uptime=true               | yes | 2026-11-24T22:00:00+01:00 | none       | -
             force-uptime as a schedule, inside    | kubechores.io/force-uptime=Tue-Tue 21:00-23:00 Europe/Berlin | -                                    | yes | 2026-11-24T22:00:00+01:00 | none       | -
@@ -121,7 +133,7 @@ class DownscalePlannerTest {
         DownscalePlan night = plan(List.of(officeHours(0)), List.of(scaledUp), TUE_NIGHT);
         assertThat(night.decisions()).singleElement().satisfies(d -> {
             assertThat(d.verb()).isEqualTo(Decision.Verb.SKIP);
-            assertThat(d.reason()).contains("changed by someone during downtime").contains("left alone");
+            assertThat(d.reason()).contains("changed by someone during downtime").contains("kept until uptime");
         });
         DownscalePlan morning = plan(List.of(officeHours(0)), List.of(scaledUp), "2026-11-25T08:00:00+01:00");
         assertThat(morning.decisions()).singleElement().satisfies(d -> {
@@ -281,10 +293,13 @@ class DownscalePlannerTest {
         Workload argo = new Workload(WorkloadKind.DEPLOYMENT, "shop", "cart", "u", "1", LONG_AGO, Map.of(),
                 Map.of("argocd.argoproj.io/tracking-id", "shop:apps/Deployment:shop/cart"), 3, 0, 0);
         Workload flux = new Workload(WorkloadKind.STATEFULSET, "shop", "db", "u2", "1", LONG_AGO,
-                Map.of("kustomize.toolkit.fluxcd.io/name", "apps"), Map.of(), 1, 0, 0);
+                Map.of("kustomize.toolkit.fluxcd.io/name", "apps", "kustomize.toolkit.fluxcd.io/namespace", "flux-system"),
+                Map.of(), 1, 0, 0);
         DownscalePlan p = plan(List.of(officeHours(0)), List.of(argo, flux), TUE_NIGHT);
+        // neither owner observed (no Flux/Argo CRDs): nothing to pause, so the plan says what to configure instead
         assertThat(p.warnings()).anySatisfy(w -> assertThat(w).contains("shop/Deployment/cart")
-                .contains("Argo CD").contains("/spec/replicas"));
+                .contains("Argo CD").contains("/spec/replicas").contains("managedFieldsManagers: [kubechores]")
+                .contains("RespectIgnoreDifferences=true"));
         assertThat(p.warnings()).anySatisfy(w -> assertThat(w).contains("shop/StatefulSet/db").contains("Flux"));
     }
 
@@ -299,5 +314,18 @@ class DownscalePlannerTest {
         DownscalePlan fri = plan(List.of(officeHours(0)), List.of(deployment("shop", "cart", 2, null)),
                 "2026-11-27T22:00:00+01:00");
         assertThat(fri.savings().cpuCoreHours()).isCloseTo(2 * 0.5 * 57.5, within(0.001));
+    }
+
+    @Test
+    void aPolicysWeekForTheReportTimeline() {
+        DownscalePlanner.PolicyWeek w = DownscalePlanner.week(officeHours(0), BERLIN, List.of(), null,
+                Instant.parse("2026-11-24T21:00:00Z"));
+        assertThat(w.weekStart()).isEqualTo(Instant.parse("2026-11-22T23:00:00Z")); // Mon 00:00 CET
+        assertThat(w.segments()).hasSize(11);
+        assertThat(w.segments().get(1)).isEqualTo(new DownscalePlanner.WeekSegment(
+                Instant.parse("2026-11-23T06:30:00Z"), Instant.parse("2026-11-23T19:30:00Z"), true));
+        assertThat(w.segments().getLast().from()).isEqualTo(Instant.parse("2026-11-27T19:30:00Z"));
+        assertThat(w.nextRestore()).isEqualTo(Instant.parse("2026-11-25T06:30:00Z"));
+        assertThat(w.nextScaleDown()).isEqualTo(Instant.parse("2026-11-25T19:30:00Z"));
     }
 }

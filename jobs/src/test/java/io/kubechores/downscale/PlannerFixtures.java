@@ -37,11 +37,23 @@ final class PlannerFixtures {
 
     static Resource<DownscalePolicySpec> policy(String name, String uptime, String downtime, List<LocalDate> holidays,
                                                 int budget, List<DownscalePolicySpec.WorkloadRef> exclusions) {
+        return policy(name, uptime, downtime, holidays, budget, exclusions, 0);
+    }
+
+    static Resource<DownscalePolicySpec> policy(String name, String uptime, String downtime, List<LocalDate> holidays,
+                                                int budget, List<DownscalePolicySpec.WorkloadRef> exclusions,
+                                                int downtimeReplicas) {
         return Resource.of(Kind.DOWNSCALE_POLICY, name, new DownscalePolicySpec(
                 new ClusterSelector(List.of(), List.of("staging"), Map.of()),
                 new NamespaceSelector(List.of(), List.of("monitoring")),
-                uptime, downtime, holidays, 0, "15m", List.of(), exclusions,
+                uptime, downtime, holidays, downtimeReplicas, "15m", List.of(), exclusions,
                 new DownscalePolicySpec.Upscale(budget)));
+    }
+
+    /** An HPA or ScaledObject whose spec.scaleTargetRef is target ("Kind/name"). */
+    static Workload autoscaler(WorkloadKind kind, String ns, String name, int value, String annotations, String target) {
+        return new Workload(kind, ns, name, ns + "-" + name + "-uid", "1", LONG_AGO, Map.of(), ann(annotations), value,
+                0, 0, target);
     }
 
     static Workload deployment(String ns, String name, int replicas, String annotations) {

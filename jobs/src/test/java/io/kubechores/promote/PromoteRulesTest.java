@@ -44,6 +44,22 @@ class PromoteRulesTest {
                 "tools/ingress-nginx\\.yaml:\\d+:\\d+: spec\\.deploy\\.pullRequest\\.path: spec\\.version\\.staging not found in tools/ingress-nginx\\.yaml"));
     }
 
+    @Test
+    void reportsDeploysThatWouldNotCarryTheMergeCommitAndBadWaves() throws Exception {
+        TestFiles.copyTree(Path.of("../repo-layout/example"), repo);
+        edit("tools/loki.yaml", "        COMMIT: \"{commit}\"", "");
+        Path cluster = repo.resolve("clusters/prod-eu-1.yaml");
+        Files.writeString(cluster, Files.readString(cluster).replaceFirst("labels:\n", "labels:\n    promotion.wave: canary\n"));
+        InvalidDesiredStateException e = catchThrowableOfType(InvalidDesiredStateException.class,
+                () -> new DesiredStateLoader(List.of(new PromoteRules())).load(repo, "wt"));
+        List<String> problems = e.problems().stream().map(Problem::toString).toList();
+        assertThat(problems).anySatisfy(p -> assertThat(p).matches(
+                "tools/loki\\.yaml:\\d+:\\d+: spec\\.deploy\\.jenkins\\.parameters: with pullRequest the Jenkins deploys run after the PR merged: pass the merge commit.*"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).matches(
+                "clusters/prod-eu-1\\.yaml:\\d+:\\d+: metadata\\.labels\\.promotion\\.wave: a promotion wave is a number 0-99 \\(0 deploys first\\), not \"canary\""));
+        assertThat(problems).noneSatisfy(p -> assertThat(p).contains("ingress-nginx"));
+    }
+
     void edit(String file, String from, String to) throws Exception {
         Path p = repo.resolve(file);
         String s = Files.readString(p);

@@ -62,4 +62,28 @@ class VerificationTest {
         assertThat(o.healthy()).isEqualTo(healthy);
         assertThat(o.health()).singleElement().asString().isEqualTo("Deployment/x: " + line);
     }
+
+    /** https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#resources-that-support-set-based-requirements */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} {1} {2} on {3} → {4}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            track | In           | stable,beta | track=stable | true
+            track | In           | stable,beta | track=canary | false
+            track | In           | stable      | -            | false
+            track | NotIn        | canary      | track=stable | true
+            track | NotIn        | canary      | track=canary | false
+            track | NotIn        | canary      | -            | true
+            track | Exists       | -           | track=x      | true
+            track | Exists       | -           | -            | false
+            track | DoesNotExist | -           | -            | true
+            track | DoesNotExist | -           | track=x      | false
+            """)
+    void labelSelectorExpressions(String key, String op, String values, String label, boolean selected) {
+        var selector = new io.fabric8.kubernetes.api.model.LabelSelector(List.of(new io.fabric8.kubernetes.api.model.LabelSelectorRequirement(
+                key, op, values == null ? null : List.of(values.split(",")))), Map.of("app", "web"));
+        Map<String, String> labels = new java.util.HashMap<>(Map.of("app", "web"));
+        if (label != null) labels.put(label.split("=")[0], label.split("=")[1]);
+        assertThat(io.kubechores.platform.kube.PromoteKube.selects(selector, labels)).isEqualTo(selected);
+        labels.put("app", "api");
+        assertThat(io.kubechores.platform.kube.PromoteKube.selects(selector, labels)).as("matchLabels too").isFalse();
+    }
 }

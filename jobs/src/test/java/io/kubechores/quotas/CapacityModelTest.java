@@ -52,6 +52,16 @@ class CapacityModelTest {
             "x2idn.16xlarge,         spot,      1,  L-E3A00192, 64",
             "f1.16xlarge,            on-demand, 1,  L-74FC7D96, 64",
             "f1.2xlarge,             spot,      2,  L-88CF9481, 16",
+            // families newer than the first table (issue 18): Graviton4, G6e, P5e, Trn2, I7ie, U7i, metal-NNxl sizes
+            "m8g.48xlarge|m8g.large, on-demand, 1,  L-1216C47A, 192",
+            "m7i.metal-24xl,         on-demand, 2,  L-1216C47A, 192",
+            "c8g.metal-48xl,         spot,      1,  L-34B43A08, 192",
+            "r8g.16xlarge,           on-demand, 1,  L-1216C47A, 64",
+            "i7ie.metal-24xl,        on-demand, 1,  L-1216C47A, 96",
+            "g6e.12xlarge,           on-demand, 2,  L-DB2E81BA, 96",
+            "p5e.48xlarge,           on-demand, 1,  L-417A185B, 192",
+            "trn2.48xlarge,          on-demand, 1,  L-2C3B7624, 192",
+            "u7i-12tb.224xlarge,     on-demand, 1,  L-43DA4232, 896",
     })
     void derivesMaxSizeTimesLargestTypePerQuotaCode(String types, String lifecycle, int maxSize, String code,
                                                     int vcpus) {
@@ -133,7 +143,9 @@ class CapacityModelTest {
         CapacityModel.Model m = CapacityModel.build(s, InstanceTypes.shipped());
         assertThat(needs(s)).containsOnly(Map.entry(A + "/" + EU + "/ec2/L-1216C47A", "40→40"));
         assertThat(m.warnings()).containsExactly(
-                "cluster a node pool x: instance type zz9.huge is not in the vCPU table (quotas/ec2-instance-types.csv): its vCPU quota is not derived",
+                "cluster a node pool x: instance type zz9.huge is unknown to EC2 DescribeInstanceTypes (not read), the"
+                        + " shipped table (quotas/ec2-instance-types.csv) and QuotaPolicy spec.instanceTypes: its vCPU"
+                        + " quota is not derived",
                 "cluster a node pool hm: high-memory instances have no spot vCPU quota to derive");
     }
 

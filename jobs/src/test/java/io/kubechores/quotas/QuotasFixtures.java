@@ -33,8 +33,18 @@ final class QuotasFixtures {
     private QuotasFixtures() {}
 
     static FleetSpec fleet() {
+        return fleet(new FleetSpec.Aws(ROLE, null));
+    }
+
+    static FleetSpec fleet(FleetSpec.Aws aws) {
         return new FleetSpec("UTC", List.of("staging", "prod"), false, Map.of(), null, null, null,
-                new FleetSpec.Aws(ROLE, null), null, List.of(), List.of());
+                aws, null, List.of(), List.of());
+    }
+
+    static DesiredState state(FleetSpec fleet, List<Resource<ClusterSpec>> clusters,
+                              List<Resource<QuotaPolicySpec>> policies) {
+        return new DesiredState(Path.of("."), "test", Resource.of(Kind.FLEET, "test", fleet), clusters, List.of(),
+                List.of(), policies, List.of(), List.of());
     }
 
     static ClusterSpec.NodePool pool(String name, String lifecycle, int maxSize, String... types) {

@@ -37,6 +37,48 @@ class QuotasRulesTest {
                         + " with value 60 in spec.quotas[2] for the same account/region");
     }
 
+    /** Real instance type names: metal-NNxl sizes, dashes in the family (c7i-flex, u7i-12tb). */
+    @Test
+    void realInstanceTypeNamesValidateAndConflictingVcpusAreNamed() throws Exception {
+        FileSystemUtils.copyRecursively(Path.of("../repo-layout/example"), repo);
+        Path cluster = repo.resolve("clusters/prod-us-1.yaml");
+        Files.writeString(cluster, Files.readString(cluster).replace("instanceTypes: [m6i.2xlarge]",
+                "instanceTypes: [m7i.metal-24xl, c7i-flex.4xlarge, u7i-12tb.224xlarge, m8g.48xlarge]"));
+        Files.writeString(repo.resolve("quotas/types.yaml"), """
+                apiVersion: kubechores.io/v1alpha1
+                kind: QuotaPolicy
+                metadata:
+                  name: types
+                spec:
+                  reaskAfterDays: 14
+                  instanceTypes:
+                    - { name: c7i-flex.4xlarge, vcpus: 16 }
+                    - { name: m8g.48xlarge, vcpus: 192 }
+                    - { name: m8g.48xlarge, vcpus: 96 }
+                """);
+        List<Problem> problems = new ArrayList<>();
+
+        new DesiredStateLoader(List.of(new QuotasRules())).load(repo, "working-tree", problems);
+
+        assertThat(problems).extracting(Problem::toString).containsExactly(
+                "quotas/types.yaml:10:36: spec.instanceTypes[2].vcpus: instance type m8g.48xlarge already has 192 vCPUs"
+                        + " in QuotaPolicy types spec.instanceTypes[1]");
+    }
+
+    @Test
+    void badInstanceTypeNamesAreStillRejected() throws Exception {
+        FileSystemUtils.copyRecursively(Path.of("../repo-layout/example"), repo);
+        Path cluster = repo.resolve("clusters/prod-us-1.yaml");
+        Files.writeString(cluster, Files.readString(cluster).replace("instanceTypes: [m6i.2xlarge]",
+                "instanceTypes: [M6I.2XLARGE, m6i.]"));
+        List<Problem> problems = new ArrayList<>();
+
+        new DesiredStateLoader(List.of(new QuotasRules())).load(repo, "working-tree", problems);
+
+        assertThat(problems).extracting(Problem::field).containsExactlyInAnyOrder(
+                "spec.nodePools[0].instanceTypes[0]", "spec.nodePools[0].instanceTypes[1]");
+    }
+
     @Test
     void exampleFleetPassesTheRules() {
         List<Problem> problems = new ArrayList<>();

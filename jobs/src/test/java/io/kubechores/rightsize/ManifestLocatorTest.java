@@ -92,4 +92,56 @@ class ManifestLocatorTest {
         assertThat(l.found()).isFalse();
         assertThat(l.how()).isEqualTo(reason);
     }
+
+    /**
+     * Issue 21: a committed link in a rightsize source (to a file outside the checkout) was read through the
+     * checkout. Links are listed but never read, whether found by a source glob or named by the
+     * kubechores.io/source annotation.
+     */
+    @org.junit.jupiter.api.Test
+    void linksInTheRepoAreNeverRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path repo = tmp.resolve("repo");
+        io.kubechores.testing.TestFiles.copyTree(EXAMPLE, repo);
+        java.nio.file.Path outside = tmp.resolve("cart.yaml");
+        java.nio.file.Files.writeString(outside, java.nio.file.Files.readString(repo.resolve("apps/shop/cart.yaml")));
+        java.nio.file.Files.delete(repo.resolve("apps/shop/cart.yaml"));
+        java.nio.file.Files.createSymbolicLink(repo.resolve("apps/shop/cart.yaml"), outside);
+        DesiredState s = new DesiredStateLoader().load(repo, "working-tree");
+        ManifestLocator l = new ManifestLocator(repo, s.rightsizePolicies().getFirst().spec().sources(), Map.of());
+
+        assertThat(l.files()).doesNotContain("apps/shop/cart.yaml");
+        assertThat(l.refusedFiles()).containsEntry("apps/shop/cart.yaml",
+                "is a symbolic link; links are not followed in the desired-state repo");
+        assertThat(l.content("apps/shop/cart.yaml")).isEmpty();
+        Located byAnnotation = l.locate(workload("prod-eu-1", "shop", "cart",
+                "kubechores.io/source=apps/shop/cart.yaml", "cart"));
+        assertThat(byAnnotation.found()).isFalse();
+        assertThat(byAnnotation.how()).isEqualTo("kubechores.io/source apps/shop/cart.yaml: refused: is a symbolic link;"
+                + " links are not followed in the desired-state repo");
+        Located bySearch = l.locate(workload("prod-eu-1", "shop", "cart", "", "cart"));
+        assertThat(bySearch.found()).isFalse();
+    }
+
+    /**
+     * Untrusted repo content: a file that is not YAML, a symlink out of the checkout and an oversized file are
+     * never read into a match; each is one line naming the file (and line:col for YAML errors), no content.
+     */
+    @org.junit.jupiter.api.Test
+    void unreadableSourcesAreOneLineReasonsAndNeverMatched(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path repo = java.nio.file.Files.createDirectories(tmp.resolve("repo/apps"));
+        Path outside = java.nio.file.Files.writeString(tmp.resolve("secret.yaml"),
+                "kind: Deployment\nmetadata: {name: web}\n");
+        java.nio.file.Files.createSymbolicLink(repo.resolve("link.yaml"), outside);
+        java.nio.file.Files.writeString(repo.resolve("bad.yaml"), "kind: Deployment\nmetadata:\n  name: web\n"
+                + "  labels: {a: b\n");
+        java.nio.file.Files.writeString(repo.resolve("big.yaml"), "# x\n".repeat(1_200_000));
+        ManifestLocator l = new ManifestLocator(tmp.resolve("repo"),
+                List.of(new RightsizePolicySpec.ManifestSource("apps/*.yaml", "manifest", null)), Map.of());
+        Located found = l.locate(workload("c", "shop", "web", "", "web"));
+        assertThat(found.found()).isFalse();
+        assertThat(l.unreadable()).hasSize(3).satisfiesExactly(
+                bad -> assertThat(bad).startsWith("apps/bad.yaml:5:1: ").doesNotContain("labels"),
+                big -> assertThat(big).isEqualTo("apps/big.yaml: 4800000 bytes, over the 4194304-byte limit; not read"),
+                link -> assertThat(link).isEqualTo("apps/link.yaml: refused: is a symbolic link; links are not followed in the desired-state repo; not read"));
+    }
 }

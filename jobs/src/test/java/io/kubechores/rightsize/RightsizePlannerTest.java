@@ -197,4 +197,73 @@ class RightsizePlannerTest {
         assertThat(RightsizePlanner.group(app, o)).isEqualTo("cart");
         assertThat(Arrays.asList(team.minChangePercent(), team.reopenThresholdPercent())).containsExactly(15, 25);
     }
+
+    @Test
+    void aPlaceholderIsFilledWithAMinimalRequestsBlock() {
+        ContainerProposal p = planOne(policy("max", 90, 10, 15, "memoryEqualsRequest", false, "target"),
+                ResourceValues.PLACEHOLDER, List.of(obs("a", 2, "300m", "300Mi", false)));
+        assertThat(p.proposed()).isEqualTo(new ResourceValues("350m", "352Mi", null, "352Mi", true));
+        assertThat(p.fieldChanges()).extracting(RightsizePlan.FieldChange::from).containsOnly("not set");
+        assertThat(p.notes()).anyMatch(n -> n.contains("a minimal requests block is added"));
+        ContainerProposal leave = planOne(policy("max", 90, 10, 15, "keepRatio", false, "target"),
+                ResourceValues.PLACEHOLDER, List.of(obs("a", 2, "300m", "300Mi", false)));
+        assertThat(leave.proposed()).isEqualTo(new ResourceValues("350m", "352Mi", null, null, true));
+    }
+
+    @Test
+    void aContainerWithAnUnreadableValueIsASkippedNoteNotAFailedPlan() {
+        Observation o = obs("a", 1, "300m", "300Mi", false);
+        RightsizePlan plan = RightsizePlanner.plan("apps", policy("max", 90, 10, 15, "leave", false, "target"),
+                List.of(new Located(o, SRC, "test")),
+                Map.of(RightsizePlanner.valuesKey(SRC, "cart"), new ResourceValues("lots", "512Mi", null, null)));
+        assertThat(plan.proposals()).isEmpty();
+        assertThat(plan.notes()).containsExactly(
+                "apps/shop/cart.yaml: container cart skipped: not a Kubernetes quantity: 'lots'");
+    }
+
+    /** minObservationDays (default 7): a block waits while any of its VPAs is younger; unknown age does not wait. */
+    @ParameterizedTest(name = "VPA ages {0} days → waits: {1}")
+    @CsvSource({"30|30, false", "30|6.9, true", "7|7, false", "unknown|30, false", "0.1|unknown, true"})
+    void changesWaitUntilEveryVpaHasObservedLongEnough(String ages, boolean waits) {
+        java.time.Instant now = java.time.Instant.parse("2026-11-24T09:00:00Z");
+        List<Located> located = new ArrayList<>();
+        String[] a = ages.split("\\|");
+        for (int i = 0; i < a.length; i++) {
+            Observation o = obs("c" + i, 1, "300m", "300Mi", false);
+            java.time.Instant created = a[i].equals("unknown") ? null
+                    : now.minusSeconds((long) (Double.parseDouble(a[i]) * 86400));
+            o = new Observation(o.cluster(), o.namespace(), o.kind(), o.name(), o.replicas(), o.labels(),
+                    o.annotations(), o.vpaName(), o.vpaUpdateMode(), o.hpaName(), o.hpaOnCpu(), o.live(),
+                    o.recommendations(), created);
+            located.add(new Located(o, SRC, "test"));
+        }
+        RightsizePlan plan = RightsizePlanner.plan("apps", policy("max", 90, 10, 15, "leave", false, "target"),
+                located, Map.of(RightsizePlanner.valuesKey(SRC, "cart"), new ResourceValues("1", "1Gi", null, null)),
+                now);
+        assertThat(plan.proposals().isEmpty()).isEqualTo(waits);
+        if (waits) {
+            assertThat(plan.notes()).singleElement().asString()
+                    .startsWith("apps/shop/cart.yaml: container cart waits for confidence: c")
+                    .endsWith("(minObservationDays 7)");
+        }
+    }
+
+    /** KRR #426 / PR #535: init containers and native sidecars are sized when VPA recommends them, else named. */
+    @Test
+    void initContainersAndNativeSidecarsAreSizedOrNamedNeverMissed() {
+        Observation base = obs("a", 1, "300m", "300Mi", false);
+        List<ContainerRecommendation> recs = new ArrayList<>(base.recommendations());
+        recs.add(new ContainerRecommendation("proxy", new Amount(50L, 64L * 1024 * 1024), null, null, null));
+        Observation o = new Observation(base.cluster(), base.namespace(), base.kind(), base.name(), 1, base.labels(),
+                base.annotations(), base.vpaName(), base.vpaUpdateMode(), null, false, base.live(), recs, null,
+                new java.util.LinkedHashMap<>(Map.of("proxy", true, "migrate", false)));
+        RightsizePlan plan = RightsizePlanner.plan("apps", policy("max", 90, 10, 15, "leave", false, "target"),
+                List.of(new Located(o, SRC, "test")),
+                Map.of(RightsizePlanner.valuesKey(SRC, "cart"), new ResourceValues("1", "1Gi", null, null),
+                        RightsizePlanner.valuesKey(SRC, "proxy"), new ResourceValues("100m", "128Mi", null, null)));
+        assertThat(plan.proposals()).extracting(ContainerProposal::container).containsExactly("cart", "proxy");
+        assertThat(plan.proposals().get(1).proposed().cpuRequest()).isEqualTo("55m");
+        assertThat(plan.notes()).containsExactly(
+                "shop/Deployment/cart: init container migrate: no VPA recommendation on a; left alone");
+    }
 }

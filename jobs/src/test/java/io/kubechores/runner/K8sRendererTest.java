@@ -176,7 +176,15 @@ class K8sRendererTest {
         JsonNode ingress = policies.get("kubechores-runner-ingress");
         assertThat(ingress.at("/podSelector/matchLabels/app.kubernetes.io~1component").asText()).isEqualTo("runner");
         assertThat(ingress.path("ingress")).singleElement().satisfies(rule -> {
-            assertThat(rule.has("from")).isFalse();
+            // only the named namespaces (issue 23: any source could reach 8080), selected by the label the API
+            // server sets on every namespace (Kubernetes docs, "Automatic labelling": kubernetes.io/metadata.name)
+            assertThat(rule.path("from")).singleElement().satisfies(from -> {
+                JsonNode expr = from.at("/namespaceSelector/matchExpressions/0");
+                assertThat(expr.path("key").asText()).isEqualTo("kubernetes.io/metadata.name");
+                assertThat(expr.path("operator").asText()).isEqualTo("In");
+                assertThat(expr.path("values")).extracting(JsonNode::asText).containsExactly("monitoring", "ingress-nginx");
+                assertThat(from.has("podSelector")).isFalse();
+            });
             assertThat(rule.path("ports")).extracting(p -> p.path("protocol").asText() + "/" + p.path("port").asText())
                     .containsExactly("TCP/8080");
         });

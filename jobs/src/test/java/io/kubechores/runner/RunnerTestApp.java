@@ -20,7 +20,8 @@ import java.util.List;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({RunnerQuartzConfig.class, RunHistory.class, RunService.class, RunnerScheduler.class, StatusController.class})
+@Import({RunnerQuartzConfig.class, RunHistory.class, RunService.class, RunnerScheduler.class, StatusController.class,
+        TokenThrottle.class, RunnerWebSecurity.class})
 @Profile("serve")
 public class RunnerTestApp {
     @Bean

@@ -1,6 +1,5 @@
 package io.kubechores.core.schedule;
 
-import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -19,32 +18,42 @@ import java.util.regex.Pattern;
  * promotion freeze windows).
  *
  * <pre>
- * schedule  := "always" | "never" | range ("," range)*
- * range     := weekly | absolute
- * weekly    := days " " HH:MM "-" HH:MM [" " zone]       e.g. Mon-Fri 07:30-20:30 Europe/Berlin
- * days      := Day "-" Day | Day                          Mon..Sun, case-insensitive; Fri-Mon wraps over the week end
- * absolute  := ISO "-" ISO                                e.g. 2026-12-24T18:00:00+01:00-2026-12-27T08:00:00+01:00
+ * schedule    := "always" | "never" | range ("," range)*
+ * range       := weekly | absolute | directional
+ * weekly      := [days " "] HH:MM "-" HH:MM [" " zone]     e.g. Mon-Fri 07:30-20:30 Europe/Berlin
+ * days        := Day "-" Day | Day                          Mon..Sun, case-insensitive; Fri-Mon wraps over the week end
+ * absolute    := ISO [" "] "-" [" "] ISO                    e.g. 2026-12-24T18:00:00+01:00-2026-12-27T08:00:00+01:00
+ * directional := ("from" | "until") [" "] ["-"] [" "] ISO   e.g. from 2026-12-24T18:00:00+01:00 (GoKubeDownscaler)
  * </pre>
  *
  * Semantics (carried over from kube-downscaler, with the extensions marked):
  * <ul>
- *   <li>"always" / "never" stand alone (case-insensitive).</li>
+ *   <li>"always" / "never" stand alone (case-insensitive); GoKubeDownscaler's "true" / "false" mean the same.</li>
  *   <li>A weekly range is evaluated on the local wall clock of its zone: the instant matches when its local weekday
  *       is in the day range and its local minute-of-day m satisfies start &lt;= m &lt; end. "24:00" is the end of
  *       the day. The zone is mandatory unless a fallback zone is given to {@link #parse(String, ZoneId)}.</li>
+ *   <li>Days may be left out when a default week frame is given (kube-downscaler's and GoKubeDownscaler's
+ *       DEFAULT_WEEKFRAME; here the Fleet's downscale.defaultWeekFrame): "08:00-17:00 UTC" means
+ *       "Mon-Fri 08:00-17:00 UTC" with the frame Mon-Fri. Without a frame it is an error naming the setting.</li>
+ *   <li>Start equal to end ("Mon-Mon 00:00-00:00 CET", kube-downscaler's own test case) is accepted and never
+ *       matches, as in both peers; {@link #warnings()} says so, so a plan can show it.</li>
  *   <li>Extension: a single day ("Fri 20:00-24:00") means "Fri-Fri".</li>
  *   <li>Extension: a range whose end is before its start crosses midnight ("Mon-Fri 22:00-06:00"): the days name the
  *       day the range starts, so Fri 22:00-Sat 06:00 is included and Mon 00:00-06:00 is not.</li>
  *   <li>DST: because evaluation uses the local wall clock, "07:30" is 07:30 in summer and winter; on the spring-forward
  *       day the skipped local hour simply never occurs and on the fall-back day the repeated hour matches twice.</li>
- *   <li>Absolute ranges carry their UTC offset (or Z) and include both ends, like kube-downscaler.</li>
+ *   <li>Absolute ranges carry their UTC offset (or Z) and include both ends, like kube-downscaler (GoKubeDownscaler
+ *       excludes the end). Spaces around the dash are allowed (GoKubeDownscaler).</li>
+ *   <li>Directional ranges (GoKubeDownscaler): "from T" contains every instant at or after T, "until T" every
+ *       instant before T; the keyword is case-insensitive, a dash after it is optional.</li>
  *   <li>Ranges may overlap; the schedule contains an instant when any range does.</li>
  * </ul>
  */
 public final class Schedule {
     private static final Pattern TIMES = Pattern.compile("(\\d\\d):(\\d\\d)-(\\d\\d):(\\d\\d)");
     private static final String ISO = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(?::\\d{2})?(?:[+-]\\d{2}:\\d{2}|Z)";
-    private static final Pattern ABSOLUTE = Pattern.compile("(" + ISO + ")-(" + ISO + ")");
+    private static final Pattern ABSOLUTE = Pattern.compile("(" + ISO + ")\\s*-\\s*(" + ISO + ")");
+    private static final Pattern DIRECTIONAL = Pattern.compile("(?i)(from|until)\\s*(?:-\\s*)?(\\S.*)?");
     private static final List<String> DAYS = List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
 
     public static final Schedule ALWAYS = new Schedule("always", List.of(), true);
@@ -60,8 +69,31 @@ public final class Schedule {
         this.always = always;
     }
 
+    /**
+     * The days a weekly range without days covers (kube-downscaler's DEFAULT_WEEKFRAME), e.g. Mon-Fri.
+     *
+     * @param from first day
+     * @param to   last day (before from = wraps over Sunday)
+     */
+    public record WeekFrame(DayOfWeek from, DayOfWeek to) {
+        public WeekFrame {
+            Objects.requireNonNull(from);
+            Objects.requireNonNull(to);
+        }
+
+        /** Parses "Mon-Fri" (or a single day, "Sat"); throws ScheduleParseException naming the wrong part. */
+        public static WeekFrame parse(String text) {
+            String t = text == null ? "" : text.strip();
+            if (t.isEmpty() || t.indexOf(' ') >= 0) {
+                throw new ScheduleParseException(t, 0, t, "expected a week frame like \"Mon-Fri\"");
+            }
+            DayOfWeek[] d = days(t, new Token(t, 0));
+            return new WeekFrame(d[0], d[1]);
+        }
+    }
+
     /** One range of a schedule. */
-    public sealed interface Range permits Weekly, Absolute {
+    public sealed interface Range permits Weekly, Absolute, Directional {
         boolean contains(Instant t);
 
         /** The range as written. */
@@ -82,8 +114,13 @@ public final class Schedule {
             Objects.requireNonNull(fromDay);
             Objects.requireNonNull(toDay);
             Objects.requireNonNull(zone);
-            if (startMinute < 0 || startMinute >= 1440 || endMinute < 0 || endMinute > 1440 || startMinute == endMinute)
+            if (startMinute < 0 || startMinute >= 1440 || endMinute < 0 || endMinute > 1440)
                 throw new IllegalArgumentException("bad minutes " + startMinute + "-" + endMinute);
+        }
+
+        /** Start equals end: accepted like both peers do, never matches. */
+        public boolean empty() {
+            return startMinute == endMinute;
         }
 
         public boolean dayIncluded(DayOfWeek d) {
@@ -93,6 +130,7 @@ public final class Schedule {
 
         @Override
         public boolean contains(Instant t) {
+            if (empty()) return false;
             ZonedDateTime local = t.atZone(zone);
             int m = local.getHour() * 60 + local.getMinute();
             DayOfWeek day = local.getDayOfWeek();
@@ -116,6 +154,23 @@ public final class Schedule {
         }
     }
 
+    /**
+     * A one-sided range (GoKubeDownscaler's directional timespan).
+     *
+     * @param at    the instant
+     * @param from  true: contains every instant at or after at; false ("until"): every instant before at
+     */
+    public record Directional(Instant at, boolean from, String text) implements Range {
+        public Directional {
+            Objects.requireNonNull(at);
+        }
+
+        @Override
+        public boolean contains(Instant t) {
+            return from ? !t.isBefore(at) : t.isBefore(at);
+        }
+    }
+
     /** Parses a schedule where every weekly range names its zone. */
     public static Schedule parse(String text) {
         return parse(text, null);
@@ -128,19 +183,35 @@ public final class Schedule {
      * @throws ScheduleParseException naming the column and fragment that is wrong
      */
     public static Schedule parse(String text, ZoneId fallbackZone) {
+        return parse(text, fallbackZone, null);
+    }
+
+    /**
+     * Parses a schedule; weekly ranges without a zone take fallbackZone, without days take weekFrame (either may be
+     * null: a range that needs it is then an error naming the setting).
+     *
+     * @throws ScheduleParseException naming the column and fragment that is wrong
+     */
+    public static Schedule parse(String text, ZoneId fallbackZone, WeekFrame weekFrame) {
         if (text == null || text.isBlank()) {
             throw new ScheduleParseException(text == null ? "" : text, 0, text == null ? "" : text,
                     "empty schedule (expected \"always\", \"never\" or ranges like \"Mon-Fri 07:30-20:30 Europe/Berlin\")");
         }
         String trimmed = text.strip();
-        if (trimmed.equalsIgnoreCase("always")) return new Schedule(text, List.of(), true);
-        if (trimmed.equalsIgnoreCase("never")) return new Schedule(text, List.of(), false);
+        if (CRON.matcher(text).matches()) {
+            throw new ScheduleParseException(text, text.indexOf(trimmed), trimmed,
+                    "this looks like a cron expression; a schedule is weekdays, times and a zone, e.g. "
+                            + "\"Mon-Fri 07:30-20:30 Europe/Berlin\" (or \"always\" / \"never\")");
+        }
+        // "true"/"false": GoKubeDownscaler's boolean timespans (internal/pkg/values/timespan.go parseBooleanTimeSpan)
+        if (trimmed.equalsIgnoreCase("always") || trimmed.equalsIgnoreCase("true")) return new Schedule(text, List.of(), true);
+        if (trimmed.equalsIgnoreCase("never") || trimmed.equalsIgnoreCase("false")) return new Schedule(text, List.of(), false);
         List<Range> ranges = new ArrayList<>();
         int partStart = 0;
         while (partStart <= text.length()) {
             int comma = text.indexOf(',', partStart);
             int partEnd = comma < 0 ? text.length() : comma;
-            ranges.add(parseRange(text, partStart, partEnd, fallbackZone));
+            ranges.add(parseRange(text, partStart, partEnd, fallbackZone, weekFrame));
             if (comma < 0) break;
             partStart = comma + 1;
         }
@@ -175,6 +246,18 @@ public final class Schedule {
         return ranges;
     }
 
+    /** Things that are valid but probably not meant, e.g. a range that never matches (start equals end). */
+    public List<String> warnings() {
+        List<String> out = new ArrayList<>();
+        for (Range r : ranges) {
+            if (r instanceof Weekly w && w.empty()) {
+                out.add("range \"" + w.text() + "\" never matches (start equals end; kube-downscaler accepts it the "
+                        + "same way); a whole day is 00:00-24:00");
+            }
+        }
+        return out;
+    }
+
     /** The schedule as written. */
     public String text() {
         return text;
@@ -199,44 +282,70 @@ public final class Schedule {
 
     private record Token(String text, int index) {}
 
-    private static Range parseRange(String input, int start, int end, ZoneId fallbackZone) {
+    private static Range parseRange(String input, int start, int end, ZoneId fallbackZone, WeekFrame weekFrame) {
         List<Token> tokens = tokens(input, start, end);
         if (tokens.isEmpty()) {
             throw new ScheduleParseException(input, Math.min(start, Math.max(0, input.length() - 1)),
                     input.substring(start, end), "empty range (two commas in a row, or a trailing comma?)");
         }
-        String rangeText = input.substring(tokens.getFirst().index(),
-                tokens.getLast().index() + tokens.getLast().text().length());
+        int textStart = tokens.getFirst().index();
+        String rangeText = input.substring(textStart, tokens.getLast().index() + tokens.getLast().text().length());
         Token first = tokens.getFirst();
-        if (!first.text().isEmpty() && Character.isDigit(first.text().charAt(0))) {
-            if (tokens.size() > 1) {
-                Token extra = tokens.get(1);
-                throw new ScheduleParseException(input, extra.index(), extra.text(),
-                        "unexpected text after an absolute range (absolute ranges carry their offset, no zone)");
+        Matcher dir = DIRECTIONAL.matcher(rangeText);
+        if (dir.matches()) return directional(input, textStart, rangeText, dir);
+        if (!first.text().isEmpty() && Character.isDigit(first.text().charAt(0))
+                && !TIMES.matcher(first.text()).matches()) {
+            return absolute(input, textStart, rangeText);
+        }
+        DayOfWeek[] days;
+        int next;
+        if (TIMES.matcher(first.text()).matches()) {
+            if (weekFrame == null) {
+                throw new ScheduleParseException(input, first.index(), rangeText,
+                        "missing weekdays (write e.g. \"Mon-Fri " + first.text() + "\", or set the Fleet's "
+                                + "downscale.defaultWeekFrame, kube-downscaler's DEFAULT_WEEKFRAME)");
             }
-            return absolute(input, first);
+            days = new DayOfWeek[]{weekFrame.from(), weekFrame.to()};
+            next = 0;
+        } else {
+            if (tokens.size() < 2) {
+                throw new ScheduleParseException(input, first.index(), first.text(),
+                        "expected days, times and a zone, e.g. \"Mon-Fri 07:30-20:30 Europe/Berlin\"");
+            }
+            days = days(input, first);
+            next = 1;
         }
-        if (tokens.size() < 2) {
-            throw new ScheduleParseException(input, first.index(), first.text(),
-                    "expected days, times and a zone, e.g. \"Mon-Fri 07:30-20:30 Europe/Berlin\"");
-        }
-        DayOfWeek[] days = days(input, first);
-        int[] minutes = times(input, tokens.get(1));
+        int[] minutes = times(input, tokens.get(next));
         ZoneId zone;
-        if (tokens.size() >= 3) {
-            zone = zone(input, tokens.get(2));
+        if (tokens.size() > next + 1) {
+            zone = zone(input, tokens.get(next + 1));
         } else if (fallbackZone != null) {
             zone = fallbackZone;
         } else {
             throw new ScheduleParseException(input, first.index(), rangeText,
                     "missing time zone (e.g. \"Europe/Berlin\" or \"UTC\" after the times)");
         }
-        if (tokens.size() > 3) {
-            Token extra = tokens.get(3);
+        if (tokens.size() > next + 2) {
+            Token extra = tokens.get(next + 2);
             throw new ScheduleParseException(input, extra.index(), extra.text(),
                     "unexpected text after the time zone (separate ranges with a comma)");
         }
         return new Weekly(days[0], days[1], minutes[0], minutes[1], zone, rangeText);
+    }
+
+    private static Range directional(String input, int textStart, String rangeText, Matcher m) {
+        boolean from = m.group(1).equalsIgnoreCase("from");
+        if (m.group(2) == null) {
+            throw new ScheduleParseException(input, textStart, rangeText,
+                    "missing date-time after \"" + m.group(1) + "\", e.g. \"from 2026-12-24T18:00:00+01:00\"");
+        }
+        String iso = m.group(2);
+        int at = textStart + m.start(2);
+        if (!iso.matches(ISO)) {
+            throw new ScheduleParseException(input, at, iso,
+                    "expected a date-time with offset, e.g. 2026-12-24T18:00:00+01:00 or 2026-12-24T17:00:00Z");
+        }
+        return new Directional(instant(input, iso, at), from, rangeText);
     }
 
     private static List<Token> tokens(String s, int start, int end) {
@@ -286,35 +395,36 @@ public final class Schedule {
             throw new ScheduleParseException(input, t.index() + 6, endText, "end must be 00:00..24:00");
         }
         int start = sh * 60 + sm, end = eh * 60 + em;
-        if (start == end || (start == 0 && end == 0)) {
-            throw new ScheduleParseException(input, t.index(), t.text(),
-                    "start equals end: the range would be empty (a whole day is 00:00-24:00)");
-        }
+        if (start == end) return new int[]{start, end}; // never matches, see warnings()
         return new int[]{start, end == 0 ? 1440 : end};
     }
 
     private static ZoneId zone(String input, Token t) {
-        try {
-            return ZoneId.of(t.text());
-        } catch (DateTimeException e) {
-            throw new ScheduleParseException(input, t.index(), t.text(),
-                    "unknown time zone (expected an IANA zone such as Europe/Berlin or UTC)");
-        }
+        return TimeZones.region(t.text()).orElseThrow(() -> new ScheduleParseException(input, t.index(), t.text(),
+                "unknown time zone (expected an IANA zone such as Europe/Berlin or UTC; offsets such as +02:00 "
+                        + "do not follow daylight-saving time)"));
     }
 
-    private static Range absolute(String input, Token t) {
-        Matcher m = ABSOLUTE.matcher(t.text());
+    /**
+     * Five or six space-separated fields of digits, '*', '/', ',', '-' or '?': a cron expression (as a CronJob's
+     * schedule), which the downscale grammar (kube-downscaler's "Mon-Fri 07:30-20:30 Europe/Berlin", see
+     * hjacobs/kube-downscaler README "uptime"/"downtime") is not.
+     */
+    private static final Pattern CRON = Pattern.compile("^\\s*[0-9*/?,-]+(\\s+[0-9A-Za-z*/?,#-]+){4,5}\\s*$");
+
+    private static Range absolute(String input, int textStart, String rangeText) {
+        Matcher m = ABSOLUTE.matcher(rangeText);
         if (!m.matches()) {
-            throw new ScheduleParseException(input, t.index(), t.text(),
+            throw new ScheduleParseException(input, textStart, rangeText,
                     "expected an absolute range ISO-ISO with offsets, e.g. "
                             + "\"2026-12-24T18:00:00+01:00-2026-12-27T08:00:00+01:00\", or days like \"Mon-Fri\"");
         }
-        Instant from = instant(input, m.group(1), t.index() + m.start(1));
-        Instant to = instant(input, m.group(2), t.index() + m.start(2));
+        Instant from = instant(input, m.group(1), textStart + m.start(1));
+        Instant to = instant(input, m.group(2), textStart + m.start(2));
         if (to.isBefore(from)) {
-            throw new ScheduleParseException(input, t.index() + m.start(2), m.group(2), "end is before start " + m.group(1));
+            throw new ScheduleParseException(input, textStart + m.start(2), m.group(2), "end is before start " + m.group(1));
         }
-        return new Absolute(from, to, t.text());
+        return new Absolute(from, to, rangeText);
     }
 
     private static Instant instant(String input, String s, int index) {

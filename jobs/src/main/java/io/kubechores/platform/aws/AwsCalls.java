@@ -1,30 +1,18 @@
 package io.kubechores.platform.aws;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.random.RandomGenerator;
 
 /**
- * Runs AWS calls under an {@link AwsCallPolicy}: paces them (client-side rate limit, so a run stays under the API's
- * rate) and retries throttled or 5xx calls with exponential backoff and "equal jitter" (half the window fixed, half
- * random), so parallel partitions do not retry in lock step. Thread-safe. The SDK clients built by
- * {@link AwsClientFactory} do not retry themselves, so attempts are counted here only.
+ * Runs AWS calls under an {@link AwsCallPolicy}'s client-side rate limit, so a run stays under the API's rate (AWS
+ * throttles per account and region). Retries are the SDK's own: the clients built by {@link AwsClientFactory} carry
+ * {@link AwsCallPolicy#retryStrategy()} (the standard strategy with AWS's retry conditions), so a throttled call is
+ * retried inside {@code call.get()} and only its final outcome reaches here. Thread-safe.
  */
 public final class AwsCalls {
-    private static final Logger log = LoggerFactory.getLogger(AwsCalls.class);
-
-    /** Error codes AWS uses for throttling across JSON and Query services. */
-    static final Set<String> THROTTLING_CODES = Set.of("TooManyRequestsException", "ThrottlingException",
-            "Throttling", "ThrottledException", "RequestLimitExceeded", "RequestThrottled",
-            "RequestThrottledException", "SlowDown");
-
     /** Waits; tests pass a recorder instead of sleeping. */
     @FunctionalInterface
     public interface Sleeper {
@@ -37,61 +25,30 @@ public final class AwsCalls {
 
     private final AwsCallPolicy policy;
     private final Sleeper sleeper;
-    private final RandomGenerator random;
     private final LongSupplier nanoTime;
     private final Object paceLock = new Object();
     private long nextSlot = Long.MIN_VALUE;
 
     public AwsCalls(AwsCallPolicy policy) {
-        this(policy, Sleeper.REAL, ThreadLocalRandom.current(), System::nanoTime);
+        this(policy, Sleeper.REAL, System::nanoTime);
     }
 
-    public AwsCalls(AwsCallPolicy policy, Sleeper sleeper, RandomGenerator random, LongSupplier nanoTime) {
+    public AwsCalls(AwsCallPolicy policy, Sleeper sleeper, LongSupplier nanoTime) {
         this.policy = policy;
         this.sleeper = sleeper;
-        this.random = random;
         this.nanoTime = nanoTime;
     }
 
-    /** Calls op (named for logs) with pacing and retries; the last failure is rethrown unchanged. */
+    /** Calls op (named for logs) once it is its turn under the rate limit; a failure is rethrown unchanged. */
     public <T> T call(String op, Supplier<T> call) {
-        for (int attempt = 1; ; attempt++) {
-            pace();
-            try {
-                return call.get();
-            } catch (AwsServiceException e) {
-                if (!retryable(e) || attempt >= policy.maxAttempts()) throw e;
-                Duration d = backoff(attempt);
-                log.info("aws op={} attempt={} error={} retrying in {} ms", op, attempt, code(e), d.toMillis());
-                sleep(d);
-            }
-        }
-    }
-
-    /** Throttling (any of the AWS throttling codes or HTTP 429) or a server error. */
-    public static boolean retryable(AwsServiceException e) {
-        return throttled(e) || e.statusCode() >= 500;
-    }
-
-    public static boolean throttled(AwsServiceException e) {
-        return e.statusCode() == 429 || THROTTLING_CODES.contains(code(e));
+        pace();
+        return call.get();
     }
 
     /** The AWS error code ("__type" in JSON protocols, Error/Code in Query), or "" when unknown. */
     public static String code(AwsServiceException e) {
         return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? ""
                 : e.awsErrorDetails().errorCode();
-    }
-
-    /** The backoff after a failed attempt n (1-based): window = min(max, base x 2^(n-1)); wait in [window/2, window]. */
-    public Duration backoff(int failedAttempt) {
-        long base = policy.baseDelay().toNanos();
-        long cap = policy.maxDelay().toNanos();
-        long window = base;
-        for (int i = 1; i < failedAttempt && window < cap; i++) window = Math.min(cap, window * 2);
-        window = Math.min(cap, window);
-        long half = window / 2;
-        return Duration.ofNanos(half + (half > 0 ? random.nextLong(half + 1) : 0));
     }
 
     private void pace() {
@@ -105,15 +62,13 @@ public final class AwsCalls {
             nextSlot = slot + interval;
             wait = slot - now;
         }
-        if (wait > 0) sleep(Duration.ofNanos(wait));
-    }
-
-    private void sleep(Duration d) {
-        try {
-            sleeper.sleep(d);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to call AWS", ie);
+        if (wait > 0) {
+            try {
+                sleeper.sleep(Duration.ofNanos(wait));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting to call AWS", ie);
+            }
         }
     }
 }

@@ -3,8 +3,8 @@ package io.kubechores.platform.aws;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
@@ -14,11 +14,12 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * Builds AWS SDK clients for one account and region: Service Quotas (regional), Support (the global endpoint in
- * us-east-1), STS; every client honours the endpoint override (tests, demo, VPC endpoints) and uses the account's
+ * Builds AWS SDK clients for one account and region: Service Quotas and EC2 (regional), Support (the global endpoint
+ * in us-east-1), STS; every client honours the endpoint override (tests, demo, VPC endpoints) and uses the account's
  * credentials: the base credentials, or a role assumed with STS AssumeRole when a role ARN pattern is configured
- * ({accountId} is replaced). Retries are left to {@link AwsCalls} (the SDK's own retry is off), so throttling is
- * handled with one policy. Never logs credentials.
+ * ({accountId} is replaced), with the account's ExternalId and the configured session length. Retries are the SDK's
+ * standard strategy configured from the {@link AwsCallPolicy} (attempts, jittered exponential backoff); pacing is
+ * {@link AwsCalls}'. Never logs credentials.
  */
 public final class AwsClientFactory {
     /** The AWS Support API is a global service served from us-east-1. */
@@ -28,6 +29,8 @@ public final class AwsClientFactory {
     private final AwsCredentialsProvider baseCredentials;
     private final String roleArnPattern;
     private final String sessionName;
+    private final java.util.Map<String, String> externalIds;
+    private final int sessionSeconds;
     private final boolean readOnly;
 
     /**
@@ -35,11 +38,21 @@ public final class AwsClientFactory {
      * @param sessionName role session name shown in CloudTrail, e.g. kubechores-quotas
      */
     public AwsClientFactory(AwsAccess access, String sessionName) {
+        this(access, sessionName, AwsCallPolicy.defaults());
+    }
+
+    private final AwsCallPolicy policy;
+
+    public AwsClientFactory(AwsAccess access, String sessionName, AwsCallPolicy policy) {
+        this.policy = policy;
         this.endpointOverride = access == null ? null : blankToNull(access.endpointOverride());
         AwsCredentialsProvider base = access == null ? null : access.baseCredentials();
         this.baseCredentials = base != null ? base : DefaultCredentialsProvider.builder().build();
         this.roleArnPattern = access == null ? null : blankToNull(access.roleArnPattern());
         this.sessionName = sessionName;
+        this.externalIds = access == null ? java.util.Map.of() : access.externalIds();
+        this.sessionSeconds = access == null || access.sessionDuration() == null ? 3600
+                : (int) access.sessionDuration().toSeconds();
         this.readOnly = access != null && access.readOnly();
     }
 
@@ -83,22 +96,43 @@ public final class AwsClientFactory {
             creds = StsAssumeRoleCredentialsProvider.builder()
                     .stsClient(stsClient)
                     .refreshRequest(b -> b.roleArn(role).roleSessionName(sessionName)
-                            .durationSeconds(3600))
+                            .durationSeconds(sessionSeconds).externalId(externalIds.get(accountId)))
                     .build();
         }
         ServiceQuotasClient sq = configure(ServiceQuotasClient.builder(), r, creds).build();
         SupportClient support = configure(SupportClient.builder(), SUPPORT_REGION, creds).build();
-        return new AccountClients(accountId, region, role, creds, sts, sq, support);
+        AwsCredentialsProvider c = creds;
+        Lazy<Ec2Client> ec2 = new Lazy<>(() -> configure(Ec2Client.builder(), r, c).build());
+        return new AccountClients(accountId, region, role, creds, sts, sq, support, ec2);
     }
 
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder, Region region, AwsCredentialsProvider creds) {
         builder.region(region).credentialsProvider(creds)
                 .overrideConfiguration(o -> {
-                    o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallAttemptTimeout(Duration.ofSeconds(30));
+                    o.retryStrategy(policy.retryStrategy()).apiCallAttemptTimeout(Duration.ofSeconds(30));
                     if (readOnly) o.addExecutionInterceptor(READ_ONLY);
                 });
         if (endpointOverride != null) builder.endpointOverride(URI.create(endpointOverride));
         return builder;
+    }
+
+    /** A value built on first use, thread-safe. */
+    public static final class Lazy<T> {
+        private final java.util.function.Supplier<T> make;
+        private T value;
+
+        Lazy(java.util.function.Supplier<T> make) {
+            this.make = make;
+        }
+
+        public synchronized T get() {
+            if (value == null) value = make.get();
+            return value;
+        }
+
+        synchronized void ifBuilt(java.util.function.Consumer<T> use) {
+            if (value != null) use.accept(value);
+        }
     }
 
     private static String blankToNull(String s) {
@@ -111,8 +145,13 @@ public final class AwsClientFactory {
      * @param roleArn the assumed role, null when base credentials are used
      */
     public record AccountClients(String accountId, String region, String roleArn, AwsCredentialsProvider credentials,
-                                 StsClient sts, ServiceQuotasClient serviceQuotas, SupportClient support)
-            implements AutoCloseable {
+                                 StsClient sts, ServiceQuotasClient serviceQuotas, SupportClient support,
+                                 Lazy<Ec2Client> ec2Client) implements AutoCloseable {
+
+        /** The EC2 client, built on first use (only the instance-type lookup needs it). */
+        public Ec2Client ec2() {
+            return ec2Client.get();
+        }
 
         /** Resolves the credentials now (calls AssumeRole), so a denied role fails the account up front. */
         public void resolveCredentials() {
@@ -123,6 +162,7 @@ public final class AwsClientFactory {
         public void close() {
             serviceQuotas.close();
             support.close();
+            ec2Client.ifBuilt(Ec2Client::close);
             if (credentials instanceof AutoCloseable c && sts != null) {
                 try {
                     c.close();

@@ -5,6 +5,8 @@ import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 import software.amazon.awssdk.services.servicequotas.model.GetAwsDefaultServiceQuotaResponse;
 import software.amazon.awssdk.services.servicequotas.model.IllegalArgumentException;
 import software.amazon.awssdk.services.servicequotas.model.ListRequestedServiceQuotaChangeHistoryByQuotaResponse;
+import software.amazon.awssdk.services.servicequotas.model.ListRequestedServiceQuotaChangeHistoryResponse;
+import software.amazon.awssdk.services.servicequotas.model.RequestStatus;
 import software.amazon.awssdk.services.servicequotas.model.NoSuchResourceException;
 import software.amazon.awssdk.services.servicequotas.model.QuotaExceededException;
 import software.amazon.awssdk.services.servicequotas.model.RequestServiceQuotaIncreaseResponse;
@@ -67,10 +69,52 @@ public final class QuotasAws implements AutoCloseable {
      * @param awsDefault true when GetServiceQuota had no applied value (NoSuchResource) and the AWS default was read
      */
     public record Quota(String serviceCode, String quotaCode, String name, Double value, boolean adjustable,
-                        boolean awsDefault) {}
+                        boolean awsDefault, String blocked) {
+        public Quota(String serviceCode, String quotaCode, String name, Double value, boolean adjustable,
+                     boolean awsDefault) {
+            this(serviceCode, quotaCode, name, value, adjustable, awsDefault, null);
+        }
+    }
 
-    /** One increase request from the quota's history. */
-    public record ChangeRequest(String id, String caseId, Double desiredValue, String status, Instant created) {}
+    /**
+     * One increase request from a history.
+     *
+     * @param caseId the request's CaseId: the AWS Support case number (display id) when AWS opened a case
+     */
+    public record ChangeRequest(String id, String caseId, Double desiredValue, String status, Instant created,
+                                Instant lastUpdated, String serviceCode, String quotaCode) {
+        public ChangeRequest(String id, String caseId, Double desiredValue, String status, Instant created) {
+            this(id, caseId, desiredValue, status, created, created, null, null);
+        }
+    }
+
+    /**
+     * Service Quotas errors that a human must resolve before anything can be requested, answered as a row rather
+     * than failing the account: DependencyAccessDeniedException ("a dependency does not have access": typically the
+     * Service Quotas service-linked role is missing, or the caller may not create it) and
+     * InvalidResourceStateException ("the resource is in an invalid state"). Service Quotas API reference,
+     * RequestServiceQuotaIncrease, Errors.
+     */
+    static final java.util.Map<String, String> NEEDS_HUMAN = java.util.Map.of(
+            "DependencyAccessDeniedException", "a human must let Service Quotas reach its dependencies: create the"
+                    + " service-linked role AWSServiceRoleForServiceQuotas (or allow iam:CreateServiceLinkedRole for"
+                    + " servicequotas.amazonaws.com) and check the role's permissions",
+            "InvalidResourceStateException", "a human must check the quota's state in the Service Quotas console"
+                    + " (e.g. a quota request template or organization setting in the way)");
+
+    /** "ErrorCode: message" of an AWS error (else the exception's class and message), at most 200 characters. */
+    public static String describe(RuntimeException e) {
+        String s = e instanceof AwsServiceException ase ? AwsCalls.code(ase) + ": " + message(ase)
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    }
+
+    /** The reason a human must act, or null when the error is of another kind. */
+    public static String needsHuman(AwsServiceException e) {
+        String code = AwsCalls.code(e);
+        String hint = NEEDS_HUMAN.get(code);
+        return hint == null ? null : code + ": " + message(e) + " — " + hint;
+    }
 
     /** What AWS Support says about a case opened for a request. */
     public record SupportCase(String caseId, String displayId, String status, String latestCommunication,
@@ -92,8 +136,10 @@ public final class QuotasAws implements AutoCloseable {
             ALREADY_OPEN,
             /** IllegalArgumentException "must be greater than current": the quota is already at least that high */
             NOT_GREATER,
-            /** QuotaExceededException: too many open requests in this account */
+            /** QuotaExceededException: too many active requests (per Region / per account limits) */
             QUOTA_EXCEEDED,
+            /** DependencyAccessDeniedException / InvalidResourceStateException: a human must act first */
+            NEEDS_HUMAN,
             /** any other client error for this request (the account goes on) */
             REJECTED
         }
@@ -101,6 +147,16 @@ public final class QuotasAws implements AutoCloseable {
 
     /** GetServiceQuota, or GetAWSDefaultServiceQuota when the account has no applied value; null when neither exists. */
     public Quota quota(String serviceCode, String quotaCode) {
+        try {
+            return readQuota(serviceCode, quotaCode);
+        } catch (AwsServiceException e) {
+            String human = needsHuman(e);
+            if (human == null) throw e;
+            return new Quota(serviceCode, quotaCode, null, null, false, false, human);
+        }
+    }
+
+    private Quota readQuota(String serviceCode, String quotaCode) {
         ServiceQuotasClient sq = clients.serviceQuotas();
         try {
             ServiceQuota q = calls.call("servicequotas:GetServiceQuota",
@@ -135,12 +191,64 @@ public final class QuotasAws implements AutoCloseable {
                     () -> sq.listRequestedServiceQuotaChangeHistoryByQuota(r -> r.serviceCode(serviceCode)
                             .quotaCode(quotaCode).nextToken(t)));
             for (RequestedServiceQuotaChange c : page.requestedQuotas()) {
-                out.add(new ChangeRequest(c.id(), c.caseId(), c.desiredValue(), c.statusAsString(), c.created()));
+                out.add(change(c));
             }
             token = page.nextToken();
         } while (token != null && !token.isEmpty() && ++pages < 50);
         out.sort(Comparator.comparing(ChangeRequest::created, Comparator.nullsFirst(Comparator.naturalOrder()))
                 .reversed());
+        return out;
+    }
+
+    private static ChangeRequest change(RequestedServiceQuotaChange c) {
+        return new ChangeRequest(c.id(), c.caseId(), c.desiredValue(), c.statusAsString(), c.created(),
+                c.lastUpdated(), c.serviceCode(), c.quotaCode());
+    }
+
+    /**
+     * The active (PENDING and CASE_OPENED) requests of this account in this region, for every quota
+     * (ListRequestedServiceQuotaChangeHistory with a Status filter; its Status takes one value per call). AWS allows
+     * 2 active requests per Region and 20 per account (Service Quotas user guide, "Service quotas for Service Quotas").
+     */
+    public List<ChangeRequest> activeRequests() {
+        ServiceQuotasClient sq = clients.serviceQuotas();
+        List<ChangeRequest> out = new ArrayList<>();
+        for (RequestStatus status : List.of(RequestStatus.PENDING, RequestStatus.CASE_OPENED)) {
+            String token = null;
+            int pages = 0;
+            do {
+                String t = token;
+                ListRequestedServiceQuotaChangeHistoryResponse page = calls.call(
+                        "servicequotas:ListRequestedServiceQuotaChangeHistory",
+                        () -> sq.listRequestedServiceQuotaChangeHistory(r -> r.status(status).nextToken(t)));
+                for (RequestedServiceQuotaChange c : page.requestedQuotas()) out.add(change(c));
+                token = page.nextToken();
+            } while (token != null && !token.isEmpty() && ++pages < 50);
+        }
+        return out;
+    }
+
+    /**
+     * Every instance type offered in this region with its default vCPUs: EC2 DescribeInstanceTypes (Query protocol),
+     * MaxResults 100 per page, following NextToken; VCpuInfo.DefaultVCpus is the vCPU count the EC2 vCPU quotas count
+     * (EC2 API reference, DescribeInstanceTypes / VCpuInfo).
+     */
+    public Map<String, Integer> instanceTypes() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        String token = null;
+        int pages = 0;
+        do {
+            String t = token;
+            software.amazon.awssdk.services.ec2.model.DescribeInstanceTypesResponse page = calls.call(
+                    "ec2:DescribeInstanceTypes", () -> clients.ec2().describeInstanceTypes(r -> r.maxResults(100)
+                            .nextToken(t)));
+            for (software.amazon.awssdk.services.ec2.model.InstanceTypeInfo i : page.instanceTypes()) {
+                if (i.instanceTypeAsString() != null && i.vCpuInfo() != null && i.vCpuInfo().defaultVCpus() != null) {
+                    out.put(i.instanceTypeAsString(), i.vCpuInfo().defaultVCpus());
+                }
+            }
+            token = page.nextToken();
+        } while (token != null && !token.isEmpty() && ++pages < 100);
         return out;
     }
 
@@ -162,40 +270,63 @@ public final class QuotasAws implements AutoCloseable {
             return new Increase(notGreater ? Increase.Kind.NOT_GREATER : Increase.Kind.REJECTED, null, null, m);
         } catch (QuotaExceededException e) {
             return new Increase(Increase.Kind.QUOTA_EXCEEDED, null, null, message(e));
+        } catch (AwsServiceException e) {
+            String human = needsHuman(e);
+            if (human == null) throw e;
+            return new Increase(Increase.Kind.NEEDS_HUMAN, null, null, human);
         }
     }
 
     /**
-     * Support DescribeCases (with communications) for the given case ids. An account without a Business/Enterprise
-     * Support plan answers SubscriptionRequiredException: then the lookup says so and the run goes on.
+     * Support DescribeCases (with communications, resolved cases included) for the cases of requests, keyed by the
+     * reference the request carried. A request's CaseId is the case number shown in the Support Center, which
+     * DescribeCases takes as {@code displayId} (one per call); {@code caseIdList} takes only ids of the form
+     * case-12345678910-2013-c4c1d2bf33c5cf47 (AWS Support API reference, DescribeCases / CaseDetails), so such ids
+     * (should a request carry one) go there, up to 100 per call. An account without a Business/Enterprise Support
+     * plan answers SubscriptionRequiredException: then the lookup says so and the run goes on.
      */
-    public CaseLookup describeCases(Collection<String> caseIds) {
-        if (caseIds.isEmpty()) return new CaseLookup(Map.of(), null);
-        List<String> ids = List.copyOf(caseIds);
+    public CaseLookup describeCases(Collection<String> caseRefs) {
+        if (caseRefs.isEmpty()) return new CaseLookup(Map.of(), null);
+        List<String> caseIds = caseRefs.stream().filter(QuotasAws::isCaseId).distinct().toList();
+        List<String> displayIds = caseRefs.stream().filter(r -> !isCaseId(r)).distinct().toList();
         Map<String, SupportCase> out = new LinkedHashMap<>();
         try {
-            for (int from = 0; from < ids.size(); from += MAX_CASE_IDS) {
-                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MAX_CASE_IDS));
+            for (int from = 0; from < caseIds.size(); from += MAX_CASE_IDS) {
+                List<String> chunk = caseIds.subList(from, Math.min(caseIds.size(), from + MAX_CASE_IDS));
                 DescribeCasesResponse r = calls.call("support:DescribeCases",
                         () -> clients.support().describeCases(b -> b.caseIdList(chunk)
                                 .includeCommunications(true).includeResolvedCases(true)));
-                collect(r, out);
+                for (SupportCase c : collect(r)) out.put(c.caseId(), c);
+            }
+            for (String displayId : displayIds) {
+                DescribeCasesResponse r = calls.call("support:DescribeCases",
+                        () -> clients.support().describeCases(b -> b.displayId(displayId)
+                                .includeCommunications(true).includeResolvedCases(true)));
+                for (SupportCase c : collect(r)) {
+                    if (displayId.equals(c.displayId())) out.put(displayId, c);
+                }
             }
             return new CaseLookup(out, null);
         } catch (AwsServiceException e) {
             String code = AwsCalls.code(e);
             if ("SubscriptionRequiredException".equals(code)) {
-                return new CaseLookup(Map.of(), "no AWS Support plan in this account (SubscriptionRequiredException):"
+                return new CaseLookup(out, "no AWS Support plan in this account (SubscriptionRequiredException):"
                         + " case status unavailable, see the Support Center");
             }
             if (e.statusCode() == 400 || e.statusCode() == 403) {
-                return new CaseLookup(Map.of(), "support cases unavailable: " + code + " " + message(e));
+                return new CaseLookup(out, "support cases unavailable: " + code + " " + message(e));
             }
             throw e;
         }
     }
 
-    private static void collect(DescribeCasesResponse r, Map<String, SupportCase> out) {
+    /** case-12345678910-2013-c4c1d2bf33c5cf47 (a DescribeCases caseIdList id) rather than a numeric display id. */
+    static boolean isCaseId(String ref) {
+        return ref.startsWith("case-");
+    }
+
+    private static List<SupportCase> collect(DescribeCasesResponse r) {
+        List<SupportCase> out = new ArrayList<>();
         for (CaseDetails d : r.cases()) {
             Communication latest = null;
             if (d.recentCommunications() != null && d.recentCommunications().hasCommunications()) {
@@ -203,9 +334,10 @@ public final class QuotasAws implements AutoCloseable {
                         .max(Comparator.comparing(c -> c.timeCreated() == null ? "" : c.timeCreated()))
                         .orElse(null);
             }
-            out.put(d.caseId(), new SupportCase(d.caseId(), d.displayId(), d.status(),
+            out.add(new SupportCase(d.caseId(), d.displayId(), d.status(),
                     latest == null ? null : oneLine(latest.body()), latest == null ? null : latest.timeCreated()));
         }
+        return out;
     }
 
     private static String message(AwsServiceException e) {

@@ -27,6 +27,13 @@ import java.util.stream.Collectors;
  * /job/&lt;folder&gt;/job/&lt;name&gt;/buildWithParameters → 201 + Location of the queue item; the queue item's
  * api/json names the build (executable.number) once it left the queue (or says cancelled); the build's api/json says
  * building=false and its result at the end. Polling is bounded by {@link Limits}. Never logs or renders the token.
+ * <p>
+ * Following up in a later run ({@link #followUp}): Jenkins keeps a queue item that left the queue (a
+ * {@code hudson.model.Queue$LeftItem}) only for five minutes — {@code Queue.leftItems} is a Guava cache built with
+ * {@code expireAfterWrite(5 * 60, TimeUnit.SECONDS)} in core/src/main/java/hudson/model/Queue.java (a constant, no
+ * system property) — after which /queue/item/N/api/json answers 404. So the build number is recorded as soon as it
+ * is known and followed directly; a queue item that is gone before its number was seen is found again among the
+ * job's recent builds by its parameters.
  */
 public final class JenkinsClient {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +48,11 @@ public final class JenkinsClient {
     }
 
     /** Where a triggered build is. */
-    public enum Status { QUEUED, RUNNING, FINISHED, CANCELLED }
+    public enum Status {
+        QUEUED, RUNNING, FINISHED, CANCELLED,
+        /** the queue item is gone (404) and no recent build of the job has these parameters */
+        LOST
+    }
 
     /**
      * @param queueUrl    the queue item (Location of the trigger)
@@ -61,14 +72,28 @@ public final class JenkinsClient {
                 case RUNNING -> "build #" + buildNumber + " running: " + buildUrl;
                 case FINISHED -> "build #" + buildNumber + " " + result + ": " + buildUrl;
                 case CANCELLED -> "queue item cancelled: " + queueUrl;
+                case LOST -> "queue item " + queueUrl + " is gone (Jenkins forgets a started item after 5 minutes) and no"
+                        + " recent build has these parameters";
             };
         }
     }
 
     /** Jenkins refused or answered unexpectedly; message is safe to show (no credentials). */
     public static final class JenkinsException extends RuntimeException {
+        private final int status;
+
         public JenkinsException(String message) {
+            this(message, 0);
+        }
+
+        public JenkinsException(String message, int status) {
             super(message);
+            this.status = status;
+        }
+
+        /** the HTTP status Jenkins answered (0: none) */
+        public int status() {
+            return status;
         }
     }
 
@@ -140,18 +165,52 @@ public final class JenkinsClient {
 
     /** Polls until the build finished, the queue item was cancelled, or the limits ran out (then the last state). */
     public Build follow(String queueUrl) {
+        return followQueued(queueUrl, poll(queueUrl, null, null));
+    }
+
+    private Build followQueued(String queueUrl, Build first) {
         Instant queueDeadline = Instant.now().plus(limits.queueTimeout());
-        Build b = poll(queueUrl, null, null);
+        Build b = first;
         while (b.status() == Status.QUEUED && Instant.now().isBefore(queueDeadline)) {
             sleep();
             b = poll(queueUrl, null, null);
         }
+        return followBuild(b);
+    }
+
+    private Build followBuild(Build first) {
+        Build b = first;
+        String queueUrl = b.queueUrl();
         Instant buildDeadline = Instant.now().plus(limits.buildTimeout());
         while (b.status() == Status.RUNNING && Instant.now().isBefore(buildDeadline)) {
             sleep();
             b = poll(queueUrl, b.buildNumber(), b.buildUrl());
         }
         return b;
+    }
+
+    /**
+     * Where a deploy triggered by an earlier run is now, followed within the limits: by its build once the number is
+     * known (never the queue item again: Jenkins forgets it five minutes after the build started), else by its queue
+     * item, else — the queue item answered 404 — by its parameters among the job's recent builds ({@link #findBuild}).
+     */
+    public Build followUp(String queueUrl, Long buildNumber, String buildUrl, String job, Map<String, String> parameters) {
+        Build b;
+        if (buildNumber != null && buildUrl != null) {
+            b = poll(queueUrl, buildNumber, buildUrl);
+        } else {
+            try {
+                b = poll(queueUrl, null, null);
+            } catch (JenkinsException e) {
+                if (e.status() != 404) throw e;
+                Optional<Build> found = findBuild(job, parameters);
+                if (found.isEmpty()) return new Build(Status.LOST, queueUrl, null, null, null, null);
+                b = new Build(found.get().status(), queueUrl, found.get().buildNumber(), found.get().buildUrl(),
+                        found.get().result(), null);
+            }
+            if (b.status() == Status.QUEUED) return followQueued(queueUrl, b);
+        }
+        return followBuild(b);
     }
 
     /**
@@ -236,7 +295,7 @@ public final class JenkinsClient {
                     ? " — no credentials configured: set the Fleet's spec.jenkins.userEnv and tokenEnv variables (user + API token)"
                     : " — the user/API token was refused or lacks the Job/Build permission"));
         }
-        return new JenkinsException(what + ": Jenkins answered HTTP " + s + " for " + r.request().uri().getPath());
+        return new JenkinsException(what + ": Jenkins answered HTTP " + s + " for " + r.request().uri().getPath(), s);
     }
 
     private void sleep() {

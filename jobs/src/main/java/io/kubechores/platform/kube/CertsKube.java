@@ -61,31 +61,95 @@ public final class CertsKube {
      * @param type      Secret type (kubernetes.io/tls, Opaque...), null otherwise
      * @param pemByKey  data key (or webhook name) → PEM text
      */
-    public record PemObject(String kind, String namespace, String name, String type, Map<String, String> pemByKey) {}
+    public record PemObject(String kind, String namespace, String name, String type, Map<String, String> pemByKey,
+                            Map<String, String> passwords) {
+        public PemObject(String kind, String namespace, String name, String type, Map<String, String> pemByKey) {
+            this(kind, namespace, name, type, pemByKey, Map.of());
+        }
+
+        /** Never prints passwords. */
+        @Override
+        public String toString() {
+            return kind + " " + namespace + "/" + name + " " + pemByKey.keySet();
+        }
+    }
 
     /** What a paged scan did: requests made and objects seen (PEM or not). */
     public record PageStats(int pages, long objects) {}
 
     /**
-     * Streams every Secret of the cluster, page by page, handing each one holding PEM to the consumer.
-     * Service-account token secrets outside kube-system are skipped (each repeats the cluster CA).
+     * Secret types that cannot hold a PEM certificate, filtered out by the API server: Helm release Secrets alone
+     * (a gzipped release manifest each, up to the 1 MiB object limit) are what made x509-certificate-exporter use
+     * gigabytes (enix/x509-certificate-exporter#222). Field selectors on Secrets support {@code type} with
+     * {@code =}, {@code ==}, {@code !=}, comma-separated requirements ANDed, no set operators (Kubernetes docs,
+     * "Field Selectors": supported fields, Secret: type), so this is a chain of {@code type!=}. An exclusion list,
+     * not an inclusion list: PEM also sits in custom types (istio.io/key-and-cert, ...). Service-account tokens are
+     * excluded here and read from kube-system alone by a second list (every other namespace's copy repeats the CA).
+     */
+    public static final List<String> NON_CERTIFICATE_SECRET_TYPES = List.of("helm.sh/release.v1",
+            "kubernetes.io/service-account-token", "kubernetes.io/dockerconfigjson", "kubernetes.io/dockercfg",
+            "kubernetes.io/basic-auth", "kubernetes.io/ssh-auth", "bootstrap.kubernetes.io/token");
+    public static final String SECRET_FIELD_SELECTOR = String.join(",",
+            NON_CERTIFICATE_SECRET_TYPES.stream().map(t -> "type!=" + t).toList());
+    /** Values larger than this are not decoded (the API server caps a whole Secret at 1 MiB anyway). */
+    public static final int MAX_VALUE_CHARS = 1_500_000;
+
+    /**
+     * Streams every Secret of the cluster that can hold a certificate, page by page, handing each one holding PEM
+     * (or a keystore under one of keystoreSuffixes) to the consumer. Types that cannot hold certificates are filtered
+     * on the server ({@link #SECRET_FIELD_SELECTOR}); when an API server rejects the selector (400), the scan
+     * falls back to filtering here. Values are checked for a PEM header while still base64 (no decoding, no copy)
+     * and only candidates are decoded.
      */
     public PageStats scanSecrets(int pageSize, Consumer<PemObject> consumer) {
+        return scanSecrets(pageSize, List.of(), java.util.Set.of(), consumer);
+    }
+
+    /**
+     * As above; data keys ending in one of keystoreSuffixes are handed over as base64 keystores (value prefixed
+     * {@link #KEYSTORE_PREFIX}), and the values of passwordKeys of such a Secret are passed along, decoded, in
+     * {@link PemObject#passwords()} (held for the one callback, never logged).
+     */
+    public PageStats scanSecrets(int pageSize, List<String> keystoreSuffixes, java.util.Set<String> passwordKeys,
+                                 Consumer<PemObject> consumer) {
+        PageStats all;
+        try {
+            all = scanSecretPages(null, pageSize, SECRET_FIELD_SELECTOR, keystoreSuffixes, passwordKeys, consumer);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 400) throw e;
+            all = scanSecretPages(null, pageSize, null, keystoreSuffixes, passwordKeys, consumer);
+        }
+        PageStats sa = scanSecretPages("kube-system", pageSize, "type=kubernetes.io/service-account-token",
+                keystoreSuffixes, passwordKeys, consumer);
+        return new PageStats(all.pages() + sa.pages(), all.objects() + sa.objects());
+    }
+
+    private PageStats scanSecretPages(String namespace, int pageSize, String fieldSelector,
+                                      List<String> keystoreSuffixes, java.util.Set<String> passwordKeys,
+                                      Consumer<PemObject> consumer) {
         String token = null;
         int pages = 0;
         long objects = 0;
         do {
-            SecretList page = client.secrets().inAnyNamespace().list(options(pageSize, token));
+            ListOptions o = options(pageSize, token);
+            o.setFieldSelector(fieldSelector);
+            SecretList page = namespace == null ? client.secrets().inAnyNamespace().list(o)
+                    : client.secrets().inNamespace(namespace).list(o);
             pages++;
             for (Secret s : page.getItems()) {
                 objects++;
                 String ns = s.getMetadata().getNamespace();
-                if ("kubernetes.io/service-account-token".equals(s.getType()) && !"kube-system".equals(ns)) continue;
+                if (fieldSelector == null && NON_CERTIFICATE_SECRET_TYPES.contains(s.getType())) continue;
                 Map<String, String> pem = new LinkedHashMap<>();
                 if (s.getData() != null) {
                     s.getData().forEach((k, v) -> {
-                        String text = decode(v);
-                        if (looksLikePem(text)) pem.put(k, text);
+                        if (v == null || v.length() > MAX_VALUE_CHARS) return;
+                        if (keystoreSuffixes.stream().anyMatch(k::endsWith)) {
+                            pem.put(k, KEYSTORE_PREFIX + v); // kept as base64: binary, opened by the job package
+                        } else if (mayHoldPem(v)) {
+                            String text = decode(v);
+                            if (looksLikePem(text)) pem.put(k, text);
+                        }
                     });
                 }
                 if (s.getStringData() != null) {
@@ -94,12 +158,43 @@ public final class CertsKube {
                     });
                 }
                 if (!pem.isEmpty()) {
-                    consumer.accept(new PemObject("Secret", ns, s.getMetadata().getName(), s.getType(), pem));
+                    Map<String, String> passwords = new LinkedHashMap<>();
+                    if (s.getData() != null && pem.values().stream().anyMatch(v -> v.startsWith(KEYSTORE_PREFIX))) {
+                        for (String k : passwordKeys) {
+                            String v = s.getData().get(k);
+                            if (v != null) passwords.put(k, decode(v));
+                        }
+                    }
+                    consumer.accept(new PemObject("Secret", ns, s.getMetadata().getName(), s.getType(), pem,
+                            passwords));
                 }
             }
             token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
         } while (token != null && !token.isEmpty());
         return new PageStats(pages, objects);
+    }
+
+    /** Marks a PemObject value that is a base64 keystore (PKCS#12/JKS), not PEM text. */
+    public static final String KEYSTORE_PREFIX = "keystore:base64:";
+
+    private static final String PEM_HEADER = "-----BEGIN CERTIFICATE-----";
+    /**
+     * The header as it appears inside base64 at each of the three byte alignments: bytes header[j..] start on a
+     * 3-byte boundary for exactly one j in 0..2, and then encode to the same characters wherever they sit.
+     */
+    private static final List<String> PEM_HEADER_B64 = java.util.stream.IntStream.range(0, 3).mapToObj(j -> {
+        byte[] tail = PEM_HEADER.substring(j).getBytes(StandardCharsets.US_ASCII);
+        String enc = Base64.getEncoder().encodeToString(tail);
+        return enc.substring(0, tail.length / 3 * 4);
+    }).toList();
+
+    /** True when standard base64 text may decode to something containing a PEM certificate header. */
+    public static boolean mayHoldPem(String base64) {
+        if (base64 == null) return false;
+        for (String p : PEM_HEADER_B64) {
+            if (base64.contains(p)) return true;
+        }
+        return false;
     }
 
     /**
@@ -125,6 +220,7 @@ public final class CertsKube {
                 }
                 if (cm.getBinaryData() != null) {
                     cm.getBinaryData().forEach((k, v) -> {
+                        if (!mayHoldPem(v)) return;
                         String text = decode(v);
                         if (looksLikePem(text)) pem.putIfAbsent(k, text);
                     });
@@ -140,6 +236,100 @@ public final class CertsKube {
 
     private static ListOptions options(int pageSize, String token) {
         return new ListOptionsBuilder().withLimit((long) pageSize).withContinue(token).build();
+    }
+
+    public static final ResourceDefinitionContext GATEWAYS = new ResourceDefinitionContext.Builder()
+            .withGroup("gateway.networking.k8s.io").withVersion("v1").withKind("Gateway").withPlural("gateways")
+            .withNamespaced(true).build();
+
+    /**
+     * What uses each Secret, keyed "namespace/name": Ingresses (spec.tls[].secretName, same namespace), Gateways
+     * (spec.listeners[].tls.certificateRefs[], kind Secret by default, namespace defaulting to the Gateway's; Gateway
+     * API v1), and webhook configurations / APIServices whose CA cert-manager's cainjector injects from the Secret
+     * (annotation cert-manager.io/inject-ca-from-secret: namespace/name). Values like "Ingress shop/web".
+     */
+    public Map<String, List<String>> secretUsers() {
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        for (var ing : client.network().v1().ingresses().inAnyNamespace().list().getItems()) {
+            if (ing.getSpec() == null || ing.getSpec().getTls() == null) continue;
+            String ns = ing.getMetadata().getNamespace();
+            for (var t : ing.getSpec().getTls()) {
+                if (t.getSecretName() != null) use(out, ns + "/" + t.getSecretName(), "Ingress " + ns + "/"
+                        + ing.getMetadata().getName());
+            }
+        }
+        for (GenericKubernetesResource g : listGeneric(GATEWAYS)) {
+            String ns = g.getMetadata().getNamespace();
+            Object spec = g.getAdditionalProperties().get("spec");
+            if (!(spec instanceof Map<?, ?> sm) || !(sm.get("listeners") instanceof List<?> listeners)) continue;
+            for (Object l : listeners) {
+                if (!(l instanceof Map<?, ?> lm) || !(lm.get("tls") instanceof Map<?, ?> tls)
+                        || !(tls.get("certificateRefs") instanceof List<?> refs)) continue;
+                for (Object r : refs) {
+                    if (!(r instanceof Map<?, ?> rm) || rm.get("name") == null) continue;
+                    Object kind = rm.get("kind");
+                    if (kind != null && !"Secret".equals(kind)) continue;
+                    String refNs = rm.get("namespace") == null ? ns : String.valueOf(rm.get("namespace"));
+                    use(out, refNs + "/" + rm.get("name"), "Gateway " + ns + "/" + g.getMetadata().getName());
+                }
+            }
+        }
+        String inject = "cert-manager.io/inject-ca-from-secret";
+        for (var v : client.admissionRegistration().v1().validatingWebhookConfigurations().list().getItems()) {
+            String from = v.getMetadata().getAnnotations() == null ? null : v.getMetadata().getAnnotations().get(inject);
+            if (from != null) use(out, from, "ValidatingWebhookConfiguration " + v.getMetadata().getName());
+        }
+        for (var m : client.admissionRegistration().v1().mutatingWebhookConfigurations().list().getItems()) {
+            String from = m.getMetadata().getAnnotations() == null ? null : m.getMetadata().getAnnotations().get(inject);
+            if (from != null) use(out, from, "MutatingWebhookConfiguration " + m.getMetadata().getName());
+        }
+        for (GenericKubernetesResource a : listGeneric(API_SERVICES)) {
+            String from = a.getMetadata().getAnnotations() == null ? null : a.getMetadata().getAnnotations().get(inject);
+            if (from != null) use(out, from, "APIService " + a.getMetadata().getName());
+        }
+        return out;
+    }
+
+    private static void use(Map<String, List<String>> out, String secret, String user) {
+        List<String> l = out.computeIfAbsent(secret, k -> new ArrayList<>());
+        if (!l.contains(user)) l.add(user);
+    }
+
+    /** A Node's kubelet: where its serving certificate can be probed. */
+    public record Kubelet(String node, String address, int port) {}
+
+    /**
+     * Every Node's kubelet endpoint: the InternalIP address (else the first address) and the port the Node reports
+     * in status.daemonEndpoints.kubeletEndpoint.Port (10250 when absent), as the API server itself reaches it.
+     */
+    public List<Kubelet> kubelets() {
+        List<Kubelet> out = new ArrayList<>();
+        for (var n : client.nodes().list().getItems()) {
+            var st = n.getStatus();
+            if (st == null || st.getAddresses() == null || st.getAddresses().isEmpty()) continue;
+            String ip = st.getAddresses().stream().filter(a -> "InternalIP".equals(a.getType())).findFirst()
+                    .orElse(st.getAddresses().getFirst()).getAddress();
+            Integer port = st.getDaemonEndpoints() == null || st.getDaemonEndpoints().getKubeletEndpoint() == null
+                    ? null : st.getDaemonEndpoints().getKubeletEndpoint().getPort();
+            out.add(new Kubelet(n.getMetadata().getName(), ip, port == null || port == 0 ? 10250 : port));
+        }
+        return out;
+    }
+
+    /** One Secret data key, decoded (null when the Secret or key is absent). Read for CA bundles and passwords. */
+    public String secretValue(String namespace, String name, String key) {
+        Secret s = client.secrets().inNamespace(namespace).withName(name).get();
+        if (s == null) return null;
+        if (s.getData() != null && s.getData().get(key) != null) return decode(s.getData().get(key));
+        return s.getStringData() == null ? null : s.getStringData().get(key);
+    }
+
+    /** One ConfigMap data key (null when absent). */
+    public String configMapValue(String namespace, String name, String key) {
+        ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name).get();
+        if (cm == null) return null;
+        if (cm.getData() != null && cm.getData().get(key) != null) return cm.getData().get(key);
+        return cm.getBinaryData() == null ? null : decode(cm.getBinaryData().get(key));
     }
 
     /** caBundles of Validating/Mutating webhooks, APIServices and CRD conversion webhooks (key = webhook name). */
@@ -242,11 +432,15 @@ public final class CertsKube {
         String origin = "client config";
         if (connection != null && connection.kubeconfigContext() != null) {
             Path file = kubeconfigFile(connection.kubeconfigPath());
+            if (connection.kubeconfigPath() != null) {
+                // a path the repo names: only from the allowed places, checked as a kubeconfig (content never shown)
+                KubeconfigFiles.fromEnvironment().kubeconfig(connection.kubeconfigPath());
+            }
             if (file != null && Files.isReadable(file)) {
                 try {
                     if (fromKubeconfigFile(file, connection.kubeconfigContext(), pem)) origin = file.toString();
                 } catch (IOException e) {
-                    throw new KubernetesClientException("cannot read kubeconfig " + file + ": " + e.getMessage());
+                    throw new KubernetesClientException("not a kubeconfig: " + file);
                 }
             }
         }

@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -45,12 +44,15 @@ public final class ConnectionKubeClients implements KubeClients {
 
     private final SecretSource secrets;
     private final int requestTimeoutMillis;
+    private final Duration requestDeadline;
+    private final KubeconfigFiles kubeconfigFiles;
     private final EksClusters eks;
-    private final Function<String, String> env;
+    private final Map<String, String> env;
     private final Path userHome;
     private final Path serviceAccountDir;
     private final Clock clock;
     private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
+    private final Map<String, String> abandoned = new ConcurrentHashMap<>();
 
     /** A connection the Cluster describes but that cannot be made; the message starts with file:line:col: field:. */
     public static final class ConnectionException extends RuntimeException {
@@ -59,20 +61,55 @@ public final class ConnectionKubeClients implements KubeClients {
         }
     }
 
+    /** Each request's total deadline (body included) is twice its idle timeout. */
     public ConnectionKubeClients(SecretSource secrets, int requestTimeoutMillis) {
-        this(secrets, requestTimeoutMillis, null);
+        this(secrets, requestTimeoutMillis, Duration.ofMillis(2L * requestTimeoutMillis), KubeconfigFiles.fromEnvironment(), null);
+    }
+
+    public ConnectionKubeClients(SecretSource secrets, int requestTimeoutMillis, KubeconfigFiles kubeconfigFiles) {
+        this(secrets, requestTimeoutMillis, Duration.ofMillis(2L * requestTimeoutMillis), kubeconfigFiles, null);
+    }
+
+    public ConnectionKubeClients(SecretSource secrets, int requestTimeoutMillis, Duration requestDeadline) {
+        this(secrets, requestTimeoutMillis, requestDeadline, KubeconfigFiles.fromEnvironment(), null);
+    }
+
+    public ConnectionKubeClients(SecretSource secrets, int requestTimeoutMillis, Duration requestDeadline,
+                                 KubeconfigFiles kubeconfigFiles) {
+        this(secrets, requestTimeoutMillis, requestDeadline, kubeconfigFiles, null);
     }
 
     /** @param eks EKS lookups for `connection.eks` clusters (null: such clusters fail with a clear message) */
     public ConnectionKubeClients(SecretSource secrets, int requestTimeoutMillis, EksClusters eks) {
-        this(secrets, requestTimeoutMillis, eks, System::getenv, Path.of(System.getProperty("user.home")),
-                SERVICE_ACCOUNT_DIR, Clock.systemUTC());
+        this(secrets, requestTimeoutMillis, Duration.ofMillis(2L * requestTimeoutMillis), KubeconfigFiles.fromEnvironment(), eks);
     }
 
-    ConnectionKubeClients(SecretSource secrets, int requestTimeoutMillis, EksClusters eks, Function<String, String> env,
+    /**
+     * @param requestTimeoutMillis connect timeout, and fabric8's request timeout (an idle timeout, see
+     *                             {@link RequestDeadline})
+     * @param requestDeadline      total time a request may take, answer body included
+     * @param kubeconfigFiles      where kubeconfigPath / caFile may be read from (issue 21)
+     * @param eks                  EKS lookups for `connection.eks` clusters (null: such clusters fail clearly)
+     */
+    public ConnectionKubeClients(SecretSource secrets, int requestTimeoutMillis, Duration requestDeadline,
+                                 KubeconfigFiles kubeconfigFiles, EksClusters eks) {
+        this(secrets, requestTimeoutMillis, requestDeadline, kubeconfigFiles, eks, System.getenv(),
+                Path.of(System.getProperty("user.home")), SERVICE_ACCOUNT_DIR, Clock.systemUTC());
+    }
+
+    ConnectionKubeClients(SecretSource secrets, int requestTimeoutMillis, EksClusters eks, Map<String, String> env,
                           Path userHome, Path serviceAccountDir, Clock clock) {
+        this(secrets, requestTimeoutMillis, Duration.ofMillis(2L * requestTimeoutMillis),
+                new KubeconfigFiles(env, userHome.toString()), eks, env, userHome, serviceAccountDir, clock);
+    }
+
+    ConnectionKubeClients(SecretSource secrets, int requestTimeoutMillis, Duration requestDeadline,
+                          KubeconfigFiles kubeconfigFiles, EksClusters eks, Map<String, String> env, Path userHome,
+                          Path serviceAccountDir, Clock clock) {
         this.secrets = secrets;
         this.requestTimeoutMillis = requestTimeoutMillis;
+        this.requestDeadline = requestDeadline;
+        this.kubeconfigFiles = kubeconfigFiles;
         this.eks = eks;
         this.env = env;
         this.userHome = userHome;
@@ -82,8 +119,22 @@ public final class ConnectionKubeClients implements KubeClients {
 
     @Override
     public KubernetesClient client(Resource<ClusterSpec> cluster) {
+        String why = abandoned.get(cluster.name());
+        if (why != null) throw new IllegalStateException("cluster " + cluster.name() + " abandoned by this run: " + why);
         // a failure is not cached: the next call (next run, doctor) tries again and says what is wrong again
         return clients.computeIfAbsent(cluster.name(), n -> build(cluster));
+    }
+
+    /** Total time one request may take, body included. */
+    public Duration requestDeadline() {
+        return requestDeadline;
+    }
+
+    @Override
+    public void abandon(String cluster, String reason) {
+        abandoned.put(cluster, reason);
+        KubernetesClient c = clients.remove(cluster);
+        if (c != null) c.close(); // fails the requests in flight
     }
 
     /** The fabric8 Config for a cluster (doctor and tests read it without building a client). */
@@ -106,30 +157,43 @@ public final class ConnectionKubeClients implements KubeClients {
     private KubernetesClient build(Resource<ClusterSpec> cluster) {
         // one JSON (de)serializer for every cluster: each builds large model caches otherwise (heap at 150 clusters)
         return new KubernetesClientBuilder().withConfig(config(cluster)).withKubernetesSerialization(SERIALIZATION)
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(RequestDeadline.NAME,
+                        new RequestDeadline(requestDeadline)))
                 .build();
     }
 
     private Config kubeconfigConfig(Resource<ClusterSpec> cluster, ClusterSpec.Connection c) {
-        List<Path> files = new ArrayList<>();
-        String field;
         if (c.kubeconfigPath() != null) {
-            field = "/spec/connection/kubeconfigPath";
-            files.add(Path.of(c.kubeconfigPath()));
-        } else {
-            field = "/spec/connection/kubeconfigContext";
-            String kc = env.apply("KUBECONFIG");
-            if (kc != null && !kc.isBlank()) {
-                for (String f : kc.split(File.pathSeparator)) if (!f.isBlank()) files.add(Path.of(f));
-            } else {
-                files.add(userHome.resolve(".kube").resolve("config"));
+            // the path comes from the repo: only the allowed places, and never a word of a wrong file's content
+            String text;
+            try {
+                text = kubeconfigFiles.kubeconfig(c.kubeconfigPath());
+            } catch (KubeconfigFiles.KubeconfigException e) {
+                throw fail(cluster, "/spec/connection/kubeconfigPath", e.getMessage() + " (read only from $KUBECONFIG, "
+                        + "~/.kube and $" + KubeconfigFiles.SECRETS_DIR_ENV + ")", e);
             }
+            List<String> seen = new ArrayList<>();
+            if (hasContext(KubeConfigUtils.parseConfigFromString(text), c.kubeconfigContext(), seen)) {
+                try {
+                    return Config.fromKubeconfig(c.kubeconfigContext(), text, c.kubeconfigPath());
+                } catch (RuntimeException e) {
+                    throw fail(cluster, "/spec/connection/kubeconfigContext", "not a usable kubeconfig: "
+                            + c.kubeconfigPath() + " (context " + c.kubeconfigContext() + ")", null);
+                }
+            }
+            throw notInKubeconfig(cluster, c, List.of(Path.of(c.kubeconfigPath())), seen);
+        }
+        List<Path> files = new ArrayList<>();
+        String kc = env.get("KUBECONFIG");
+        if (kc != null && !kc.isBlank()) {
+            for (String f : kc.split(File.pathSeparator)) if (!f.isBlank()) files.add(Path.of(f));
+        } else {
+            files.add(userHome.resolve(".kube").resolve("config"));
         }
         List<Path> existing = files.stream().filter(Files::isRegularFile).toList();
         if (existing.isEmpty()) {
-            String where = c.kubeconfigPath() != null ? "kubeconfig file " + c.kubeconfigPath() + " does not exist"
-                    : "no kubeconfig found (looked at " + (env.apply("KUBECONFIG") != null && !env.apply("KUBECONFIG").isBlank()
-                    ? "KUBECONFIG=" + env.apply("KUBECONFIG") : files.getFirst()) + ")";
-            throw fail(cluster, field, where, null);
+            throw fail(cluster, "/spec/connection/kubeconfigContext", "no kubeconfig found (looked at "
+                    + (kc != null && !kc.isBlank() ? "KUBECONFIG=" + kc : files.getFirst()) + ")", null);
         }
         List<String> seen = new ArrayList<>();
         for (Path f : existing) {
@@ -137,30 +201,39 @@ public final class ConnectionKubeClients implements KubeClients {
             try {
                 parsed = KubeConfigUtils.parseConfig(f.toFile());
             } catch (RuntimeException e) {
-                throw fail(cluster, field, "kubeconfig " + f + " cannot be parsed: " + e.getClass().getSimpleName(), e);
+                throw fail(cluster, "/spec/connection/kubeconfigContext", "not a kubeconfig: " + f, null);
             }
-            if (parsed.getContexts() == null) continue;
-            for (NamedContext nc : parsed.getContexts()) {
-                if (c.kubeconfigContext().equals(nc.getName())) {
-                    try {
-                        return Config.fromKubeconfig(c.kubeconfigContext(),
-                                Files.readString(f, StandardCharsets.UTF_8), f.toString());
-                    } catch (IOException | RuntimeException e) {
-                        throw fail(cluster, "/spec/connection/kubeconfigContext", "context " + c.kubeconfigContext()
-                                + " in " + f + " cannot be used: " + e.getMessage(), e);
-                    }
+            if (hasContext(parsed, c.kubeconfigContext(), seen)) {
+                try {
+                    return Config.fromKubeconfig(c.kubeconfigContext(), Files.readString(f, StandardCharsets.UTF_8), f.toString());
+                } catch (IOException | RuntimeException e) {
+                    throw fail(cluster, "/spec/connection/kubeconfigContext", "not a usable kubeconfig: " + f
+                            + " (context " + c.kubeconfigContext() + ")", null);
                 }
-                if (seen.size() < 10) seen.add(nc.getName());
             }
         }
-        throw fail(cluster, "/spec/connection/kubeconfigContext", "context \"" + c.kubeconfigContext()
-                + "\" is not in " + (existing.size() == 1 ? "kubeconfig " + existing.getFirst() : "the kubeconfigs " + existing)
+        throw notInKubeconfig(cluster, c, existing, seen);
+    }
+
+    private static boolean hasContext(io.fabric8.kubernetes.api.model.Config parsed, String context, List<String> seen) {
+        if (parsed == null || parsed.getContexts() == null) return false;
+        for (NamedContext nc : parsed.getContexts()) {
+            if (context.equals(nc.getName())) return true;
+            if (seen.size() < 10) seen.add(nc.getName());
+        }
+        return false;
+    }
+
+    private ConnectionException notInKubeconfig(Resource<ClusterSpec> cluster, ClusterSpec.Connection c, List<Path> files,
+                                                List<String> seen) {
+        return fail(cluster, "/spec/connection/kubeconfigContext", "context \"" + c.kubeconfigContext()
+                + "\" is not in " + (files.size() == 1 ? "kubeconfig " + files.getFirst() : "the kubeconfigs " + files)
                 + (seen.isEmpty() ? " (it has no contexts)" : " (it has: " + String.join(", ", seen) + ")"), null);
     }
 
     private Config inClusterConfig(Resource<ClusterSpec> cluster) {
-        String host = env.apply("KUBERNETES_SERVICE_HOST");
-        String port = env.apply("KUBERNETES_SERVICE_PORT");
+        String host = env.get("KUBERNETES_SERVICE_HOST");
+        String port = env.get("KUBERNETES_SERVICE_PORT");
         if (host == null || host.isBlank()) {
             throw fail(cluster, "/spec/connection/inCluster", "inCluster: true, but this process does not run in a pod "
                     + "(KUBERNETES_SERVICE_HOST is not set); use kubeconfigContext, apiUrl or eks for a remote cluster", null);
@@ -191,11 +264,12 @@ public final class ConnectionKubeClients implements KubeClients {
                         + c.apiUrl() + ")", null));
         ConfigBuilder b = new ConfigBuilder(Config.empty()).withMasterUrl(c.apiUrl()).withOauthToken(token);
         if (c.caFile() != null) {
-            if (!Files.isReadable(Path.of(c.caFile()))) {
-                throw fail(cluster, "/spec/connection/caFile", "CA file " + c.caFile() + " does not exist or is not "
-                        + "readable", null);
+            try {
+                b.withCaCertFile(kubeconfigFiles.caBundle(c.caFile()).toString());
+            } catch (KubeconfigFiles.KubeconfigException e) {
+                throw fail(cluster, "/spec/connection/caFile", e.getMessage() + " (read only from $KUBECONFIG, ~/.kube "
+                        + "and $" + KubeconfigFiles.SECRETS_DIR_ENV + ")", e);
             }
-            b.withCaCertFile(c.caFile());
         }
         return b.build();
     }

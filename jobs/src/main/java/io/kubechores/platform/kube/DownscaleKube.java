@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.kubechores.downscale.ClusterObservation;
 import io.kubechores.downscale.Decision;
 import io.kubechores.downscale.DownscaleAnnotations;
+import io.kubechores.downscale.DownscalePlan;
+import io.kubechores.downscale.GitOpsOwner;
 import io.kubechores.downscale.NamespaceInfo;
 import io.kubechores.downscale.Workload;
 import io.kubechores.downscale.WorkloadKind;
@@ -99,7 +101,84 @@ public final class DownscaleKube {
             }
             for (GenericKubernetesResource r : items) workloads.add(toWorkload(k, r));
         }
-        return new ClusterObservation(namespaces, workloads, missing);
+        return new ClusterObservation(namespaces, workloads, missing, gitOpsOwners());
+    }
+
+    /** Flux Kustomizations/HelmReleases and Argo CD Applications: one LIST each, none where the CRD is absent (404). */
+    List<GitOpsOwner> gitOpsOwners() {
+        List<GitOpsOwner> out = new ArrayList<>();
+        for (GitOpsOwner.Kind k : GitOpsOwner.Kind.values()) {
+            String[] gv = k.apiVersion().split("/");
+            ResourceDefinitionContext ctx = new ResourceDefinitionContext.Builder().withGroup(gv[0]).withVersion(gv[1])
+                    .withKind(k.kindName()).withPlural(k.plural()).withNamespaced(true).build();
+            List<GenericKubernetesResource> items;
+            try {
+                items = client.genericKubernetesResources(ctx).inAnyNamespace().list().getItems();
+            } catch (KubernetesClientException e) {
+                // 404: the controller is not installed; 403: not granted (an older ClusterRole): the owners are then
+                // unknown and the plan warns for each workload they manage instead of pausing them
+                if (e.getCode() == 404 || e.getCode() == 403) continue;
+                throw e;
+            }
+            for (GenericKubernetesResource r : items) {
+                var md = r.getMetadata();
+                boolean paused = k == GitOpsOwner.Kind.APPLICATION
+                        ? !Boolean.TRUE.equals(r.get("spec", "syncPolicy", "automated", "selfHeal"))
+                        : Boolean.TRUE.equals(r.get("spec", "suspend"));
+                boolean ours = md.getAnnotations() != null && md.getAnnotations().containsKey(GitOpsOwner.MARKER);
+                out.add(new GitOpsOwner(k, md.getNamespace(), md.getName(), md.getResourceVersion(), paused, ours));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Pauses (Flux spec.suspend true / Argo CD spec.syncPolicy.automated.selfHeal false, with {@link GitOpsOwner#MARKER})
+     * or resumes (the opposite, marker removed) one GitOps object with a JSON PATCH conditional on what was read.
+     */
+    public PatchResult pauseOrResume(DownscalePlan.GitOpsDecision d) {
+        GitOpsOwner o = d.owner();
+        String type, body;
+        if (d.pause()) {
+            // JSON merge patch (RFC 7386): adds the marker whether or not the object has annotations yet; the
+            // resourceVersion makes it conditional (409 when changed since the LIST)
+            ObjectNode b = JSON.createObjectNode();
+            ObjectNode md = b.putObject("metadata");
+            if (o.resourceVersion() != null) md.put("resourceVersion", o.resourceVersion());
+            md.putObject("annotations").put(GitOpsOwner.MARKER, "downscale: " + d.detail());
+            if (o.kind() == GitOpsOwner.Kind.APPLICATION) {
+                b.putObject("spec").putObject("syncPolicy").putObject("automated").put("selfHeal", false);
+            } else {
+                b.putObject("spec").put("suspend", true);
+            }
+            type = "application/merge-patch+json";
+            body = b.toString();
+        } else {
+            // JSON Patch: the marker is known to be there (that is why it is resumed), "remove" drops it
+            ArrayNode ops = JSON.createArrayNode();
+            if (o.resourceVersion() != null) {
+                ops.addObject().put("op", "test").put("path", "/metadata/resourceVersion").put("value", o.resourceVersion());
+            }
+            if (o.kind() == GitOpsOwner.Kind.APPLICATION) {
+                ops.addObject().put("op", "add").put("path", "/spec/syncPolicy/automated/selfHeal").put("value", true);
+            } else {
+                ops.addObject().put("op", "add").put("path", "/spec/suspend").put("value", false);
+            }
+            ops.addObject().put("op", "remove").put("path", "/metadata/annotations/" + escape(GitOpsOwner.MARKER));
+            type = OperationSupport.JSON_PATCH;
+            body = ops.toString();
+        }
+        return join(send(http().newHttpRequestBuilder()
+                .uri(url(o.kind().apiVersion(), o.namespace(), o.kind().plural(), o.name()) + "?fieldManager="
+                        + DownscaleAnnotations.FIELD_MANAGER)
+                .method("PATCH", type, body))
+                .thenApply(r -> {
+                    int code = r.code();
+                    if (code / 100 == 2) return PatchResult.PATCHED;
+                    if (code == 409 || code == 422) return PatchResult.CONFLICT;
+                    if (code == 404) return PatchResult.GONE;
+                    throw failure(r);
+                }));
     }
 
     /** Re-reads one object (after a conflict); empty when it was deleted. */
@@ -137,7 +216,20 @@ public final class DownscaleKube {
         Instant created = md.getCreationTimestamp() == null ? null
                 : DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(md.getCreationTimestamp(), Instant::from);
         return new Workload(k, md.getNamespace(), md.getName(), md.getUid(), md.getResourceVersion(), created,
-                md.getLabels(), ann, value, cpu, mem);
+                md.getLabels(), ann, value, cpu, mem, scaleTarget(k, r));
+    }
+
+    /**
+     * spec.scaleTargetRef as Kind/name: HPA (autoscaling/v2 CrossVersionObjectReference, kind and name required),
+     * ScaledObject (KEDA ScaleTarget: kind optional, default Deployment; keda.sh docs "ScaledObject specification").
+     */
+    static String scaleTarget(WorkloadKind k, GenericKubernetesResource r) {
+        if (k != WorkloadKind.HPA && k != WorkloadKind.SCALEDOBJECT) return null;
+        Object name = r.get("spec", "scaleTargetRef", "name");
+        if (!(name instanceof String n) || n.isBlank()) return null;
+        Object kind = r.get("spec", "scaleTargetRef", "kind");
+        String kindName = kind instanceof String s && !s.isBlank() ? s : "Deployment";
+        return WorkloadKind.byKindName(kindName).map(WorkloadKind::kindName).orElse(kindName) + "/" + n;
     }
 
     private static int intAt(GenericKubernetesResource r, int dflt, Object... path) {
@@ -234,7 +326,8 @@ public final class DownscaleKube {
     public CompletableFuture<PatchResult> patchAsync(Decision d, boolean conditional) {
         Workload w = d.workload();
         return send(http().newHttpRequestBuilder()
-                .uri(url(w.kind().apiVersion(), w.namespace(), plural(w.kind()), w.name()))
+                .uri(url(w.kind().apiVersion(), w.namespace(), plural(w.kind()), w.name()) + "?fieldManager="
+                        + DownscaleAnnotations.FIELD_MANAGER)
                 .method("PATCH", OperationSupport.JSON_PATCH, patchBody(d, conditional)))
                 .thenApply(r -> {
                     int code = r.code();

@@ -8,6 +8,14 @@ import io.kubechores.desiredstate.Resource;
 public interface KubeClients extends AutoCloseable {
     KubernetesClient client(Resource<ClusterSpec> cluster);
 
+    /**
+     * The run gave up on this cluster (its partition passed its deadline, or the runner shuts down): cancels the
+     * requests in flight to it by closing its client, and refuses new ones. Clients handed in from outside
+     * (tests, the demo) are not closed.
+     */
+    default void abandon(String cluster, String reason) {
+    }
+
     @Override
     void close();
 }

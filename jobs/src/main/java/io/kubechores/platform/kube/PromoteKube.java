@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -71,8 +71,8 @@ public final class PromoteKube {
      * @param crashLooping       pods with a container waiting in CrashLoopBackOff
      * @param images             container images of the pod template
      * @param labels             the workload's labels (app.kubernetes.io/version, helm.sh/chart)
-     * @param rolledOutAt        when the current rollout completed, as far as the API tells (Deployment condition
-     *                           NewReplicaSetAvailable; otherwise the newest pod start)
+     * @param rolledOutAt        when the current rollout began, as far as the API tells (Deployment: its current
+     *                           revision's ReplicaSet creationTimestamp; otherwise the newest pod start)
      */
     public record WorkloadState(String kind, String name, boolean found, long generation, long observedGeneration,
                                 int desired, int updated, int ready, int restarts, List<String> crashLooping,
@@ -150,14 +150,7 @@ public final class PromoteKube {
                 if (d == null) yield WorkloadState.missing(c.kind(), c.name());
                 var st = d.getStatus();
                 int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-                Instant rolled = null;
-                if (st != null && st.getConditions() != null) {
-                    for (DeploymentCondition cond : st.getConditions()) {
-                        if ("Progressing".equals(cond.getType()) && "NewReplicaSetAvailable".equals(cond.getReason())) {
-                            rolled = time(cond.getLastUpdateTime() != null ? cond.getLastUpdateTime() : cond.getLastTransitionTime());
-                        }
-                    }
-                }
+                Instant rolled = currentRevisionCreated(client, d);
                 yield state(client, d, c, desired, st == null ? null : st.getObservedGeneration(),
                         st == null ? null : st.getUpdatedReplicas(), st == null ? null : st.getReadyReplicas(),
                         d.getSpec().getSelector(), d.getSpec().getTemplate().getSpec(), rolled);
@@ -167,9 +160,11 @@ public final class PromoteKube {
                 if (s == null) yield WorkloadState.missing(c.kind(), c.name());
                 var st = s.getStatus();
                 int desired = s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
+                Instant rolled = st == null || st.getUpdateRevision() == null ? null
+                        : revisionCreated(client, ns, st.getUpdateRevision());
                 yield state(client, s, c, desired, st == null ? null : st.getObservedGeneration(),
                         st == null ? null : st.getUpdatedReplicas(), st == null ? null : st.getReadyReplicas(),
-                        s.getSpec().getSelector(), s.getSpec().getTemplate().getSpec(), null);
+                        s.getSpec().getSelector(), s.getSpec().getTemplate().getSpec(), rolled);
             }
             case "DaemonSet" -> {
                 DaemonSet s = client.apps().daemonSets().inNamespace(ns).withName(c.name()).get();
@@ -184,15 +179,90 @@ public final class PromoteKube {
         };
     }
 
+    static final String REVISION = "deployment.kubernetes.io/revision";
+
+    /**
+     * A label selector's meaning (https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors):
+     * every matchLabels pair and every matchExpressions requirement holds — In: the key is present with one of the
+     * values; NotIn: the key is absent or its value is none of them; Exists / DoesNotExist: the key is (not) present.
+     */
+    public static boolean selects(LabelSelector selector, Map<String, String> labels) {
+        Map<String, String> l = labels == null ? Map.of() : labels;
+        if (selector.getMatchLabels() != null) {
+            for (var e : selector.getMatchLabels().entrySet()) {
+                if (!e.getValue().equals(l.get(e.getKey()))) return false;
+            }
+        }
+        if (selector.getMatchExpressions() != null) {
+            for (var r : selector.getMatchExpressions()) {
+                String v = l.get(r.getKey());
+                List<String> values = r.getValues() == null ? List.of() : r.getValues();
+                boolean ok = switch (r.getOperator()) {
+                    case "In" -> v != null && values.contains(v);
+                    case "NotIn" -> v == null || !values.contains(v);
+                    case "Exists" -> l.containsKey(r.getKey());
+                    case "DoesNotExist" -> !l.containsKey(r.getKey());
+                    default -> false; // an operator the API does not know selects nothing
+                };
+                if (!ok) return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * When the Deployment's current rollout began: the creationTimestamp of its ReplicaSet (owned by it) whose
+     * deployment.kubernetes.io/revision annotation is the Deployment's own. Not the Progressing condition's
+     * lastUpdateTime: the API documents it as "the last time this condition was updated", and the controller
+     * refreshes it on every scale (an HPA scale-up passes through ReplicaSetUpdated and back to
+     * NewReplicaSetAvailable); nor its lastTransitionTime, which stays from the first rollout while the status stays
+     * True (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#deployment-status). A ReplicaSet
+     * reused by a rollback (annotation deployment.kubernetes.io/revision-history) keeps its old creationTimestamp, so
+     * then null (the caller falls back to the newest pod start).
+     */
+    static Instant currentRevisionCreated(KubernetesClient client, Deployment d) {
+        String revision = d.getMetadata().getAnnotations() == null ? null : d.getMetadata().getAnnotations().get(REVISION);
+        if (revision == null || d.getSpec().getSelector() == null) return null;
+        for (ReplicaSet rs : client.apps().replicaSets().inNamespace(d.getMetadata().getNamespace())
+                .withLabelSelector(d.getSpec().getSelector()).list().getItems()) {
+            if (!selects(d.getSpec().getSelector(), rs.getMetadata().getLabels())) continue;
+            boolean owned = rs.getMetadata().getOwnerReferences() != null && rs.getMetadata().getOwnerReferences().stream()
+                    .anyMatch(o -> "Deployment".equals(o.getKind()) && d.getMetadata().getName().equals(o.getName()));
+            Map<String, String> a = rs.getMetadata().getAnnotations() == null ? Map.of() : rs.getMetadata().getAnnotations();
+            if (owned && revision.equals(a.get(REVISION))) {
+                return a.containsKey("deployment.kubernetes.io/revision-history") ? null : time(rs.getMetadata().getCreationTimestamp());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A StatefulSet's rollout: the creationTimestamp of the ControllerRevision named by status.updateRevision (the
+     * revision its pods are being / have been updated to; https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/stateful-set-v1/#StatefulSetStatus).
+     * null when it cannot be read (then the newest pod start).
+     */
+    static Instant revisionCreated(KubernetesClient client, String ns, String name) {
+        try {
+            var rev = client.apps().controllerRevisions().inNamespace(ns).withName(name).get();
+            return rev == null ? null : time(rev.getMetadata().getCreationTimestamp());
+        } catch (RuntimeException noAccess) {
+            return null; // e.g. RBAC without controllerrevisions: the pod fallback still dates it
+        }
+    }
+
     private static WorkloadState state(KubernetesClient client, HasMetadata w, Check c, int desired, Long observedGen,
                                        Integer updated, Integer ready, LabelSelector selector, PodSpec template,
                                        Instant rolledOutAt) {
         int restarts = 0;
         List<String> crash = new ArrayList<>();
         Instant newestStart = null;
-        if (selector != null && selector.getMatchLabels() != null && !selector.getMatchLabels().isEmpty()) {
+        boolean selects = selector != null && ((selector.getMatchLabels() != null && !selector.getMatchLabels().isEmpty())
+                || (selector.getMatchExpressions() != null && !selector.getMatchExpressions().isEmpty()));
+        if (selects) {
+            // the whole selector, matchExpressions included: sent to the API server, and evaluated here as well
             for (Pod p : client.pods().inNamespace(w.getMetadata().getNamespace())
-                    .withLabels(selector.getMatchLabels()).list().getItems()) {
+                    .withLabelSelector(selector).list().getItems()) {
+                if (!selects(selector, p.getMetadata().getLabels())) continue;
                 if (p.getStatus() == null) continue;
                 Instant started = time(p.getStatus().getStartTime());
                 if (started != null && (newestStart == null || started.isAfter(newestStart))) newestStart = started;

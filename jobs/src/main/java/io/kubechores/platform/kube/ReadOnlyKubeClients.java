@@ -59,10 +59,24 @@ public final class ReadOnlyKubeClients implements KubeClients {
 
     @Override
     public KubernetesClient client(Resource<ClusterSpec> cluster) {
-        return clients.computeIfAbsent(cluster.name(), n -> new KubernetesClientBuilder()
-                .withConfig(delegate.client(cluster).getConfiguration())
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("kubechores-dry-run", GUARD))
-                .build());
+        return clients.computeIfAbsent(cluster.name(), n -> {
+            var config = delegate.client(cluster).getConfiguration();
+            // a plan ends by its deadlines too: the same total request deadline as the delegate's clients
+            java.time.Duration deadline = delegate instanceof ConnectionKubeClients c ? c.requestDeadline()
+                    : java.time.Duration.ofMillis(2L * Math.max(1, config.getRequestTimeout()));
+            return new KubernetesClientBuilder()
+                    .withConfig(config)
+                    .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("kubechores-dry-run", GUARD)
+                            .addOrReplaceInterceptor(RequestDeadline.NAME, new RequestDeadline(deadline)))
+                    .build();
+        });
+    }
+
+    @Override
+    public void abandon(String cluster, String reason) {
+        KubernetesClient c = clients.remove(cluster);
+        if (c != null) c.close();
+        delegate.abandon(cluster, reason);
     }
 
     @Override

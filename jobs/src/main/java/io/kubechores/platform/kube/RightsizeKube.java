@@ -27,6 +27,7 @@ import io.kubechores.rightsize.Observation.ContainerRecommendation;
 import io.kubechores.rightsize.Quantities;
 import io.kubechores.rightsize.ResourceValues;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -118,9 +119,20 @@ public final class RightsizeKube {
             out.add(new Observation(cluster, in(ns), in(kind), in(name), replicas(w), in(w.getMetadata().getLabels()),
                     in(w.getMetadata().getAnnotations()), in(v.getMetadata().getName()), in(mode),
                     h == null ? null : in(h.getMetadata().getName()), h != null && scalesOnCpu(h), live(template(w)),
-                    recs.stream().map(RightsizeKube::recommendation).toList()));
+                    recs.stream().map(RightsizeKube::recommendation).toList(), created(v), initContainers(template(w))));
         }
         return new Collected(out, warnings, calls);
+    }
+
+    /** metadata.creationTimestamp (RFC 3339) of the VPA, null when absent or unreadable. */
+    private static Instant created(HasMetadata v) {
+        String ts = v.getMetadata().getCreationTimestamp();
+        if (ts == null) return null;
+        try {
+            return java.time.OffsetDateTime.parse(ts).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /**
@@ -194,6 +206,14 @@ public final class RightsizeKube {
             out.put(in(c.getName()), new ResourceValues(str(req.get("cpu")), str(req.get("memory")),
                     str(lim.get("cpu")), str(lim.get("memory"))));
         }
+        return out;
+    }
+
+    /** Init containers: name → native sidecar (restartPolicy Always, Kubernetes 1.29+ SidecarContainers). */
+    private static Map<String, Boolean> initContainers(PodTemplateSpec t) {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        if (t == null || t.getSpec() == null || t.getSpec().getInitContainers() == null) return out;
+        for (Container c : t.getSpec().getInitContainers()) out.put(in(c.getName()), "Always".equals(c.getRestartPolicy()));
         return out;
     }
 

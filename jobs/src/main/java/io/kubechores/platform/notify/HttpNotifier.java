@@ -34,7 +34,13 @@ public final class HttpNotifier implements Notifier {
     private final HttpClient http;
 
     public HttpNotifier(String slackWebhookUrl, String slackChannel, String pushgatewayUrl, Duration timeout) {
-        this.slackWebhookUrl = blankToNull(slackWebhookUrl);
+        // the whole webhook URL is the credential (Slack "Sending messages using incoming webhooks": keep it
+        // secret): masked wherever it, or its path alone, shows up (an error body quoting the request, a log line)
+        this.slackWebhookUrl = blankToNull(io.kubechores.desiredstate.Secrets.register(slackWebhookUrl));
+        if (this.slackWebhookUrl != null) {
+            int path = this.slackWebhookUrl.indexOf('/', this.slackWebhookUrl.indexOf("://") + 3);
+            if (path > 0) io.kubechores.desiredstate.Secrets.register(this.slackWebhookUrl.substring(path).split("[\\s{]")[0]);
+        }
         this.slackChannel = blankToNull(slackChannel);
         this.pushgatewayUrl = blankToNull(pushgatewayUrl);
         this.timeout = timeout;
@@ -67,7 +73,13 @@ public final class HttpNotifier implements Notifier {
         } catch (IOException e) {
             throw new NotifyException("cannot encode Slack message", e);
         }
-        HttpRequest req = HttpRequest.newBuilder(URI.create(slackWebhookUrl)).timeout(timeout)
+        URI webhook;
+        try {
+            webhook = URI.create(slackWebhookUrl.strip());
+        } catch (IllegalArgumentException e) { // its message quotes the whole URL: the secret
+            throw new NotifyException("the Slack webhook URL is not a valid URL (value not shown: it is a secret)", null);
+        }
+        HttpRequest req = HttpRequest.newBuilder(webhook).timeout(timeout)
                 .header("Content-Type", "application/json; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build();
         int status = send(req, "Slack webhook");
@@ -79,12 +91,17 @@ public final class HttpNotifier implements Notifier {
         if (pushgatewayUrl == null) return;
         String base = pushgatewayUrl.endsWith("/") ? pushgatewayUrl.substring(0, pushgatewayUrl.length() - 1)
                 : pushgatewayUrl;
-        URI uri = URI.create(base + "/metrics/job/" + URLEncoder.encode(job, StandardCharsets.UTF_8).replace("+", "%20"));
+        URI uri;
+        try {
+            uri = URI.create(base + "/metrics/job/" + URLEncoder.encode(job, StandardCharsets.UTF_8).replace("+", "%20"));
+        } catch (IllegalArgumentException e) {
+            throw new NotifyException("the Pushgateway URL is not a valid URL: " + io.kubechores.desiredstate.Secrets.scrub(base), null);
+        }
         HttpRequest req = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .PUT(HttpRequest.BodyPublishers.ofString(exposition, StandardCharsets.UTF_8)).build();
         int status = send(req, "Pushgateway");
-        log.info("notify=pushgateway url={} job={} status={} lines={}", uri, job, status,
+        log.info("notify=pushgateway url={} job={} status={} lines={}", io.kubechores.desiredstate.Secrets.scrub(uri.toString()), job, status,
                 exposition.lines().count());
     }
 
@@ -98,7 +115,7 @@ public final class HttpNotifier implements Notifier {
             }
             return r.statusCode();
         } catch (IOException e) {
-            throw new NotifyException(what + " unreachable: " + e.getClass().getSimpleName(), e);
+            throw new NotifyException(what + " unreachable: " + e.getClass().getSimpleName(), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NotifyException(what + " interrupted", e);

@@ -105,7 +105,9 @@ class ScheduleTest {
             Mon-Fri 07:30-20:30 Europe/Berln                    | 21 | Europe/Berln        | unknown time zone
             Mon-Fri 07:30-20:30                                 | 1  | Mon-Fri 07:30-20:30 | missing time zone
             Mon-Fri                                             | 1  | Mon-Fri             | expected days, times and a zone
-            Mon-Fri 07:30-20:30 UTC, Sat-Sun 10:00-10:00 UTC    | 34 | 10:00-10:00         | start equals end
+            08:00-17:00 UTC                                     | 1  | 08:00-17:00 UTC     | missing weekdays
+            from                                                | 1  | from                | missing date-time
+            until 2026-12-24                                    | 7  | 2026-12-24          | date-time with offset
             Mon-Fri 07:30-20:30 UTC,                            | 24 | ''                  | empty range
             Mon-Fri 07:30-20:30 Europe/Berlin extra             | 35 | extra               | unexpected text after the time zone
             2026-12-27T08:00:00+01:00-2026-12-24T18:00:00+01:00 | 27 | 2026-12-24T18:00:00+01:00 | end is before start

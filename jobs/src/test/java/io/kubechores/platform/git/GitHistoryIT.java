@@ -68,6 +68,36 @@ class GitHistoryIT {
         assertThat(prod).hasValueSatisfying(v -> assertThat(v.committedAt()).isEqualTo(Instant.parse("2026-11-23T12:00:00Z")));
     }
 
+    /**
+     * A branch commit written on 2026-11-10 and merged with --no-ff on 2026-11-20: the value landed on main with the
+     * merge commit, so that is when it is dated (walking main's first-parent line), and its commit is the merge.
+     */
+    @Test
+    void aNoFastForwardMergeIsDatedByTheMergeCommitNotTheBranchCommit() throws Exception {
+        git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call();
+        commit(tool("6.12.0", "6.12.0", "a"), "2026-11-01T09:00:00Z", "loki 6.12 everywhere");
+        git.branchCreate().setName("bump").call();
+        git.checkout().setName("bump").call();
+        commit(tool("6.16.0", "6.12.0", "a"), "2026-11-10T09:00:00Z", "staging 6.16 (on a branch)");
+        git.checkout().setName("main").call();
+        Files.writeString(dir.resolve("fleet/other.yaml"), "x: 1\n"); // main moves on, the tool file does not
+        git.add().addFilepattern(".").call();
+        git.commit().setMessage("unrelated on main").call();
+        // the merge's tool file is the branch's (TREESAME to its second parent): a path-limited log would skip the
+        // merge and date the value by the branch commit
+        git.merge().include(git.getRepository().resolve("bump"))
+                .setFastForward(org.eclipse.jgit.api.MergeCommand.FastForwardMode.NO_FF).setCommit(false).call();
+        PersonIdent who = new PersonIdent(new PersonIdent("dev", "dev@acme.example"), Instant.parse("2026-11-20T09:00:00Z"), ZoneOffset.UTC);
+        String merge = git.commit().setMessage("Merge bump").setAuthor(who).setCommitter(who).call().getName();
+
+        assertThat(GitHistory.whenValueSet(dir.resolve("fleet"), "tools/loki.yaml", "Tool", "loki", STAGING))
+                .hasValueSatisfying(v -> {
+                    assertThat(v.value()).isEqualTo("6.16.0");
+                    assertThat(v.committedAt()).isEqualTo(Instant.parse("2026-11-20T09:00:00Z"));
+                    assertThat(v.commit()).isEqualTo(merge);
+                });
+    }
+
     @Test
     void aValueThatWasRevertedCountsFromTheRevert() throws Exception {
         git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call();

@@ -1,12 +1,14 @@
 package io.kubechores.platform.jenkins;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.kubechores.testkit.jenkins.JenkinsSimulation;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -148,5 +150,64 @@ class JenkinsClientIT {
             assertThat(b.result()).isEqualTo("FAILURE");
         });
         assertThat(c.findBuild("platform/deploy-addon", Map.of("CLUSTER", "prod-xx"))).isEmpty();
+    }
+
+    /**
+     * Jenkins forgets a queue item five minutes after it left the queue (hudson.model.Queue: leftItems =
+     * CacheBuilder.newBuilder().expireAfterWrite(5 * 60, TimeUnit.SECONDS)); a later run must follow the build number
+     * it recorded, and find the build by its parameters when it never saw the number.
+     */
+    @Test
+    void aLaterRunFollowsTheRecordedBuildAfterJenkinsForgotTheQueueItem() {
+        JenkinsSimulation sim = JenkinsSimulation.launch();
+        try {
+            Instant t0 = Instant.parse("2026-11-24T09:00:00Z");
+            sim.at(t0).holdBuilds = true;
+            JenkinsClient c = new JenkinsClient(new JenkinsAccess(sim.baseUrl(), "bot", "s3cret"),
+                    new JenkinsClient.Limits(Duration.ofMillis(5), Duration.ofSeconds(5), Duration.ofMillis(50)));
+            String queue = c.trigger("platform/deploy-addon", params());
+            JenkinsClient.Build first = c.follow(queue);
+            assertThat(first.status()).isEqualTo(JenkinsClient.Status.RUNNING); // the run's limits ran out
+            assertThat(first.buildNumber()).isEqualTo(1);
+
+            sim.at(t0.plus(Duration.ofMinutes(5)));
+            assertThatThrownBy(() -> c.poll(queue, null, null)).hasMessageContaining("HTTP 404"); // what the old follow-up did
+            sim.holdBuilds = false;
+            int forgotten = sim.forgottenQueuePolls();
+            JenkinsClient.Build later = c.followUp(queue, first.buildNumber(), first.buildUrl(), "platform/deploy-addon", params());
+            assertThat(later.status()).isEqualTo(JenkinsClient.Status.FINISHED);
+            assertThat(later.describe()).isEqualTo("build #1 SUCCESS: " + sim.baseUrl() + JOB + "1/");
+            assertThat(sim.forgottenQueuePolls()).as("the recorded build is followed, not the queue item").isEqualTo(forgotten);
+        } finally {
+            sim.stop();
+        }
+    }
+
+    @Test
+    void aQueueItemGoneBeforeItsNumberWasSeenIsFoundByItsParameters() {
+        JenkinsSimulation sim = JenkinsSimulation.launch();
+        try {
+            Instant t0 = Instant.parse("2026-11-24T09:00:00Z");
+            sim.at(t0);
+            JenkinsClient c = new JenkinsClient(new JenkinsAccess(sim.baseUrl(), "bot", "s3cret"), FAST);
+            Map<String, String> other = new LinkedHashMap<>(params());
+            other.put("CLUSTER", "prod-us-1");
+            c.trigger("platform/deploy-addon", other);
+            String queue = c.trigger("platform/deploy-addon", params());
+            sim.startAll();
+            sim.at(t0.plus(Duration.ofMinutes(6)));
+            JenkinsClient.Build b = c.followUp(queue, null, null, "platform/deploy-addon", params());
+            assertThat(b.status()).isEqualTo(JenkinsClient.Status.FINISHED);
+            assertThat(b.buildNumber()).as("build #2 has these parameters, #1 the other cluster's").isEqualTo(2);
+            assertThat(sim.forgottenQueuePolls()).isEqualTo(1);
+
+            Map<String, String> never = new LinkedHashMap<>(params());
+            never.put("CLUSTER", "prod-ap-1");
+            JenkinsClient.Build lost = c.followUp(sim.baseUrl() + "/queue/item/999/", null, null, "platform/deploy-addon", never);
+            assertThat(lost.status()).isEqualTo(JenkinsClient.Status.LOST);
+            assertThat(lost.describe()).contains("is gone", "no recent build has these parameters");
+        } finally {
+            sim.stop();
+        }
     }
 }

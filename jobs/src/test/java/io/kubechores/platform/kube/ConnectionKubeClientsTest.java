@@ -65,13 +65,13 @@ class ConnectionKubeClientsTest {
                         "spec.connection.kubeconfigContext", "no kubeconfig found"),
                 new Case("kubeconfigPath does not exist",
                         "    kubeconfigContext: staging-eu-1\n    kubeconfigPath: /nonexistent/kubeconfig", "home",
-                        Map.of(), "spec.connection.kubeconfigPath", "kubeconfig file /nonexistent/kubeconfig does not exist"),
+                        Map.of(), "spec.connection.kubeconfigPath", "not a kubeconfig: /nonexistent/kubeconfig (read only from $KUBECONFIG"),
                 new Case("token env not set", "    apiUrl: https://prod.example.test:6443\n    tokenEnv: PROD_EU_1_TOKEN",
                         "home", Map.of(), "spec.connection.tokenEnv", "environment variable PROD_EU_1_TOKEN is not set"),
                 new Case("CA file missing",
                         "    apiUrl: https://prod.example.test:6443\n    tokenEnv: PROD_EU_1_TOKEN\n    caFile: /nonexistent/ca.pem",
                         "home", Map.of("PROD_EU_1_TOKEN", "t0ken"), "spec.connection.caFile",
-                        "CA file /nonexistent/ca.pem does not exist"),
+                        "not a CA bundle: /nonexistent/ca.pem (read only from"),
                 new Case("EKS without AWS access", "    eks: {name: prod-eu-1, region: eu-central-1}", "home", Map.of(),
                         "spec.connection.eks", "EKS connections are not available"));
     }
@@ -92,7 +92,7 @@ class ConnectionKubeClientsTest {
             default -> { }
         }
         Resource<ClusterSpec> cluster = ClusterFiles.load(tmp.resolve("repo"), "prod-eu-1", c.connection());
-        var clients = new ConnectionKubeClients(SecretSource.of(c.secrets()), 1000, null, env::get, home,
+        var clients = new ConnectionKubeClients(SecretSource.of(c.secrets()), 1000, null, env, home,
                 serviceAccount(), Clock.systemUTC());
 
         assertThatThrownBy(() -> clients.client(cluster))
@@ -115,7 +115,7 @@ class ConnectionKubeClientsTest {
         write(home.resolve(".kube/config"), KUBECONFIG);
         Resource<ClusterSpec> cluster = ClusterFiles.load(tmp.resolve("repo"), "staging-eu-1",
                 "    kubeconfigContext: staging-eu-1");
-        Config config = new ConnectionKubeClients(SecretSource.of(Map.of()), 1000, null, inAPod()::get, home,
+        Config config = new ConnectionKubeClients(SecretSource.of(Map.of()), 1000, null, inAPod(), home,
                 serviceAccount(), Clock.systemUTC()).config(cluster);
         assertThat(config.getMasterUrl()).startsWith("https://staging.example.test:6443");
         assertThat(config.getAutoOAuthToken()).isEqualTo("kubeconfig-token");
@@ -124,12 +124,12 @@ class ConnectionKubeClientsTest {
     @Test
     void inClusterUsesTheMountedServiceAccountOnlyWhenTheClusterSaysSo() throws IOException {
         Resource<ClusterSpec> cluster = ClusterFiles.load(tmp.resolve("repo"), "local", "    inCluster: true");
-        Config config = new ConnectionKubeClients(SecretSource.of(Map.of()), 1000, null, inAPod()::get,
+        Config config = new ConnectionKubeClients(SecretSource.of(Map.of()), 1000, null, inAPod(),
                 tmp.resolve("home"), serviceAccount(), Clock.systemUTC()).config(cluster);
         assertThat(config.getMasterUrl()).startsWith("https://10.100.0.1:443");
         assertThat(config.getOauthTokenProvider().getToken()).isEqualTo("sa-token");
 
-        var outside = new ConnectionKubeClients(SecretSource.of(Map.of()), 1000, null, Map.<String, String>of()::get,
+        var outside = new ConnectionKubeClients(SecretSource.of(Map.of()), 1000, null, Map.<String, String>of(),
                 tmp.resolve("home"), tmp.resolve("no-sa"), Clock.systemUTC());
         assertThatThrownBy(() -> outside.client(cluster)).isInstanceOf(ConnectionException.class)
                 .hasMessageMatching("clusters/local\\.yaml:\\d+:\\d+: spec\\.connection\\.inCluster: cluster local: "
@@ -141,7 +141,7 @@ class ConnectionKubeClientsTest {
         Resource<ClusterSpec> cluster = ClusterFiles.load(tmp.resolve("repo"), "prod-eu-1",
                 "    apiUrl: https://prod.example.test:6443\n    tokenEnv: PROD_EU_1_TOKEN");
         Config config = new ConnectionKubeClients(SecretSource.of(Map.of("PROD_EU_1_TOKEN", "t0ken")), 1000, null,
-                inAPod()::get, tmp.resolve("home"), serviceAccount(), Clock.systemUTC()).config(cluster);
+                inAPod(), tmp.resolve("home"), serviceAccount(), Clock.systemUTC()).config(cluster);
         assertThat(config.getMasterUrl()).startsWith("https://prod.example.test:6443");
         assertThat(config.getOauthToken()).isEqualTo("t0ken");
     }

@@ -80,7 +80,7 @@ class EksConnectionIT {
         new EksWireStubs(aws).noCluster("gone-eu-1");
         clients = new ConnectionKubeClients(SecretSource.of(Map.of()), 5000,
                 new EksClusters(aws.baseUrl(), StaticCredentialsProvider.create(BASE), "kubechores"),
-                Map.<String, String>of()::get, tmp, tmp.resolve("no-sa"), clock);
+                Map.<String, String>of(), tmp, tmp.resolve("no-sa"), clock);
     }
 
     @AfterEach

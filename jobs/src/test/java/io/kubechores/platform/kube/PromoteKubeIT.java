@@ -1,6 +1,7 @@
 package io.kubechores.platform.kube;
 
 import io.kubechores.testkit.kube.PromoteKubeSeed;
+import io.kubechores.testkit.kube.SimulatedCluster;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -82,5 +83,87 @@ class PromoteKubeIT {
         assertThat(o.healthy()).isFalse();
         assertThat(o.runningVersion()).isNull();
         assertThat(o.health()).containsExactly("Deployment/ghost: not found");
+    }
+
+    /**
+     * A Deployment's rollout time is its current revision's ReplicaSet creationTimestamp, not the Progressing
+     * condition's lastUpdateTime ("the last time this condition was updated", refreshed on every scale, e.g. by an
+     * HPA — https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#deployment-status) nor a pod that
+     * started later (rescheduled by a node drain). Served by the simulated API server, which keeps creationTimestamp.
+     */
+    @Test
+    void deploymentRolloutIsDatedByItsCurrentReplicaSetNotByTheConditionOrPods() {
+        try (SimulatedCluster sim = SimulatedCluster.start("staging-eu-1")) {
+            KubernetesClient c = sim.client();
+            PromoteKubeSeed.seed(c, new Footprint("ns-web", "web", null, null, "2.0.0", "Deployment", "web",
+                    "acme/web:2.0.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 1,
+                    Health.HEALTHY, SINCE));
+            // an older revision's ReplicaSet, and a pod rescheduled two hours after the rollout
+            c.apps().replicaSets().inNamespace("ns-web").resource(new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
+                    .withNewMetadata().withName("web-old").withNamespace("ns-web")
+                    .withLabels(Map.of("app.kubernetes.io/name", "web"))
+                    .withAnnotations(Map.of("deployment.kubernetes.io/revision", "1"))
+                    .withCreationTimestamp(SINCE.minusSeconds(86400 * 30).toString())
+                    .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment").withName("web").withUid("uid-web")
+                    .endOwnerReference().endMetadata().build()).create();
+            c.pods().inNamespace("ns-web").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                    .withName("web-rescheduled").withNamespace("ns-web").withLabels(Map.of("app.kubernetes.io/name", "web"))
+                    .endMetadata().withNewStatus().withPhase("Running").withStartTime(SINCE.plusSeconds(7200).toString())
+                    .endStatus().build()).create();
+            ToolSpec spec = new ToolSpec(null, "acme/web", "ns-web", null, Map.of("staging", "2.0.0"), "1h",
+                    List.of(new ToolSpec.HealthCheck("Deployment", "web", 3)), null);
+            var obs = PromoteKube.observe(c, new PromoteKube.Query("ns-web", null, List.of(new PromoteKube.Check("Deployment", "web"))));
+            ClusterObservation o = Verification.evaluate("staging-eu-1", "staging", spec, obs);
+            assertThat(o.liveSince()).isEqualTo(SINCE);
+            assertThat(o.runs("2.0.0")).as("a digest-pinned image runs its tag").isTrue();
+        }
+    }
+
+    /** Pods are selected by the workload's whole selector: matchExpressions too (here: not the canary track). */
+    @Test
+    void podSelectionHonoursMatchExpressions() {
+        try (SimulatedCluster sim = SimulatedCluster.start("staging-eu-1")) {
+            KubernetesClient c = sim.client();
+            PromoteKubeSeed.seed(c, new Footprint("ns-api", "api", null, null, "1.0.0", "StatefulSet", "api",
+                    "acme/api:1.0.0", 3, Health.HEALTHY, SINCE));
+            var sts = c.apps().statefulSets().inNamespace("ns-api").withName("api").get();
+            sts.getSpec().getSelector().setMatchExpressions(List.of(new io.fabric8.kubernetes.api.model.LabelSelectorRequirement(
+                    "track", "NotIn", List.of("canary"))));
+            c.apps().statefulSets().inNamespace("ns-api").resource(sts).update();
+            // a crash-looping canary pod that carries the matchLabels but is excluded by the expression
+            c.pods().inNamespace("ns-api").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                    .withName("api-canary-0").withNamespace("ns-api")
+                    .withLabels(Map.of("app.kubernetes.io/name", "api", "track", "canary")).endMetadata()
+                    .withNewStatus().withPhase("Running").addNewContainerStatus().withName("api").withRestartCount(40)
+                    .withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
+                    .endContainerStatus().endStatus().build()).create();
+            ToolSpec spec = new ToolSpec(null, "acme/api", "ns-api", null, Map.of("staging", "1.0.0"), "1h",
+                    List.of(new ToolSpec.HealthCheck("StatefulSet", "api", 3)), null);
+            var obs = PromoteKube.observe(c, new PromoteKube.Query("ns-api", null, List.of(new PromoteKube.Check("StatefulSet", "api"))));
+            ClusterObservation o = Verification.evaluate("staging-eu-1", "staging", spec, obs);
+            assertThat(o.healthy()).as(String.join("; ", o.health())).isTrue();
+            assertThat(o.health()).containsExactly("StatefulSet/api: 3/3 ready, rollout complete, 0 restarts");
+        }
+    }
+
+    /** A StatefulSet's rollout is dated by the ControllerRevision its status.updateRevision names, not by pod starts. */
+    @Test
+    void statefulSetRolloutIsDatedByItsUpdateRevision() {
+        try (SimulatedCluster sim = SimulatedCluster.start("staging-eu-1")) {
+            KubernetesClient c = sim.client();
+            PromoteKubeSeed.seed(c, new Footprint("ns-db", "db", null, null, "1.0.0", "StatefulSet", "db",
+                    "acme/db:1.0.0", 1, Health.HEALTHY, SINCE.plusSeconds(7200))); // pods (re)started 2h after the rollout
+            c.apps().controllerRevisions().inNamespace("ns-db").resource(new io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder()
+                    .withNewMetadata().withName("db-6f7c9d").withNamespace("ns-db").withCreationTimestamp(SINCE.toString())
+                    .endMetadata().withRevision(3L).build()).create();
+            var sts = c.apps().statefulSets().inNamespace("ns-db").withName("db").get();
+            sts.getStatus().setUpdateRevision("db-6f7c9d");
+            sts.getStatus().setCurrentRevision("db-6f7c9d");
+            c.apps().statefulSets().inNamespace("ns-db").resource(sts).updateStatus();
+            ToolSpec spec = new ToolSpec(null, "acme/db", "ns-db", null, Map.of("staging", "1.0.0"), "1h",
+                    List.of(new ToolSpec.HealthCheck("StatefulSet", "db", 3)), null);
+            var obs = PromoteKube.observe(c, new PromoteKube.Query("ns-db", null, List.of(new PromoteKube.Check("StatefulSet", "db"))));
+            assertThat(Verification.evaluate("staging-eu-1", "staging", spec, obs).liveSince()).isEqualTo(SINCE);
+        }
     }
 }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -60,15 +61,28 @@ public final class PromoteKubeSeed {
         int ready = f.health() == Health.CRASH_LOOPING ? n - 1 : n;
         String t = f.since().toString();
         switch (f.kind()) {
-            case "Deployment" -> c.apps().deployments().inNamespace(f.namespace()).resource(new DeploymentBuilder()
-                    .withMetadata(meta).withNewSpec().withReplicas(n).withNewSelector().withMatchLabels(selector).endSelector()
+            case "Deployment" -> {
+                // the current revision's ReplicaSet, created when the rollout began (the rollout time promote reads);
+                // the Progressing condition's lastUpdateTime is later, as after an HPA scale-up
+                c.apps().replicaSets().inNamespace(f.namespace()).resource(new ReplicaSetBuilder()
+                        .withNewMetadata().withName(f.workload() + "-5d8f7b9c4").withNamespace(f.namespace())
+                        .withLabels(selector).withAnnotations(Map.of("deployment.kubernetes.io/revision", "2"))
+                        .withCreationTimestamp(t)
+                        .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment").withName(f.workload())
+                        .withUid("uid-" + f.workload()).withController(true).endOwnerReference().endMetadata()
+                        .withNewSpec().withReplicas(n).withNewSelector().withMatchLabels(selector).endSelector()
+                        .withTemplate(template).endSpec().build()).create();
+                ObjectMeta dmeta = new ObjectMetaBuilder(meta).addToAnnotations("deployment.kubernetes.io/revision", "2").build();
+                c.apps().deployments().inNamespace(f.namespace()).resource(new DeploymentBuilder()
+                    .withMetadata(dmeta).withNewSpec().withReplicas(n).withNewSelector().withMatchLabels(selector).endSelector()
                     .withTemplate(template).endSpec()
                     .withNewStatus().withObservedGeneration(2L).withReplicas(n).withUpdatedReplicas(updated)
                     .withReadyReplicas(ready).withAvailableReplicas(ready)
                     .addNewCondition().withType("Progressing").withStatus("True")
                     .withReason(f.health() == Health.ROLLING ? "ReplicaSetUpdated" : "NewReplicaSetAvailable")
-                    .withLastUpdateTime(t).withLastTransitionTime(t).endCondition()
+                    .withLastUpdateTime(f.since().plusSeconds(3600).toString()).withLastTransitionTime(t).endCondition()
                     .endStatus().build()).create();
+            }
             case "StatefulSet" -> c.apps().statefulSets().inNamespace(f.namespace()).resource(new StatefulSetBuilder()
                     .withMetadata(meta).withNewSpec().withReplicas(n).withServiceName(f.workload())
                     .withNewSelector().withMatchLabels(selector).endSelector().withTemplate(template).endSpec()

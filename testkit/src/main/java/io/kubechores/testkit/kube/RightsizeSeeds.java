@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBui
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.verticalpodautoscaler.client.VerticalPodAutoscalerClient;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,8 +83,18 @@ public final class RightsizeSeeds {
     /** A recommend-only VPA (updateMode "Off") named after its target, with status recommendations. */
     public static void seedVpa(KubernetesClient client, String namespace, String kind, String name,
                                List<ContainerRecommendation> recommendations) {
+        seedVpa(client, namespace, kind, name, recommendations, SEEDED_VPA_CREATED);
+    }
+
+    /** When seeded VPAs were created unless told (well past rightsize's 7-day confidence wait in the demo and ITs). */
+    public static final Instant SEEDED_VPA_CREATED = Instant.parse("2026-10-01T00:00:00Z");
+
+    /** A VPA created at {@code created} (the simulated API server keeps a creationTimestamp it is given). */
+    public static void seedVpa(KubernetesClient client, String namespace, String kind, String name,
+                               List<ContainerRecommendation> recommendations, Instant created) {
         VerticalPodAutoscaler vpa = new VerticalPodAutoscalerBuilder()
-                .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withNewMetadata().withNamespace(namespace).withName(name)
+                .withCreationTimestamp(created.toString()).endMetadata()
                 .withNewSpec().withNewTargetRef("apps/v1", kind, name)
                 .withNewUpdatePolicy().withUpdateMode("Off").endUpdatePolicy().endSpec()
                 .withNewStatus().withNewRecommendation()

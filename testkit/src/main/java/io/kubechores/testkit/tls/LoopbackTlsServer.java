@@ -1,6 +1,5 @@
 package io.kubechores.testkit.tls;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -37,32 +36,85 @@ public final class LoopbackTlsServer implements AutoCloseable {
 
     /** Serves with a prepared context (many servers can share one: much cheaper than one context each). */
     public static LoopbackTlsServer start(SSLContext ctx, boolean needClientAuth) {
+        return start(ctx, needClientAuth, InetAddress.getLoopbackAddress(), 0);
+    }
+
+    /**
+     * Serves on a given loopback address and port (0 = any), optionally restricted to some protocols (TLSv1.2...).
+     * Two servers on 127.0.0.1:P and 127.0.0.2:P sharing one context are "the same service on two hosts": the
+     * context's session cache lets a client resume across them.
+     */
+    public static LoopbackTlsServer start(SSLContext ctx, boolean needClientAuth, InetAddress bind, int port,
+                                          String... protocols) {
+        if (!bind.isLoopbackAddress()) throw new IllegalArgumentException("loopback addresses only: " + bind);
         try {
-            SSLServerSocket s = (SSLServerSocket) ctx.getServerSocketFactory()
-                    .createServerSocket(0, 512, InetAddress.getLoopbackAddress());
+            SSLServerSocket s = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(port, 512, bind);
             s.setNeedClientAuth(needClientAuth);
+            if (protocols.length > 0) s.setEnabledProtocols(protocols);
             return new LoopbackTlsServer(s, false);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start loopback TLS server", e);
         }
     }
 
-    /** A server context presenting chain (leaf first), trusting client certificates issued by the chain's last one. */
+    /**
+     * A server context presenting chain exactly as given (leaf first; the rest in any order, extras included, as
+     * real misconfigured servers do: a KeyStore would refuse such a chain), trusting client certificates issued by
+     * the chain's last one.
+     */
     public static SSLContext context(PrivateKey key, List<X509Certificate> chain) {
         try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            char[] pw = "loopback".toCharArray();
-            ks.setKeyEntry("server", key, pw, chain.toArray(X509Certificate[]::new));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, pw);
+            X509Certificate[] served = chain.toArray(X509Certificate[]::new);
+            String alg = key.getAlgorithm();
+            var km = new javax.net.ssl.X509ExtendedKeyManager() {
+                boolean fits(String keyType) {
+                    return keyType != null && (keyType.equals(alg) || ("RSA".equals(alg) && keyType.equals("RSASSA-PSS"))
+                            || ("EC".equals(alg) && keyType.startsWith("EC")));
+                }
+
+                @Override
+                public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket s) {
+                    return fits(keyType) ? "server" : null;
+                }
+
+                @Override
+                public String chooseEngineServerAlias(String keyType, java.security.Principal[] issuers,
+                                                      javax.net.ssl.SSLEngine e) {
+                    return fits(keyType) ? "server" : null;
+                }
+
+                @Override
+                public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+                    return fits(keyType) ? new String[]{"server"} : null;
+                }
+
+                @Override
+                public X509Certificate[] getCertificateChain(String alias) {
+                    return served.clone();
+                }
+
+                @Override
+                public PrivateKey getPrivateKey(String alias) {
+                    return key;
+                }
+
+                @Override
+                public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+                    return null;
+                }
+
+                @Override
+                public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket s) {
+                    return null;
+                }
+            };
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
             trust.setCertificateEntry("ca", chain.getLast());
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            ctx.init(new javax.net.ssl.KeyManager[]{km}, tmf.getTrustManagers(), null);
             return ctx;
         } catch (Exception e) {
             throw new IllegalStateException("cannot build loopback TLS context", e);
@@ -83,7 +135,7 @@ public final class LoopbackTlsServer implements AutoCloseable {
     }
 
     public String host() {
-        return "127.0.0.1";
+        return server.getInetAddress().getHostAddress();
     }
 
     private void acceptLoop(boolean silent) {
