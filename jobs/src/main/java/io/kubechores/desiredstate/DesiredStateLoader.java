@@ -11,7 +11,7 @@ import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 
-import io.kubechores.core.schedule.TimeZones;
+import io.kubechores.desiredstate.TimeZones;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

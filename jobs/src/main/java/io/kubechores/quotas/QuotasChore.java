@@ -351,12 +351,12 @@ public class QuotasChore implements Chore {
             intent.outcome(planned.withStatus(Action.Status.FAILED, io.kubechores.core.ChoreRunner.describe(e)));
             throw e;
         }
-        Action result = outcome(planned, d, inc);
+        Action result = outcome(run, k, planned, d, inc);
         intent.outcome(result);
         return result;
     }
 
-    private static Action outcome(Action planned, QuotaDecision d, QuotasAws.Increase inc) {
+    private static Action outcome(Run run, QuotaKey k, Action planned, QuotaDecision d, QuotasAws.Increase inc) {
         return switch (inc.kind()) {
             case FILED -> planned.withStatus(Action.Status.APPLIED, planned.detail() + " — request "
                     + inc.requestId() + " " + inc.status());

@@ -1,5 +1,7 @@
 package io.kubechores.core.schedule;
 
+import io.kubechores.desiredstate.TimeZones;
+
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.OffsetDateTime;

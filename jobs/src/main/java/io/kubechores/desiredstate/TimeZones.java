@@ -1,4 +1,4 @@
-package io.kubechores.core.schedule;
+package io.kubechores.desiredstate;
 
 import java.time.ZoneId;
 import java.util.List;
