@@ -98,7 +98,9 @@ class DoctorIT {
         }, (u, v, g, r) -> true));
         new EksWireStubs(wm).cluster("111111111111", "eu-central-1", "prod-eks-1", eksApi, "LS0tLS1CRUdJTg==");
 
-        Path kubeconfig = tmp.resolve("kubeconfig");
+        // kubeconfigPath is read only from $KUBECONFIG, ~/.kube, $KUBECHORES_SECRETS_DIR (KubeconfigFiles): ~/.kube here
+        Path kubeconfig = tmp.resolve(".kube/kubeconfig");
+        Files.createDirectories(kubeconfig.getParent());
         StringBuilder kc = new StringBuilder("apiVersion: v1\nkind: Config\nclusters:\n");
         Map<String, String> servers = Map.of("ok", ok, "denied", denied, "unauth", unauth, "unreachable", "http://127.0.0.1:9");
         servers.forEach((n, url) -> kc.append("  - name: ").append(n).append("\n    cluster: {server: \"").append(url).append("\"}\n"));
@@ -175,7 +177,8 @@ class DoctorIT {
         AwsAccess aws = new AwsAccess(wm.baseUrl(), StaticCredentialsProvider.create(BASE), state.fleetSpec().aws().roleArnPattern());
         SecretSource secrets = SecretSource.of(env);
         try (EksClusters eks = EksClusters.from(aws);
-             ConnectionKubeClients kube = new ConnectionKubeClients(secrets, 3000, EksClusters.from(aws))) {
+             ConnectionKubeClients kube = new ConnectionKubeClients(secrets, 3000, java.time.Duration.ofSeconds(6),
+                     new io.kubechores.platform.kube.KubeconfigFiles(Map.of(), tmp.toString()), EksClusters.from(aws))) {
             return new Doctor(state, secrets, kube, aws, eks, HttpClient.newHttpClient()).run();
         }
     }
@@ -251,12 +254,15 @@ class DoctorIT {
         // no instance metadata service here: the SDK's default chain would wait for it
         System.setProperty("aws.disableEc2Metadata", "true");
         boolean logbackSet = System.getProperty("logback.configurationFile") != null;
+        String userHome = System.getProperty("user.home");
+        System.setProperty("user.home", tmp.toString()); // ~/.kube holds the kubeconfig the clusters name
         try {
             code = io.kubechores.cli.Main.run("doctor", "--repo", tmp.resolve("fleet").toString(), "--home", home.toString(),
                     "--schedules", Path.of("../schedules").toString(), "--cluster", "ok-1", "--cluster", "rbac-denied");
         } finally {
             System.setOut(old);
             System.clearProperty("aws.disableEc2Metadata");
+            System.setProperty("user.home", userHome);
             if (!logbackSet) System.clearProperty("logback.configurationFile"); // other tests of this JVM log as before
         }
         String table = out.toString(java.nio.charset.StandardCharsets.UTF_8);

@@ -119,6 +119,8 @@ class CronJobStateIT {
         env.remove("SPRING_DATASOURCE_URL");
         env.remove("KUBECONFIG");
         env.put("HOME", home.toString());
+        // where a pod mounts its cluster credentials: kubeconfigPath is read only from there (KubeconfigFiles)
+        env.put("KUBECHORES_SECRETS_DIR", tmp.toString());
         env.put("KUBECHORES_SLACK_WEBHOOK", slack.baseUrl() + "/services/T0001/B0001/hook");
         if (datasourceUrl != null) env.put("SPRING_DATASOURCE_URL", datasourceUrl);
         Process p = pb.start();

@@ -169,8 +169,8 @@ public final class ConnectionKubeClients implements KubeClients {
             try {
                 text = kubeconfigFiles.kubeconfig(c.kubeconfigPath());
             } catch (KubeconfigFiles.KubeconfigException e) {
-                throw fail(cluster, "/spec/connection/kubeconfigPath", e.getMessage() + " (read only from $KUBECONFIG, "
-                        + "~/.kube and $" + KubeconfigFiles.SECRETS_DIR_ENV + ")", e);
+                // no cause: the message says all (the path, never the file's content)
+                throw fail(cluster, "/spec/connection/kubeconfigPath", e.getMessage(), null);
             }
             List<String> seen = new ArrayList<>();
             if (hasContext(KubeConfigUtils.parseConfigFromString(text), c.kubeconfigContext(), seen)) {
@@ -267,8 +267,7 @@ public final class ConnectionKubeClients implements KubeClients {
             try {
                 b.withCaCertFile(kubeconfigFiles.caBundle(c.caFile()).toString());
             } catch (KubeconfigFiles.KubeconfigException e) {
-                throw fail(cluster, "/spec/connection/caFile", e.getMessage() + " (read only from $KUBECONFIG, ~/.kube "
-                        + "and $" + KubeconfigFiles.SECRETS_DIR_ENV + ")", e);
+                throw fail(cluster, "/spec/connection/caFile", e.getMessage(), null);
             }
         }
         return b.build();

@@ -65,13 +65,13 @@ class ConnectionKubeClientsTest {
                         "spec.connection.kubeconfigContext", "no kubeconfig found"),
                 new Case("kubeconfigPath does not exist",
                         "    kubeconfigContext: staging-eu-1\n    kubeconfigPath: /nonexistent/kubeconfig", "home",
-                        Map.of(), "spec.connection.kubeconfigPath", "not a kubeconfig: /nonexistent/kubeconfig (read only from $KUBECONFIG"),
+                        Map.of(), "spec.connection.kubeconfigPath", "not a kubeconfig: /nonexistent/kubeconfig (only files in $KUBECONFIG"),
                 new Case("token env not set", "    apiUrl: https://prod.example.test:6443\n    tokenEnv: PROD_EU_1_TOKEN",
                         "home", Map.of(), "spec.connection.tokenEnv", "environment variable PROD_EU_1_TOKEN is not set"),
                 new Case("CA file missing",
                         "    apiUrl: https://prod.example.test:6443\n    tokenEnv: PROD_EU_1_TOKEN\n    caFile: /nonexistent/ca.pem",
                         "home", Map.of("PROD_EU_1_TOKEN", "t0ken"), "spec.connection.caFile",
-                        "not a CA bundle: /nonexistent/ca.pem (read only from"),
+                        "not a CA bundle: /nonexistent/ca.pem (only files in"),
                 new Case("EKS without AWS access", "    eks: {name: prod-eu-1, region: eu-central-1}", "home", Map.of(),
                         "spec.connection.eks", "EKS connections are not available"));
     }
