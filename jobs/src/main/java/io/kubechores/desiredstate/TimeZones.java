@@ -15,6 +15,15 @@ import java.util.stream.Collectors;
  * per the tz database's etcetera file) and are refused too, except Etc/UTC.
  */
 public final class TimeZones {
+    /**
+     * tz database zones without a slash that follow daylight-saving rules (files europe and northamerica: "Zone CET
+     * 1:00 C-Eur CE%sT", "Zone EST5EDT -5:00 US E%sT"...): kube-downscaler's own tests and README write "CET"
+     * (py-kube-downscaler tests/test_time.py), so annotations copied from it stay valid. EST, MST and HST are fixed
+     * offsets and stay refused.
+     */
+    private static final Set<String> RULE_ZONES = Set.of("CET", "EET", "MET", "WET", "CST6CDT", "EST5EDT", "MST7MDT",
+            "PST8PDT");
+
     private static final Set<String> REGIONS = ZoneId.getAvailableZoneIds().stream()
             .filter(TimeZones::regionShaped).collect(Collectors.toUnmodifiableSet());
 
@@ -34,6 +43,6 @@ public final class TimeZones {
 
     private static boolean regionShaped(String id) {
         int slash = id.indexOf('/');
-        return slash > 0 && !id.startsWith("Etc/") && !id.startsWith("SystemV/");
+        return (slash > 0 && !id.startsWith("Etc/") && !id.startsWith("SystemV/")) || RULE_ZONES.contains(id);
     }
 }

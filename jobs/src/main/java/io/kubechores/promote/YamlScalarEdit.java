@@ -32,7 +32,7 @@ public final class YamlScalarEdit {
     /** As {@link #replace(String, String, String, String, String)}, naming the file in errors. */
     public static String replace(String file, String content, String kind, String name, String dottedPath,
                                  String value) {
-        SourceYaml y = SourceYaml.parse(file, content);
+        SourceYaml y = SourceYaml.parse(file, content).stringsOnly();
         for (Ref doc : y.documents()) {
             if (!doc.isMapping()) continue;
             if (kind != null && !kind.equals(SourceYaml.text(y.get(doc, "kind")))) continue;

@@ -56,6 +56,7 @@ public final class SourceYaml {
     private final int[] charIndex;
     private final Map<Node, Integer> uses = new IdentityHashMap<>();
     private final String eol;
+    private boolean stringsOnly;
     /** the leaves of this file, computed on the first edit (a file is edited container by container) */
     private Map<String, String> leaves;
 
@@ -523,7 +524,7 @@ public final class SourceYaml {
     }
 
     @SuppressWarnings("unchecked")
-    private static String flow(Map<String, Object> m) {
+    private String flow(Map<String, Object> m) {
         List<String> parts = new ArrayList<>();
         for (var e : m.entrySet()) {
             parts.add(e.getKey() + ": " + (e.getValue() instanceof String v ? plain(v)
@@ -533,8 +534,22 @@ public final class SourceYaml {
     }
 
     /** A value written where there was none: plain when that reads back as the same text, else double-quoted. */
-    private static String plain(String v) {
-        return needsQuotes(v) ? doubleQuoted(v) : v;
+    private String plain(String v) {
+        return (stringsOnly ? needsQuotes(v) : needsQuotesAsQuantity(v)) ? doubleQuoted(v) : v;
+    }
+
+    /**
+     * Values that must read back as strings (a Tool's versions: the loader wants text) are quoted whenever YAML would
+     * read them as something else, {@code 2.0} or {@code 3} included. Resource quantities ({@code cpu: 2}) may stay
+     * numbers: Kubernetes reads both.
+     */
+    public SourceYaml stringsOnly() {
+        this.stringsOnly = true;
+        return this;
+    }
+
+    private static boolean needsQuotesAsQuantity(String v) {
+        return v.isEmpty() || !v.matches("[A-Za-z0-9._+-]+") || v.matches("(?i)true|false|yes|no|on|off|y|n|null");
     }
 
     /**
