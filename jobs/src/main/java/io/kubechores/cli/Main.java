@@ -53,6 +53,12 @@ public final class Main {
             return 2;
         }
         if (a.get(0).equals("validate")) return validateWithoutSpring(args);
+        if (a.get(0).equals("doctor")) {
+            // dry by construction: no Spring context, so no job repository, Batch, Quartz or audit log
+            // logback-cli.xml (as validate): root WARN, kubechores INFO; libraries would log at DEBUG without it
+            if (System.getProperty("logback.configurationFile") == null) System.setProperty("logback.configurationFile", "logback-cli.xml");
+            return commandLine(new HelpOnlyFactory(), extraSubcommands).execute(args);
+        }
         boolean serve = a.get(0).equals("serve");
         if (a.get(0).equals("demo") && extraSubcommands.stream().noneMatch(c -> c.getSimpleName().equals("DemoCommand"))) {
             System.err.println("kubechores: `demo` is not part of the production jar (it carries no simulated servers); "

@@ -19,13 +19,13 @@ public record ClusterSpec(
         List<String> etcdEndpoints) {
 
     public ClusterSpec {
-        connection = connection == null ? new Connection(null, null, false, null, null, null) : connection;
+        connection = connection == null ? new Connection(null, null, false, null, null, null, null) : connection;
         nodePools = nodePools == null ? List.of() : List.copyOf(nodePools);
         etcdEndpoints = etcdEndpoints == null ? List.of() : List.copyOf(etcdEndpoints);
     }
 
     /**
-     * Exactly one way to connect: a kubeconfig context, in-cluster, or API URL + token.
+     * Exactly one way to connect: a kubeconfig context, in-cluster, API URL + token, or EKS.
      *
      * @param kubeconfigContext context in the kubeconfig (KUBECONFIG or ~/.kube/config unless kubeconfigPath)
      * @param kubeconfigPath    optional kubeconfig file
@@ -33,9 +33,35 @@ public record ClusterSpec(
      * @param apiUrl            API server URL
      * @param tokenEnv          env var holding a bearer token for apiUrl
      * @param caFile            CA bundle file for apiUrl
+     * @param eks               an EKS cluster: endpoint and CA from DescribeCluster, a token signed with AWS credentials
      */
     public record Connection(String kubeconfigContext, String kubeconfigPath, boolean inCluster, String apiUrl,
-                             String tokenEnv, String caFile) {}
+                             String tokenEnv, String caFile, Eks eks) {
+        /** Without EKS (code-built clusters in tests and the demo). */
+        public Connection(String kubeconfigContext, String kubeconfigPath, boolean inCluster, String apiUrl,
+                          String tokenEnv, String caFile) {
+            this(kubeconfigContext, kubeconfigPath, inCluster, apiUrl, tokenEnv, caFile, null);
+        }
+
+        /** Which way this connection says to connect, for messages. */
+        public String kind() {
+            if (eks != null) return "eks";
+            if (kubeconfigContext != null) return "kubeconfigContext";
+            if (inCluster) return "inCluster";
+            if (apiUrl != null) return "apiUrl";
+            return "none";
+        }
+    }
+
+    /**
+     * An EKS cluster reached the way `aws eks get-token` does it.
+     *
+     * @param name    the EKS cluster name (DescribeCluster, and the x-k8s-aws-id the token is signed for)
+     * @param region  its region, e.g. eu-central-1
+     * @param roleArn optional role assumed with STS AssumeRole from the default credentials; the identity the
+     *                cluster's access entry (or aws-auth mapping) grants
+     */
+    public record Eks(String name, String region, String roleArn) {}
 
     /** @param accountId 12-digit AWS account id  @param region e.g. eu-central-1 */
     public record AwsPlacement(String accountId, String region) {}

@@ -126,6 +126,14 @@ public final class BatchChoreLauncher implements ChoreLauncher {
         }
     }
 
+    /** Set when the state store does not outlive this pod ({@link StateDurability}); null when it does. */
+    private volatile String ephemeralStateWarning;
+
+    /** The run's first log line and a report warning say so when the state store is ephemeral. */
+    public void ephemeralState(String warning) {
+        this.ephemeralStateWarning = warning;
+    }
+
     @Override
     public RunResult launch(String job, RunRequest req) {
         Instant started = Instant.now();
@@ -134,6 +142,8 @@ public final class BatchChoreLauncher implements ChoreLauncher {
             return new RunResult(job, -1, 1, req.dryRun(), false, "not started: " + shuttingDown, List.of(), List.of(),
                     List.of(), List.of(), started, Instant.now());
         }
+        String ephemeral = ephemeralStateWarning;
+        if (ephemeral != null) log.warn("job={} {}", job, ephemeral);
         Chore chore = chores.get(job);
         if (chore == null) {
             return invalid(job, req, started, List.of(new Problem(new Location("<command line>", 0, 0), "JOB",
@@ -233,6 +243,7 @@ public final class BatchChoreLauncher implements ChoreLauncher {
         results.sort(Comparator.comparing(PartitionResult::partition));
         List<Action> actions = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        if (ephemeral != null) warnings.add(ephemeral);
         List<String> failed = new ArrayList<>();
         List<PartitionOutcome> outcomes = new ArrayList<>();
         for (PartitionResult r : results) {
@@ -257,8 +268,30 @@ public final class BatchChoreLauncher implements ChoreLauncher {
             exit = (!failed.isEmpty() || report.failed()) ? 3 : 0;
             summary = report.summary();
         }
-        return new RunResult(job, exec.getId(), exit, dryRun, paused, summary, actions, failed, warnings,
+        RunResult result = new RunResult(job, exec.getId(), exit, dryRun, paused, summary, actions, failed, warnings,
                 report == null ? List.of() : report.artifacts(), started, Instant.now(), outcomes);
+        pushRunMetrics(req, state, result, warnings);
+        return result;
+    }
+
+    /**
+     * Runs outside a runner (CronJob pods, the CLI, Jenkins: trigger "cli") push their run metrics to the fleet's
+     * Pushgateway when one is configured, under the runner's metric names ({@link RunMetrics}); the runner exposes its
+     * own. Plans are not runs and push nothing. A failed push is a warning, never a failed run.
+     */
+    private void pushRunMetrics(RunRequest req, DesiredState state, RunResult r, List<String> warnings) {
+        String url = state.fleetSpec().notifications().pushgatewayUrl();
+        if (!"cli".equals(req.trigger()) || r.dryRun() || url == null || url.isBlank()) return;
+        try {
+            new io.kubechores.platform.notify.Pushgateway(java.net.http.HttpClient.newHttpClient(),
+                    java.time.Duration.ofSeconds(10)).post(url, r.job(),
+                    req.shard() == null ? List.of() : List.of("shard", String.valueOf(req.shard().index())),
+                    RunMetrics.exposition(r, java.time.Duration.between(r.started(), r.ended()), r.ended()));
+            log.info("job={} run metrics pushed to {}", r.job(), url);
+        } catch (RuntimeException e) {
+            log.warn("job={} run metrics not pushed to {}: {}", r.job(), url, e.getMessage());
+            warnings.add("run metrics not pushed to the Pushgateway: " + e.getMessage());
+        }
     }
 
     private RunResult invalid(String job, RunRequest req, Instant started, List<Problem> problems) {

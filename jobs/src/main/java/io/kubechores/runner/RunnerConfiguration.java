@@ -6,6 +6,7 @@ import io.kubechores.desiredstate.DesiredStateRule;
 import io.kubechores.platform.Platform;
 import io.kubechores.desiredstate.SecretSource;
 import io.kubechores.platform.aws.AwsAccess;
+import io.kubechores.platform.aws.EksClusters;
 import io.kubechores.platform.jenkins.JenkinsAccess;
 import io.kubechores.platform.kube.ConnectionKubeClients;
 import io.kubechores.platform.notify.Notifier;
@@ -45,11 +46,14 @@ public class RunnerConfiguration {
     public PlatformProvider platformProvider(StateStore state, SecretSource secrets, KubechoresProperties props) {
         return (loaded, clock) -> {
             var fleet = loaded.state().fleetSpec();
+            AwsAccess aws = new AwsAccess(fleet.aws().endpoint(), DefaultCredentialsProvider.builder().build(),
+                    fleet.aws().roleArnPattern());
             return new Platform(
-                    new ConnectionKubeClients(secrets, props.kubeTimeoutMillis(), props.kubeRequestDeadline()),
+                    // `connection.eks` clusters: DescribeCluster + STS-presigned tokens, same endpoint/credentials
+                    new ConnectionKubeClients(secrets, props.kubeTimeoutMillis(), props.kubeRequestDeadline(),
+                            io.kubechores.platform.kube.KubeconfigFiles.fromEnvironment(), EksClusters.from(aws)),
                     PlatformParts.pullRequests(loaded, secrets, props, clock),
-                    new AwsAccess(fleet.aws().endpoint(), DefaultCredentialsProvider.builder().build(),
-                            fleet.aws().roleArnPattern()),
+                    aws,
                     // spec.jenkins is optional: without it promote reports "no Jenkins configured" where it needs one
                     fleet.jenkins() == null || fleet.jenkins().url() == null ? null
                             : new JenkinsAccess(fleet.jenkins().url(), secrets.get(fleet.jenkins().userEnv()).orElse(null),
@@ -63,9 +67,12 @@ public class RunnerConfiguration {
     public BatchChoreLauncher choreLauncher(List<Chore> chores, JobRepository jobRepository, JobOperator jobOperator,
                                             PlatformTransactionManager tx, DesiredStateSource source,
                                             PlatformProvider platforms, KubechoresProperties props,
-                                            javax.sql.DataSource dataSource) {
-        return new BatchChoreLauncher(chores, jobRepository, jobOperator, tx, source, platforms, props)
+                                            javax.sql.DataSource dataSource, org.springframework.core.env.Environment env) {
+        BatchChoreLauncher launcher = new BatchChoreLauncher(chores, jobRepository, jobOperator, tx, source, platforms, props)
                 .withLeases(new JdbcRunLeases(new JdbcTemplate(dataSource), props.leaseTtl(), RunnerIdentity.id()));
+        StateDurability.ephemeralReason(env.getProperty("spring.datasource.url"))
+                .ifPresent(reason -> launcher.ephemeralState(StateDurability.warning(reason)));
+        return launcher;
     }
 
     /** Adapters whose implementations live in platform/ packages. */

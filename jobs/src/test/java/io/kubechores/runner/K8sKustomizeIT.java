@@ -49,6 +49,25 @@ class K8sKustomizeIT {
                 .contains("Namespace", "ConfigMap", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Service");
     }
 
+    @Test
+    void kubectlKustomizeBuildsTheTargetClusterBase() throws Exception {
+        Path kubectl = kubectl();
+        assumeTrue(kubectl != null, "kubectl not on PATH");
+        Process p = new ProcessBuilder(kubectl.toString(), "kustomize", Path.of("../k8s/target").toString())
+                .redirectErrorStream(false).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("kubectl kustomize k8s/target failed: %s", err).isZero();
+        List<JsonNode> docs = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = new ObjectMapper(new YAMLFactory()).readerFor(JsonNode.class)
+                .readValues(new String(out, StandardCharsets.UTF_8))) {
+            while (it.hasNext()) docs.add(it.next());
+        }
+        assertThat(docs).extracting(d -> d.path("kind").asText()).containsOnly("ClusterRole", "ClusterRoleBinding");
+        assertThat(docs).filteredOn(d -> d.path("kind").asText().equals("ClusterRole")).hasSize(4);
+    }
+
     private static Path kubectl() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path p = Path.of(dir, "kubectl");

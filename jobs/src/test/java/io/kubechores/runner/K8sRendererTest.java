@@ -207,6 +207,72 @@ class K8sRendererTest {
         assertThat(ports).containsExactlyInAnyOrder("UDP/53", "TCP/53", "TCP/443", "TCP/6443", "TCP/22");
     }
 
+    /** Issue 14: history, the certs alert memory, audit trail and reports vanished with every CronJob pod. */
+    @Test
+    void noPodKeepsItsHomeOnAnEmptyDir() throws IOException {
+        int pods = 0;
+        for (var e : rendered.entrySet()) {
+            for (JsonNode doc : docs(e.getValue())) {
+                JsonNode spec = switch (doc.path("kind").asText()) {
+                    case "CronJob" -> doc.at("/spec/jobTemplate/spec/template/spec");
+                    case "Job", "Deployment" -> doc.at("/spec/template/spec");
+                    default -> null;
+                };
+                if (spec == null) continue;
+                pods++;
+                String home = null;
+                for (JsonNode c : spec.path("containers")) {
+                    for (JsonNode m : c.path("volumeMounts")) {
+                        if (m.path("mountPath").asText().equals("/home/kubechores")) home = m.path("name").asText();
+                    }
+                }
+                assertThat(home).as("%s mounts a home", e.getKey()).isNotNull();
+                for (JsonNode v : spec.path("volumes")) {
+                    if (!v.path("name").asText().equals(home)) continue;
+                    assertThat(v.has("emptyDir")).as("%s: home on an emptyDir", e.getKey()).isFalse();
+                    assertThat(v.at("/persistentVolumeClaim/claimName").asText()).as(e.getKey()).isEqualTo("kubechores-home");
+                }
+            }
+        }
+        assertThat(pods).isGreaterThanOrEqualTo(schedules.size() + 1);
+        List<JsonNode> state = docs(rendered.get("state.yaml"));
+        assertThat(state).anySatisfy(d -> {
+            assertThat(d.path("kind").asText()).isEqualTo("PersistentVolumeClaim");
+            assertThat(d.at("/metadata/name").asText()).isEqualTo("kubechores-home");
+        });
+        assertThat(rendered.get("kustomization.yaml")).contains("  - state.yaml\n");
+    }
+
+    /** k8s/target: each job's ClusterRole with exactly its k8s/rbac rules, bound only to the central group. */
+    @Test
+    void targetClusterBaseGrantsEachJobsRbacRulesToTheCentralGroup() throws IOException {
+        List<String> withRole = new ArrayList<>();
+        for (String job : JobPermissions.JOBS) {
+            JsonNode rbacRole = JobPermissions.clusterRole(job);
+            String file = "target/" + job + ".yaml";
+            if (rbacRole == null) {
+                assertThat(rendered).doesNotContainKey(file);
+                continue;
+            }
+            withRole.add(job + ".yaml");
+            List<JsonNode> docs = docs(rendered.get(file));
+            JsonNode role = docs.stream().filter(d -> d.path("kind").asText().equals("ClusterRole")).findFirst().orElseThrow();
+            assertThat(role.at("/metadata/name").asText()).isEqualTo("kubechores-" + job);
+            assertThat(role.path("rules")).as(job).isEqualTo(rbacRole.path("rules"));
+            JsonNode binding = docs.stream().filter(d -> d.path("kind").asText().equals("ClusterRoleBinding")).findFirst().orElseThrow();
+            assertThat(binding.at("/roleRef/name").asText()).isEqualTo("kubechores-" + job);
+            assertThat(binding.path("subjects")).singleElement().satisfies(sub -> {
+                assertThat(sub.path("kind").asText()).isEqualTo("Group");
+                assertThat(sub.path("name").asText()).isEqualTo(K8sRenderer.CENTRAL_GROUP);
+            });
+            assertThat(docs).extracting(d -> d.path("kind").asText()).containsOnly("ClusterRole", "ClusterRoleBinding");
+        }
+        assertThat(withRole).contains("downscale.yaml", "rightsize.yaml", "certs.yaml", "promote.yaml");
+        String k = rendered.get("target/kustomization.yaml");
+        for (String f : withRole) assertThat(k).contains("  - " + f + "\n");
+        assertThat(rendered.get("kustomization.yaml")).doesNotContain("target/");
+    }
+
     @Test
     void writeRemovesCronJobsOfDeletedSchedules(@TempDir Path dir) throws IOException {
         Files.createDirectories(dir.resolve("cronjobs"));

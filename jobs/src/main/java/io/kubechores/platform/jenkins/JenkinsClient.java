@@ -234,6 +234,14 @@ public final class JenkinsClient {
         return Optional.empty();
     }
 
+    /**
+     * doctor: fetches the CSRF crumb (GET /crumbIssuer/api/json) the way a trigger would, nothing else: "crumb
+     * issued" or "crumbs disabled"; throws JenkinsException when the controller refuses (401/403) or is unreachable.
+     */
+    public String checkCrumb() {
+        return crumb().map(c -> "crumb issued (" + c.getKey() + ")").orElse("crumbs disabled on the controller (404)");
+    }
+
     private Optional<Map.Entry<String, String>> crumb() {
         if (!crumbFetched) {
             HttpResponse<String> r = send(request(base.resolve("crumbIssuer/api/json")).GET().build(), "crumb");

@@ -104,7 +104,9 @@ class KubeconfigFilesTest {
                 FieldLocations.of(new Location("clusters/evil.yaml", 1, 1)));
         try (var clients = new ConnectionKubeClients(SecretSource.of(Map.of()), 1000, p.files())) {
             assertThatThrownBy(() -> clients.client(cluster))
-                    .hasMessageStartingWith("not a kubeconfig: " + passwd)
+                    // the cluster file and field first (ConnectionKubeClients), then the path and nothing of the file
+                    .hasMessageStartingWith("clusters/evil.yaml:1:1: spec.connection.kubeconfigPath: cluster evil: "
+                            + "not a kubeconfig: " + passwd)
                     .hasMessageNotContaining("root:").hasNoCause();
         }
     }

@@ -1,0 +1,54 @@
+package io.kubechores.runner;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The run metrics of one run started outside a runner (CronJob pod, CLI, Jenkins), in the Prometheus text format,
+ * under the names the runner's /actuator/prometheus uses (RunService): kubechores_job_runs_total{job,outcome},
+ * kubechores_job_duration_seconds_count/_sum{job,outcome}, kubechores_job_last_success_timestamp_seconds{job} (only
+ * when the run succeeded, so a failed run's POST leaves the last success in place),
+ * kubechores_actions_total{job,cluster,status} and kubechores_partition_failures_total{job,cluster}. A pod has no
+ * memory of earlier runs, so the counters are this run's: an alert such as
+ * {@code time() - max by (job) (kubechores_job_last_success_timestamp_seconds) > 6*3600} works both ways.
+ */
+public final class RunMetrics {
+    private RunMetrics() {}
+
+    public static String exposition(ChoreLauncher.RunResult r, Duration took, Instant now) {
+        String job = r.job();
+        String outcome = RunService.outcome(r.exitCode());
+        StringBuilder b = new StringBuilder();
+        b.append("# TYPE kubechores_job_runs_total counter\n")
+                .append("kubechores_job_runs_total{job=").append(q(job)).append(",outcome=").append(q(outcome)).append("} 1\n");
+        b.append("# TYPE kubechores_job_duration_seconds summary\n")
+                .append("kubechores_job_duration_seconds_count{job=").append(q(job)).append(",outcome=").append(q(outcome)).append("} 1\n")
+                .append("kubechores_job_duration_seconds_sum{job=").append(q(job)).append(",outcome=").append(q(outcome)).append("} ")
+                .append(took.toMillis() / 1000.0).append('\n');
+        if ("success".equals(outcome)) {
+            b.append("# TYPE kubechores_job_last_success_timestamp_seconds gauge\n")
+                    .append("kubechores_job_last_success_timestamp_seconds{job=").append(q(job)).append("} ")
+                    .append(now.getEpochSecond()).append('\n');
+        }
+        Map<String, Integer> actions = new TreeMap<>();
+        Map<String, Integer> failures = new TreeMap<>();
+        for (ChoreLauncher.PartitionOutcome p : r.partitions()) {
+            p.actions().forEach((status, n) -> actions.merge("job=" + q(job) + ",cluster=" + q(p.partition()) + ",status="
+                    + q(status.name().toLowerCase(Locale.ROOT)), n, Integer::sum));
+            if (p.error() != null) failures.merge("job=" + q(job) + ",cluster=" + q(p.partition()), 1, Integer::sum);
+        }
+        b.append("# TYPE kubechores_actions_total counter\n");
+        actions.forEach((labels, n) -> b.append("kubechores_actions_total{").append(labels).append("} ").append(n).append('\n'));
+        b.append("# TYPE kubechores_partition_failures_total counter\n");
+        failures.forEach((labels, n) -> b.append("kubechores_partition_failures_total{").append(labels).append("} ").append(n).append('\n'));
+        return b.toString();
+    }
+
+    /** A label value in the text format: backslash, double quote and newline escaped. */
+    static String q(String v) {
+        return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+}
