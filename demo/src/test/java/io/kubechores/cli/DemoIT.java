@@ -91,7 +91,12 @@ class DemoIT {
         try (Stream<Path> s = Files.walk(home.resolve("reports/certs"))) {
             assertThat(s.filter(p -> p.toString().endsWith("certs-report.html")).count()).isEqualTo(2);
         }
-        assertThat(Files.readAllLines(home.resolve("audit/audit.jsonl"))).isNotEmpty()
-                .allSatisfy(l -> assertThat(l).startsWith("{").contains("\"status\":\"APPLIED\""));
+        // write-ahead trail (issue 23): an intent line before each change, its outcome after; every line is JSON
+        java.util.List<String> audit = Files.readAllLines(home.resolve("audit/audit.jsonl"));
+        assertThat(audit).isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("{"));
+        assertThat(audit).filteredOn(l -> !l.contains("\"phase\":\"intent\"")).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).containsPattern("\"status\":\"(APPLIED|UNCHANGED)\""))
+                .anySatisfy(l -> assertThat(l).contains("\"status\":\"APPLIED\""));
+        assertThat(audit).anySatisfy(l -> assertThat(l).contains("\"phase\":\"intent\""));
     }
 }

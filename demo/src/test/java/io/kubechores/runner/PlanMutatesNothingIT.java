@@ -140,9 +140,9 @@ class PlanMutatesNothingIT {
         assertThat(mutationsDuringRuns.get("downscale")).anyMatch(m -> m.startsWith("PATCH "));
         assertThat(mutationsDuringRuns.get("quotas")).anyMatch(m -> m.contains("RequestServiceQuotaIncrease"));
         assertThat(mutationsDuringRuns.get("certs")).anyMatch(m -> m.startsWith("slack "));
-        assertThat(mutationsDuringRuns.get("promote")).anyMatch(m -> m.startsWith("jenkins POST "));
         assertThat(mutationsDuringRuns.get("(git remote, forge, state store, audit)"))
-                .anyMatch(m -> m.startsWith("git remote refs"))
+                .anyMatch(m -> m.startsWith("git remote refs") && m.contains("refs/heads/kubechores/promote/")
+                        && m.contains("refs/heads/kubechores/rightsize/"))
                 .anyMatch(m -> m.startsWith("forge files"))
                 .anyMatch(m -> m.startsWith("audit trail"));
     }
