@@ -23,7 +23,7 @@ import java.security.MessageDigest;
  *   <li>security headers on every answer: a Content-Security-Policy without scripts ({@code default-src 'none'},
  *       inline styles only, forms only to this origin, {@code frame-ancestors 'none'} so the Run-now form cannot be
  *       framed for clickjacking), {@code X-Frame-Options: DENY} for older browsers, {@code X-Content-Type-Options:
- *       nosniff} (reports are served with their own content types), {@code Referrer-Policy: no-referrer}
+ *       nosniff} (reports are served with their own content types), {@code Referrer-Policy: same-origin}
  *       (OWASP Secure Headers Project; MDN "Content-Security-Policy: frame-ancestors");</li>
  *   <li>the runner token is never accepted in a URL (query strings end up in access logs, proxies and browser
  *       history): a request carrying {@code token=} in its query string is refused with 400;</li>
@@ -64,7 +64,9 @@ public class RunnerWebSecurity extends OncePerRequestFilter {
         res.setHeader("Content-Security-Policy", CSP);
         res.setHeader("X-Frame-Options", "DENY");
         res.setHeader("X-Content-Type-Options", "nosniff");
-        res.setHeader("Referrer-Policy", "no-referrer");
+        // same-origin, not no-referrer: under no-referrer Chromium sends "Origin: null" with the page's own form posts,
+        // which the CSRF check must refuse (StatusPageIT); cross-origin requests still get no referrer
+        res.setHeader("Referrer-Policy", "same-origin");
         String query = req.getQueryString();
         if (query != null && (query.startsWith("token=") || query.contains("&token="))) {
             log.warn("refused a request with the runner token in its URL from {}", req.getRemoteAddr());

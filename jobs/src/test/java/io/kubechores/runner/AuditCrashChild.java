@@ -33,13 +33,13 @@ public final class AuditCrashChild {
         DesiredState s = new DesiredStateLoader().load(Path.of("../repo-layout/example"), "test")
                 .onlyClusters(List.of("staging-eu-1"));
         List<Resource<ClusterSpec>> clusters = s.clusters().stream().map(c -> new Resource<>(c.kind(), c.metadata(),
-                new ClusterSpec(c.spec().environment(), new ClusterSpec.Connection(null, null, false, url, null, null),
+                new ClusterSpec(c.spec().environment(), new ClusterSpec.Connection(null, null, false, url, "KC_TEST_TOKEN", null),
                         c.spec().aws(), c.spec().nodePools(), c.spec().etcdEndpoints()), c.location(), c.fields())).toList();
         DesiredState state = new DesiredState(s.root(), s.revision(), s.fleet(), clusters, s.downscalePolicies(),
                 s.rightsizePolicies(), s.quotaPolicies(), s.certificatePolicies(), s.tools());
         String runId = UUID.randomUUID().toString();
         try (FileAuditLog audit = new FileAuditLog(home, runId, "test", Clock.systemUTC()).open("downscale");
-             ConnectionKubeClients kube = new ConnectionKubeClients(n -> Optional.empty(), 10_000, Duration.ofSeconds(30))) {
+             ConnectionKubeClients kube = new ConnectionKubeClients(n -> "KC_TEST_TOKEN".equals(n) ? Optional.of("test-token") : Optional.empty(), 10_000, Duration.ofSeconds(30))) {
             ChoreContext ctx = new ChoreContext("downscale", state,
                     new Platform(kube, null, null, null, null, new MemoryStateStore(), n -> Optional.empty()),
                     Clock.fixed(at, ZoneOffset.UTC), false, SafetyLimit.unlimited(), audit, home.resolve("out"));

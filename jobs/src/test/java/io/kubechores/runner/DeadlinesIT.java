@@ -48,7 +48,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(properties = {"kubechores.home=${java.io.tmpdir}/kubechores-deadlines-it-${random.uuid}"})
 class DeadlinesIT {
     static final Instant NIGHT = Instant.parse("2026-11-24T21:00:00Z"); // Tue 22:00 Europe/Berlin: staging is off
-    static final SecretSource NO_SECRETS = name -> java.util.Optional.empty();
+    /** apiUrl clusters need a token env var since issue 14's honest connection errors; the mock servers take any token. */
+    static final SecretSource NO_SECRETS = name -> "KC_TEST_TOKEN".equals(name) ? java.util.Optional.of("test-token")
+            : java.util.Optional.empty();
     @Autowired JobRepository jobRepository;
     @Autowired JobOperator jobOperator;
     @Autowired PlatformTransactionManager tx;
@@ -90,7 +92,7 @@ class DeadlinesIT {
         List<Resource<ClusterSpec>> clusters = s.clusters().stream().map(c -> {
             ClusterSpec spec = c.spec();
             ClusterSpec at = new ClusterSpec(spec.environment(),
-                    new ClusterSpec.Connection(null, null, false, urls.get(c.name()), null, null), spec.aws(),
+                    new ClusterSpec.Connection(null, null, false, urls.get(c.name()), "KC_TEST_TOKEN", null), spec.aws(),
                     spec.nodePools(), spec.etcdEndpoints());
             return new Resource<>(c.kind(), c.metadata(), at, c.location(), c.fields());
         }).toList();
