@@ -22,15 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,23 +45,7 @@ class DownscalePacedRestoreIT {
     Path out;
     DownscaleSimulatedCluster eu;
     KubernetesClient client;
-    final AtomicReference<Instant> time = new AtomicReference<>(WED_MORNING);
-    final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return time.get();
-        }
-    };
+    final io.kubechores.platform.kube.MutableClock clock = new io.kubechores.platform.kube.MutableClock(WED_MORNING);
 
     @BeforeEach
     void setUp() throws Exception {
@@ -110,7 +90,7 @@ class DownscalePacedRestoreIT {
                 new MemoryStateStore(), null);
         ChoreContext ctx = new ChoreContext("downscale", state, platform, clock, false, SafetyLimit.unlimited(),
                 AuditLog.NONE, out);
-        DownscaleChore.Pacer simulated = (until, c) -> time.updateAndGet(t -> t.isBefore(until) ? until : t);
+        DownscaleChore.Pacer simulated = (until, c) -> clock.advanceTo(until);
         return ChoreRunner.run(new DownscaleChore("kubechores", simulated), ctx, 1);
     }
 
@@ -139,7 +119,7 @@ class DownscalePacedRestoreIT {
         // the report shows the outcome, not the first minute's deferrals
         assertThat(o.allActions()).extracting(Action::verb).containsOnly("restore");
         assertThat(o.report().summary()).contains("3 restored").contains("0 deferred");
-        assertThat(time.get()).isEqualTo(Instant.parse("2026-11-25T07:02:00Z"));
+        assertThat(clock.instant()).isEqualTo(Instant.parse("2026-11-25T07:02:00Z"));
     }
 
     @Test
@@ -156,7 +136,7 @@ class DownscalePacedRestoreIT {
 
     void setUp2() throws Exception {
         tearDown();
-        time.set(WED_MORNING);
+        clock.set(WED_MORNING);
         setUp();
     }
 }

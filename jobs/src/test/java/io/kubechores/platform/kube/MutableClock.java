@@ -18,6 +18,15 @@ public final class MutableClock extends Clock {
         now = now.plus(d);
     }
 
+    /** Moves the clock to {@code t} unless it is already later (a pacer that waits until t). */
+    public synchronized void advanceTo(Instant t) {
+        if (now.isBefore(t)) now = t;
+    }
+
+    public void set(Instant t) {
+        now = t;
+    }
+
     @Override
     public ZoneId getZone() {
         return ZoneOffset.UTC;
