@@ -148,4 +148,33 @@ class QuotasInstanceTypesIT {
                         + " shipped table");
         assertThat(detail(o, A)).contains("10 x m6i.2xlarge (8 vCPU) = 80");
     }
+
+    /**
+     * An HPC type EC2 reports (hpc8a is not in the shipped table) is derived into the HPC quota L-F7808C92
+     * ("Running On-Demand HPC instances"), not the Standard one, both from DescribeInstanceTypes and from the
+     * shipped table; a spot pool of HPC types has no spot quota to derive (HPC instances are On-Demand only).
+     */
+    @Test
+    void hpcTypesFromDescribeInstanceTypesAndTheTableCountAgainstTheHpcQuota() throws Exception {
+        aws.instanceTypes(A, EU, Map.of("hpc8a.96xlarge", 192, "hpc7a.48xlarge", 96), 100);
+        for (String acct : List.of(A, B)) {
+            aws.appliedQuota(acct, EU, "ec2", "L-F7808C92", "Running On-Demand HPC instances", 0, true);
+            aws.history(acct, EU, "ec2", "L-F7808C92", List.of());
+        }
+        DesiredState s = state(List.of(cluster("a", A, EU, pool("hpc", "on-demand", 4, "hpc8a.96xlarge"),
+                        pool("hpc-spot", "spot", 4, "hpc7a.48xlarge")),
+                        cluster("b", B, EU, pool("hpc", "on-demand", 2, "hpc7a.48xlarge"))),
+                List.of(Resource.of(Kind.QUOTA_POLICY, "p", derive(List.of()))));
+
+        ChoreRunner.Outcome o = run(s);
+
+        assertThat(o.allActions()).filteredOn(a -> a.target().startsWith(A + "/")).singleElement().satisfies(a -> {
+            assertThat(a.target()).isEqualTo(A + "/eu-central-1/ec2/L-F7808C92");
+            assertThat(a.reason()).contains("a/hpc: 4 x hpc8a.96xlarge (192 vCPU) = 768");
+        });
+        assertThat(o.allActions()).filteredOn(a -> a.target().startsWith(B + "/")).singleElement()
+                .satisfies(a -> assertThat(a.reason()).contains("b/hpc: 2 x hpc7a.48xlarge (96 vCPU) = 192"));
+        assertThat(java.nio.file.Files.readString(out.resolve("quotas-report.txt")))
+                .contains("node pool hpc-spot: hpc instances have no spot vCPU quota to derive");
+    }
 }
