@@ -19,7 +19,7 @@ tr.LIMITED { background: #fff6e0; }
 <h1>${title}</h1>
 <p>${summary}</p>
 <table>
-<thead><tr><th>Account</th><th>Region</th><th>Quota</th><th>Applied</th><th>Wanted</th><th>Open request</th><th>Action</th></tr></thead>
+<thead><tr><th>Account</th><th>Region</th><th>Quota</th><th>Applied</th><th>Wanted</th><th>In use</th><th>Exhausted</th><th>Open request</th><th>Action</th></tr></thead>
 <tbody>
 <#list rows as r>
 <tr class="${r.status()}">
@@ -27,6 +27,7 @@ tr.LIMITED { background: #fff6e0; }
 <td><#if r.quota()?has_content><code>${r.quota()}</code><br>${r.quotaName()}</#if></td>
 <td class="num">${r.applied()}</td>
 <td class="num"><#if r.verb() != "account-failed">${r.wanted()?c}</#if></td>
+<td class="num">${r.inUse()}</td><td>${r.exhaustion()}</td>
 <td>${r.openRequest()}</td>
 <td><strong>${r.status()}</strong> ${r.verb()} ${r.detail()!""}<div class="reason">${r.reason()!""}</div></td>
 </tr>

@@ -4,10 +4,10 @@
 
 ${summary}
 
-| Account | Region | Quota | Applied | Wanted | Open request | Action | Why |
-|---|---|---|---:|---:|---|---|---|
+| Account | Region | Quota | Applied | Wanted | In use | Exhausted | Open request | Action | Why |
+|---|---|---|---:|---:|---:|---|---|---|---|
 <#list rows as r>
-| ${r.account()} | ${r.region()} | <#if r.quota()?has_content>`${r.quota()}` ${md(r.quotaName())}</#if> | ${r.applied()} | <#if r.verb() != "account-failed">${r.wanted()?c}</#if> | ${md(r.openRequest())} | **${r.status()}** ${md(r.verb())} ${md(r.detail()!"")} | ${md(r.reason()!"")} |
+| ${r.account()} | ${r.region()} | <#if r.quota()?has_content>`${r.quota()}` ${md(r.quotaName())}</#if> | ${r.applied()} | <#if r.verb() != "account-failed">${r.wanted()?c}</#if> | ${r.inUse()} | ${md(r.exhaustion())} | ${md(r.openRequest())} | **${r.status()}** ${md(r.verb())} ${md(r.detail()!"")} | ${md(r.reason()!"")} |
 </#list>
 <#if warnings?size gt 0>
 

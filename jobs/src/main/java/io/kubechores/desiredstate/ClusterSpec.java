@@ -67,16 +67,42 @@ public record ClusterSpec(
     public record AwsPlacement(String accountId, String region) {}
 
     /**
-     * @param name          pool name
-     * @param instanceTypes EC2 instance types the pool may launch
-     * @param lifecycle     on-demand | spot
-     * @param minSize       minimum nodes
-     * @param maxSize       maximum nodes (capacity planning uses it)
+     * @param name              pool name
+     * @param instanceTypes     EC2 instance types the pool may launch
+     * @param lifecycle         on-demand | spot
+     * @param minSize           minimum nodes
+     * @param maxSize           maximum nodes (capacity planning uses it)
+     * @param capacityTypes     Karpenter's karpenter.sh/capacity-type values the pool allows (on-demand, spot); when
+     *                          set it replaces lifecycle, and a pool allowing both counts in both quotas (on-demand
+     *                          fallback of a spot pool)
+     * @param cpuLimit          a Karpenter NodePool's spec.limits.cpu (vCPUs): the pool's need instead of
+     *                          maxSize x vCPUs; null for node groups
+     * @param availabilityZones Availability Zones of an EKS managed node group (its upgrade surge is 2 per zone)
+     * @param updateConfig      an EKS managed node group's updateConfig (maxUnavailable or maxUnavailablePercentage);
+     *                          with availabilityZones, the extra nodes of a rolling upgrade count in the need
      */
-    public record NodePool(String name, List<String> instanceTypes, String lifecycle, int minSize, int maxSize) {
+    public record NodePool(String name, List<String> instanceTypes, String lifecycle, int minSize, int maxSize,
+                           List<String> capacityTypes, Integer cpuLimit, Integer availabilityZones,
+                           UpdateConfig updateConfig) {
         public NodePool {
             instanceTypes = instanceTypes == null ? List.of() : List.copyOf(instanceTypes);
             lifecycle = lifecycle == null ? "on-demand" : lifecycle;
+            capacityTypes = capacityTypes == null ? List.of() : List.copyOf(capacityTypes);
+        }
+
+        public NodePool(String name, List<String> instanceTypes, String lifecycle, int minSize, int maxSize) {
+            this(name, instanceTypes, lifecycle, minSize, maxSize, null, null, null, null);
+        }
+
+        /** The capacity types the pool launches: capacityTypes, else its lifecycle. */
+        public List<String> effectiveCapacityTypes() {
+            return capacityTypes.isEmpty() ? List.of(lifecycle) : capacityTypes;
         }
     }
+
+    /**
+     * An EKS managed node group's update configuration (EKS API reference, NodegroupUpdateConfig): at most one of the
+     * two; neither = 1 node, EKS's default.
+     */
+    public record UpdateConfig(Integer maxUnavailable, Integer maxUnavailablePercentage) {}
 }

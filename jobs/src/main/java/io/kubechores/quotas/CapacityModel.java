@@ -18,9 +18,10 @@ import java.util.TreeSet;
 /**
  * The capacity model (pure): what every QuotaPolicy wants, per account/region and quota code.
  * <ul>
- *   <li>Derived (deriveFromNodePools): for every node pool of a Cluster in scope, maxSize × vCPUs of its largest
- *   instance type, per vCPU quota class of that type (standard, G/VT, P, Inf, X, F, ...) and lifecycle (on-demand
- *   or spot quota code), summed per account/region.</li>
+ *   <li>Derived (deriveFromNodePools): for every node pool of a Cluster in scope, (maxSize + upgrade surge) × vCPUs
+ *   of its largest instance type, or a Karpenter pool's limits.cpu, per vCPU quota class of its types (standard,
+ *   G/VT, P, Inf, X, F, HPC, ...) and capacity type (on-demand or spot quota code; both for a pool allowing both),
+ *   summed per account/region (see derivePool).</li>
  *   <li>Explicit: quotas[].value, for every account/region in scope matching the entry's accountId/region.</li>
  *   <li>Both for the same quota: the larger need counts. Then headroom % is added (rounded up).</li>
  *   <li>Several policies for the same quota: the largest wanted value wins; the smallest maxIncreaseFactor, the
@@ -60,6 +61,7 @@ public final class CapacityModel {
         BigDecimal explicit;
         String description;
         final List<String> sources = new ArrayList<>();
+        final List<QuotaNeed.NodeStep> steps = new ArrayList<>();
 
         BigDecimal need() {
             return explicit == null ? derived : derived.max(explicit);
@@ -81,7 +83,7 @@ public final class CapacityModel {
             for (Map.Entry<QuotaKey, Acc> e : acc.entrySet()) {
                 QuotaNeed n = new QuotaNeed(e.getKey(), e.getValue().description, e.getValue().need(),
                         spec.headroomPercent(), spec.maxIncreaseFactor(), List.of(policy.name()), e.getValue().sources,
-                        spec.reaskAfterDays(), spec.escalatePendingAfterDays());
+                        spec.reaskAfterDays(), spec.escalatePendingAfterDays(), e.getValue().steps);
                 merged.merge(e.getKey(), n, CapacityModel::merge);
             }
         }
@@ -123,7 +125,8 @@ public final class CapacityModel {
                 : (a.description() != null ? a.description() : b.description()), top.need(), top.headroomPercent(),
                 Math.min(a.maxIncreaseFactor(), b.maxIncreaseFactor()), policies, sources,
                 reask(a.reaskAfterDays(), b.reaskAfterDays()),
-                earliest(a.escalatePendingAfterDays(), b.escalatePendingAfterDays()));
+                earliest(a.escalatePendingAfterDays(), b.escalatePendingAfterDays()),
+                java.util.stream.Stream.concat(a.nodeSteps().stream(), b.nodeSteps().stream()).distinct().toList());
     }
 
     /** Several policies: the earliest escalation wins (unset counts as never). */
@@ -167,54 +170,101 @@ public final class CapacityModel {
         for (Resource<ClusterSpec> c : clusters) {
             ClusterSpec.AwsPlacement aws = c.spec().aws();
             if (aws == null || !scope.contains(QuotaKey.partition(aws.accountId(), aws.region()))) continue;
-            for (ClusterSpec.NodePool pool : c.spec().nodePools()) {
-                boolean spot = "spot".equalsIgnoreCase(pool.lifecycle());
-                // the largest type per quota class: the pool may scale out entirely on it
-                Map<InstanceTypes.QuotaClass, String> largest = new LinkedHashMap<>();
-                String region = aws.region();
-                for (String type : pool.instanceTypes()) {
-                    var vcpus = types.vcpus(region, type);
-                    var cls = types.quotaClass(type);
-                    if (vcpus.isEmpty()) {
-                        warnings.add("cluster " + c.name() + " node pool " + pool.name() + ": instance type " + type
-                                + " is unknown to EC2 DescribeInstanceTypes" + (types.liveRegions().contains(region)
-                                ? " in " + region : " (not read)") + ", the shipped table ("
-                                + InstanceTypes.TYPES_RESOURCE + ") and QuotaPolicy spec.instanceTypes: its vCPU quota"
-                                + " is not derived");
-                        continue;
-                    }
-                    if (cls.isEmpty()) {
-                        warnings.add("cluster " + c.name() + " node pool " + pool.name() + ": instance type " + type
-                                + " belongs to no vCPU quota class (" + InstanceTypes.CLASSES_RESOURCE
-                                + "): its vCPU quota is not derived");
-                        continue;
-                    }
-                    if (types.notOffered(region, type)) {
-                        warnings.add("cluster " + c.name() + " node pool " + pool.name() + ": instance type " + type
-                                + " is not offered in " + region + " (EC2 DescribeInstanceTypes); derived from "
-                                + types.source(null, type));
-                    }
-                    largest.merge(cls.get(), type,
-                            (x, y) -> types.vcpus(region, y).get() > types.vcpus(region, x).get() ? y : x);
+            for (ClusterSpec.NodePool pool : c.spec().nodePools()) derivePool(c.name(), aws, pool, types, acc, warnings);
+        }
+    }
+
+    /**
+     * One node pool's need, per vCPU quota class of the types it may launch and per capacity type it allows:
+     * <ul>
+     *   <li>node group: (maxSize + upgrade surge) x vCPUs of its largest type in that class ({@link UpgradeSurge});</li>
+     *   <li>Karpenter pool (cpuLimit): spec.limits.cpu in every class it may launch — Karpenter stops launching once
+     *   the pool's nodes reach the limit, so the limit is the most the pool can hold (Karpenter docs, NodePools,
+     *   spec.limits); entries may be types, families (m6i) or categories (c) since requirements use all three;</li>
+     *   <li>capacity types: a pool allowing both spot and on-demand counts its whole need in both quotas — Karpenter
+     *   prefers spot and falls back to on-demand when spot capacity is short (Karpenter docs, NodePools,
+     *   karpenter.sh/capacity-type), so either bucket may have to hold all of it.</li>
+     * </ul>
+     */
+    private static void derivePool(String cluster, ClusterSpec.AwsPlacement aws, ClusterSpec.NodePool pool,
+                                   InstanceTypes types, Map<QuotaKey, Acc> acc, Set<String> warnings) {
+        String region = aws.region();
+        String label = cluster + "/" + pool.name();
+        boolean karpenter = pool.cpuLimit() != null;
+        // the largest type per quota class: the pool may scale out entirely on it ("" = a class known only by a
+        // Karpenter family/category, without vCPUs)
+        Map<InstanceTypes.QuotaClass, String> largest = new LinkedHashMap<>();
+        for (String type : pool.instanceTypes()) {
+            boolean isType = type.contains(".");
+            var vcpus = isType ? types.vcpus(region, type) : java.util.Optional.<Integer>empty();
+            var cls = types.quotaClass(type);
+            if (isType && vcpus.isEmpty() && !karpenter) {
+                warnings.add("cluster " + cluster + " node pool " + pool.name() + ": instance type " + type
+                        + " is unknown to EC2 DescribeInstanceTypes" + (types.liveRegions().contains(region)
+                        ? " in " + region : " (not read)") + ", the shipped table ("
+                        + InstanceTypes.TYPES_RESOURCE + ") and QuotaPolicy spec.instanceTypes: its vCPU quota"
+                        + " is not derived");
+                continue;
+            }
+            if (cls.isEmpty()) {
+                warnings.add("cluster " + cluster + " node pool " + pool.name() + ": instance type " + type
+                        + " belongs to no vCPU quota class (" + InstanceTypes.CLASSES_RESOURCE
+                        + "): its vCPU quota is not derived");
+                continue;
+            }
+            if (isType && types.notOffered(region, type)) {
+                warnings.add("cluster " + cluster + " node pool " + pool.name() + ": instance type " + type
+                        + " is not offered in " + region + " (EC2 DescribeInstanceTypes); derived from "
+                        + types.source(null, type));
+            }
+            String t = vcpus.isPresent() ? type : "";
+            largest.merge(cls.get(), t, (x, y) -> vcpusOr0(types, region, y) > vcpusOr0(types, region, x) ? y : x);
+        }
+        if (karpenter && pool.instanceTypes().isEmpty()) {
+            types.classes().stream().filter(k -> k.name().equals("standard")).findFirst()
+                    .ifPresent(k -> largest.put(k, ""));
+            warnings.add("cluster " + cluster + " Karpenter pool " + pool.name() + " names no instance type, family"
+                    + " or category: its limits.cpu is counted against the Standard vCPU quotas only");
+        }
+        List<String> capacity = pool.effectiveCapacityTypes().stream().distinct().toList();
+        boolean both = capacity.contains("spot") && capacity.contains("on-demand");
+        int surge = UpgradeSurge.nodes(pool);
+        for (Map.Entry<InstanceTypes.QuotaClass, String> e : largest.entrySet()) {
+            InstanceTypes.QuotaClass cls = e.getKey();
+            for (String capacityType : capacity) {
+                boolean spot = "spot".equalsIgnoreCase(capacityType);
+                if (cls.code(spot).isEmpty()) {
+                    warnings.add("cluster " + cluster + " node pool " + pool.name() + ": " + cls.name()
+                            + " instances have no " + (spot ? "spot" : "on-demand") + " vCPU quota to derive");
+                    continue;
                 }
-                for (Map.Entry<InstanceTypes.QuotaClass, String> e : largest.entrySet()) {
-                    InstanceTypes.QuotaClass cls = e.getKey();
-                    if (cls.code(spot).isEmpty()) {
-                        warnings.add("cluster " + c.name() + " node pool " + pool.name() + ": " + cls.name()
-                                + " instances have no " + (spot ? "spot" : "on-demand") + " vCPU quota to derive");
-                        continue;
-                    }
-                    int vcpus = types.vcpus(aws.region(), e.getValue()).get();
-                    long total = (long) pool.maxSize() * vcpus;
-                    QuotaKey key = new QuotaKey(aws.accountId(), aws.region(), EC2, cls.code(spot).get());
-                    Acc a = acc.computeIfAbsent(key, k -> new Acc());
-                    a.derived = a.derived.add(BigDecimal.valueOf(total));
-                    if (a.description == null) a.description = cls.quotaName(spot);
-                    a.sources.add(c.name() + "/" + pool.name() + ": " + pool.maxSize() + " x " + e.getValue()
-                            + " (" + vcpus + " vCPU) = " + total);
+                String type = e.getValue();
+                int vcpus = vcpusOr0(types, region, type);
+                long total;
+                String source;
+                if (karpenter) {
+                    total = pool.cpuLimit();
+                    source = label + ": Karpenter limits.cpu " + total + " (" + cls.name() + ")";
+                } else {
+                    total = (long) (pool.maxSize() + surge) * vcpus;
+                    source = surge == 0
+                            ? label + ": " + pool.maxSize() + " x " + type + " (" + vcpus + " vCPU) = " + total
+                            : label + ": (" + pool.maxSize() + " + " + surge + " upgrade surge "
+                            + UpgradeSurge.explain(pool) + ") x " + type + " (" + vcpus + " vCPU) = " + total;
                 }
+                if (both) source += " — spot with on-demand fallback: counted in both";
+                QuotaKey key = new QuotaKey(aws.accountId(), region, EC2, cls.code(spot).get());
+                Acc a = acc.computeIfAbsent(key, k -> new Acc());
+                a.derived = a.derived.add(BigDecimal.valueOf(total));
+                if (a.description == null) a.description = cls.quotaName(spot);
+                a.sources.add(source);
+                if (vcpus > 0) a.steps.add(new QuotaNeed.NodeStep(label, type, vcpus));
             }
         }
+    }
+
+    private static int vcpusOr0(InstanceTypes types, String region, String type) {
+        return type == null || type.isEmpty() ? 0 : types.vcpus(region, type).orElse(0);
     }
 
     private static void explicit(Resource<QuotaPolicySpec> policy, Set<String> scope, Map<QuotaKey, Acc> acc) {

@@ -185,6 +185,8 @@ public class QuotasChore implements Chore {
                 if (q != null) observed.put(k, observation(q, histories.get(k), caseStatus, cases.unavailable()));
             });
             List<QuotaDecision> decisions = QuotaPlanner.plan(needs, observed, ctx.clock());
+            Map<QuotaKey, UsageForecast.Usage> usage = QuotaUsageReader.read(aws, quotas, ctx.clock().instant(),
+                    partition, warnings);
             // file the most urgent first (largest share of the wanted value missing): the active-request limits
             // (2 per Region, 20 per account) defer the rest to a later run
             Map<QuotaDecision, Action> applied = new HashMap<>();
@@ -197,7 +199,9 @@ public class QuotasChore implements Chore {
                 log.info("job={} account={} region={} quota={} action={} status={} detail={}", NAME, ar[0], ar[1],
                         d.key().serviceCode() + "/" + d.key().quotaCode(), a.verb(), a.status(), a.detail());
                 actions.add(a);
-                rows.add(QuotaRow.of(d, a));
+                rows.add(QuotaRow.of(d, a, usage.get(d.key())));
+                warnings.addAll(UsageForecast.warnings(d.key().target(), usage.get(d.key()),
+                        d.observed() == null ? null : d.observed().applied(), d.need().nodeSteps()));
                 if (d.needsHuman()) warnings.add(d.key().target() + ": " + d.reason());
                 else if (a.verb().equals("ask-human")) warnings.add(d.key().target() + ": " + a.detail());
                 if (a.status() == Action.Status.FAILED) warnings.add(d.key().target() + ": " + a.detail());
@@ -469,6 +473,8 @@ public class QuotasChore implements Chore {
         w.put("quota", Math.max(5, rows.stream().mapToInt(r -> r.quota().length()).max().orElse(0)));
         w.put("applied", Math.max(7, rows.stream().mapToInt(r -> r.applied().length()).max().orElse(0)));
         w.put("wanted", 6);
+        w.put("inUse", Math.max(6, rows.stream().mapToInt(r -> r.inUse().length()).max().orElse(0)));
+        w.put("exhaustion", Math.max(9, rows.stream().mapToInt(r -> r.exhaustion().length()).max().orElse(0)));
         w.put("open", Math.min(60, Math.max(12, rows.stream().mapToInt(r -> r.openRequest().length()).max().orElse(0))));
         return w;
     }

@@ -726,6 +726,106 @@ class QuotasChoreIT {
         assertThat(second.report().summary()).contains("escalation: UNCHANGED nothing new for a human");
     }
 
+    /** AWS/Usage ResourceCount of the EC2 standard on-demand vCPUs (CloudWatch user guide, "AWS usage metrics"). */
+    static final Map<String, String> STD_USAGE_DIMS = Map.of("Service", "EC2", "Type", "Resource", "Resource", "vCPU",
+            "Class", "Standard/OnDemand");
+
+    /** 14 daily peaks, the window's first day (NOW − 14 days) onwards: first, first + step, ... */
+    static Map<Instant, Double> dailyPeaks(double first, double step) {
+        Map<Instant, Double> m = new LinkedHashMap<>();
+        for (int d = 0; d < 14; d++) m.put(NOW.minus(Duration.ofDays(14 - d)), first + step * d);
+        return m;
+    }
+
+    /**
+     * Usage: GetServiceQuota's UsageMetric (Service Quotas API reference, ServiceQuota.UsageMetric / MetricInfo) is read
+     * with CloudWatch GetMetricData (CloudWatch API reference, GetMetricData: MetricDataQueries.member.N.MetricStat,
+     * Period, Stat, StartTime/EndTime, ScanBy; Query protocol, Version 2010-08-01, signed for "monitoring"), daily
+     * peaks over 14 days, the recommended statistic. Growing 4 vCPU a day from 60 to 112 of 128 applied: in use 112,
+     * exhausted in (128 − 112) / 4 = 4 days — warned although the need (92) is below the applied value. A dry run
+     * may read it (GetMetricData is a read).
+     */
+    @Test
+    void usageMetricGivesInUseAndDaysToExhaustionAndWarnsBeforeThePoolCannotScale() throws Exception {
+        aws.appliedQuotaWithUsage(A, REGION, "ec2", STD, STD_NAME, 128, "AWS/Usage", "ResourceCount", STD_USAGE_DIMS,
+                "Maximum");
+        aws.history(A, REGION, "ec2", STD, List.of());
+        aws.metricData(A, REGION, "q0", "ResourceCount", dailyPeaks(60, 4));
+
+        ChoreRunner.Outcome o = run(state(2.0, 10), true);
+
+        assertThat(o.exitCode()).isZero();
+        List<LoggedRequest> gmd = wm.findAll(postRequestedFor(urlEqualTo("/"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("Action=GetMetricData")));
+        assertThat(gmd).singleElement().satisfies(r -> {
+            Map<String, String> f = form(r.getBodyAsString());
+            assertThat(f).containsEntry("Version", "2010-08-01")
+                    .containsEntry("MetricDataQueries.member.1.Id", "q0")
+                    .containsEntry("MetricDataQueries.member.1.MetricStat.Metric.Namespace", "AWS/Usage")
+                    .containsEntry("MetricDataQueries.member.1.MetricStat.Metric.MetricName", "ResourceCount")
+                    .containsEntry("MetricDataQueries.member.1.MetricStat.Period", "86400")
+                    .containsEntry("MetricDataQueries.member.1.MetricStat.Stat", "Maximum")
+                    .containsEntry("ScanBy", "TimestampAscending")
+                    .containsEntry("StartTime", "2026-11-10T10:00:00Z")
+                    .containsEntry("EndTime", "2026-11-24T10:00:00Z");
+            Map<String, String> dims = new java.util.TreeMap<>();
+            for (int n = 1; n <= 4; n++) {
+                dims.put(f.get("MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member." + n + ".Name"),
+                        f.get("MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member." + n + ".Value"));
+            }
+            assertThat(dims).isEqualTo(new java.util.TreeMap<>(STD_USAGE_DIMS));
+            assertThat(r.getHeader("Authorization")).contains("/eu-central-1/monitoring/aws4_request");
+        });
+        QuotaRow row = rows(o).getFirst();
+        assertThat(row.verb()).isEqualTo("none");
+        assertThat(row.inUse()).isEqualTo("112");
+        assertThat(row.exhaustion()).isEqualTo("in 4.0 days (+4.0/day)");
+        assertThat(o.partitions().getFirst().warnings()).anySatisfy(w -> assertThat(w).contains(
+                "111111111111/eu-central-1/ec2/L-1216C47A: in use 112 of applied 128: at the current growth (+4.0/day,"
+                        + " linear fit of the daily peaks over 14 days) it is exhausted in 4.0 days, around 2026-11-27"));
+        String report = Files.readString(out.resolve("quotas-report.txt"));
+        assertThat(report).contains("IN USE", "EXHAUSTED", "in 4.0 days (+4.0/day)");
+    }
+
+    /** Flat at 124 of 128: not growing, but 4 free is less than one more m6i.2xlarge (8 vCPU) of the pool. */
+    @Test
+    void lessFreeThanOneNodeOfAPoolIsWarned() throws Exception {
+        aws.appliedQuotaWithUsage(A, REGION, "ec2", STD, STD_NAME, 128, "AWS/Usage", "ResourceCount", STD_USAGE_DIMS,
+                "Maximum");
+        aws.history(A, REGION, "ec2", STD, List.of());
+        aws.metricData(A, REGION, "q0", "ResourceCount", dailyPeaks(124, 0));
+
+        ChoreRunner.Outcome o = run(state(2.0, 10), true);
+
+        assertThat(rows(o).getFirst().exhaustion()).isEqualTo("not growing (+0.0/day)");
+        assertThat(o.partitions().getFirst().warnings()).anySatisfy(w -> assertThat(w).isEqualTo(
+                "111111111111/eu-central-1/ec2/L-1216C47A: in use 124 of applied 128: only 4 free, so c1/general"
+                        + " (one m6i.2xlarge needs 8) cannot add a node"));
+    }
+
+    /** No cloudwatch:GetMetricData: one warning, the quota's row and its request are unaffected, exit 0. */
+    @Test
+    void cloudWatchDeniedLosesOnlyTheUsageColumns() throws Exception {
+        aws.appliedQuotaWithUsage(A, REGION, "ec2", STD, STD_NAME, 64, "AWS/Usage", "ResourceCount", STD_USAGE_DIMS,
+                "Maximum");
+        aws.acceptsOneRequest(A, REGION, "ec2", STD, List.of(), 92, NOW);
+        aws.metricDataDenied(A, REGION);
+
+        ChoreRunner.Outcome o = run(state(2.0, 10), false);
+
+        assertThat(o.exitCode()).isZero();
+        assertOneIncreaseRequestFor(92);
+        assertThat(rows(o).getFirst().inUse()).isEmpty();
+        assertThat(o.partitions().getFirst().warnings()).anySatisfy(w -> assertThat(w).contains(
+                "usage metrics unavailable (CloudWatch GetMetricData: AccessDenied: User:",
+                "in use and days to exhaustion are not shown"));
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<QuotaRow> rows(ChoreRunner.Outcome o) {
+        return o.partitions().stream().flatMap(p -> ((List<QuotaRow>) p.data().get("rows")).stream()).toList();
+    }
+
     static Map<String, String> form(String body) {
         Map<String, String> m = new LinkedHashMap<>();
         Arrays.stream(body.split("&")).map(kv -> kv.split("=", 2)).forEach(kv -> m.put(

@@ -4,6 +4,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -14,7 +15,7 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * Builds AWS SDK clients for one account and region: Service Quotas and EC2 (regional), Support (the global endpoint
+ * Builds AWS SDK clients for one account and region: Service Quotas, EC2 and CloudWatch (regional), Support (the global endpoint
  * in us-east-1), STS; every client honours the endpoint override (tests, demo, VPC endpoints) and uses the account's
  * credentials: the base credentials, or a role assumed with STS AssumeRole when a role ARN pattern is configured
  * ({accountId} is replaced), with the account's ExternalId and the configured session length. Retries are the SDK's
@@ -103,7 +104,8 @@ public final class AwsClientFactory {
         SupportClient support = configure(SupportClient.builder(), SUPPORT_REGION, creds).build();
         AwsCredentialsProvider c = creds;
         Lazy<Ec2Client> ec2 = new Lazy<>(() -> configure(Ec2Client.builder(), r, c).build());
-        return new AccountClients(accountId, region, role, creds, sts, sq, support, ec2);
+        Lazy<CloudWatchClient> cloudWatch = new Lazy<>(() -> configure(CloudWatchClient.builder(), r, c).build());
+        return new AccountClients(accountId, region, role, creds, sts, sq, support, ec2, cloudWatch);
     }
 
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder, Region region, AwsCredentialsProvider creds) {
@@ -146,11 +148,17 @@ public final class AwsClientFactory {
      */
     public record AccountClients(String accountId, String region, String roleArn, AwsCredentialsProvider credentials,
                                  StsClient sts, ServiceQuotasClient serviceQuotas, SupportClient support,
-                                 Lazy<Ec2Client> ec2Client) implements AutoCloseable {
+                                 Lazy<Ec2Client> ec2Client, Lazy<CloudWatchClient> cloudWatchClient)
+            implements AutoCloseable {
 
         /** The EC2 client, built on first use (only the instance-type lookup needs it). */
         public Ec2Client ec2() {
             return ec2Client.get();
+        }
+
+        /** The CloudWatch client, built on first use (only the quotas' usage metrics need it). */
+        public CloudWatchClient cloudWatch() {
+            return cloudWatchClient.get();
         }
 
         /** Resolves the credentials now (calls AssumeRole), so a denied role fails the account up front. */
@@ -163,6 +171,7 @@ public final class AwsClientFactory {
             serviceQuotas.close();
             support.close();
             ec2Client.ifBuilt(Ec2Client::close);
+            cloudWatchClient.ifBuilt(CloudWatchClient::close);
             if (credentials instanceof AutoCloseable c && sts != null) {
                 try {
                     c.close();

@@ -69,12 +69,38 @@ public final class QuotasAws implements AutoCloseable {
      * @param awsDefault true when GetServiceQuota had no applied value (NoSuchResource) and the AWS default was read
      */
     public record Quota(String serviceCode, String quotaCode, String name, Double value, boolean adjustable,
-                        boolean awsDefault, String blocked) {
+                        boolean awsDefault, String blocked, UsageMetric usageMetric) {
+        public Quota(String serviceCode, String quotaCode, String name, Double value, boolean adjustable,
+                     boolean awsDefault, String blocked) {
+            this(serviceCode, quotaCode, name, value, adjustable, awsDefault, blocked, null);
+        }
+
         public Quota(String serviceCode, String quotaCode, String name, Double value, boolean adjustable,
                      boolean awsDefault) {
-            this(serviceCode, quotaCode, name, value, adjustable, awsDefault, null);
+            this(serviceCode, quotaCode, name, value, adjustable, awsDefault, null, null);
         }
     }
+
+    /**
+     * The CloudWatch metric that reflects a quota's usage: ServiceQuota.UsageMetric (Service Quotas API reference,
+     * MetricInfo: MetricNamespace, e.g. AWS/Usage; MetricName, e.g. ResourceCount; MetricDimensions, up to 10
+     * name/value pairs; MetricStatisticRecommendation, Sum or Maximum).
+     */
+    public record UsageMetric(String namespace, String name, Map<String, String> dimensions, String statistic) {
+        public UsageMetric {
+            dimensions = dimensions == null ? Map.of() : Map.copyOf(dimensions);
+        }
+    }
+
+    /** One data point of a usage metric. */
+    public record UsagePoint(Instant at, double value) {}
+
+    /**
+     * The usage series read with GetMetricData, keyed like the request.
+     *
+     * @param unavailable why CloudWatch could not be read (AccessDenied...), null when it could
+     */
+    public record UsageSeries(Map<String, List<UsagePoint>> series, String unavailable) {}
 
     /**
      * One increase request from a history.
@@ -174,8 +200,68 @@ public final class QuotasAws implements AutoCloseable {
     }
 
     private static Quota toQuota(ServiceQuota q, String serviceCode, String quotaCode, boolean awsDefault) {
+        software.amazon.awssdk.services.servicequotas.model.MetricInfo m = q.usageMetric();
+        UsageMetric usage = m == null || m.metricNamespace() == null || m.metricName() == null ? null
+                : new UsageMetric(m.metricNamespace(), m.metricName(), m.hasMetricDimensions() ? m.metricDimensions()
+                : Map.of(), m.metricStatisticRecommendation());
         return new Quota(serviceCode, quotaCode, q.quotaName(), q.value(), Boolean.TRUE.equals(q.adjustable()),
-                awsDefault);
+                awsDefault, null, usage);
+    }
+
+    /** GetMetricData takes at most 500 queries per call (CloudWatch API reference, GetMetricData). */
+    static final int MAX_METRIC_QUERIES = 500;
+
+    /**
+     * The usage metrics of quotas over [start, end): CloudWatch GetMetricData (Query protocol in this SDK version),
+     * one MetricStat query per metric (id as given: it must start with a lower-case letter), period seconds per point,
+     * the statistic Service Quotas recommends (Maximum when it names none), TimestampAscending, following NextToken.
+     * Throttling is retried by the SDK's strategy; any error that remains (AccessDenied without
+     * cloudwatch:GetMetricData...) makes the series unavailable and the run goes on without usage.
+     */
+    public UsageSeries usage(Map<String, UsageMetric> metrics, Instant start, Instant end, int periodSeconds) {
+        Map<String, List<UsagePoint>> out = new LinkedHashMap<>();
+        if (metrics.isEmpty()) return new UsageSeries(out, null);
+        List<Map.Entry<String, UsageMetric>> all = new ArrayList<>(metrics.entrySet());
+        try {
+            for (int from = 0; from < all.size(); from += MAX_METRIC_QUERIES) {
+                List<software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery> queries = new ArrayList<>();
+                for (Map.Entry<String, UsageMetric> e : all.subList(from, Math.min(all.size(), from + MAX_METRIC_QUERIES))) {
+                    UsageMetric u = e.getValue();
+                    List<software.amazon.awssdk.services.cloudwatch.model.Dimension> dims = new ArrayList<>();
+                    new java.util.TreeMap<>(u.dimensions()).forEach((k, v) -> dims.add(
+                            software.amazon.awssdk.services.cloudwatch.model.Dimension.builder().name(k).value(v).build()));
+                    queries.add(software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery.builder()
+                            .id(e.getKey()).returnData(true)
+                            .metricStat(st -> st.metric(m -> m.namespace(u.namespace()).metricName(u.name())
+                                            .dimensions(dims))
+                                    .period(periodSeconds)
+                                    .stat(u.statistic() == null || u.statistic().isBlank() ? "Maximum" : u.statistic()))
+                            .build());
+                }
+                String token = null;
+                int pages = 0;
+                do {
+                    String t = token;
+                    software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse r = calls.call(
+                            "cloudwatch:GetMetricData", () -> clients.cloudWatch().getMetricData(b -> b
+                                    .metricDataQueries(queries).startTime(start).endTime(end)
+                                    .scanBy(software.amazon.awssdk.services.cloudwatch.model.ScanBy.TIMESTAMP_ASCENDING)
+                                    .nextToken(t)));
+                    for (software.amazon.awssdk.services.cloudwatch.model.MetricDataResult res : r.metricDataResults()) {
+                        List<UsagePoint> pts = out.computeIfAbsent(res.id(), k -> new ArrayList<>());
+                        for (int i = 0; i < Math.min(res.timestamps().size(), res.values().size()); i++) {
+                            pts.add(new UsagePoint(res.timestamps().get(i), res.values().get(i)));
+                        }
+                    }
+                    token = r.nextToken();
+                } while (token != null && !token.isEmpty() && ++pages < 20);
+            }
+            out.values().forEach(l -> l.sort(Comparator.comparing(UsagePoint::at)));
+            return new UsageSeries(out, null);
+        } catch (AwsServiceException | software.amazon.awssdk.core.exception.SdkClientException e) {
+            // usage is information, never a reason to lose the account's rows
+            return new UsageSeries(Map.of(), "usage metrics unavailable (CloudWatch GetMetricData: " + describe(e) + ")");
+        }
     }
 
     /** Every increase request of the quota in this account/region, newest first. */

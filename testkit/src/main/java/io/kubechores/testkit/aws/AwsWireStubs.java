@@ -334,6 +334,84 @@ public final class AwsWireStubs {
                 .withHeader("Content-Type", "text/xml;charset=UTF-8").withBody(xml)));
     }
 
+    // ---------- Service Quotas usage metric + CloudWatch (Query protocol, XML answers) ----------
+
+    public static final String CLOUDWATCH_NS = "http://monitoring.amazonaws.com/doc/2010-08-01/";
+
+    /**
+     * GetServiceQuota answers an applied value with its usage metric (ServiceQuota.UsageMetric: MetricNamespace,
+     * MetricName, MetricDimensions, MetricStatisticRecommendation; Service Quotas API reference, MetricInfo).
+     */
+    public void appliedQuotaWithUsage(String accountId, String region, String serviceCode, String quotaCode,
+                                      String name, double value, String namespace, String metricName,
+                                      Map<String, String> dimensions, String statistic) {
+        StringBuilder dims = new StringBuilder();
+        new java.util.TreeMap<>(dimensions).forEach((k, v) -> dims.append(dims.isEmpty() ? "" : ",")
+                .append('"').append(jsonEscape(k)).append("\":\"").append(jsonEscape(v)).append('"'));
+        String q = quota(accountId, region, serviceCode, quotaCode, name, value, true);
+        String usage = ",\"UsageMetric\":{\"MetricNamespace\":\"" + jsonEscape(namespace) + "\",\"MetricName\":\""
+                + jsonEscape(metricName) + "\",\"MetricDimensions\":{" + dims + "},\"MetricStatisticRecommendation\":\""
+                + statistic + "\"}";
+        server.stubFor(serviceQuotas("GetServiceQuota", accountId, region, serviceCode, quotaCode)
+                .willReturn(json(200, "{\"Quota\":" + q.substring(0, q.length() - 1) + usage + "}}")));
+    }
+
+    /** A CloudWatch Query action called by an account in a region (form-encoded, Version=2010-08-01, signed "monitoring"). */
+    public static MappingBuilder cloudWatch(String action, String accountId, String region) {
+        return post(urlEqualTo("/"))
+                .withHeader("Content-Type", containing("application/x-www-form-urlencoded"))
+                .withHeader("Authorization", signedBy(accountId, region, "monitoring"))
+                .withRequestBody(containing("Action=" + action))
+                .withRequestBody(containing("Version=2010-08-01"));
+    }
+
+    /**
+     * GetMetricData of an account/region answers, for the query with this Id, these points in CloudWatch's XML shape
+     * (GetMetricDataResponse / GetMetricDataResult / MetricDataResults / member: Id, Label, Timestamps, Values,
+     * StatusCode Complete; CloudWatch API reference, GetMetricData and MetricDataResult: Timestamps[x] is the time of
+     * Values[x]), oldest first as ScanBy=TimestampAscending asks.
+     */
+    public void metricData(String accountId, String region, String id, String label, Map<Instant, Double> points) {
+        StringBuilder ts = new StringBuilder();
+        StringBuilder vs = new StringBuilder();
+        new java.util.TreeMap<>(points).forEach((t, v) -> {
+            ts.append("<member>").append(t).append("</member>");
+            vs.append("<member>").append(v).append("</member>");
+        });
+        String xml = """
+                <GetMetricDataResponse xmlns="%s">
+                  <GetMetricDataResult>
+                    <MetricDataResults>
+                      <member>
+                        <Timestamps>%s</Timestamps>
+                        <StatusCode>Complete</StatusCode>
+                        <Values>%s</Values>
+                        <Id>%s</Id>
+                        <Label>%s</Label>
+                      </member>
+                    </MetricDataResults>
+                    <Messages/>
+                  </GetMetricDataResult>
+                  <ResponseMetadata><RequestId>req-gmd-%s-%s</RequestId></ResponseMetadata>
+                </GetMetricDataResponse>
+                """.formatted(CLOUDWATCH_NS, ts, vs, id, label, accountId, region);
+        server.stubFor(cloudWatch("GetMetricData", accountId, region)
+                .withRequestBody(containing("MetricDataQueries.member.1.Id=" + id))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody(xml)));
+    }
+
+    /** GetMetricData is refused (HTTP 403, Query error XML, AccessDenied). */
+    public void metricDataDenied(String accountId, String region) {
+        String xml = """
+                <ErrorResponse xmlns="%s">
+                  <Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:sts::%s:assumed-role/kubechores/kubechores-quotas is not authorized to perform: cloudwatch:GetMetricData because no identity-based policy allows the cloudwatch:GetMetricData action</Message></Error>
+                  <RequestId>req-gmd-denied</RequestId>
+                </ErrorResponse>
+                """.formatted(CLOUDWATCH_NS, accountId);
+        server.stubFor(cloudWatch("GetMetricData", accountId, region).willReturn(aResponse().withStatus(403)
+                .withHeader("Content-Type", "text/xml").withBody(xml)));
+    }
+
     // ---------- Support (JSON 1.1, global endpoint in us-east-1) ----------
 
     /** A Support operation called by an account (always signed for us-east-1). */
