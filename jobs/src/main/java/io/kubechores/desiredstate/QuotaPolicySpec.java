@@ -16,6 +16,8 @@ import java.util.List;
  * @param instanceTypes        vCPUs of instance types, overriding EC2 DescribeInstanceTypes and the shipped table
  * @param escalatePendingAfterDays a PENDING / CASE_OPENED request older than this is escalated to Slack (once);
  *                             null = only denials, closed cases and blocking errors are
+ * @param karpenterFromClusters with deriveFromNodePools: also read the Karpenter NodePools (karpenter.sh/v1) of every
+ *                             Cluster in scope; a NodePool replaces the repo's node pool of the same name
  */
 public record QuotaPolicySpec(
         List<AccountScope> accounts,
@@ -26,7 +28,8 @@ public record QuotaPolicySpec(
         Integer maxRequestsPerRun,
         Integer reaskAfterDays,
         List<InstanceType> instanceTypes,
-        Integer escalatePendingAfterDays) {
+        Integer escalatePendingAfterDays,
+        boolean karpenterFromClusters) {
 
     public QuotaPolicySpec {
         accounts = accounts == null ? List.of() : List.copyOf(accounts);
@@ -35,6 +38,13 @@ public record QuotaPolicySpec(
         maxIncreaseFactor = maxIncreaseFactor == null ? 2.0 : maxIncreaseFactor;
         maxRequestsPerRun = maxRequestsPerRun == null ? 10 : maxRequestsPerRun;
         instanceTypes = instanceTypes == null ? List.of() : List.copyOf(instanceTypes);
+    }
+
+    public QuotaPolicySpec(List<AccountScope> accounts, List<Quota> quotas, boolean deriveFromNodePools,
+                           Integer headroomPercent, Double maxIncreaseFactor, Integer maxRequestsPerRun,
+                           Integer reaskAfterDays, List<InstanceType> instanceTypes, Integer escalatePendingAfterDays) {
+        this(accounts, quotas, deriveFromNodePools, headroomPercent, maxIncreaseFactor, maxRequestsPerRun,
+                reaskAfterDays, instanceTypes, escalatePendingAfterDays, false);
     }
 
     public QuotaPolicySpec(List<AccountScope> accounts, List<Quota> quotas, boolean deriveFromNodePools,

@@ -69,8 +69,18 @@ public final class CapacityModel {
     }
 
     public static Model build(DesiredState state, InstanceTypes types) {
+        return build(state, types, Map.of(), List.of());
+    }
+
+    /**
+     * @param clusterPools node pools read from the clusters (cluster name → Karpenter NodePools): added to the repo's,
+     *                     replacing a repo pool of the same name
+     * @param notes        warnings of reading them, reported with the model's
+     */
+    public static Model build(DesiredState state, InstanceTypes types, Map<String, List<ClusterSpec.NodePool>> clusterPools,
+                              List<String> notes) {
         Map<QuotaKey, QuotaNeed> merged = new TreeMap<>();
-        Set<String> warnings = new LinkedHashSet<>();
+        Set<String> warnings = new LinkedHashSet<>(notes);
         types = types.withOverrides(overrides(state));
         int maxRequests = Integer.MAX_VALUE;
         for (Resource<QuotaPolicySpec> policy : state.quotaPolicies()) {
@@ -78,7 +88,10 @@ public final class CapacityModel {
             maxRequests = Math.min(maxRequests, spec.maxRequestsPerRun());
             Set<String> scope = scope(spec, state.clusters());
             Map<QuotaKey, Acc> acc = new LinkedHashMap<>();
-            if (spec.deriveFromNodePools()) derive(state.clusters(), scope, types, acc, warnings);
+            if (spec.deriveFromNodePools()) {
+                derive(state.clusters(), spec.karpenterFromClusters() ? clusterPools : Map.of(), scope, types, acc,
+                        warnings);
+            }
             explicit(policy, scope, acc);
             for (Map.Entry<QuotaKey, Acc> e : acc.entrySet()) {
                 QuotaNeed n = new QuotaNeed(e.getKey(), e.getValue().description, e.getValue().need(),
@@ -165,13 +178,33 @@ public final class CapacityModel {
         return out;
     }
 
-    private static void derive(List<Resource<ClusterSpec>> clusters, Set<String> scope, InstanceTypes types,
-                               Map<QuotaKey, Acc> acc, Set<String> warnings) {
+    private static void derive(List<Resource<ClusterSpec>> clusters, Map<String, List<ClusterSpec.NodePool>> read,
+                               Set<String> scope, InstanceTypes types, Map<QuotaKey, Acc> acc, Set<String> warnings) {
         for (Resource<ClusterSpec> c : clusters) {
             ClusterSpec.AwsPlacement aws = c.spec().aws();
             if (aws == null || !scope.contains(QuotaKey.partition(aws.accountId(), aws.region()))) continue;
-            for (ClusterSpec.NodePool pool : c.spec().nodePools()) derivePool(c.name(), aws, pool, types, acc, warnings);
+            List<ClusterSpec.NodePool> fromCluster = read.getOrDefault(c.name(), List.of());
+            Set<String> names = new java.util.HashSet<>();
+            fromCluster.forEach(p -> names.add(p.name()));
+            for (ClusterSpec.NodePool pool : c.spec().nodePools()) {
+                if (!names.contains(pool.name())) derivePool(c.name(), aws, pool, types, acc, warnings);
+            }
+            for (ClusterSpec.NodePool pool : fromCluster) derivePool(c.name(), aws, pool, types, acc, warnings);
         }
+    }
+
+    /** Clusters whose Karpenter NodePools a policy asks to read (deriveFromNodePools + karpenterFromClusters). */
+    public static List<Resource<ClusterSpec>> clustersToRead(DesiredState state) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (Resource<QuotaPolicySpec> policy : state.quotaPolicies()) {
+            if (!policy.spec().deriveFromNodePools() || !policy.spec().karpenterFromClusters()) continue;
+            Set<String> scope = scope(policy.spec(), state.clusters());
+            for (Resource<ClusterSpec> c : state.clusters()) {
+                ClusterSpec.AwsPlacement aws = c.spec().aws();
+                if (aws != null && scope.contains(QuotaKey.partition(aws.accountId(), aws.region()))) names.add(c.name());
+            }
+        }
+        return state.clusters().stream().filter(c -> names.contains(c.name())).toList();
     }
 
     /**

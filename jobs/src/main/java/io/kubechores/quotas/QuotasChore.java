@@ -100,7 +100,9 @@ public class QuotasChore implements Chore {
             AwsClientFactory factory = new AwsClientFactory(access(ctx), "kubechores-" + NAME, callPolicy);
             List<String> notes = new ArrayList<>();
             InstanceTypes t = liveInstanceTypes ? types.withLive(readInstanceTypes(ctx, factory, notes)) : types;
-            CapacityModel.Model model = CapacityModel.build(ctx.state(), t);
+            List<String> poolNotes = new ArrayList<>();
+            CapacityModel.Model model = CapacityModel.build(ctx.state(), t, ClusterNodePools.read(ctx, poolNotes),
+                    poolNotes);
             if (!notes.isEmpty()) {
                 List<String> w = new ArrayList<>(notes);
                 w.addAll(model.warnings());
