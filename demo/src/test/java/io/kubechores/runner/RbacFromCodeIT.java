@@ -64,6 +64,8 @@ class RbacFromCodeIT {
             "rightsize", Map.of(
                     "list apps/statefulsets", "RightsizeKube.collect lists each kind a VPA targets; the example's VPAs target Deployments",
                     "list apps/daemonsets", "RightsizeKube.collect lists each kind a VPA targets; the example's VPAs target Deployments"),
+            "quotas", Map.of(
+                    "list karpenter.sh/nodepools", "ClusterNodePools (QuotaPolicy karpenterFromClusters): QuotasKarpenterIT; the example policy reads node pools from the repo"),
             "certs", Map.of(
                     "get secrets", "CaBundles.fromCluster (caBundle.secret) and Keystores (passwordSecret) read one Secret by name; the example uses neither",
                     "get configmaps", "CaBundles.fromCluster reads a caBundle.configMap by name; the example uses none",

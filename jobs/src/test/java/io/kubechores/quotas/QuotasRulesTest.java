@@ -79,6 +79,36 @@ class QuotasRulesTest {
                 "spec.nodePools[0].instanceTypes[0]", "spec.nodePools[0].instanceTypes[1]");
     }
 
+    /** A Karpenter pool (cpuLimit) may name families and categories, as its requirements do, and needs no maxSize. */
+    @Test
+    void aKarpenterPoolInTheRepoLoadsWithFamiliesAndCapacityTypes() throws Exception {
+        FileSystemUtils.copyRecursively(Path.of("../repo-layout/example"), repo);
+        Path cluster = repo.resolve("clusters/prod-us-1.yaml");
+        Files.writeString(cluster, Files.readString(cluster).replace("  nodePools:\n", """
+                  nodePools:
+                    - name: karpenter-default
+                      instanceTypes: [m6i, c, hpc7a.96xlarge]
+                      capacityTypes: [spot, on-demand]
+                      cpuLimit: 1000
+                    - name: managed
+                      instanceTypes: [m6i.2xlarge]
+                      maxSize: 10
+                      availabilityZones: 3
+                      updateConfig: {maxUnavailablePercentage: 25}
+                """));
+        List<Problem> problems = new ArrayList<>();
+
+        var state = new DesiredStateLoader(List.of(new QuotasRules())).load(repo, "working-tree", problems);
+
+        assertThat(problems).isEmpty();
+        var pools = state.clusters().stream().filter(c -> c.name().equals("prod-us-1")).findFirst().orElseThrow()
+                .spec().nodePools();
+        assertThat(pools.getFirst().cpuLimit()).isEqualTo(1000);
+        assertThat(pools.getFirst().capacityTypes()).containsExactly("spot", "on-demand");
+        assertThat(pools.get(1).updateConfig().maxUnavailablePercentage()).isEqualTo(25);
+        assertThat(pools.get(1).availabilityZones()).isEqualTo(3);
+    }
+
     @Test
     void exampleFleetPassesTheRules() {
         List<Problem> problems = new ArrayList<>();

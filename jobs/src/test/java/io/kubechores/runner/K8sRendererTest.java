@@ -95,7 +95,7 @@ class K8sRendererTest {
     @Test
     void rbacIsLeastPrivilegePerJob() throws IOException {
         Map<String, List<String>> grants = new TreeMap<>();
-        for (String job : List.of("downscale", "rightsize", "certs", "promote")) {
+        for (String job : List.of("downscale", "rightsize", "quotas", "certs", "promote")) {
             List<String> g = new ArrayList<>();
             for (JsonNode doc : docs(rendered.get("rbac/" + job + ".yaml"))) {
                 if (!doc.path("kind").asText().equals("ClusterRole")) continue;
@@ -109,15 +109,18 @@ class K8sRendererTest {
         // which verbs each job gets is derived from the code by RbacFromCodeIT; the invariants hold here:
         // only downscale writes to clusters; nobody may delete, create workloads, escalate or use wildcards
         assertThat(grants.get("downscale")).anyMatch(g -> g.startsWith("patch "));
-        for (String job : List.of("rightsize", "certs", "promote")) {
+        for (String job : List.of("rightsize", "quotas", "certs", "promote")) {
             assertThat(grants.get(job)).allMatch(g -> g.startsWith("get ") || g.startsWith("list "), job + " is read-only");
         }
         assertThat(grants.values().stream().flatMap(List::stream))
                 .noneMatch(g -> g.contains("*") || g.startsWith("delete") || g.startsWith("escalate") || g.startsWith("bind"));
         assertThat(grants.get("downscale")).noneMatch(g -> g.contains("secrets"));
         assertThat(grants.get("rightsize")).noneMatch(g -> g.contains("secrets"));
+        // quotas works through AWS (IRSA); on clusters it only lists Karpenter NodePools (QuotaPolicy karpenterFromClusters)
         JsonNode quotas = docs(rendered.get("rbac/quotas.yaml")).getFirst();
-        assertThat(docs(rendered.get("rbac/quotas.yaml"))).extracting(d -> d.path("kind").asText()).containsExactly("ServiceAccount");
+        assertThat(docs(rendered.get("rbac/quotas.yaml"))).extracting(d -> d.path("kind").asText())
+                .containsExactly("ServiceAccount", "ClusterRole", "ClusterRoleBinding");
+        assertThat(grants.get("quotas")).containsExactly("list karpenter.sh/nodepools");
         assertThat(quotas.at("/metadata/annotations").path("eks.amazonaws.com/role-arn").asText()).startsWith("arn:aws:iam::");
     }
 
