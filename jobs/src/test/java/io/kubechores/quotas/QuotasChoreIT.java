@@ -724,6 +724,14 @@ class QuotasChoreIT {
         assertThat(slack).as("deduplicated: nothing new").hasSize(1);
         assertThat(second.report().actions()).isEmpty();
         assertThat(second.report().summary()).contains("escalation: UNCHANGED nothing new for a human");
+
+        // a newer request denied again is a new situation: it alerts once more, and only it
+        aws.history(A, REGION, "ec2", STD, List.of(new Req("r-11", null, 92, "DENIED", NOW.minus(Duration.ofDays(1))),
+                new Req("r-9", null, 100, "DENIED", NOW.minus(Duration.ofDays(3)))));
+        ChoreRunner.run(chore, context(s, p, false, SafetyLimit.unlimited(), new Audit(), out), 4);
+        assertThat(slack).hasSize(2);
+        assertThat(slack.get(1)).contains("1 quota(s) need a human", "the last request r-11 for 92 was DENIED")
+                .doesNotContain("L-DB2E81BA");
     }
 
     /** AWS/Usage ResourceCount of the EC2 standard on-demand vCPUs (CloudWatch user guide, "AWS usage metrics"). */
