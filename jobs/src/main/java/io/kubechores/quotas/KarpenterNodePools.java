@@ -12,8 +12,11 @@ import java.util.Set;
  * A Karpenter NodePool read from a cluster as a node pool of the capacity model (pure):
  * <ul>
  *   <li>need: spec.limits.cpu (a pool without a CPU limit can grow without bound: not derived, warned);</li>
- *   <li>capacity types: karpenter.sh/capacity-type In [...] (NotIn removes from both); without the requirement
- *   Karpenter launches on-demand (Karpenter docs: the capacity type defaults to on-demand when not specified);</li>
+ *   <li>capacity types: karpenter.sh/capacity-type In [...] (NotIn removes values); without the requirement the pool
+ *   may launch either — Karpenter docs, NodePools: "If a requirement is not defined for a well known label, any value
+ *   available to the cloud provider may be chosen", and Karpenter's NodeClaimTemplate.ToNodeClaim takes the capacity
+ *   types of the compatible offerings (kubernetes-sigs/karpenter, pkg/controllers/provisioning/scheduling/
+ *   nodeclaimtemplate.go): so both quotas count it, like an explicit [spot, on-demand];</li>
  *   <li>what it may launch, the most specific requirement In [...] that is present: node.kubernetes.io/instance-type,
  *   else karpenter.k8s.aws/instance-family, else karpenter.k8s.aws/instance-category (each maps to its vCPU quota
  *   class by prefix); none = unrestricted, counted as Standard with a warning.</li>
@@ -33,7 +36,7 @@ final class KarpenterNodePools {
                     + " grow without bound, its vCPU quota is not derived (set a limit, or a node pool in the repo)");
             return null;
         }
-        Set<String> capacity = new LinkedHashSet<>(List.of("on-demand"));
+        Set<String> capacity = new LinkedHashSet<>(List.of("spot", "on-demand"));
         for (QuotasKube.Requirement r : p.requirements()) {
             if (!r.key().equals(CAPACITY_TYPE)) continue;
             if (r.operator().equals("In")) capacity = new LinkedHashSet<>(r.values());

@@ -23,9 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * EKS managed node groups.
  * <ul>
  *   <li>Karpenter docs, "NodePools" (karpenter.sh/v1): spec.limits constrains the total resources of the nodes the
- *   pool launches — limits.cpu is the most vCPUs it can hold; karpenter.sh/capacity-type In [spot, on-demand] lets it
- *   launch either, preferring spot and falling back to on-demand when spot is short (FAQ "What if there is no Spot
- *   capacity? Will Karpenter use On-Demand?"), so the whole limit may land in either quota: counted in both.</li>
+ *   pool launches ("It limits instance types when scheduling to those that will not exceed the specified limits";
+ *   limit checks are eventually consistent, so rapid scale-outs may overrun it a little: the headroom covers that) —
+ *   limits.cpu is the most vCPUs it holds; with karpenter.sh/capacity-type In [spot, on-demand] "Karpenter prioritizes
+ *   Spot offerings ... If there are no other possible offerings available for Spot, Karpenter will attempt to
+ *   provision on-demand instances", so the whole limit may land in either quota: counted in both.</li>
  *   <li>Amazon EKS user guide, "Understand each phase of node updates", scale up phase: the Auto Scaling group's max
  *   and desired size grow by the larger of up to twice the number of Availability Zones and the update's maximum
  *   unavailable (updateConfig maxUnavailable / maxUnavailablePercentage, at most 100, default 1): e.g. 5 AZs and

@@ -43,8 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * CRUD mode with the CRD installed) next to the repo's node pools, in a dry run with the read-only platform.
  * Karpenter docs, "NodePools": spec.limits.cpu bounds the vCPUs of the pool's nodes; karpenter.sh/capacity-type In
  * [spot, on-demand] prefers spot and falls back to on-demand, so the limit counts in both quotas; without the
- * requirement the pool launches on-demand; instance-category / instance-family / instance-type requirements say what
- * it may launch. EKS user guide, "Understand each phase of node updates": a managed node group's rolling upgrade grows
+ * requirement "any value available to the cloud provider may be chosen" (same docs), so it counts in both too;
+ * instance-category / instance-family / instance-type requirements say what it may launch. EKS user guide, "Understand each phase of node updates": a managed node group's rolling upgrade grows
  * it by max(2 × AZs, maxUnavailable) nodes.
  */
 class QuotasKarpenterIT {
@@ -73,6 +73,8 @@ class QuotasKarpenterIT {
                 req("karpenter.k8s.aws/instance-category", "In", "c", "m", "r"),
                 req("karpenter.k8s.aws/instance-generation", "Gt", "5")));
         nodePool("gpu", "64", List.of(req("karpenter.k8s.aws/instance-family", "In", "g5", "g6")));
+        nodePool("batch", "32", List.of(req("karpenter.sh/capacity-type", "NotIn", "spot"),
+                req("node.kubernetes.io/instance-type", "In", "c6i.8xlarge")));
         nodePool("unbounded", null, List.of(req("karpenter.sh/capacity-type", "In", "spot")));
         wm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         wm.start();
@@ -104,7 +106,7 @@ class QuotasKarpenterIT {
         wm.resetAll();
         AwsWireStubs aws = new AwsWireStubs(wm);
         aws.assumeRole(A, ROLE.replace("{accountId}", A));
-        for (String code : List.of("L-1216C47A", "L-34B43A08", "L-DB2E81BA")) {
+        for (String code : List.of("L-1216C47A", "L-34B43A08", "L-DB2E81BA", "L-3819A6DF")) {
             aws.appliedQuota(A, EU, "ec2", code, code, 256, true);
             aws.history(A, EU, "ec2", code, List.of());
         }
@@ -125,16 +127,21 @@ class QuotasKarpenterIT {
         assertThat(o.exitCode()).isZero();
         Map<String, Action> byQuota = new HashMap<>();
         o.allActions().forEach(a -> byQuota.put(a.target().substring(a.target().lastIndexOf('/') + 1), a));
-        // 128 (node group with surge) + 1000 (Karpenter), capped by maxIncreaseFactor 2
-        assertThat(byQuota.get("L-1216C47A").detail()).isEqualTo("256 → 512 (wanted 1128, capped)");
+        // 128 (node group with surge) + 1000 + 32 (Karpenter), capped by maxIncreaseFactor 2
+        assertThat(byQuota.get("L-1216C47A").detail()).isEqualTo("256 → 512 (wanted 1160, capped)");
         assertThat(byQuota.get("L-1216C47A").reason()).contains(
                 "c1/ng: (10 + 6 upgrade surge max(2 x 3 AZs, maxUnavailable 1)) x m6i.2xlarge (8 vCPU) = 128",
                 "c1/default: Karpenter limits.cpu 1000 (standard) — spot with on-demand fallback: counted in both")
                 .doesNotContain("m6i.large");
+        assertThat(byQuota.get("L-1216C47A").reason()).contains("c1/batch: Karpenter limits.cpu 32 (standard)");
         assertThat(byQuota.get("L-34B43A08").reason()).contains("c1/default: Karpenter limits.cpu 1000 (standard)")
-                .doesNotContain("c1/ng");
-        assertThat(byQuota.get("L-DB2E81BA").reason()).contains("c1/gpu: Karpenter limits.cpu 64 (g-vt)");
-        assertThat(byQuota.get("L-DB2E81BA").verb()).isEqualTo("none");
+                .doesNotContain("c1/ng").doesNotContain("c1/batch");
+        // no capacity-type requirement: either may be launched, so both G quotas hold the limit
+        for (String g : List.of("L-DB2E81BA", "L-3819A6DF")) {
+            assertThat(byQuota.get(g).reason()).contains("c1/gpu: Karpenter limits.cpu 64 (g-vt) — spot with on-demand"
+                    + " fallback: counted in both");
+            assertThat(byQuota.get(g).verb()).isEqualTo("none");
+        }
         String report = Files.readString(out.resolve("quotas-report.txt"));
         assertThat(report).contains("cluster c1 Karpenter NodePool unbounded has no spec.limits.cpu");
     }
