@@ -73,8 +73,14 @@ public class QuotasDemo implements DemoContribution {
             for (String region : List.of(EU, US)) aws.instanceTypes(account, region, DEMO_TYPES, 10);
         }
 
-        // staging, eu-central-1: on-demand suffices (256 ≥ 192); spot 128 < 288 → 256 (capped at 2×); ALB 50 < 72
-        aws.appliedQuota(STAGING, EU, "ec2", STD, STD_NAME, 256, true);
+        // staging, eu-central-1: on-demand suffices (256 ≥ 192); spot 128 < 288 → 256 (capped at 2×); ALB 50 < 72.
+        // On-demand has its AWS/Usage metric: daily peaks 125 → 190 over 14 days (+5/day), so although the need is
+        // met the report warns it runs out in (256 − 190) / 5 = 13.2 days
+        aws.appliedQuotaWithUsage(STAGING, EU, "ec2", STD, STD_NAME, 256, "AWS/Usage", "ResourceCount",
+                Map.of("Service", "EC2", "Type", "Resource", "Resource", "vCPU", "Class", "Standard/OnDemand"), "Maximum");
+        Map<Instant, Double> peaks = new java.util.LinkedHashMap<>();
+        for (int d = 0; d < 14; d++) peaks.put(now.minus(Duration.ofDays(14 - d)), 125.0 + 5 * d);
+        aws.metricData(STAGING, EU, "q0", "ResourceCount", peaks);
         aws.history(STAGING, EU, "ec2", STD, List.of(new Req("req-s-eu-std-1", null, 256, "APPROVED", now.minus(Duration.ofDays(40)))));
         aws.appliedQuota(STAGING, EU, "ec2", SPOT, SPOT_NAME, 128, true);
         aws.acceptsOneRequest(STAGING, EU, "ec2", SPOT, List.of(), 256, filed);

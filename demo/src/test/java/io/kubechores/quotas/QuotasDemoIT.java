@@ -73,6 +73,8 @@ class QuotasDemoIT {
         assertThat(Files.readString(out.resolve("step-0/quotas-report.txt")))
                 .contains("5 increase requests planned (2 capped by maxIncreaseFactor), 3 awaiting an earlier request, 1 for a human, 3 sufficient, 1 deferred by AWS's active-request limits")
                 .contains("no AWS Support plan")
+                .contains("111111111111/eu-central-1/ec2/L-1216C47A: in use 190 of applied 256: at the current growth"
+                        + " (+5.0/day, linear fit of the daily peaks over 14 days) it is exhausted in 13.2 days")
                 .doesNotContain("DescribeInstanceTypes failed");
         assertThat(Files.readString(out.resolve("step-0/quotas-report.md")))
                 .contains("case 17654321002: pending-customer-action — latest 2026-11-23T09:00:00Z: \"Hello, to approve 480 vCPUs");

@@ -63,8 +63,9 @@ class InstanceTypesTest {
     /**
      * HPC instances count against their own on-demand quota, "Running On-Demand HPC instances" L-F7808C92 (Service
      * Quotas console, EC2; the same code other quota tools map the hpc prefix to), not the Standard one whose name
-     * lists H: "hpc" is the letters before the generation digit, "h" (h1) stays standard. HPC instances are
-     * On-Demand only (no Spot quota), so a spot pool of them has nothing to derive.
+     * lists H: "hpc" is the letters before the generation digit, "h" (h1) stays standard. Service Quotas lists
+     * no HPC Spot quota (EC2's quota list has "Running On-Demand HPC instances" only), so a spot pool of them has
+     * nothing to derive.
      */
     @ParameterizedTest(name = "{0}: {1} vCPU, on-demand HPC quota")
     @CsvSource({"hpc6a.48xlarge, 96", "hpc6id.32xlarge, 64", "hpc7a.12xlarge, 24", "hpc7a.96xlarge, 192",

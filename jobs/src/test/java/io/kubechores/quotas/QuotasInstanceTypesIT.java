@@ -152,7 +152,7 @@ class QuotasInstanceTypesIT {
     /**
      * An HPC type EC2 reports (hpc8a is not in the shipped table) is derived into the HPC quota L-F7808C92
      * ("Running On-Demand HPC instances"), not the Standard one, both from DescribeInstanceTypes and from the
-     * shipped table; a spot pool of HPC types has no spot quota to derive (HPC instances are On-Demand only).
+     * shipped table; a spot pool of HPC types has no spot quota to derive (Service Quotas lists no HPC Spot quota).
      */
     @Test
     void hpcTypesFromDescribeInstanceTypesAndTheTableCountAgainstTheHpcQuota() throws Exception {
