@@ -122,7 +122,7 @@ class QuotasKarpenterIT {
         QuotasChore chore = new QuotasChore(new AwsCallPolicy(2, Duration.ofMillis(2), Duration.ofMillis(5), 0),
                 InstanceTypes.shipped());
 
-        ChoreRunner.Outcome o = ChoreRunner.run(chore, context(s, p, true, SafetyLimit.unlimited(), new Audit(), out), 4);
+        ChoreRunner.Outcome<?> o = ChoreRunner.run(chore, context(s, p, true, SafetyLimit.unlimited(), new Audit(), out), 4);
 
         assertThat(o.exitCode()).isZero();
         Map<String, Action> byQuota = new HashMap<>();
