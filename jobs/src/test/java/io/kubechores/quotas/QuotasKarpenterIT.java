@@ -111,9 +111,11 @@ class QuotasKarpenterIT {
             aws.history(A, EU, "ec2", code, List.of());
         }
         // the repo's "default" is replaced by the cluster's NodePool of that name; "ng" is an EKS managed node group
+        // c2 cannot be reached (no client): its repo pool still counts, with a warning
         DesiredState s = state(List.of(cluster("c1", A, EU,
                         pool("default", "on-demand", 10, "m6i.large"),
-                        new ClusterSpec.NodePool("ng", List.of("m6i.2xlarge"), "on-demand", 2, 10, null, null, 3, null))),
+                        new ClusterSpec.NodePool("ng", List.of("m6i.2xlarge"), "on-demand", 2, 10, null, null, 3, null)),
+                        cluster("c2", A, EU, pool("web", "on-demand", 4, "m6i.xlarge"))),
                 List.of(Resource.of(Kind.QUOTA_POLICY, "p", new QuotaPolicySpec(List.of(), List.of(), true, 0, 2.0, 10,
                         null, List.of(), null, true))));
         Platform base = platform(wm.baseUrl());
@@ -127,8 +129,9 @@ class QuotasKarpenterIT {
         assertThat(o.exitCode()).isZero();
         Map<String, Action> byQuota = new HashMap<>();
         o.allActions().forEach(a -> byQuota.put(a.target().substring(a.target().lastIndexOf('/') + 1), a));
-        // 128 (node group with surge) + 1000 + 32 (Karpenter), capped by maxIncreaseFactor 2
-        assertThat(byQuota.get("L-1216C47A").detail()).isEqualTo("256 → 512 (wanted 1160, capped)");
+        // 128 (node group with surge) + 1000 + 32 (Karpenter) + 16 (c2's repo pool), capped by maxIncreaseFactor 2
+        assertThat(byQuota.get("L-1216C47A").detail()).isEqualTo("256 → 512 (wanted 1176, capped)");
+        assertThat(byQuota.get("L-1216C47A").reason()).contains("c2/web: 4 x m6i.xlarge (4 vCPU) = 16");
         assertThat(byQuota.get("L-1216C47A").reason()).contains(
                 "c1/ng: (10 + 6 upgrade surge max(2 x 3 AZs, maxUnavailable 1)) x m6i.2xlarge (8 vCPU) = 128",
                 "c1/default: Karpenter limits.cpu 1000 (standard) — spot with on-demand fallback: counted in both")
@@ -143,6 +146,8 @@ class QuotasKarpenterIT {
             assertThat(byQuota.get(g).verb()).isEqualTo("none");
         }
         String report = Files.readString(out.resolve("quotas-report.txt"));
-        assertThat(report).contains("cluster c1 Karpenter NodePool unbounded has no spec.limits.cpu");
+        assertThat(report).contains("cluster c1 Karpenter NodePool unbounded has no spec.limits.cpu",
+                "cluster c2: Karpenter NodePools could not be read (IllegalStateException: no client for cluster c2):"
+                        + " its repo node pools count");
     }
 }
