@@ -262,6 +262,10 @@ public final class CapacityModel {
         List<String> capacity = pool.effectiveCapacityTypes().stream().distinct().toList();
         boolean both = capacity.contains("spot") && capacity.contains("on-demand");
         int surge = UpgradeSurge.nodes(pool);
+        if (!karpenter && pool.updateConfig() != null && pool.availabilityZones() == null) {
+            warnings.add("cluster " + cluster + " node pool " + pool.name() + ": updateConfig without availabilityZones:"
+                    + " the upgrade surge counts maxUnavailable only (EKS may add up to 2 nodes per zone)");
+        }
         for (Map.Entry<InstanceTypes.QuotaClass, String> e : largest.entrySet()) {
             InstanceTypes.QuotaClass cls = e.getKey();
             for (String capacityType : capacity) {

@@ -100,4 +100,14 @@ class NodePoolNeedTest {
         assertThat(od.nodeSteps()).containsExactly(new QuotaNeed.NodeStep("c/ng", "m6i.2xlarge", 8));
         assertThat(m.warnings()).isEmpty();
     }
+
+    @Test
+    void updateConfigWithoutZonesSaysTheSurgeMayBeLarger() {
+        DesiredState s = state(List.of(cluster("c", A, EU, new ClusterSpec.NodePool("ng", List.of("m6i.large"),
+                        "on-demand", 0, 10, null, null, null, new ClusterSpec.UpdateConfig(2, null)))),
+                List.of(Resource.of(Kind.QUOTA_POLICY, "p", new QuotaPolicySpec(List.of(), List.of(), true, 0, 2.0, 10))));
+        assertThat(CapacityModel.build(s, InstanceTypes.shipped()).warnings()).containsExactly("cluster c node pool ng:"
+                + " updateConfig without availabilityZones: the upgrade surge counts maxUnavailable only (EKS may add"
+                + " up to 2 nodes per zone)");
+    }
 }
