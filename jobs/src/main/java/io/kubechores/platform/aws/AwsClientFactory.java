@@ -102,8 +102,8 @@ public final class AwsClientFactory {
         ServiceQuotasClient sq = configure(ServiceQuotasClient.builder(), r, creds).build();
         SupportClient support = configure(SupportClient.builder(), SUPPORT_REGION, creds).build();
         AwsCredentialsProvider c = creds;
-        Lazy<Ec2InstanceTypes> ec2 = new Lazy<>(() -> new Ec2InstanceTypes(new AwsQueryCall("ec2",
-                Ec2InstanceTypes.VERSION, region, endpointOverride, c, policy.retryStrategy(), readOnly,
+        Lazy<Ec2InstanceTypes> ec2 = new Lazy<>(() -> new Ec2InstanceTypes(new SignedAwsCall("ec2",
+                region, endpointOverride, c, policy.retryStrategy(), readOnly,
                 ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(30)).build())));
         return new AccountClients(accountId, region, role, creds, sts, sq, support, ec2);
     }

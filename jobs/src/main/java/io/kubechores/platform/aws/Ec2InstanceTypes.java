@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * EC2 DescribeInstanceTypes (API version 2016-11-15) as a Query call ({@link AwsQueryCall}) instead of the SDK's
+ * EC2 DescribeInstanceTypes (API version 2016-11-15) as a Query call ({@link SignedAwsCall#query}) instead of the SDK's
  * 23 MB {@code ec2} module, for the one thing the quotas job reads: each type's default vCPUs.
  * Request: {@code Action=DescribeInstanceTypes&Version=2016-11-15&MaxResults=100[&NextToken=...]}.
  * Response (EC2 API reference, DescribeInstanceTypes / InstanceTypeInfo / VCpuInfo; element names as the SDK's own
@@ -36,9 +36,9 @@ public final class Ec2InstanceTypes implements AutoCloseable {
     /** DescribeInstanceTypes' MaxResults range is 5..100. */
     static final int PAGE_SIZE = 100;
 
-    private final AwsQueryCall query;
+    private final SignedAwsCall query;
 
-    public Ec2InstanceTypes(AwsQueryCall query) {
+    public Ec2InstanceTypes(SignedAwsCall query) {
         this.query = query;
     }
 
@@ -50,7 +50,7 @@ public final class Ec2InstanceTypes implements AutoCloseable {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("MaxResults", Integer.toString(PAGE_SIZE));
         params.put("NextToken", nextToken);
-        return parse(query.call(ACTION, params));
+        return parse(query.query(ACTION, VERSION, params));
     }
 
     /** Parses a DescribeInstanceTypesResponse body. */
@@ -58,7 +58,7 @@ public final class Ec2InstanceTypes implements AutoCloseable {
         Map<String, Integer> out = new LinkedHashMap<>();
         String token = null;
         try {
-            XMLStreamReader r = AwsQueryCall.xml(body);
+            XMLStreamReader r = SignedAwsCall.xml(body);
             List<String> path = new ArrayList<>();
             StringBuilder text = new StringBuilder();
             String type = null;

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * EC2 DescribeInstanceTypes sent without the SDK's ec2 module (AwsQueryCall + Ec2InstanceTypes) against WireMock
+ * EC2 DescribeInstanceTypes sent without the SDK's ec2 module (SignedAwsCall + Ec2InstanceTypes) against WireMock
  * answering EC2's Query wire format: SigV4 with the assumed role's session credentials (X-Amz-Security-Token is
  * signed), the form body, the SDK's standard retry strategy on EC2's throttling code RequestLimitExceeded ("Request
  * throttling for the Amazon EC2 API", EC2 developer guide; the code is in the SDK's throttling list), no retry on

@@ -10,14 +10,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Parsing EC2's DescribeInstanceTypes answer (API version 2016-11-15). Shape: EC2 API reference, DescribeInstanceTypes,
+ * SignedAwsCall and its two users without a network. EC2 DescribeInstanceTypes (API version 2016-11-15): EC2 API
+ * reference, DescribeInstanceTypes,
  * InstanceTypeInfo and VCpuInfo; element names as the AWS SDK for Java 2.40.2 model marshals them
  * (DescribeInstanceTypesResponse: instanceTypeSet/item, nextToken; VCpuInfo: defaultVCpus, validCores/item). The
  * error shape is the "example error response" of "Error codes for the Amazon EC2 API"
  * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html): Response/Errors/Error/Code, Message,
  * RequestID.
  */
-class Ec2InstanceTypesTest {
+class SignedAwsCallTest {
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
@@ -107,12 +108,40 @@ class Ec2InstanceTypesTest {
         String ec2 = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>ea966190-f9aa-478e-9ede-example</RequestID></Response>""";
-        assertThat(AwsQueryCall.parseError(utf8(ec2))).isEqualTo(new AwsQueryCall.QueryError("RequestLimitExceeded",
+        assertThat(SignedAwsCall.parseError(utf8(ec2))).isEqualTo(new SignedAwsCall.QueryError("RequestLimitExceeded",
                 "Request limit exceeded.", "ea966190-f9aa-478e-9ede-example"));
         String sts = """
                 <ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no</Message></Error><RequestId>abc</RequestId></ErrorResponse>""";
-        assertThat(AwsQueryCall.parseError(utf8(sts))).isEqualTo(new AwsQueryCall.QueryError("AccessDenied", "no", "abc"));
-        assertThat(AwsQueryCall.parseError(utf8("<html>502 Bad Gateway"))).isEqualTo(new AwsQueryCall.QueryError(null, null, null));
+        assertThat(SignedAwsCall.parseError(utf8(sts))).isEqualTo(new SignedAwsCall.QueryError("AccessDenied", "no", "abc"));
+        assertThat(SignedAwsCall.parseError(utf8("<html>502 Bad Gateway"))).isEqualTo(new SignedAwsCall.QueryError(null, null, null));
+    }
+
+    /**
+     * REST-JSON errors (EKS): the type is x-amzn-ErrorType's part before ':' (EKS answers
+     * "ResourceNotFoundException:http://internal.amazon.com/coral/com.amazonaws.eks/"), else the body's __type/code
+     * (after '#'); the message is the body's message.
+     */
+    @Test
+    void restJsonErrorsTakeTheTypeFromTheHeaderOrTheBody() {
+        assertThat(SignedAwsCall.parseJsonError("ResourceNotFoundException:http://internal.amazon.com/coral/com.amazonaws.eks/",
+                utf8("{\"message\":\"No cluster found for name: x.\"}"))).isEqualTo(
+                new SignedAwsCall.QueryError("ResourceNotFoundException", "No cluster found for name: x.", null));
+        assertThat(SignedAwsCall.parseJsonError(null, utf8("{\"__type\":\"com.amazonaws.eks#AccessDeniedException\","
+                + "\"Message\":\"no\"}"))).isEqualTo(new SignedAwsCall.QueryError("AccessDeniedException", "no", null));
+        assertThat(SignedAwsCall.parseJsonError(null, utf8("<html>"))).isEqualTo(new SignedAwsCall.QueryError(null, null, null));
+    }
+
+    /** EKS DescribeCluster's answer (EKS API reference, DescribeCluster / Cluster), the fields the connection needs. */
+    @Test
+    void describeClusterGivesEndpointCaAndStatus() {
+        EksClusters.ApiEndpoint c = EksClusters.cluster(utf8("""
+                {"cluster":{"name":"prod-1","arn":"arn:aws:eks:eu-central-1:111111111111:cluster/prod-1",
+                 "createdAt":1.7648394E9,"version":"1.33","endpoint":"https://ABCDEF.gr7.eu-central-1.eks.amazonaws.com",
+                 "status":"ACTIVE","certificateAuthority":{"data":"LS0tLS1CRUdJTg=="},"platformVersion":"eks.9"}}"""));
+        assertThat(c).isEqualTo(new EksClusters.ApiEndpoint("https://ABCDEF.gr7.eu-central-1.eks.amazonaws.com",
+                "LS0tLS1CRUdJTg==", "ACTIVE"));
+        assertThat(EksClusters.cluster(utf8("{\"cluster\":{\"status\":\"CREATING\"}}")))
+                .isEqualTo(new EksClusters.ApiEndpoint(null, null, "CREATING"));
     }
 
     @Test
@@ -121,13 +150,13 @@ class Ec2InstanceTypesTest {
         params.put("MaxResults", "100");
         params.put("NextToken", "AAEAAf+/x y==");
         params.put("Absent", null);
-        assertThat(AwsQueryCall.body("DescribeInstanceTypes", "2016-11-15", params))
+        assertThat(SignedAwsCall.body("DescribeInstanceTypes", "2016-11-15", params))
                 .isEqualTo("Action=DescribeInstanceTypes&Version=2016-11-15&MaxResults=100&NextToken=AAEAAf%2B%2Fx%20y%3D%3D");
     }
 
     @Test
     void regionalHostsFollowThePartition() {
-        assertThat(AwsQueryCall.host("ec2", "eu-central-1")).isEqualTo("ec2.eu-central-1.amazonaws.com");
-        assertThat(AwsQueryCall.host("ec2", "cn-north-1")).isEqualTo("ec2.cn-north-1.amazonaws.com.cn");
+        assertThat(SignedAwsCall.host("ec2", "eu-central-1")).isEqualTo("ec2.eu-central-1.amazonaws.com");
+        assertThat(SignedAwsCall.host("ec2", "cn-north-1")).isEqualTo("ec2.cn-north-1.amazonaws.com.cn");
     }
 }

@@ -42,21 +42,21 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * One AWS Query-protocol action (form-encoded {@code Action=...&Version=...} POSTed to the service's regional
- * endpoint, XML back), signed with the SDK's own SigV4 signer ({@link AwsV4HttpSigner}, http-auth-aws) and sent over
- * an SDK {@link SdkHttpClient}, retried by the SDK's own {@link RetryStrategy} (the one {@link AwsCallPolicy} builds:
- * AWS's throttling codes such as EC2's RequestLimitExceeded, 5xx and I/O errors; the strategy's retry quota too).
- * Errors come back as {@link AwsServiceException} with the Query error's Code/Message/RequestID, so callers handle
- * them exactly like an SDK client's. This replaces a generated SDK client where one action is all kubechores calls
- * (EC2 DescribeInstanceTypes: the {@code ec2} module is 23 MB). Dry runs: a non-read action is refused before it is
- * signed ({@link DryRunViolation}), like the SDK clients' read-only interceptor. Thread-safe; never logs credentials.
+ * One AWS API call without a generated SDK client, for services where kubechores calls a single read action (EC2
+ * DescribeInstanceTypes: the SDK's {@code ec2} module is 23 MB; EKS DescribeCluster: {@code eks} is 2.5 MB): signed
+ * with the SDK's own SigV4 signer ({@link AwsV4HttpSigner}, http-auth-aws), sent over an SDK {@link SdkHttpClient},
+ * retried by the SDK's own {@link RetryStrategy} (AWS's throttling codes such as EC2's RequestLimitExceeded, 5xx and
+ * I/O errors; the strategy's retry quota too). Two protocols: Query ({@link #query}: form-encoded
+ * {@code Action=...&Version=...} POSTed to the regional endpoint, XML back) and REST-JSON GETs ({@link #restGet}).
+ * Errors come back as {@link AwsServiceException} with the service's error code, message and request id, so callers
+ * handle them exactly like an SDK client's. Dry runs: a non-read action is refused before it is signed
+ * ({@link DryRunViolation}), like the SDK clients' read-only interceptor. Thread-safe; never logs credentials.
  */
-public final class AwsQueryCall implements AutoCloseable {
+public final class SignedAwsCall implements AutoCloseable {
     private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
     private final String service;
-    private final String version;
     private final String region;
     private final URI endpoint;
     private final AwsCredentialsProvider credentials;
@@ -66,14 +66,12 @@ public final class AwsQueryCall implements AutoCloseable {
 
     /**
      * @param service          signing name and endpoint prefix, e.g. ec2
-     * @param version          the API version every action carries, e.g. 2016-11-15 for EC2
      * @param endpointOverride null for https://SERVICE.REGION.DNS-SUFFIX/
      * @param http             closed with this object
      */
-    public AwsQueryCall(String service, String version, String region, String endpointOverride,
-                        AwsCredentialsProvider credentials, RetryStrategy retries, boolean readOnly, SdkHttpClient http) {
+    public SignedAwsCall(String service, String region, String endpointOverride, AwsCredentialsProvider credentials,
+                         RetryStrategy retries, boolean readOnly, SdkHttpClient http) {
         this.service = service;
-        this.version = version;
         this.region = region;
         this.endpoint = endpointOverride != null && !endpointOverride.isBlank() ? URI.create(endpointOverride)
                 : URI.create("https://" + host(service, region) + "/");
@@ -109,21 +107,53 @@ public final class AwsQueryCall implements AutoCloseable {
     }
 
     /**
-     * Calls action with params (null values left out) and returns the 2xx response's XML body; retries as the
-     * strategy decides and throws the last failure (AwsServiceException for an answer, SdkClientException for I/O).
+     * A Query action with params (null values left out) under API version; returns the 2xx response's XML body;
+     * retries as the strategy decides and throws the last failure (AwsServiceException for an answer,
+     * SdkClientException for I/O).
      */
-    public byte[] call(String action, Map<String, String> params) {
+    public byte[] query(String action, String version, Map<String, String> params) {
+        refuseInDryRun(action);
+        byte[] body = body(action, version, params).getBytes(StandardCharsets.UTF_8);
+        SdkHttpRequest request = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .uri(endpoint)
+                .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+                .putHeader("Content-Length", Integer.toString(body.length))
+                .build();
+        return withRetries(action, () -> attempt(action, request, body, false));
+    }
+
+    /**
+     * A REST-JSON read: GET path (already encoded, e.g. /clusters/prod-1) on the service endpoint; returns the 2xx
+     * response's JSON body. Errors: the type from the x-amzn-ErrorType header (the part before ':') or the body's
+     * __type/code, the body's message (EKS API reference, "Errors"; the SDK's REST-JSON error unmarshalling).
+     */
+    public byte[] restGet(String operation, String path) {
+        refuseInDryRun(operation);
+        String base = endpoint.toString().endsWith("/") ? endpoint.toString().substring(0, endpoint.toString().length() - 1)
+                : endpoint.toString();
+        SdkHttpRequest request = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.GET)
+                .uri(URI.create(base + path))
+                .putHeader("Accept", "application/json")
+                .build();
+        return withRetries(operation, () -> attempt(operation, request, null, true));
+    }
+
+    private void refuseInDryRun(String action) {
         if (readOnly && !AwsClientFactory.readOperation(action)) {
             throw new DryRunViolation("call AWS " + service + " " + action);
         }
-        byte[] body = body(action, version, params).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] withRetries(String action, java.util.function.Supplier<byte[]> attempt) {
         AcquireInitialTokenResponse first = retries.acquireInitialToken(
                 software.amazon.awssdk.retries.api.AcquireInitialTokenRequest.create(service + ":" + action));
         RetryToken token = first.token();
         sleep(first.delay());
         while (true) {
             try {
-                byte[] out = attempt(action, body);
+                byte[] out = attempt.get();
                 retries.recordSuccess(RecordSuccessRequest.create(token));
                 return out;
             } catch (SdkException e) {
@@ -139,18 +169,12 @@ public final class AwsQueryCall implements AutoCloseable {
         }
     }
 
-    private byte[] attempt(String action, byte[] body) {
-        SdkHttpRequest request = SdkHttpRequest.builder()
-                .method(SdkHttpMethod.POST)
-                .uri(endpoint)
-                .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-                .putHeader("Content-Length", Integer.toString(body.length))
-                .build();
+    private byte[] attempt(String action, SdkHttpRequest request, byte[] body, boolean json) {
         SignedRequest signed;
         try {
             signed = SIGNER.sign(r -> r
                     .request(request)
-                    .payload(ContentStreamProvider.fromByteArrayUnsafe(body))
+                    .payload(body == null ? null : ContentStreamProvider.fromByteArrayUnsafe(body))
                     .identity(credentials.resolveCredentials())
                     .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, service)
                     .putProperty(AwsV4HttpSigner.REGION_NAME, region));
@@ -170,7 +194,8 @@ public final class AwsQueryCall implements AutoCloseable {
         }
         int status = response.httpResponse().statusCode();
         if (status / 100 == 2) return bytes;
-        throw error(status, bytes, response);
+        throw error(status, json ? parseJsonError(response.httpResponse().firstMatchingHeader("x-amzn-ErrorType")
+                .orElse(null), bytes) : parseError(bytes), response);
     }
 
     private static byte[] readAll(InputStream in) throws IOException {
@@ -185,8 +210,9 @@ public final class AwsQueryCall implements AutoCloseable {
      * error response), or the {@code <ErrorResponse><Error>...</Error><RequestId/></ErrorResponse>} of other Query
      * services; a body that is neither (a proxy's HTML) keeps the status only.
      */
-    private AwsServiceException error(int status, byte[] body, HttpExecuteResponse response) {
-        QueryError e = parseError(body);
+    private AwsServiceException error(int status, QueryError parsed, HttpExecuteResponse response) {
+        QueryError e = parsed.requestId() != null ? parsed : new QueryError(parsed.code(), parsed.message(),
+                response.httpResponse().firstMatchingHeader("x-amzn-RequestId").orElse(null));
         String message = e.message() != null ? e.message() : "HTTP " + status;
         return AwsServiceException.builder()
                 .message(message + " (Service: " + service + ", Status Code: " + status
@@ -198,8 +224,37 @@ public final class AwsQueryCall implements AutoCloseable {
                 .build();
     }
 
-    /** Code, Message and RequestID (RequestId) of a Query error body; nulls when absent or not XML. */
+    /** Code, Message and RequestID (RequestId) of an error answer; nulls when absent or unreadable. */
     record QueryError(String code, String message, String requestId) {}
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** A REST-JSON error: type from x-amzn-ErrorType ("Type:namespace") or the body's __type/code; message/Message. */
+    static QueryError parseJsonError(String errorTypeHeader, byte[] body) {
+        String code = null;
+        String message = null;
+        if (errorTypeHeader != null && !errorTypeHeader.isBlank()) {
+            int colon = errorTypeHeader.indexOf(':');
+            code = (colon < 0 ? errorTypeHeader : errorTypeHeader.substring(0, colon)).strip();
+        }
+        if (body.length > 0 && body.length <= MAX_ERROR_BODY) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(body);
+                if (n != null && n.isObject()) {
+                    if (code == null) {
+                        String t = n.hasNonNull("__type") ? n.get("__type").asText()
+                                : n.hasNonNull("code") ? n.get("code").asText() : null;
+                        if (t != null) code = t.substring(t.lastIndexOf('#') + 1);
+                    }
+                    message = n.hasNonNull("message") ? n.get("message").asText()
+                            : n.hasNonNull("Message") ? n.get("Message").asText() : null;
+                }
+            } catch (IOException notJson) {
+                // keep what the header said
+            }
+        }
+        return new QueryError(code, message, null);
+    }
 
     static QueryError parseError(byte[] body) {
         String code = null;
