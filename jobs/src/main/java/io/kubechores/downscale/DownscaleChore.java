@@ -1,5 +1,12 @@
 package io.kubechores.downscale;
 
+import io.kubechores.model.downscale.ClusterObservation;
+import io.kubechores.model.downscale.Decision;
+import io.kubechores.model.downscale.DownscalePlan;
+import io.kubechores.model.downscale.GitOpsOwner;
+import io.kubechores.model.downscale.Workload;
+import io.kubechores.model.downscale.WorkloadKind;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubechores.core.Action;
 import io.kubechores.core.Chore;
@@ -119,7 +126,7 @@ public class DownscaleChore implements Chore {
         WarnedOnce warned = ctx.dryRun() ? null : new WarnedOnce(store, partition);
         for (Decision d : plan.decisions()) {
             if (!d.verb().mutating()) {
-                actions.add(d.toAction(partition, Action.Status.SKIPPED));
+                actions.add(Decisions.toAction(d, partition, Action.Status.SKIPPED));
                 if (d.warnEvent() && warned != null && warned.first(d.workload().uid(), d.reason())) {
                     try {
                         kube.warningOnce(d.workload(), "InvalidDownscaleAnnotation", d.reason(), now);
@@ -131,11 +138,11 @@ public class DownscaleChore implements Chore {
                 continue;
             }
             if (ctx.dryRun()) {
-                actions.add(d.toAction(partition, Action.Status.PLANNED));
+                actions.add(Decisions.toAction(d, partition, Action.Status.PLANNED));
                 continue;
             }
             if (blockedByGitOps(d, notPaused)) {
-                Action planned = d.toAction(partition, Action.Status.PLANNED);
+                Action planned = Decisions.toAction(d, partition, Action.Status.PLANNED);
                 actions.add(planned.withStatus(Action.Status.FAILED, planned.detail()
                         + ": not scaled down, its GitOps owner could not be paused (it would revert the change)"));
                 continue;
@@ -143,7 +150,7 @@ public class DownscaleChore implements Chore {
             try {
                 actions.add(applying.get(d).get());
             } catch (ExecutionException e) {
-                actions.add(d.toAction(partition, Action.Status.FAILED).withStatus(Action.Status.FAILED,
+                actions.add(Decisions.toAction(d, partition, Action.Status.FAILED).withStatus(Action.Status.FAILED,
                         d.detail() + ": " + ChoreRunner.describe(e.getCause())));
             }
         }
@@ -207,13 +214,13 @@ public class DownscaleChore implements Chore {
             List<Action> round = new ArrayList<>();
             for (Decision d : plan.decisions()) {
                 if (d.verb() == Decision.Verb.DEFER) {
-                    byTarget.put(d.target(cluster.name()), d.toAction(cluster.name(), Action.Status.SKIPPED));
+                    byTarget.put(d.target(cluster.name()), Decisions.toAction(d, cluster.name(), Action.Status.SKIPPED));
                 } else if (d.verb().mutating()) {
                     Action a;
                     try {
                         a = applying.get(d).get();
                     } catch (ExecutionException e) {
-                        a = d.toAction(cluster.name(), Action.Status.FAILED).withStatus(Action.Status.FAILED,
+                        a = Decisions.toAction(d, cluster.name(), Action.Status.FAILED).withStatus(Action.Status.FAILED,
                                 d.detail() + ": " + ChoreRunner.describe(e.getCause()));
                     }
                     byTarget.put(d.target(cluster.name()), a);
@@ -444,7 +451,7 @@ public class DownscaleChore implements Chore {
                 done.complete(applying.join());
             } catch (CompletionException | CancellationException e) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
-                Action planned = d.toAction(cluster.name(), Action.Status.PLANNED);
+                Action planned = Decisions.toAction(d, cluster.name(), Action.Status.PLANNED);
                 done.complete(planned.withStatus(Action.Status.FAILED, planned.detail() + ": "
                         + ChoreRunner.describe(cause)));
             }
@@ -452,7 +459,7 @@ public class DownscaleChore implements Chore {
 
         /** One PATCH (value + annotation), then one Event. A conflict re-reads the object and re-plans it once. */
         private CompletableFuture<Action> applyAsync(Decision d) {
-            Action planned = d.toAction(cluster.name(), Action.Status.PLANNED);
+            Action planned = Decisions.toAction(d, cluster.name(), Action.Status.PLANNED);
             if (!ctx.limit().tryAcquire()) {
                 return CompletableFuture.completedFuture(planned.withStatus(Action.Status.LIMITED));
             }
@@ -511,7 +518,7 @@ public class DownscaleChore implements Chore {
                 return CompletableFuture.completedFuture(
                         planned.withStatus(Action.Status.FAILED, "changed twice while applying (" + r + ")"));
             }
-            return applied(done, done.toAction(cluster.name(), Action.Status.PLANNED), intent);
+            return applied(done, Decisions.toAction(done, cluster.name(), Action.Status.PLANNED), intent);
         }
 
         /** Audits and logs an applied change, then records its Event (a failed Event is logged, not a failure). */

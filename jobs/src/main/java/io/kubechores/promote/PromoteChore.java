@@ -120,7 +120,7 @@ public class PromoteChore implements Chore {
     public PartitionResult runPartition(ChoreContext ctx, String partition) {
         Resource<ClusterSpec> cluster = ctx.state().cluster(partition).orElseThrow();
         KubernetesClient client = ctx.platform().kube().client(cluster);
-        Map<String, ClusterObservation> byTool = new LinkedHashMap<>();
+        Map<String, ClusterToolState> byTool = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         int failures = 0;
         String lastError = null;
@@ -134,7 +134,7 @@ public class PromoteChore implements Chore {
             } catch (RuntimeException e) {
                 failures++;
                 lastError = ChoreRunner.describe(e);
-                byTool.put(tool.name(), ClusterObservation.unreachable(partition, cluster.spec().environment(), lastError));
+                byTool.put(tool.name(), ClusterToolState.unreachable(partition, cluster.spec().environment(), lastError));
                 warnings.add(tool.name() + " on " + partition + ": " + lastError);
             }
         }
@@ -167,13 +167,13 @@ public class PromoteChore implements Chore {
         List<Action> actions = new ArrayList<>();
         List<Path> artifacts = new ArrayList<>();
         for (Resource<ToolSpec> tool : state.tools()) {
-            List<ClusterObservation> observations = new ArrayList<>();
+            List<ClusterToolState> observations = new ArrayList<>();
             for (Resource<ClusterSpec> c : state.clusters()) {
                 if (!fleet.environments().contains(c.spec().environment())) continue;
                 PartitionResult r = byCluster.get(c.name());
-                Map<String, ClusterObservation> data = r == null ? null : (Map<String, ClusterObservation>) r.data().get(OBS);
-                ClusterObservation o = data == null ? null : data.get(tool.name());
-                observations.add(o != null ? o : ClusterObservation.unreachable(c.name(), c.spec().environment(),
+                Map<String, ClusterToolState> data = r == null ? null : (Map<String, ClusterToolState>) r.data().get(OBS);
+                ClusterToolState o = data == null ? null : data.get(tool.name());
+                observations.add(o != null ? o : ClusterToolState.unreachable(c.name(), c.spec().environment(),
                         r == null ? "not observed" : String.valueOf(r.error())));
             }
             Map<String, Instant> setAt = new HashMap<>();
@@ -460,17 +460,17 @@ public class PromoteChore implements Chore {
         m.put("spec", tool.spec());
         m.put("candidate", c);
         m.put("bump", c.bump() == null ? "" : c.bump());
-        List<ClusterObservation> earlier = plan.observations().stream().filter(o -> o.environment().equals(c.from())).toList();
+        List<ClusterToolState> earlier = plan.observations().stream().filter(o -> o.environment().equals(c.from())).toList();
         m.put("earlier", earlier);
         m.put("target", plan.observations().stream().filter(o -> o.environment().equals(c.to())).toList());
         m.put("git", git.get(c.from()));
         m.put("soakStart", plan.soakStart() == null ? "unknown" : plan.soakStart().toString());
         m.put("soakPassedAt", plan.soakStart() == null ? "unknown"
                 : plan.soakStart().plus(Durations.parse(tool.spec().soak())).toString());
-        m.put("observedSince", earlier.stream().map(ClusterObservation::liveSince).filter(java.util.Objects::nonNull)
+        m.put("observedSince", earlier.stream().map(ClusterToolState::liveSince).filter(java.util.Objects::nonNull)
                 .max(Instant::compareTo).map(Instant::toString).orElse("unknown"));
         m.put("timeline", HealthHistory.timeline(health.get(c.from()),
-                earlier.stream().map(ClusterObservation::cluster).toList(), until).stream()
+                earlier.stream().map(ClusterToolState::cluster).toList(), until).stream()
                 .map(e -> e.from() + " – " + e.to() + ": " + e.state()).toList());
         m.put("sequence", plan.sequence());
         m.put("links", ReleaseLinks.of(tool.spec().source(), c.current(), c.version()));
