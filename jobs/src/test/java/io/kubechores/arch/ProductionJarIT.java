@@ -43,7 +43,7 @@ class ProductionJarIT {
     /** Libraries left out on purpose (jobs/pom.xml says why); one coming back is how the jar grows again. */
     private static final Pattern LEFT_OUT = Pattern.compile("BOOT-INF/lib/(ec2-2[^/]*|eks-2[^/]*|vertx-[^/]*|netty-[^/]*"
             + "|kubernetes-httpclient-vertx[^/]*|prometheus-metrics-exposition-formats[^/]*|kubernetes-model-gatewayapi[^/]*"
-            + "|netty-nio-client[^/]*)\\.jar");
+            + "|netty-nio-client[^/]*|apache-client[^/]*|httpclient-4[^/]*)\\.jar");
 
     @Test
     void staysWithinSixtyMegabytes() throws IOException {

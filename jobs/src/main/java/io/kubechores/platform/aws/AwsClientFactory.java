@@ -3,7 +3,7 @@ package io.kubechores.platform.aws;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -104,7 +104,8 @@ public final class AwsClientFactory {
         AwsCredentialsProvider c = creds;
         Lazy<Ec2InstanceTypes> ec2 = new Lazy<>(() -> new Ec2InstanceTypes(new SignedAwsCall("ec2",
                 region, endpointOverride, c, policy.retryStrategy(), readOnly,
-                ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(30)).build())));
+                UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30))
+                        .connectionTimeout(Duration.ofSeconds(10)).build())));
         return new AccountClients(accountId, region, role, creds, sts, sq, support, ec2);
     }
 

@@ -5,7 +5,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.utils.http.SdkHttpUtils;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -147,7 +147,8 @@ public final class EksClusters implements AutoCloseable {
         String key = region + "|" + (roleArn == null ? "" : roleArn);
         return eks.computeIfAbsent(key, k -> new SignedAwsCall("eks", region, endpointOverride,
                 credentials(region, roleArn), AwsRetryStrategy.standardRetryStrategy(), false,
-                ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(20)).build()));
+                UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(20))
+                        .connectionTimeout(Duration.ofSeconds(10)).build()));
     }
 
     private StsClient stsClient(String region) {
