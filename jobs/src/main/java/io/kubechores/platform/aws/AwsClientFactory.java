@@ -3,9 +3,8 @@ package io.kubechores.platform.aws;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
@@ -15,8 +14,9 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * Builds AWS SDK clients for one account and region: Service Quotas, EC2 and CloudWatch (regional), Support (the global endpoint
- * in us-east-1), STS; every client honours the endpoint override (tests, demo, VPC endpoints) and uses the account's
+ * Builds AWS SDK clients for one account and region: Service Quotas (regional), Support (the global endpoint
+ * in us-east-1), STS, and EC2 DescribeInstanceTypes and CloudWatch GetMetricData as signed Query calls ({@link Ec2InstanceTypes},
+ * {@link CloudWatchMetricData}); every client honours the endpoint override (tests, demo, VPC endpoints) and uses the account's
  * credentials: the base credentials, or a role assumed with STS AssumeRole when a role ARN pattern is configured
  * ({accountId} is replaced), with the account's ExternalId and the configured session length. Retries are the SDK's
  * standard strategy configured from the {@link AwsCallPolicy} (attempts, jittered exponential backoff); pacing is
@@ -103,8 +103,14 @@ public final class AwsClientFactory {
         ServiceQuotasClient sq = configure(ServiceQuotasClient.builder(), r, creds).build();
         SupportClient support = configure(SupportClient.builder(), SUPPORT_REGION, creds).build();
         AwsCredentialsProvider c = creds;
-        Lazy<Ec2Client> ec2 = new Lazy<>(() -> configure(Ec2Client.builder(), r, c).build());
-        Lazy<CloudWatchClient> cloudWatch = new Lazy<>(() -> configure(CloudWatchClient.builder(), r, c).build());
+        Lazy<Ec2InstanceTypes> ec2 = new Lazy<>(() -> new Ec2InstanceTypes(new SignedAwsCall("ec2",
+                region, endpointOverride, c, policy.retryStrategy(), readOnly,
+                UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30))
+                        .connectionTimeout(Duration.ofSeconds(10)).build())));
+        Lazy<CloudWatchMetricData> cloudWatch = new Lazy<>(() -> new CloudWatchMetricData(new SignedAwsCall(
+                "monitoring", region, endpointOverride, c, policy.retryStrategy(), readOnly,
+                UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30))
+                        .connectionTimeout(Duration.ofSeconds(10)).build())));
         return new AccountClients(accountId, region, role, creds, sts, sq, support, ec2, cloudWatch);
     }
 
@@ -148,17 +154,17 @@ public final class AwsClientFactory {
      */
     public record AccountClients(String accountId, String region, String roleArn, AwsCredentialsProvider credentials,
                                  StsClient sts, ServiceQuotasClient serviceQuotas, SupportClient support,
-                                 Lazy<Ec2Client> ec2Client, Lazy<CloudWatchClient> cloudWatchClient)
+                                 Lazy<Ec2InstanceTypes> ec2Client, Lazy<CloudWatchMetricData> cloudWatchClient)
             implements AutoCloseable {
 
-        /** The EC2 client, built on first use (only the instance-type lookup needs it). */
-        public Ec2Client ec2() {
-            return ec2Client.get();
+        /** CloudWatch GetMetricData, built on first use (only the quotas' usage metrics need it). */
+        public CloudWatchMetricData cloudWatch() {
+            return cloudWatchClient.get();
         }
 
-        /** The CloudWatch client, built on first use (only the quotas' usage metrics need it). */
-        public CloudWatchClient cloudWatch() {
-            return cloudWatchClient.get();
+        /** EC2 DescribeInstanceTypes, built on first use (only the instance-type lookup needs it). */
+        public Ec2InstanceTypes ec2() {
+            return ec2Client.get();
         }
 
         /** Resolves the credentials now (calls AssumeRole), so a denied role fails the account up front. */
@@ -170,8 +176,8 @@ public final class AwsClientFactory {
         public void close() {
             serviceQuotas.close();
             support.close();
-            ec2Client.ifBuilt(Ec2Client::close);
-            cloudWatchClient.ifBuilt(CloudWatchClient::close);
+            ec2Client.ifBuilt(Ec2InstanceTypes::close);
+            cloudWatchClient.ifBuilt(CloudWatchMetricData::close);
             if (credentials instanceof AutoCloseable c && sts != null) {
                 try {
                     c.close();

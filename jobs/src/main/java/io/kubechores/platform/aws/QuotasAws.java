@@ -209,13 +209,13 @@ public final class QuotasAws implements AutoCloseable {
     }
 
     /** GetMetricData takes at most 500 queries per call (CloudWatch API reference, GetMetricData). */
-    static final int MAX_METRIC_QUERIES = 500;
+    static final int MAX_METRIC_QUERIES = CloudWatchMetricData.MAX_QUERIES;
 
     /**
-     * The usage metrics of quotas over [start, end): CloudWatch GetMetricData (Query protocol in this SDK version),
-     * one MetricStat query per metric (id as given: it must start with a lower-case letter), period seconds per point,
-     * the statistic Service Quotas recommends (Maximum when it names none), TimestampAscending, following NextToken.
-     * Throttling is retried by the SDK's strategy; any error that remains (AccessDenied without
+     * The usage metrics of quotas over [start, end): CloudWatch GetMetricData ({@link CloudWatchMetricData}, the Query
+     * protocol), one MetricStat query per metric (id as given: it must start with a lower-case letter), period
+     * seconds per point, the statistic Service Quotas recommends (Maximum when it names none), TimestampAscending,
+     * following NextToken. Throttling is retried by the SDK's strategy; any error that remains (AccessDenied without
      * cloudwatch:GetMetricData...) makes the series unavailable and the run goes on without usage.
      */
     public UsageSeries usage(Map<String, UsageMetric> metrics, Instant start, Instant end, int periodSeconds) {
@@ -224,36 +224,23 @@ public final class QuotasAws implements AutoCloseable {
         List<Map.Entry<String, UsageMetric>> all = new ArrayList<>(metrics.entrySet());
         try {
             for (int from = 0; from < all.size(); from += MAX_METRIC_QUERIES) {
-                List<software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery> queries = new ArrayList<>();
+                List<CloudWatchMetricData.Query> queries = new ArrayList<>();
                 for (Map.Entry<String, UsageMetric> e : all.subList(from, Math.min(all.size(), from + MAX_METRIC_QUERIES))) {
                     UsageMetric u = e.getValue();
-                    List<software.amazon.awssdk.services.cloudwatch.model.Dimension> dims = new ArrayList<>();
-                    new java.util.TreeMap<>(u.dimensions()).forEach((k, v) -> dims.add(
-                            software.amazon.awssdk.services.cloudwatch.model.Dimension.builder().name(k).value(v).build()));
-                    queries.add(software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery.builder()
-                            .id(e.getKey()).returnData(true)
-                            .metricStat(st -> st.metric(m -> m.namespace(u.namespace()).metricName(u.name())
-                                            .dimensions(dims))
-                                    .period(periodSeconds)
-                                    .stat(u.statistic() == null || u.statistic().isBlank() ? "Maximum" : u.statistic()))
-                            .build());
+                    queries.add(new CloudWatchMetricData.Query(e.getKey(), u.namespace(), u.name(), u.dimensions(),
+                            periodSeconds, u.statistic() == null || u.statistic().isBlank() ? "Maximum" : u.statistic()));
                 }
                 String token = null;
                 int pages = 0;
                 do {
                     String t = token;
-                    software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse r = calls.call(
-                            "cloudwatch:GetMetricData", () -> clients.cloudWatch().getMetricData(b -> b
-                                    .metricDataQueries(queries).startTime(start).endTime(end)
-                                    .scanBy(software.amazon.awssdk.services.cloudwatch.model.ScanBy.TIMESTAMP_ASCENDING)
-                                    .nextToken(t)));
-                    for (software.amazon.awssdk.services.cloudwatch.model.MetricDataResult res : r.metricDataResults()) {
-                        List<UsagePoint> pts = out.computeIfAbsent(res.id(), k -> new ArrayList<>());
-                        for (int i = 0; i < Math.min(res.timestamps().size(), res.values().size()); i++) {
-                            pts.add(new UsagePoint(res.timestamps().get(i), res.values().get(i)));
-                        }
-                    }
-                    token = r.nextToken();
+                    CloudWatchMetricData.Page page = calls.call("cloudwatch:GetMetricData",
+                            () -> clients.cloudWatch().page(queries, start, end, t));
+                    page.series().forEach((id, pts) -> {
+                        List<UsagePoint> l = out.computeIfAbsent(id, k -> new ArrayList<>());
+                        pts.forEach(p -> l.add(new UsagePoint(p.getKey(), p.getValue())));
+                    });
+                    token = page.nextToken();
                 } while (token != null && !token.isEmpty() && ++pages < 20);
             }
             out.values().forEach(l -> l.sort(Comparator.comparing(UsagePoint::at)));
@@ -315,9 +302,9 @@ public final class QuotasAws implements AutoCloseable {
     }
 
     /**
-     * Every instance type offered in this region with its default vCPUs: EC2 DescribeInstanceTypes (Query protocol),
-     * MaxResults 100 per page, following NextToken; VCpuInfo.DefaultVCpus is the vCPU count the EC2 vCPU quotas count
-     * (EC2 API reference, DescribeInstanceTypes / VCpuInfo).
+     * Every instance type offered in this region with its default vCPUs: EC2 DescribeInstanceTypes (Query protocol,
+     * {@link Ec2InstanceTypes}), MaxResults 100 per page, following NextToken; VCpuInfo.DefaultVCpus is the vCPU
+     * count the EC2 vCPU quotas count (EC2 API reference, DescribeInstanceTypes / VCpuInfo).
      */
     public Map<String, Integer> instanceTypes() {
         Map<String, Integer> out = new java.util.TreeMap<>();
@@ -325,14 +312,8 @@ public final class QuotasAws implements AutoCloseable {
         int pages = 0;
         do {
             String t = token;
-            software.amazon.awssdk.services.ec2.model.DescribeInstanceTypesResponse page = calls.call(
-                    "ec2:DescribeInstanceTypes", () -> clients.ec2().describeInstanceTypes(r -> r.maxResults(100)
-                            .nextToken(t)));
-            for (software.amazon.awssdk.services.ec2.model.InstanceTypeInfo i : page.instanceTypes()) {
-                if (i.instanceTypeAsString() != null && i.vCpuInfo() != null && i.vCpuInfo().defaultVCpus() != null) {
-                    out.put(i.instanceTypeAsString(), i.vCpuInfo().defaultVCpus());
-                }
-            }
+            Ec2InstanceTypes.Page page = calls.call("ec2:DescribeInstanceTypes", () -> clients.ec2().page(t));
+            out.putAll(page.vcpus());
             token = page.nextToken();
         } while (token != null && !token.isEmpty() && ++pages < 100);
         return out;
