@@ -87,6 +87,7 @@ public class RightsizeChore implements Chore {
     @Override
     public ChoreReport finish(ChoreContext ctx, List<PartitionResult> results) {
         List<Observation> all = new ArrayList<>();
+        List<RightsizePlan> plans = new ArrayList<>(); // for the HTML report
         Set<String> failed = new TreeSet<>();
         for (PartitionResult r : results) {
             if (r.isFailed()) {
@@ -139,6 +140,7 @@ public class RightsizeChore implements Chore {
             long t2 = System.nanoTime();
             RightsizePlan plan = RightsizePlanner.plan(policy.name(), spec, located, sourceValues,
                     ctx.clock().instant());
+            plans.add(plan);
             long t3 = System.nanoTime();
             List<Draft> drafts = PullRequestDrafts.drafts(policy.name(), spec, plan,
                     f -> locator.parsed(f).orElseThrow());
@@ -204,6 +206,12 @@ public class RightsizeChore implements Chore {
         String summary = String.format(Locale.ROOT, "%d right-sizing PR%s %s, %d workload%s without a located source%s",
                 allDrafts.size(), allDrafts.size() == 1 ? "" : "s", ctx.dryRun() ? "planned" : "handled", unlocated,
                 unlocated == 1 ? "" : "s", ctx.dryRun() ? "\n" + plan : "");
+        if (ctx.outputDir() != null) {
+            artifacts.add(Reports.write(ctx.outputDir(), "rightsize-report.html", RightsizeHtmlReport.render(
+                    "kubechores rightsize " + (ctx.dryRun() ? "plan (dry run)" : "run") + " at " + ctx.clock().instant(),
+                    ctx.clock().instant(), ctx.dryRun(), ctx.state().revision(), summary.lines().findFirst().orElse(""),
+                    plans, actions, warnings)));
+        }
         return new ChoreReport(summary, actions, warnings, artifacts, anyFailed);
     }
 
