@@ -14,6 +14,7 @@ import io.kubechores.platform.forge.PullRequestResult;
 import io.kubechores.platform.forge.PullRequestService;
 import io.kubechores.platform.kube.RightsizeKube;
 import io.kubechores.report.Reports;
+import io.kubechores.report.RunLinks;
 import io.kubechores.rightsize.PullRequestDrafts.Draft;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -314,7 +315,7 @@ public class RightsizeChore implements Chore {
         if (forge == null) return a.withStatus(Action.Status.FAILED, detail + ": no forge configured");
         if (!ctx.limit().tryAcquire()) return a.withStatus(Action.Status.LIMITED);
         if (!open) openTopics.add(d.topic()); // counts against the cap from now on
-        pending.add(new Pending(index, a, new PullRequestRequest(NAME, d.topic(), d.title(), d.body(), d.labels(),
+        pending.add(new Pending(index, a, new PullRequestRequest(NAME, d.topic(), d.title(), d.body() + RunLinks.prFooter(ctx), d.labels(),
                 d.files(), d.commitMessage(), reopen)));
         return a;
     }

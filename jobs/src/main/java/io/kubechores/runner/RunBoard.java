@@ -147,6 +147,20 @@ public class RunBoard {
         return new Board(runs, cells, List.copyOf(partitions));
     }
 
+    private static final Pattern RUN_KEY = Pattern.compile("\\d{8}T\\d{6}Z-(?:run|plan)-([0-9a-f]{8})");
+
+    /**
+     * The execution of a run key (its report folder's name, {@code <stamp>-run|plan-<8 hex>}: the launcher's run.id
+     * parameter starts with those 8 hex digits), newest first when a prefix repeats. Empty for a malformed key.
+     */
+    public java.util.Optional<Long> byKey(String key) {
+        java.util.regex.Matcher m = RUN_KEY.matcher(key == null ? "" : key);
+        if (!m.matches()) return java.util.Optional.empty();
+        List<Long> ids = jdbc.queryForList("SELECT JOB_EXECUTION_ID FROM " + p + "JOB_EXECUTION_PARAMS WHERE PARAMETER_NAME ="
+                + " 'run.id' AND PARAMETER_VALUE LIKE ? ORDER BY JOB_EXECUTION_ID DESC", Long.class, m.group(1) + "%");
+        return ids.stream().findFirst();
+    }
+
     static String outcome(String status, String exitCode) {
         if ("FAILED".equals(status) || BatchChoreLauncher.PARTIAL_FAILURE.equals(exitCode)) return "FAILED";
         if ("STARTED".equals(status) || "STARTING".equals(status)) return "RUNNING";
