@@ -1,6 +1,8 @@
 package io.kubechores.rightsize;
 
 import io.kubechores.core.Action;
+import io.kubechores.model.rightsize.Quantities;
+import io.kubechores.model.rightsize.ResourceValues;
 import io.kubechores.report.Reports;
 
 import java.time.Instant;
@@ -29,14 +31,19 @@ public final class RightsizeHtmlReport {
     public record Policy(String name, List<Proposal> proposals, int unchanged) {}
 
     public static String render(String title, Instant at, boolean dryRun, String revision, String summary,
-                                List<RightsizePlan> plans, List<Action> actions, List<String> warnings) {
+                                List<PullRequestDrafts.Draft> drafts, List<Action> actions, List<String> warnings) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("title", title);
         m.put("at", at.toString());
         m.put("dryRun", dryRun);
         m.put("revision", revision == null ? "" : revision);
         m.put("summary", summary);
-        m.put("policies", plans.stream().map(RightsizeHtmlReport::policy).toList());
+        // per policy the proposals of its pull requests (the containers that change)
+        Map<String, List<RightsizePlan.ContainerProposal>> byPolicy = new LinkedHashMap<>();
+        drafts.forEach(d -> byPolicy.computeIfAbsent(d.policy(), k -> new ArrayList<>()).addAll(d.proposals()));
+        List<Policy> policies = new ArrayList<>();
+        byPolicy.forEach((name, ps) -> policies.add(policy(new RightsizePlan(name, ps, List.of(), List.of()))));
+        m.put("policies", policies);
         m.put("prs", actions.stream().filter(a -> a.verb().endsWith("-pr"))
                 .map(a -> Map.of("target", a.target(), "verb", a.verb(), "detail", nz(a.detail()),
                         "status", a.status().name(), "reason", nz(a.reason()))).toList());

@@ -1,5 +1,7 @@
 package io.kubechores.downscale;
 
+import io.kubechores.model.downscale.WorkloadKind;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubechores.core.AuditLog;
@@ -65,7 +67,7 @@ class DownscaleAutoscaledIT {
         eu.close();
     }
 
-    ChoreRunner.Outcome run(Instant at) throws Exception {
+    ChoreRunner.Outcome<?> run(Instant at) throws Exception {
         Platform platform = new Platform(new StaticKubeClients(Map.of("staging-eu-1", client)), null, null, null, null,
                 store, null);
         ChoreContext ctx = new ChoreContext("downscale", state, platform, Clock.fixed(at, ZoneOffset.UTC), false,
