@@ -122,7 +122,7 @@ public final class DownscaleCliBench {
                         for (String phase : List.of("scale down", "no-op rerun")) {
                             servers.reset();
                             Path jfrFile = jfr == null ? null : jfr.resolve(e.getKey() + "-" + s.label().replace(' ', '_')
-                                    .replace('×', 'x') + "-" + phase.replace(' ', '-') + "-" + r + ".jfr");
+                                    .replace(",", "") + "-" + phase.replace(' ', '-') + "-" + r + ".jfr");
                             Figures f = runCli(java, e.getValue(), maxRam, repo, home, work, servers, jfrFile);
                             String key = s.label() + "|" + phase + "|" + e.getKey();
                             results.computeIfAbsent(key, k -> new ArrayList<>()).add(f);

@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -49,7 +48,7 @@ public class DownscaleChore implements Chore {
     public static final String NAME = "downscale";
     private static final Logger log = LoggerFactory.getLogger(DownscaleChore.class);
 
-    /** Changes (PATCH, then Event) in flight per cluster. */
+    /** Changes (PATCHes) in flight per cluster; as many Events again beside them (EventLane). */
     static final int APPLY_CONCURRENCY = 8;
     /** Runs the blocking conflict path of a change off the client's I/O threads. */
     private static final java.util.concurrent.Executor VIRTUAL = task -> Thread.ofVirtual().start(task);
@@ -96,8 +95,10 @@ public class DownscaleChore implements Chore {
         DownscaleKube kube = new DownscaleKube(client);
         Instant now = ctx.clock().instant();
 
-        ClusterObservation observed = kube.collect(EnumSet.allOf(WorkloadKind.class));
         StateStore store = ctx.platform().state() != null ? ctx.platform().state() : fallbackState;
+        // only the kinds the selecting policies act on, plus those still holding an original (ListedKinds)
+        Set<WorkloadKind> kinds = ListedKinds.toList(state.downscalePolicies(), cluster, store);
+        ClusterObservation observed = kube.collect(kinds);
         String budgetKey = "upscale-budget/" + partition;
         long minute = now.getEpochSecond() / 60;
         int usedThisMinute = store.get(NAME, budgetKey).map(v -> v.split(":"))
@@ -113,10 +114,11 @@ public class DownscaleChore implements Chore {
         // the upscale budget is spent durably before the first PATCH: a crash and a rerun in the same minute cannot
         // restore more than the budget (spent even for a change that then fails: the safe side)
         if (!ctx.dryRun() && plan.budgetUsed() != usedThisMinute) store.put(NAME, budgetKey, minute + ":" + plan.budgetUsed());
+        Pipeline pipeline = ctx.dryRun() ? null : new Pipeline(ctx, kube, cluster, observed, now);
         Map<Decision, CompletableFuture<Action>> applying = ctx.dryRun() ? Map.of()
-                : new Pipeline(ctx, kube, cluster, observed, now).start(plan.changes().stream()
-                        .filter(d -> !blockedByGitOps(d, notPaused)).toList());
+                : pipeline.start(plan.changes().stream().filter(d -> !blockedByGitOps(d, notPaused)).toList());
         WarnedOnce warned = ctx.dryRun() ? null : new WarnedOnce(store, partition);
+        List<Decision> originalsGone = new ArrayList<>();
         for (Decision d : plan.decisions()) {
             if (!d.verb().mutating()) {
                 actions.add(d.toAction(partition, Action.Status.SKIPPED));
@@ -141,13 +143,18 @@ public class DownscaleChore implements Chore {
                 continue;
             }
             try {
-                actions.add(applying.get(d).get());
+                Action a = applying.get(d).get();
+                if (a.status() == Action.Status.APPLIED && d.verb() != Decision.Verb.SCALE_DOWN) originalsGone.add(d);
+                actions.add(a);
             } catch (ExecutionException e) {
                 actions.add(d.toAction(partition, Action.Status.FAILED).withStatus(Action.Status.FAILED,
                         d.detail() + ": " + ChoreRunner.describe(e.getCause())));
             }
         }
         if (!ctx.dryRun()) {
+            pipeline.eventsRecorded();
+            ListedKinds.remember(store, partition, observed.workloads(), plan.changes().stream()
+                    .filter(d -> d.verb() == Decision.Verb.SCALE_DOWN).toList(), originalsGone);
             for (DownscalePlan.NamespaceWarning nw : plan.namespaceWarnings()) {
                 if (!warned.first("namespace:" + nw.namespace(), nw.message())) continue;
                 try {
@@ -198,11 +205,12 @@ public class DownscaleChore implements Chore {
             Instant now = ctx.clock().instant();
             if (now.isBefore(next)) break; // a clock that does not move (fixed-time plan/demo): nothing to wait for
             minute = now.getEpochSecond() / 60;
-            ClusterObservation observed = kube.collect(EnumSet.allOf(WorkloadKind.class));
+            ClusterObservation observed = kube.collect(ListedKinds.toList(ctx.state().downscalePolicies(), cluster, store));
             plan = DownscalePlanner.plan(input(ctx, cluster, observed, 0), ctx.clock());
             List<Action> gitOps = new ArrayList<>();
             Set<String> notPaused = pauses(ctx, kube, cluster.name(), plan, gitOps);
-            Map<Decision, CompletableFuture<Action>> applying = new Pipeline(ctx, kube, cluster, observed, now)
+            Pipeline pipeline = new Pipeline(ctx, kube, cluster, observed, now);
+            Map<Decision, CompletableFuture<Action>> applying = pipeline
                     .start(plan.changes().stream().filter(d -> !blockedByGitOps(d, notPaused)).toList());
             List<Action> round = new ArrayList<>();
             for (Decision d : plan.decisions()) {
@@ -220,6 +228,7 @@ public class DownscaleChore implements Chore {
                     round.add(a);
                 }
             }
+            pipeline.eventsRecorded();
             resumes(ctx, kube, cluster.name(), plan, round, gitOps);
             for (Action a : gitOps) byTarget.put(a.target() + " " + a.verb(), a);
             store.put(NAME, budgetKey, minute + ":" + plan.budgetUsed());
@@ -395,6 +404,8 @@ public class DownscaleChore implements Chore {
         private final Instant now;
         private final ConcurrentLinkedQueue<Decision> queue = new ConcurrentLinkedQueue<>();
         private final Map<Decision, CompletableFuture<Action>> results = new HashMap<>();
+        /** The changes' Events, beside the PATCHes (not holding their slots). */
+        private final EventLane events = new EventLane(APPLY_CONCURRENCY);
 
         Pipeline(ChoreContext ctx, DownscaleKube kube, Resource<ClusterSpec> cluster, ClusterObservation observed,
                  Instant now) {
@@ -514,28 +525,45 @@ public class DownscaleChore implements Chore {
             return applied(done, done.toAction(cluster.name(), Action.Status.PLANNED), intent);
         }
 
-        /** Audits and logs an applied change, then records its Event (a failed Event is logged, not a failure). */
+        /**
+         * Waits until every applied change's Event has been answered (call after every change's PATCH answered): the
+         * partition ends with its Events recorded, one per change.
+         */
+        void eventsRecorded() throws InterruptedException {
+            try {
+                events.drained().get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause()); // never: a failed Event completes the lane normally
+            }
+        }
+
+        /**
+         * Audits and logs an applied change and queues its Event on the lane: the change completes (its PATCH slot
+         * takes the next change) without waiting for the Event; a failed Event is logged, not a failure.
+         */
         private CompletableFuture<Action> applied(Decision done, Action planned, AuditLog.Intent intent) {
             Action applied = planned.withStatus(Action.Status.APPLIED);
             intent.outcome(applied); // as soon as the PATCH answered, before its Event
             log.info("job=downscale cluster={} namespace={} kind={} name={} action={} detail=\"{}\"", cluster.name(),
                     done.workload().namespace(), done.workload().kind().kindName(), done.workload().name(),
                     done.verb().label(), done.detail());
-            CompletableFuture<Void> event;
-            try {
-                event = kube.eventAsync(done.workload(), "Normal", eventReason(done),
-                        done.detail() + " — " + done.reason(), now);
-            } catch (RuntimeException e) {
-                event = CompletableFuture.failedFuture(e);
-            }
-            return event.handle((v, e) -> {
-                if (e != null) {
-                    log.warn("job=downscale cluster={} could not record Event for {}: {}", cluster.name(),
-                            done.workload().ref(), ChoreRunner.describe(e instanceof CompletionException c
-                                    && c.getCause() != null ? c.getCause() : e));
+            events.submit(() -> {
+                CompletableFuture<Void> event;
+                try {
+                    event = kube.eventAsync(done.workload(), "Normal", eventReason(done),
+                            done.detail() + " — " + done.reason(), now);
+                } catch (RuntimeException e) {
+                    event = CompletableFuture.failedFuture(e);
                 }
-                return applied;
+                return event.whenComplete((v, e) -> {
+                    if (e != null) {
+                        log.warn("job=downscale cluster={} could not record Event for {}: {}", cluster.name(),
+                                done.workload().ref(), ChoreRunner.describe(e instanceof CompletionException c
+                                        && c.getCause() != null ? c.getCause() : e));
+                    }
+                });
             });
+            return CompletableFuture.completedFuture(applied);
         }
     }
 

@@ -48,6 +48,10 @@ public final class DownscaleSimulatedCluster implements AutoCloseable {
     /** Wall-clock instants (epoch microseconds) of the first and the last counted request since the last reset. */
     private final AtomicLong firstMicros = new AtomicLong();
     private final AtomicLong lastMicros = new AtomicLong();
+    /** Per "VERB resource": extra latency, and the instants of the first and last request of that kind. */
+    private final Map<String, Long> latencyByKey = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> firstByKey = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lastByKey = new ConcurrentHashMap<>();
     private NameIndexedMap index;
     private final KubernetesCrudDispatcher dispatcher;
 
@@ -55,14 +59,17 @@ public final class DownscaleSimulatedCluster implements AutoCloseable {
         dispatcher = new SimulatedApiDispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
+                String key = key(request);
                 if (counting) {
-                    counts.computeIfAbsent(key(request), k -> new AtomicLong()).incrementAndGet();
+                    counts.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
                     long now = epochMicros();
                     firstMicros.compareAndSet(0, now);
                     lastMicros.accumulateAndGet(now, Math::max);
+                    firstByKey.computeIfAbsent(key, k -> new AtomicLong()).compareAndSet(0, now);
+                    lastByKey.computeIfAbsent(key, k -> new AtomicLong()).accumulateAndGet(now, Math::max);
                 }
                 MockResponse r = super.dispatch(request);
-                long delay = latencyMillis;
+                long delay = latencyMillis + latencyByKey.getOrDefault(key, 0L);
                 if (delay > 0 && counting) r.setBodyDelay(delay, java.util.concurrent.TimeUnit.MILLISECONDS);
                 return r;
             }
@@ -104,6 +111,25 @@ public final class DownscaleSimulatedCluster implements AutoCloseable {
         counts.clear();
         firstMicros.set(0);
         lastMicros.set(0);
+        firstByKey.clear();
+        lastByKey.clear();
+    }
+
+    /** Extra latency for one kind of request only, e.g. ("POST events", 1s): answers to it are sent that much later. */
+    public void latency(String verbAndResource, java.time.Duration latency) {
+        latencyByKey.put(verbAndResource, latency.toMillis());
+    }
+
+    /** Epoch microseconds when the first request of this "VERB resource" arrived since the last reset, 0 if none. */
+    public long firstRequestMicros(String verbAndResource) {
+        AtomicLong v = firstByKey.get(verbAndResource);
+        return v == null ? 0 : v.get();
+    }
+
+    /** Epoch microseconds when the last request of this "VERB resource" arrived since the last reset, 0 if none. */
+    public long lastRequestMicros(String verbAndResource) {
+        AtomicLong v = lastByKey.get(verbAndResource);
+        return v == null ? 0 : v.get();
     }
 
     /**
