@@ -48,12 +48,14 @@ import java.util.regex.Pattern;
  * <p>
  * Usage: {@code bench/run.sh DownscaleCliBench [--jar before=/tmp/x/kubechores.jar] [--jar after=jobs/target/kubechores.jar]
  * [--runs 3] [--sizes 500,2000,5000] [--fleet 20x2000] [--latency 0,10] [--fleet-latency 0,10] [--max-ram 1536m]
- * [--jfr DIR]} (default jar: jobs/target/kubechores.jar as "this"). {@code --jfr DIR} records a JFR of each run there.
+ * [--jfr DIR] [--opts label=JVM-OPTIONS]} (BENCH_CLI_JAVA_OPTS: extra options of the measured JVMs; default jar: jobs/target/kubechores.jar as "this"). {@code --jfr DIR} records a JFR of each run there.
  */
 public final class DownscaleCliBench {
     static final int NAMESPACES = 40;
     static final String TOKEN_ENV = "BENCH_API_TOKEN";
     static final int REQUEST_TIMEOUT_MILLIS = 30_000;
+    /** Extra JVM options per jar label (--opts label=...), e.g. to compare a setting on one jar. */
+    static final Map<String, String> OPTS = new LinkedHashMap<>();
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("serve")) {
@@ -85,6 +87,7 @@ public final class DownscaleCliBench {
                 case "--fleet-latency" -> fleetLatencies = Arrays.stream(v.split(",")).map(Integer::parseInt).toList();
                 case "--max-ram" -> maxRam = v;
                 case "--jfr" -> jfr = Path.of(v).toAbsolutePath();
+                case "--opts" -> OPTS.put(v.substring(0, v.indexOf('=')), v.substring(v.indexOf('=') + 1));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -123,7 +126,8 @@ public final class DownscaleCliBench {
                             servers.reset();
                             Path jfrFile = jfr == null ? null : jfr.resolve(e.getKey() + "-" + s.label().replace(' ', '_')
                                     .replace(",", "") + "-" + phase.replace(' ', '-') + "-" + r + ".jfr");
-                            Figures f = runCli(java, e.getValue(), maxRam, repo, home, work, servers, jfrFile);
+                            Figures f = runCli(java, e.getValue(), maxRam, OPTS.getOrDefault(e.getKey(), ""), repo,
+                                    home, work, servers, jfrFile);
                             String key = s.label() + "|" + phase + "|" + e.getKey();
                             results.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
                             System.out.printf(Locale.ROOT, "  %-22s %-12s %-7s run %d: %s%n", s.label(), phase,
@@ -150,7 +154,8 @@ public final class DownscaleCliBench {
         System.out.printf(Locale.ROOT, "kube-downscaler bar (issue 15, its measurements): 2,000 down 4.8 s / 2.8 s CPU /"
                 + " 48 MiB; 5,000 down 9.5 / 5.2 / 76; no-op 2,000 0.9 / 0.5 / 45; 20x2,000 as 20 processes 4 at a time:"
                 + " 42 s wall / 54 s CPU; targets RSS <= 150 MiB, first request <= 1 s; %s%n", uptime());
-        AotCacheBuilder.deleteTree(work);
+        if (System.getenv("BENCH_KEEP") == null) AotCacheBuilder.deleteTree(work);
+        else System.out.println("kept " + work + " (BENCH_KEEP): the last run's cli.log, gc.log, repo and homes");
         System.exit(0);
     }
 
@@ -189,13 +194,16 @@ public final class DownscaleCliBench {
     static final Pattern EXIT_USED = Pattern.compile("(?:generation|space).*used (\\d+)K");
 
     /** One `kubechores run downscale` in its own JVM, measured by /usr/bin/time and the servers' counters. */
-    static Figures runCli(String java, Path[] app, String maxRam, Path repo, Path home, Path work, Servers servers,
-                          Path jfr) throws Exception {
+    static Figures runCli(String java, Path[] app, String maxRam, String opts, Path repo, Path home, Path work,
+                          Servers servers, Path jfr) throws Exception {
         Path timeOut = work.resolve("time.txt"), gcLog = work.resolve("gc.log"), out = work.resolve("cli.log");
         Files.deleteIfExists(gcLog);
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-o", timeOut.toString(), "-f", "%e %U %S %M",
                 java, "-XX:AOTCache=" + app[1], "-XX:MaxRAM=" + maxRam, "-XX:MaxRAMPercentage=75",
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:gc,gc+heap+exit:file=" + gcLog));
+        String extra = System.getenv("BENCH_CLI_JAVA_OPTS"); // e.g. -Dspring.main.lazy-initialization=true
+        if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
+        if (!opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
         if (jfr != null) {
             Files.createDirectories(jfr.getParent());
             cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
