@@ -94,7 +94,7 @@ class DownscaleListsAndEventsIT {
                 List.of(Resource.of(Kind.DOWNSCALE_POLICY, "always", policy)), List.of(), List.of(), List.of(), List.of());
     }
 
-    ChoreRunner.Outcome run(DesiredState s, Instant at) throws Exception {
+    ChoreRunner.Outcome<?> run(DesiredState s, Instant at) throws Exception {
         Platform platform = new Platform(new StaticKubeClients(Map.of("c1", client)), null, null, null, null, store, null);
         ChoreContext ctx = new ChoreContext("downscale", s, platform, Clock.fixed(at, ZoneOffset.UTC), false,
                 SafetyLimit.unlimited(), AuditLog.NONE, out);
@@ -111,7 +111,7 @@ class DownscaleListsAndEventsIT {
         sim.resetCounts();
 
         // first run, nothing remembered (or the state was lost): every kind, so the CronJob is found and restored
-        ChoreRunner.Outcome first = run(state(List.of("Deployment")), NIGHT);
+        ChoreRunner.Outcome<?> first = run(state(List.of("Deployment")), NIGHT);
         assertThat(first.exitCode()).isZero();
         assertThat(sim.counts()).containsKeys("LIST deployments", "LIST cronjobs", "LIST statefulsets", "LIST rollouts",
                 "LIST horizontalpodautoscalers", "LIST scaledobjects");
@@ -121,7 +121,7 @@ class DownscaleListsAndEventsIT {
 
         // next run: Deployment + the replica owners (HPA, ScaledObject) + the kinds holding an original (Deployment)
         sim.resetCounts();
-        ChoreRunner.Outcome again = run(state(List.of("Deployment")), NIGHT.plusSeconds(60));
+        ChoreRunner.Outcome<?> again = run(state(List.of("Deployment")), NIGHT.plusSeconds(60));
         assertThat(again.allActions()).noneMatch(a -> a.status() == Action.Status.APPLIED);
         assertThat(sim.counts()).containsEntry("LIST deployments", 1L)
                 .containsEntry("LIST horizontalpodautoscalers", 1L).containsEntry("LIST scaledobjects", 1L)
@@ -143,14 +143,14 @@ class DownscaleListsAndEventsIT {
 
     @Test
     void eventsDoNotHoldThePatchPipeline() throws Exception {
-        int changes = 3 * DownscaleChore.APPLY_CONCURRENCY;
+        int changes = 3 * DownscaleApply.APPLY_CONCURRENCY;
         for (int i = 0; i < changes; i++) deployment(i % 2 == 0 ? "team-a" : "team-b", "w" + i, 2);
         // every Event answer comes a second late; a PATCH answers at once
         Duration eventLatency = Duration.ofSeconds(1);
         sim.latency("POST events", eventLatency);
         sim.resetCounts();
 
-        ChoreRunner.Outcome r = run(state(List.of("Deployment")), NIGHT);
+        ChoreRunner.Outcome<?> r = run(state(List.of("Deployment")), NIGHT);
 
         assertThat(r.exitCode()).isZero();
         assertThat(sim.count("PATCH", "deployments")).isEqualTo(changes);
