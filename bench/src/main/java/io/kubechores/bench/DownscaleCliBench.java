@@ -319,6 +319,8 @@ public final class DownscaleCliBench {
             out.println("SEED " + clusters + " " + perCluster + " " + latencyMillis);
             Map<String, String> urls = new TreeMap<>();
             for (String l = line(); !l.equals("READY"); l = line()) {
+                // the servers' JVM may also log to its stdout (e.g. Vert.x's blocked-thread warnings): protocol only
+                if (!l.startsWith("CLUSTER ")) continue;
                 String[] f = l.split(" ");
                 urls.put(f[1], f[2]);
             }
@@ -327,7 +329,7 @@ public final class DownscaleCliBench {
 
         void reset() throws IOException {
             out.println("RESET");
-            line();
+            for (String l = line(); !l.equals("OK"); l = line()) { } // skip the servers' log lines
         }
 
         Counts counts() throws IOException {
@@ -340,7 +342,7 @@ public final class DownscaleCliBench {
                     case "COUNT" -> all.merge(f[3], Long.parseLong(f[2]), Long::sum);
                     case "FIRST" -> first = Long.parseLong(f[1]);
                     case "LAST" -> last = Long.parseLong(f[1]);
-                    default -> throw new IllegalStateException("servers: unexpected " + l);
+                    default -> { } // a log line of the servers' JVM, not the protocol
                 }
             }
             return new Counts(all, first, last);
