@@ -1,5 +1,12 @@
 package io.kubechores.downscale;
 
+import io.kubechores.model.downscale.ClusterObservation;
+import io.kubechores.model.downscale.Decision;
+import io.kubechores.model.downscale.DownscalePlan;
+import io.kubechores.model.downscale.GitOpsOwner;
+import io.kubechores.model.downscale.Workload;
+import io.kubechores.model.downscale.WorkloadKind;
+
 import io.kubechores.core.Action;
 import io.kubechores.core.AuditLog;
 import io.kubechores.core.ChoreContext;
@@ -85,7 +92,7 @@ final class DownscaleApply {
         List<Decision> originalsGone = new ArrayList<>();
         for (Decision d : plan.decisions()) {
             if (!d.verb().mutating()) {
-                actions.add(d.toAction(partition, Action.Status.SKIPPED));
+                actions.add(Decisions.toAction(d, partition, Action.Status.SKIPPED));
                 if (d.warnEvent() && warned.first(d.workload().uid(), d.reason())) {
                     try {
                         kube.warningOnce(d.workload(), "InvalidDownscaleAnnotation", d.reason(), now);
@@ -97,7 +104,7 @@ final class DownscaleApply {
                 continue;
             }
             if (blockedByGitOps(d, notPaused)) {
-                Action planned = d.toAction(partition, Action.Status.PLANNED);
+                Action planned = Decisions.toAction(d, partition, Action.Status.PLANNED);
                 actions.add(planned.withStatus(Action.Status.FAILED, planned.detail()
                         + ": not scaled down, its GitOps owner could not be paused (it would revert the change)"));
                 continue;
@@ -107,7 +114,7 @@ final class DownscaleApply {
                 if (a.status() == Action.Status.APPLIED && d.verb() != Decision.Verb.SCALE_DOWN) originalsGone.add(d);
                 actions.add(a);
             } catch (ExecutionException e) {
-                actions.add(d.toAction(partition, Action.Status.FAILED).withStatus(Action.Status.FAILED,
+                actions.add(Decisions.toAction(d, partition, Action.Status.FAILED).withStatus(Action.Status.FAILED,
                         d.detail() + ": " + ChoreRunner.describe(e.getCause())));
             }
         }
@@ -165,13 +172,13 @@ final class DownscaleApply {
             List<Action> round = new ArrayList<>();
             for (Decision d : plan.decisions()) {
                 if (d.verb() == Decision.Verb.DEFER) {
-                    byTarget.put(d.target(cluster.name()), d.toAction(cluster.name(), Action.Status.SKIPPED));
+                    byTarget.put(d.target(cluster.name()), Decisions.toAction(d, cluster.name(), Action.Status.SKIPPED));
                 } else if (d.verb().mutating()) {
                     Action a;
                     try {
                         a = applying.get(d).get();
                     } catch (ExecutionException e) {
-                        a = d.toAction(cluster.name(), Action.Status.FAILED).withStatus(Action.Status.FAILED,
+                        a = Decisions.toAction(d, cluster.name(), Action.Status.FAILED).withStatus(Action.Status.FAILED,
                                 d.detail() + ": " + ChoreRunner.describe(e.getCause()));
                     }
                     byTarget.put(d.target(cluster.name()), a);
@@ -371,7 +378,7 @@ final class DownscaleApply {
                 done.complete(applying.join());
             } catch (CompletionException | CancellationException e) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
-                Action planned = d.toAction(cluster.name(), Action.Status.PLANNED);
+                Action planned = Decisions.toAction(d, cluster.name(), Action.Status.PLANNED);
                 done.complete(planned.withStatus(Action.Status.FAILED, planned.detail() + ": "
                         + ChoreRunner.describe(cause)));
             }
@@ -379,7 +386,7 @@ final class DownscaleApply {
 
         /** One PATCH (value + annotation), then one Event. A conflict re-reads the object and re-plans it once. */
         private CompletableFuture<Action> applyAsync(Decision d) {
-            Action planned = d.toAction(cluster.name(), Action.Status.PLANNED);
+            Action planned = Decisions.toAction(d, cluster.name(), Action.Status.PLANNED);
             if (!ctx.limit().tryAcquire()) {
                 return CompletableFuture.completedFuture(planned.withStatus(Action.Status.LIMITED));
             }
@@ -438,7 +445,7 @@ final class DownscaleApply {
                 return CompletableFuture.completedFuture(
                         planned.withStatus(Action.Status.FAILED, "changed twice while applying (" + r + ")"));
             }
-            return applied(done, done.toAction(cluster.name(), Action.Status.PLANNED), intent);
+            return applied(done, Decisions.toAction(done, cluster.name(), Action.Status.PLANNED), intent);
         }
 
         /**
