@@ -4,6 +4,10 @@ import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.desiredstate.DownscalePolicySpec;
 import io.kubechores.desiredstate.Resource;
 import io.kubechores.platform.StateStore;
+import io.kubechores.model.downscale.Decision;
+import io.kubechores.model.downscale.DownscaleAnnotations;
+import io.kubechores.model.downscale.Workload;
+import io.kubechores.model.downscale.WorkloadKind;
 
 import java.util.Arrays;
 import java.util.Collection;
