@@ -68,7 +68,7 @@ class PushgatewayIT {
 
         String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics.lines()).anyMatch(l -> l.startsWith("kubechores_cert_not_after_seconds{")
+        assertThat(metrics.lines()).anyMatch(l -> l.startsWith("kubechores_certificate_expiration_timestamp_seconds{")
                 && l.contains("cluster=\"prod-eu-1\"") && l.contains("job=\"kubechores_certs\"")
                 && l.contains("subject=\"CN=web.shop.acme.example\"") && l.endsWith(" 1.7960832e+09"));
         assertThat(metrics).contains("kubechores_certs_last_run_timestamp_seconds{instance=\"\",job=\"kubechores_certs\"}");
