@@ -82,3 +82,15 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 {{- if gt (int (default 1 $s.shards)) 1 }}{{ $args = concat $args (list "--shard" (printf "$(JOB_COMPLETION_INDEX)/%d" (int $s.shards))) }}{{ end -}}
 {{- toJson $args -}}
 {{- end }}
+
+{{/* The per-job "no successful run in N hours" thresholds as a recording-rule group (one series per job). */}}
+{{- define "kubechores.thresholdGroup" -}}
+- name: kubechores-thresholds
+  rules:
+    {{- range $job, $hours := .Values.metrics.prometheusRule.noSuccessHours }}
+    - record: kubechores:no_success_threshold_seconds
+      expr: vector({{ mul $hours 3600 }})
+      labels:
+        job: {{ $job }}
+    {{- end }}
+{{- end }}

@@ -10,7 +10,6 @@ import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import io.kubechores.runner.schedule.JobSchedule;
 import io.kubechores.runner.schedule.ScheduleLoader;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,17 +44,16 @@ class HelmChartTest {
     /** `helm template` assumes Kubernetes 1.20 without a cluster; the chart needs 1.27+ (CronJob timeZone is GA there). */
     static final String KUBE = "1.30.0";
 
-    static boolean helm;
+    static final boolean helm = loadHelm();
 
     final List<JobSchedule> schedules = new ScheduleLoader().load(Path.of("../schedules"));
 
-    @BeforeAll
-    static void loadHelm() {
+    static boolean loadHelm() {
         try {
             Helm.version().call();
-            helm = true;
+            return true;
         } catch (Throwable e) { // UnsatisfiedLinkError / IllegalStateException: no native Helm for this platform
-            helm = false;
+            return false;
         }
     }
 
