@@ -53,6 +53,11 @@ public final class Main {
             return 2;
         }
         if (a.get(0).equals("validate")) return validateWithoutSpring(args);
+        if (a.get(0).equals("completion") || a.get(0).equals("init")) {
+            // no Spring: a completion script and a fresh repo need no job repository
+            if (System.getProperty("logback.configurationFile") == null) System.setProperty("logback.configurationFile", "logback-cli.xml");
+            return commandLine(new HelpOnlyFactory(), extraSubcommands).execute(args);
+        }
         if (a.get(0).equals("doctor")) {
             // dry by construction: no Spring context, so no job repository, Batch, Quartz or audit log
             // logback-cli.xml (as validate): root WARN, kubechores INFO; libraries would log at DEBUG without it
