@@ -68,6 +68,22 @@ class HelmChartTest {
         }
     }
 
+    /** Issue 22: the base named account 111111111111 and git.example.com; nobody's install should carry either. */
+    @Test
+    void noAccountIdOrExampleHostInTheBaseOrTheChart() throws IOException {
+        java.util.regex.Pattern account = java.util.regex.Pattern.compile("(?<![0-9])[0-9]{12}(?![0-9])");
+        List<String> offenders = new ArrayList<>();
+        for (Path root : List.of(Path.of("../k8s"), CHART)) {
+            try (var files = Files.walk(root)) {
+                for (Path f : files.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".md")).toList()) {
+                    String text = Files.readString(f);
+                    if (account.matcher(text).find() || text.contains("example.com")) offenders.add(f.toString());
+                }
+            }
+        }
+        assertThat(offenders).as("files with an account id or example host").isEmpty();
+    }
+
     @Test
     void helmLintPassesStrictly() {
         assumeTrue(helm, "helm-java's native Helm does not load on this platform");
