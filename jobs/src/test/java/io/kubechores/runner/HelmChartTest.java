@@ -135,8 +135,6 @@ class HelmChartTest {
             if (e.getKey().equals("Deployment/kubechores-runner")) {
                 ObjectNode c = (ObjectNode) want.at("/spec/template/spec/containers/0");
                 c.put("image", "ghcr.io/kubechores/kubechores:0.1.0");
-                // Prometheus annotations: the chart's ServiceMonitor replaces them
-                ((ObjectNode) want.at("/spec/template/metadata")).remove("annotations");
             }
             assertThat(chart.get(e.getKey())).as("chart %s vs k8s/", e.getKey()).isEqualTo(want);
         }
@@ -167,6 +165,9 @@ class HelmChartTest {
         JsonNode env = runner.at("/spec/template/spec/containers/0/env");
         assertThat(envValue(env, "KUBECHORES_RUNNER_SCHEDULING_ENABLED")).isEqualTo("true");
         assertThat(envValue(env, "KUBECHORES_RUNNER_SCHEDULES")).isEqualTo("/etc/kubechores/schedules");
+        // a schedule change in values rolls the runner (Quartz reads the schedules at start)
+        assertThat(runner.at("/spec/template/metadata/annotations/checksum~1schedules").asText()).hasSize(64);
+        assertThat(runner.at("/spec/template/metadata/annotations/prometheus.io~1scrape").asText()).isEqualTo("true");
         // the ConfigMap the runner reads its schedules from loads into exactly the schedules of schedules/
         JsonNode cm = byKindName(docs).get("ConfigMap/kubechores-schedules");
         for (var f : cm.path("data").properties()) Files.writeString(tmp.resolve(f.getKey()), f.getValue().asText());
