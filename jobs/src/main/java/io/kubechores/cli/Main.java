@@ -53,8 +53,8 @@ public final class Main {
             return 2;
         }
         if (a.get(0).equals("validate")) return validateWithoutSpring(args);
-        if (a.get(0).equals("completion") || a.get(0).equals("init")) {
-            // no Spring: a completion script and a fresh repo need no job repository
+        if (a.get(0).equals("completion") || a.get(0).equals("init") || a.get(0).equals("render-k8s")) {
+            // no Spring: a completion script, a fresh repo and rendered manifests need no job repository
             if (System.getProperty("logback.configurationFile") == null) System.setProperty("logback.configurationFile", "logback-cli.xml");
             return commandLine(new HelpOnlyFactory(), extraSubcommands).execute(args);
         }

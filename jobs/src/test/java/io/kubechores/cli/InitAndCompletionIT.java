@@ -163,4 +163,26 @@ class InitAndCompletionIT {
         assertThat(bad.err()).contains("--context nope: no such context").contains("kind-dev");
         assertThat(tmp.resolve("x/fleet.yaml")).doesNotExist();
     }
+
+    /** `render-k8s --chart` rewrites the chart's generated parts (values.yaml schedules block, files/rules.yaml). */
+    @Test
+    void renderK8sWithChartRewritesOnlyTheGeneratedPartsOfTheChart() throws Exception {
+        Path chart = tmp.resolve("chart");
+        io.kubechores.testing.TestFiles.copyTree(Path.of("../charts/kubechores").toAbsolutePath(), chart);
+        String values = Files.readString(chart.resolve("values.yaml"));
+        String emptied = values.substring(0, values.indexOf(io.kubechores.runner.HelmChartRenderer.BEGIN)
+                + io.kubechores.runner.HelmChartRenderer.BEGIN.length()) + values.substring(values.indexOf(io.kubechores.runner.HelmChartRenderer.END));
+        Files.writeString(chart.resolve("values.yaml"), emptied);
+        Files.delete(chart.resolve("files/rules.yaml"));
+        CliIT.Result r = CliIT.run("render-k8s", "--schedules", "../schedules", "--out", tmp.resolve("k8s").toString(),
+                "--chart", chart.toString());
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(Files.readString(chart.resolve("values.yaml"))).isEqualTo(values);
+        assertThat(Files.readString(chart.resolve("files/rules.yaml")))
+                .isEqualTo(Files.readString(Path.of("../charts/kubechores/files/rules.yaml")));
+        CliIT.Result notAChart = CliIT.run("render-k8s", "--schedules", "../schedules", "--out", tmp.resolve("k8s2").toString(),
+                "--chart", tmp.resolve("nothing").toString());
+        assertThat(notAChart.code()).isEqualTo(2);
+        assertThat(notAChart.err()).contains("has no Chart.yaml");
+    }
 }
