@@ -236,6 +236,16 @@ class HelmChartTest {
         assertThat(sharded.at("/template/spec/containers/0/image").asText()).endsWith("@sha256:" + "a".repeat(64));
     }
 
+    /** values.schema.json: Helm checks values against it before rendering (Helm docs, "Schema Files"). */
+    @Test
+    void valuesThatMakeNoSenseAreRefusedByTheSchema() {
+        assumeTrue(helm, "helm-java's native Helm does not load on this platform");
+        assertThatThrownBy(() -> render(t -> t.set("mode", "cronjobs"))).hasMessageContaining("mode");
+        assertThatThrownBy(() -> render(t -> t.set("schedules.certs-daily.job", "cert"))).hasMessageContaining("job");
+        assertThatThrownBy(() -> render(t -> t.set("irsa.roleArn", "kubechores-role"))).hasMessageContaining("roleArn");
+        assertThatThrownBy(() -> render(t -> t.set("schedules.certs-daily.shards", "0"))).hasMessageContaining("shards");
+    }
+
     // ---- helpers
 
     static List<JsonNode> render(Consumer<TemplateCommand> values) throws IOException {
