@@ -39,7 +39,11 @@ public final class RunMetrics {
         for (ChoreLauncher.PartitionOutcome p : r.partitions()) {
             p.actions().forEach((status, n) -> actions.merge("job=" + q(job) + ",cluster=" + q(LastRunSignals.cluster(p.partition())) + ",status="
                     + q(status.name().toLowerCase(Locale.ROOT)), n, Integer::sum));
-            if (p.error() != null) failures.merge("job=" + q(job) + ",cluster=" + q(LastRunSignals.cluster(p.partition())), 1, Integer::sum);
+            // every partition gets a row (0 when it did not fail): a Pushgateway replaces a metric only when the push
+            // carries samples of it, so a run without failures must still push the family to clear the last one's
+            if (!ChoreLauncher.PartitionOutcome.FLEET.equals(p.partition()) || p.error() != null) {
+                failures.merge("job=" + q(job) + ",cluster=" + q(LastRunSignals.cluster(p.partition())), p.error() != null ? 1 : 0, Integer::sum);
+            }
         }
         b.append("# TYPE kubechores_actions_total counter\n");
         actions.forEach((labels, n) -> b.append("kubechores_actions_total{").append(labels).append("} ").append(n).append('\n'));

@@ -31,7 +31,9 @@ class RunMetricsTest {
         assertThat(text).contains("kubechores_job_runs_total{job=\"downscale\",outcome=\"success\"} 1\n")
                 .contains("kubechores_job_duration_seconds_sum{job=\"downscale\",outcome=\"success\"} 42.5\n")
                 .contains("kubechores_job_last_success_timestamp_seconds{job=\"downscale\"} " + T.getEpochSecond() + "\n")
-                .contains("kubechores_actions_total{job=\"downscale\",cluster=\"prod-eu-1\",status=\"applied\"} 3\n");
+                .contains("kubechores_actions_total{job=\"downscale\",cluster=\"prod-eu-1\",status=\"applied\"} 3\n")
+                // a run without failures still pushes the family (0), replacing an earlier run's 1 in the Pushgateway
+                .contains("kubechores_partition_failures_total{job=\"downscale\",cluster=\"prod-eu-1\"} 0\n");
     }
 
     @Test
