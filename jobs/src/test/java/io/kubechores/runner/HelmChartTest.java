@@ -170,8 +170,16 @@ class HelmChartTest {
         assertThat(runner.at("/spec/template/metadata/annotations/prometheus.io~1scrape").asText()).isEqualTo("true");
         // the ConfigMap the runner reads its schedules from loads into exactly the schedules of schedules/
         JsonNode cm = byKindName(docs).get("ConfigMap/kubechores-schedules");
-        for (var f : cm.path("data").properties()) Files.writeString(tmp.resolve(f.getKey()), f.getValue().asText());
-        List<JobSchedule> loaded = new ScheduleLoader().load(tmp);
+        // laid out as the kubelet mounts a ConfigMap: the files live in a timestamped folder, ..data links to it and
+        // each key is a link into ..data (Kubernetes docs, "ConfigMaps": mounted ConfigMaps are updated atomically)
+        Path dir = Files.createDirectories(tmp.resolve("schedules"));
+        Path stamped = Files.createDirectories(dir.resolve("..2026_12_04_22_00_00.000000001"));
+        Files.createSymbolicLink(dir.resolve("..data"), stamped.getFileName());
+        for (var f : cm.path("data").properties()) {
+            Files.writeString(stamped.resolve(f.getKey()), f.getValue().asText());
+            Files.createSymbolicLink(dir.resolve(f.getKey()), Path.of("..data", f.getKey()));
+        }
+        List<JobSchedule> loaded = new ScheduleLoader().load(dir);
         assertThat(loaded).extracting(s -> s.name() + " " + s.job() + " " + s.cron() + " " + s.timeZone() + " " + s.enabled()
                         + " " + s.args().dryRun() + " " + s.args().clusters() + " " + s.args().ref() + " " + s.args().repo())
                 .containsExactlyInAnyOrderElementsOf(schedules.stream().map(s -> s.name() + " " + s.job() + " " + s.cron() + " "
