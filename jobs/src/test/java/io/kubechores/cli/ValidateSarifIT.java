@@ -81,4 +81,15 @@ class ValidateSarifIT {
         assertThat(ValidateOutput.github(List.of(whole), "a,b:c")).isEqualTo(
                 "::error file=a%2Cb%3Ac/fleet.yaml,title=kubechores validate%3A document::no Fleet document: 100%25 missing,%0Areally\n");
     }
+
+    /** The kustomize base ships a placeholder repo URL (k8s/config.yaml): a pod started with it says what to patch. */
+    @Test
+    void theBasesPlaceholderRepoIsRefusedWithWhatToPatch() {
+        for (String cmd : List.of("run", "plan")) {
+            CliIT.Result r = CliIT.run(cmd, "certs", "--repo", "REPLACE_WITH_YOUR_FLEET_REPO_URL", "--home", tmp.resolve("h").toString());
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("placeholder").contains("ConfigMap kubechores").contains("Your values");
+        }
+        assertThat(CliIT.run("validate", "--repo=REPLACE_WITH_YOUR_FLEET_REPO_URL").code()).isEqualTo(2);
+    }
 }

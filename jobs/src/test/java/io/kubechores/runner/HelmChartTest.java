@@ -82,6 +82,8 @@ class HelmChartTest {
             }
         }
         assertThat(offenders).as("files with an account id or example host").isEmpty();
+        // the placeholder the CLI recognises and refuses with what to patch (cli.Main.REPO_PLACEHOLDER, ValidateSarifIT)
+        assertThat(Files.readString(Path.of("../k8s/config.yaml"))).contains("repo: REPLACE_WITH_YOUR_FLEET_REPO_URL\n");
     }
 
     @Test
