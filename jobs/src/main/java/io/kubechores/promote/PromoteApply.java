@@ -106,6 +106,7 @@ final class PromoteApply {
         PullRequestService prs = ctx.platform().pullRequests();
         if (prs == null) return a.withStatus(Action.Status.FAILED, a.detail() + " — no forge configured");
         var step = plan.pr();
+        io.kubechores.core.AuditLog.Intent intent = null;
         try {
             String current = Files.readString(SafePaths.file(ctx.state().root(), step.file()));
             String edited = PromoteChore.editVersion(current, tool.name(), step.path(), step.version());
@@ -115,7 +116,7 @@ final class PromoteApply {
             if (!sameProposal && !ctx.limit().tryAcquire()) {
                 return a.withStatus(Action.Status.LIMITED, a.detail() + " — safety limit reached");
             }
-            io.kubechores.core.AuditLog.Intent intent = ctx.intend(a); // write-ahead + fence
+            intent = ctx.intend(a); // write-ahead + fence
             PullRequestResult r = prs.upsert(new PullRequestRequest(NAME, step.topic(), title, body,
                     List.of("kubechores", "promote"), Map.of(step.file(), edited),
                     title + "\n\n" + plan.candidate().version() + " verified healthy and soaked on every "
@@ -134,7 +135,9 @@ final class PromoteApply {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
-            return a.withStatus(Action.Status.FAILED, a.detail() + " — " + ChoreRunner.describe(e));
+            Action failed = a.withStatus(Action.Status.FAILED, a.detail() + " — " + ChoreRunner.describe(e));
+            if (intent != null) intent.outcome(failed); // every intent gets its outcome, a failure too
+            return failed;
         }
     }
 
