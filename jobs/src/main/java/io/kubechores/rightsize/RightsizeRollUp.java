@@ -128,7 +128,8 @@ public record RightsizeRollUp(List<Action> actions, List<String> warnings, List<
             List<String> failedInScope = failed.stream()
                     .filter(c -> clusters.containsKey(c) && spec.clusters().matches(clusters.get(c))).toList();
             for (Draft d : drafts) {
-                actions.add(submit(forge, spec, d, openTopics, failedInScope, pending, actions.size()));
+                actions.add(submit(forge, spec, d, openTopics, failedInScope, pending, actions.size(),
+                        io.kubechores.report.RunLinks.prFooter(ctx)));
             }
             long t5 = System.nanoTime();
             log.info("job={} policy={} workloads={} located={} files={} proposals={} prs={} | ms: locate={} read={} "
@@ -220,7 +221,8 @@ public record RightsizeRollUp(List<Action> actions, List<String> warnings, List<
      * PLANNED.
      */
     private static Action submit(PullRequestService forge, RightsizePolicySpec spec, Draft d,
-                          Set<String> openTopics, List<String> failedInScope, List<Pending> pending, int index) {
+                          Set<String> openTopics, List<String> failedInScope, List<Pending> pending, int index,
+                          String footer) {
         String target = "kubechores/" + NAME + "/" + d.topic();
         String detail = d.proposals().size() + " container" + (d.proposals().size() == 1 ? "" : "s") + " in "
                 + String.join(", ", d.files().keySet()) + ", est. " + PullRequestDrafts.money(d.monthlyCostDelta())
@@ -254,7 +256,7 @@ public record RightsizeRollUp(List<Action> actions, List<String> warnings, List<
         }
         Action a = new Action(target, open ? "update-pr" : "open-pr", detail, reason, Action.Status.PLANNED);
         if (!open) openTopics.add(d.topic()); // counts against the cap from now on (in the plan too: it is exact)
-        pending.add(new Pending(index, a, new PullRequestRequest(NAME, d.topic(), d.title(), d.body(), d.labels(),
+        pending.add(new Pending(index, a, new PullRequestRequest(NAME, d.topic(), d.title(), d.body() + footer, d.labels(),
                 d.files(), d.commitMessage(), reopen)));
         return a;
     }
