@@ -115,6 +115,8 @@ public class RightsizeChore implements Chore {
         List<Map<String, Object>> json = new ArrayList<>();
         Set<String> assigned = new HashSet<>();
         boolean anyFailed = false;
+        RunInfo run = RunInfo.of(NAME, ctx.outputDir(), ctx.clock().instant(), System.getenv());
+        int maxChanges = ctx.state().fleetSpec() == null ? 0 : ctx.state().fleetSpec().job(NAME).maxChangesPerRun();
         List<Resource<RightsizePolicySpec>> policies = new ArrayList<>(ctx.state().rightsizePolicies());
         policies.sort(Comparator.comparing(Resource::name));
         for (Resource<RightsizePolicySpec> policy : policies) {
@@ -141,7 +143,7 @@ public class RightsizeChore implements Chore {
                     ctx.clock().instant());
             long t3 = System.nanoTime();
             List<Draft> drafts = PullRequestDrafts.drafts(policy.name(), spec, plan,
-                    f -> locator.parsed(f).orElseThrow());
+                    f -> locator.parsed(f).orElseThrow(), run, maxChanges);
             for (String u : locator.unreadable()) {
                 actions.add(new Action(u.contains(":") ? u.substring(0, u.indexOf(':')) : u, "read",
                         "source file not read", u, Action.Status.SKIPPED));
@@ -177,6 +179,9 @@ public class RightsizeChore implements Chore {
                 warnings.add("source not found for " + l.workload().id() + ": " + l.how());
             }
             plan.notes().forEach(n -> warnings.add("policy " + policy.name() + ": " + n));
+            for (String[] s : plan.skipped()) {
+                actions.add(new Action(s[0], "rightsize", "container not sized", s[1], Action.Status.SKIPPED));
+            }
             Map<String, Object> pj = new LinkedHashMap<>();
             pj.put("policy", policy.name());
             pj.put("workloads", scope.size());
@@ -306,7 +311,11 @@ public class RightsizeChore implements Chore {
         if (forge == null) return a.withStatus(Action.Status.FAILED, detail + ": no forge configured");
         if (!ctx.limit().tryAcquire()) return a.withStatus(Action.Status.LIMITED);
         if (!open) openTopics.add(d.topic()); // counts against the cap from now on
-        pending.add(new Pending(index, a, new PullRequestRequest(NAME, d.topic(), d.title(), d.body(), d.labels(),
+        // the same proposal as the open PR's: keep its body (its report link and observation ages name the run that
+        // proposed these values), so a rerun with nothing new edits nothing
+        String body = open && ProposalMarker.parse(existing.get().body()).map(m -> m.equals(d.marker())).orElse(false)
+                ? existing.get().body() : d.body();
+        pending.add(new Pending(index, a, new PullRequestRequest(NAME, d.topic(), d.title(), body, d.labels(),
                 d.files(), d.commitMessage(), reopen)));
         return a;
     }

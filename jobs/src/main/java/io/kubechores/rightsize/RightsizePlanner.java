@@ -80,6 +80,7 @@ public final class RightsizePlanner {
             if (!l.found()) continue;
             refs.putIfAbsent(l.source().key(), l.source());
             for (ContainerRecommendation r : l.workload().recommendations()) {
+                if (Boolean.FALSE.equals(l.workload().initContainers().get(r.container()))) continue; // see below
                 byBlock.computeIfAbsent(l.source().key(), k -> new TreeMap<>())
                         .computeIfAbsent(r.container(), k -> new ArrayList<>()).add(l.workload());
             }
@@ -110,31 +111,46 @@ public final class RightsizePlanner {
                 }
             }
         }
-        notes.addAll(initContainerNotes(located));
-        return new RightsizePlan(policyName, proposals, unlocated, notes);
+        return new RightsizePlan(policyName, proposals, unlocated, notes, initContainerSkips(located));
     }
 
     /**
-     * Init containers and native sidecars are never silently missed (KRR issue #426, PR #535): one with a VPA
-     * recommendation is sized like any container (the editor finds initContainers); one without is named here,
-     * once per workload kind/name, as left alone.
+     * Init containers and native sidecars are never silently missed (KRR issue #426: init containers were not
+     * discovered at all; KRR PR #535 sizes native sidecars and leaves one-shot init containers out).
+     * <ul>
+     *   <li>A native sidecar ({@code initContainers[]} with {@code restartPolicy: Always}, Kubernetes 1.29+) runs for
+     *       the pod's whole life and its requests count in the pod's sum: with a VPA recommendation it is sized like
+     *       any container (the editor finds initContainers); without one it is named here as skipped.</li>
+     *   <li>A one-shot init container runs to completion before the app starts: its usage is not steady state, so
+     *       a recommendation for it would mislead; it is always named here as skipped, with or without one.</li>
+     * </ul>
+     * One row per workload kind/name and container, listing the clusters.
      */
-    static List<String> initContainerNotes(List<Located> located) {
+    static List<String[]> initContainerSkips(List<Located> located) {
         Map<String, String> out = new TreeMap<>();
+        Map<String, String> target = new TreeMap<>();
         for (Located l : located) {
             Observation o = l.workload();
             Set<String> recommended = new TreeSet<>();
             o.recommendations().forEach(r -> recommended.add(r.container()));
             o.initContainers().forEach((c, sidecar) -> {
-                if (recommended.contains(c)) return;
+                if (sidecar && recommended.contains(c)) return; // sized
                 String what = o.namespace() + "/" + o.kind() + "/" + o.name() + ": " + (sidecar
-                        ? "native sidecar (init container with restartPolicy: Always) " : "init container ") + c;
+                        ? "native sidecar (init container with restartPolicy: Always) " + c + ": no VPA recommendation"
+                        : "init container " + c + ": runs to completion before the app starts, its usage is not"
+                        + " steady state (a recommendation for it would mislead)");
                 out.merge(what, o.cluster(), (a, b) -> a + ", " + b);
+                target.putIfAbsent(what, o.namespace() + "/" + o.kind() + "/" + o.name() + "|" + c);
             });
         }
-        List<String> notes = new ArrayList<>();
-        out.forEach((what, clusters) -> notes.add(what + ": no VPA recommendation on " + clusters + "; left alone"));
-        return notes;
+        List<String[]> rows = new ArrayList<>();
+        out.forEach((what, clusters) -> rows.add(new String[]{target.get(what), what + " (on " + clusters
+                + "); left alone"}));
+        return rows;
+    }
+
+    static List<String> initContainerNotes(List<Located> located) {
+        return initContainerSkips(located).stream().map(r -> r[1]).toList();
     }
 
     /** Why the block must wait (VPAs younger than minObservationDays, youngest first), or null. */
