@@ -15,11 +15,12 @@ import java.util.regex.Pattern;
  * heap, lowers the usage the VPA sees next week, and so on). Memory of these containers is left to a human unless the
  * policy says {@code jvmMemory: size} ({@link MemorySafety}).
  * <p>
- * Where the flags are looked for (the JDK's own launcher documentation, "java" man page, and the JVM TI
- * documentation): {@code JDK_JAVA_OPTIONS} (read by the {@code java} launcher, JDK 9+), {@code JAVA_TOOL_OPTIONS}
- * (read by the JVM itself), {@code JAVA_OPTS} (not read by the JVM, but the convention of start scripts such as
- * Tomcat's catalina.sh and most Java base images), and the container's {@code command}/{@code args} up to
- * {@code -jar <file>} (what follows is the application's own arguments). An env var of these names set through
+ * Where the flags are looked for: {@code JAVA_TOOL_OPTIONS} (Oracle, Java SE Troubleshooting Guide, "Environment
+ * Variables and System Properties": JNI_CreateJavaVM prepends its value to the VM's options, so every JVM reads it),
+ * {@code JDK_JAVA_OPTIONS} (read by the {@code java} launcher since JDK 9, the java command's documentation),
+ * {@code JAVA_OPTS} (in no Oracle document: the convention of start scripts such as Tomcat's catalina.sh and many
+ * base images), and the container's {@code command}/{@code args} up to {@code -jar <file>} (what follows is the
+ * application's own arguments). An env var of these names set through
  * {@code valueFrom} (a ConfigMap or Secret) cannot be read here and counts as "may hold heap flags".
  */
 public final class JvmHeapFlags {

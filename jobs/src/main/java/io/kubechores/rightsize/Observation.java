@@ -94,8 +94,9 @@ public record Observation(String cluster, String namespace, String kind, String 
     /**
      * What one container's pods showed at collection time.
      *
-     * @param peakWorkingSetBytes the highest working set over the workload's pods (metrics.k8s.io PodMetrics,
-     *                            which metrics-server fills with the container's working set), null when unknown
+     * @param peakWorkingSetBytes the highest working set over the workload's pods at collection time
+     *                            (metrics.k8s.io PodMetrics: metrics-server reports the working set at the instant
+     *                            it was collected, no history), null when unknown
      * @param oomKilledLimitBytes the memory limit of a pod whose container's lastState.terminated.reason is
      *                            OOMKilled (the largest such limit over the pods), null when none was OOM-killed
      * @param oomKilledAt         lastState.terminated.finishedAt of that kill (RFC 3339 text), null when unknown

@@ -24,6 +24,11 @@ import java.util.Map;
  * OOM kill and restart count from pod status, the working set from metrics.k8s.io PodMetrics, and JVM heap flags
  * from the pod template.
  * <p>
+ * The Metrics API keeps no history: metrics-server reports memory as "the working set at the instant the metric was
+ * collected" (kubernetes-sigs/metrics-server FAQ, "How memory usage is calculated?"). The "peak" here is therefore
+ * the largest working set over the workload's pods at collection time, not a peak over days; the last OOM kill
+ * (pod status) is the longer memory.
+ * <p>
  * Pods are joined to their workload by owner reference, the way the controllers create them: a StatefulSet's or
  * DaemonSet's pods name it as owner; a Deployment's pods name a ReplicaSet {@code <deployment>-<pod-template-hash>}
  * (the Deployment controller names its ReplicaSets so and labels their pods with {@code pod-template-hash}), so no
