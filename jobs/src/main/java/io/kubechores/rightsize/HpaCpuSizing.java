@@ -99,6 +99,10 @@ public final class HpaCpuSizing {
                             + ") but the live container has no CPU request to hold"));
                 }
             }
+            if (h != null && h.otherMetrics()) {
+                notes.add("cpu " + where + ": the HPA also scales on other metrics and follows whichever asks for the"
+                        + " most replicas; the CPU target above is one of them");
+            }
             want = Math.max(want, w);
         }
         if (want < 0) return new Sized(null, List.of("cpu: no VPA recommendation"));

@@ -88,7 +88,7 @@ public final class RightsizeKube {
         // pods and their metrics, only in namespaces with a VPA in scope: OOM kills, restarts, peak working set
         Set<String> namespaces = new java.util.TreeSet<>();
         vpas.forEach(v -> namespaces.add(v.getMetadata().getNamespace()));
-        PodRuntime pods = new PodRuntime();
+        RightsizeKubePods pods = new RightsizeKubePods();
         for (String ns : namespaces) {
             pods.addPods(client.pods().inNamespace(ns).list().getItems());
             calls++;

@@ -39,7 +39,7 @@ import java.util.Map;
  * {@code initContainerStatuses}. The limit it was killed at is the pod's limit for that container
  * ({@code status.containerStatuses[].resources} when the kubelet reports it, in-place resize; else the pod spec).
  */
-final class PodRuntime {
+final class RightsizeKubePods { // a part of the rightsize adapter (ArchitectureTest names RightsizeKube*)
     /** workload key (kind/ns/name) → container → running facts. */
     private final Map<String, Map<String, Facts>> byWorkload = new HashMap<>();
     /** ns/pod → workload key, to attach metrics. */
