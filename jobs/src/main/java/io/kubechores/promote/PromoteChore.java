@@ -12,6 +12,7 @@ import io.kubechores.core.ChoreContext;
 import io.kubechores.core.ChoreReport;
 import io.kubechores.core.ChoreRunner;
 import io.kubechores.platform.MemoryStateStore;
+import io.kubechores.core.PartitionPlan;
 import io.kubechores.core.PartitionResult;
 import io.kubechores.platform.StateStore;
 import io.kubechores.desiredstate.ClusterSpec;
@@ -68,7 +69,7 @@ import java.util.Optional;
  * verification of the target environment.
  */
 @Component
-public class PromoteChore implements Chore {
+public class PromoteChore implements Chore<PartitionPlan<Map<String, ClusterObservation>>, Map<String, ClusterObservation>, PromoteChore.RollUp> {
     public static final String NAME = "promote";
     private static final Logger log = LoggerFactory.getLogger(PromoteChore.class);
     private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule()).build();
@@ -117,7 +118,7 @@ public class PromoteChore implements Chore {
     }
 
     @Override
-    public PartitionResult runPartition(ChoreContext ctx, String partition) {
+    public PartitionPlan<Map<String, ClusterObservation>> plan(ChoreContext ctx, String partition) {
         Resource<ClusterSpec> cluster = ctx.state().cluster(partition).orElseThrow();
         KubernetesClient client = ctx.platform().kube().client(cluster);
         Map<String, ClusterObservation> byTool = new LinkedHashMap<>();
@@ -139,39 +140,47 @@ public class PromoteChore implements Chore {
             }
         }
         if (failures > 0 && failures == ctx.state().tools().size()) {
-            return new PartitionResult(partition, lastError, List.of(), List.of(), Map.of(OBS, byTool));
+            return PartitionPlan.of(new PartitionResult<>(partition, lastError, List.of(), List.of(), byTool));
         }
-        return new PartitionResult(partition, null, List.of(), warnings, Map.of(OBS, byTool));
+        return PartitionPlan.of(PartitionResult.ok(partition, List.of(), warnings, byTool));
+    }
+
+    /**
+     * One tool's roll-up: its plan across the environments, the PR body, the evidence, this run's health sample to
+     * keep, and its actions (PLANNED until applied).
+     */
+    public record ToolRollUp(Resource<ToolSpec> tool, ToolPlan plan, String prBody,
+                             GitHistory.ValueSetAt gitEvidence, PromotionRecord record,
+                             Map<String, List<HealthHistory.Span>> healthToKeep, List<Action> actions) {}
+
+    /** promote's roll-up: every tool's plan (reads only) and, once applied, what was done. */
+    public record RollUp(List<ToolRollUp> tools, List<String> warnings) implements io.kubechores.core.RollUp {
+        @Override
+        public List<Action> actions() {
+            return tools.stream().flatMap(t -> t.actions().stream()).toList();
+        }
+
+        List<ToolReport> reports() {
+            return tools.stream().map(t -> new ToolReport(t.plan(), t.actions(), t.gitEvidence())).toList();
+        }
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public ChoreReport finish(ChoreContext ctx, List<PartitionResult> results) {
+    public RollUp rollUp(ChoreContext ctx, List<PartitionResult<Map<String, ClusterObservation>>> results) {
         DesiredState state = ctx.state();
         FleetSpec fleet = state.fleetSpec();
-        StateStore store = ctx.platform().state() != null ? ctx.platform().state() : fallbackState;
-        Map<String, PartitionResult> byCluster = new HashMap<>();
+        StateStore store = store(ctx);
+        Map<String, PartitionResult<Map<String, ClusterObservation>>> byCluster = new HashMap<>();
         results.forEach(r -> byCluster.put(r.partition(), r));
         List<String> warnings = new ArrayList<>();
-
-        List<FreezeWindow> windows;
-        try {
-            windows = FreezeWindows.from(fleet, scheduleParser);
-        } catch (RuntimeException e) {
-            String why = "freeze windows unreadable (" + e.getMessage() + "): treated as on";
-            warnings.add(why);
-            windows = List.of(new FreezeWindow("freeze-windows", false, t -> true, why));
-        }
-
-        List<ToolReport> reports = new ArrayList<>();
-        List<Action> actions = new ArrayList<>();
-        List<Path> artifacts = new ArrayList<>();
+        List<FreezeWindow> windows = windows(fleet, warnings);
+        List<ToolRollUp> tools = new ArrayList<>();
         for (Resource<ToolSpec> tool : state.tools()) {
             List<ClusterObservation> observations = new ArrayList<>();
             for (Resource<ClusterSpec> c : state.clusters()) {
                 if (!fleet.environments().contains(c.spec().environment())) continue;
-                PartitionResult r = byCluster.get(c.name());
-                Map<String, ClusterObservation> data = r == null ? null : (Map<String, ClusterObservation>) r.data().get(OBS);
+                PartitionResult<Map<String, ClusterObservation>> r = byCluster.get(c.name());
+                Map<String, ClusterObservation> data = r == null ? null : r.data();
                 ClusterObservation o = data == null ? null : data.get(tool.name());
                 observations.add(o != null ? o : ClusterObservation.unreachable(c.name(), c.spec().environment(),
                         r == null ? "not observed" : String.valueOf(r.error())));
@@ -191,15 +200,16 @@ public class PromoteChore implements Chore {
                     warnings.add(tool.name() + ": git history unreadable: " + ChoreRunner.describe(e));
                 }
             }
-            // this run's health sample, per environment (kept only by a real run: a dry run writes nothing)
+            // this run's health sample, per environment (kept only by a real run: applyRollUp)
             Map<String, List<HealthHistory.Span>> health = new HashMap<>();
+            Map<String, List<HealthHistory.Span>> toKeep = new LinkedHashMap<>();
             for (String env : fleet.environments()) {
                 String key = "health/" + tool.name() + "/" + env;
                 List<HealthHistory.Span> before = readSpans(store, key);
                 List<HealthHistory.Span> after = HealthHistory.append(before, ctx.clock().instant(),
                         HealthHistory.sample(observations.stream().filter(o -> env.equals(o.environment())).toList()));
                 health.put(env, after);
-                if (!ctx.dryRun() && !after.equals(before)) writeJson(store, key, after);
+                if (!after.equals(before)) toKeep.put(key, after);
             }
             PromotionRecord record = readRecord(store, tool.name());
             Promotion previous = null;
@@ -220,16 +230,43 @@ public class PromoteChore implements Chore {
             Instant evidenceUntil = record != null && plan.candidate() != null && record.version().equals(plan.candidate().version())
                     && record.to().equals(plan.candidate().to()) ? record.startedAt() : ctx.clock().instant();
             String prBody = plan.pr() == null ? null : prBody(plan, tool, gitEvidence, windows, health, evidenceUntil);
-            if (prBody != null) artifacts.add(Reports.write(ctx.outputDir(), "promote-pr-" + tool.name() + ".md", prBody));
-            List<Action> done = ctx.dryRun() ? plan.actions() : apply(ctx, store, tool, plan, prBody);
-            actions.addAll(done);
-            reports.add(new ToolReport(plan, done, gitEvidence.get(plan.candidate() == null ? "" : plan.candidate().from())));
-            if (plan.outcome() == PromotionPlanner.Outcome.FAILED) {
-                warnings.add(tool.name() + ": " + plan.outcomeDetail());
-                if (!ctx.dryRun() && record != null) notifyFailed(ctx, store, tool.name(), record, plan, warnings);
+            if (plan.outcome() == PromotionPlanner.Outcome.FAILED) warnings.add(tool.name() + ": " + plan.outcomeDetail());
+            tools.add(new ToolRollUp(tool, plan, prBody, gitEvidence.get(plan.candidate() == null ? "" : plan.candidate().from()),
+                    record, toKeep, plan.actions()));
+        }
+        return new RollUp(tools, warnings);
+    }
+
+    /** Keeps the health samples, opens the PRs, triggers the deploys, tells Slack: real runs only. */
+    @Override
+    public RollUp applyRollUp(ChoreContext ctx, RollUp rollUp) {
+        StateStore store = store(ctx);
+        List<String> warnings = new ArrayList<>(rollUp.warnings());
+        List<ToolRollUp> done = new ArrayList<>();
+        for (ToolRollUp t : rollUp.tools()) {
+            t.healthToKeep().forEach((key, spans) -> writeJson(store, key, spans));
+            List<Action> actions = apply(ctx, store, t.tool(), t.plan(), t.prBody());
+            if (t.plan().outcome() == PromotionPlanner.Outcome.FAILED && t.record() != null) {
+                notifyFailed(ctx, store, t.tool().name(), t.record(), t.plan(), warnings);
+            }
+            done.add(new ToolRollUp(t.tool(), t.plan(), t.prBody(), t.gitEvidence(), t.record(), t.healthToKeep(), actions));
+        }
+        RollUp applied = new RollUp(done, warnings);
+        notifyRun(ctx, store, applied.reports(), warnings);
+        return new RollUp(done, List.copyOf(warnings));
+    }
+
+    @Override
+    public ChoreReport report(ChoreContext ctx, List<PartitionResult<Map<String, ClusterObservation>>> results,
+                              RollUp rollUp) {
+        List<Path> artifacts = new ArrayList<>();
+        for (ToolRollUp t : rollUp.tools()) {
+            if (t.prBody() != null) {
+                artifacts.add(Reports.write(ctx.outputDir(), "promote-pr-" + t.tool().name() + ".md", t.prBody()));
             }
         }
-
+        List<ToolReport> reports = rollUp.reports();
+        List<Action> actions = rollUp.actions();
         Map<String, Object> model = new HashMap<>();
         model.put("tools", reports);
         model.put("dryRun", ctx.dryRun());
@@ -243,11 +280,23 @@ public class PromoteChore implements Chore {
         html.put("summary", reports.size() + " tools; " + actions.stream().filter(a -> a.status() == Action.Status.APPLIED).count()
                 + " actions applied, " + actions.stream().filter(a -> a.status() == Action.Status.FAILED).count() + " failed, "
                 + needsHuman + " need a human");
-        html.put("warnings", warnings);
+        html.put("warnings", rollUp.warnings());
         artifacts.add(Reports.write(ctx.outputDir(), "promote-report.html", Reports.render("html/promote-report.ftl", html)));
-        if (!ctx.dryRun()) notifyRun(ctx, store, reports, warnings);
-        boolean failed = actions.stream().anyMatch(a -> a.status() == Action.Status.FAILED);
-        return new ChoreReport(console, actions, warnings, artifacts, failed);
+        return new ChoreReport(console, List.of(), List.of(), artifacts, false);
+    }
+
+    private StateStore store(ChoreContext ctx) {
+        return ctx.platform().state() != null ? ctx.platform().state() : fallbackState;
+    }
+
+    private List<FreezeWindow> windows(FleetSpec fleet, List<String> warnings) {
+        try {
+            return FreezeWindows.from(fleet, scheduleParser);
+        } catch (RuntimeException e) {
+            String why = "freeze windows unreadable (" + e.getMessage() + "): treated as on";
+            warnings.add(why);
+            return List.of(new FreezeWindow("freeze-windows", false, t -> true, why));
+        }
     }
 
     /** One tool's plan and what was done, for the console/JSON reports. */
