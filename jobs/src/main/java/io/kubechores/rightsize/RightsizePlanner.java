@@ -111,7 +111,14 @@ public final class RightsizePlanner {
                 }
             }
         }
-        return new RightsizePlan(policyName, proposals, unlocated, notes, initContainerSkips(located));
+        List<String[]> skipped = new ArrayList<>(initContainerSkips(located));
+        // memory a human must decide (JVM heap flags, a floor above the cap) is a SKIPPED row too, not only a note
+        for (ContainerProposal p : proposals) {
+            p.notes().stream().filter(n -> n.startsWith("memory left")).findFirst().ifPresent(n ->
+                    skipped.add(new String[]{valuesKey(p.source(), p.container()), p.source().file() + ": container "
+                            + p.container() + ": " + n}));
+        }
+        return new RightsizePlan(policyName, proposals, unlocated, notes, skipped);
     }
 
     /**

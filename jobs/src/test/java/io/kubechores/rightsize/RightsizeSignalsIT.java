@@ -173,7 +173,17 @@ class RightsizeSignalsIT {
 
     /** The Deployment as deployed (requests as in the manifest), a recommend-only VPA, created 40 days ago. */
     void deploy(String cluster, int replicas, long apiCpu, long apiMemMi, ContainerRecommendation... more) {
+        deploy(cluster, replicas, apiCpu, apiMemMi, null, more);
+    }
+
+    void deploy(String cluster, int replicas, long apiCpu, long apiMemMi, String javaOpts,
+                ContainerRecommendation... more) {
         KubernetesClient k = clients.get(cluster);
+        io.fabric8.kubernetes.api.model.Container api = container("api", "500m", "512Mi", "512Mi", null);
+        if (javaOpts != null) {
+            api.setEnv(List.of(new io.fabric8.kubernetes.api.model.EnvVar("TZ", "UTC", null),
+                    new io.fabric8.kubernetes.api.model.EnvVar("JAVA_OPTS", javaOpts, null)));
+        }
         k.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("web").endMetadata().build())
                 .createOr(e -> e.update());
         Deployment d = new DeploymentBuilder().withNewMetadata().withNamespace("web").withName("api").endMetadata()
@@ -182,7 +192,7 @@ class RightsizeSignalsIT {
                 .addToInitContainers(container("migrate", "500m", "512Mi", null, null))
                 .addToInitContainers(container("istio-proxy", "200m", "256Mi", null, "Always"))
                 .addToInitContainers(container("log-shipper", "50m", "64Mi", null, "Always"))
-                .addToContainers(container("api", "500m", "512Mi", "512Mi", null))
+                .addToContainers(api)
                 .endSpec().endTemplate().endSpec().build();
         k.resource(d).createOr(e -> e.update());
         List<ContainerRecommendation> recs = new ArrayList<>();
@@ -378,6 +388,27 @@ class RightsizeSignalsIT {
         // 600Mi + 15% = 690Mi → 704Mi; the pod works with 1000Mi → 1024Mi = 1Gi (32Mi steps)
         assertThat(body(forge)).contains("| requests.memory | 512Mi | **1Gi** | +100% |")
                 .contains("prod-us-1: peak working set 1000Mi");
+    }
+
+    /**
+     * A JVM (JAVA_OPTS -Xmx384m on one cluster's pod template): its memory is left to a human (a SKIPPED row naming
+     * the flag), its CPU is still sized. See JvmHeapFlagsTest for the flags and where they are looked for.
+     */
+    @Test
+    void jvmMemoryIsLeftToAHuman() throws Exception {
+        deploy("prod-eu-1", 3, 300, 200, "-XX:+UseG1GC -Xmx384m");
+        deploy("prod-us-1", 3, 300, 200);
+        deploy("staging-eu-1", 1, 300, 200);
+        ChoreRunner.Outcome o = run();
+        assertThat(o.exitCode()).isZero();
+        assertThat(o.report().actions()).filteredOn(a -> a.verb().equals("rightsize"))
+                .filteredOn(a -> a.target().endsWith("|api")).singleElement().satisfies(a -> {
+                    assertThat(a.status()).isEqualTo(Action.Status.SKIPPED);
+                    assertThat(a.reason()).startsWith("apps/web/api.yaml: container api: memory left to a human: JVM"
+                            + " heap flags (prod-eu-1: JAVA_OPTS: -Xmx384m)");
+                });
+        assertThat(body(forge)).contains("| requests.cpu | 500m | **350m** |").doesNotContain("| requests.memory |")
+                .contains("memory left to a human: JVM heap flags (prod-eu-1: JAVA_OPTS: -Xmx384m)");
     }
 
     // ---- init containers and native sidecars ----------------------------------------------------------------------
