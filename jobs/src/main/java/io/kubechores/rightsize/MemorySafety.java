@@ -12,8 +12,9 @@ import java.util.List;
  *   <li><b>JVM heap flags</b> ({@link JvmHeapFlags}) on any cluster: memory is left alone with the flags named,
  *       unless the policy says {@code jvmMemory: size}; then the largest {@code -Xmx} is one more floor (the heap
  *       alone must fit).</li>
- *   <li><b>Request floor</b>: never below the container's peak working set seen over its pods (metrics.k8s.io
- *       PodMetrics, the working set metrics-server reports) nor below the memory limit it was last OOM-killed at
+ *   <li><b>Request floor</b>: never below the container's peak working set: the larger of the VPA checkpoint's
+ *       recent memory peak ({@link VpaMemoryHistogram}) and the working set over its pods now (metrics.k8s.io
+ *       PodMetrics), nor below the memory limit it was last OOM-killed at
  *       (pod status {@code containerStatuses[].lastState.terminated.reason: OOMKilled}; the pod's limit is the limit
  *       it was killed at): the container has been seen using that much.</li>
  *   <li><b>Limit floor</b> after an OOM kill at limit L: a limit the source sets is never below
@@ -63,7 +64,8 @@ public final class MemorySafety {
             }
             if (r.peakWorkingSetBytes() != null) {
                 request = Math.max(request, r.peakWorkingSetBytes());
-                why.add(o.cluster() + ": peak working set " + Quantities.describeMemory(r.peakWorkingSetBytes()));
+                why.add(o.cluster() + ": peak working set " + Quantities.describeMemory(r.peakWorkingSetBytes())
+                        + (r.peakFrom() == null ? "" : " (" + r.peakFrom() + ")"));
             }
             if (r.oomKilledLimitBytes() != null) {
                 long l = r.oomKilledLimitBytes();

@@ -102,10 +102,16 @@ public record Observation(String cluster, String namespace, String kind, String 
      * @param oomKilledAt         lastState.terminated.finishedAt of that kill (RFC 3339 text), null when unknown
      * @param restarts            the largest containerStatuses[].restartCount over the pods
      * @param heapFlags           JVM heap flags found in env/args ({@link JvmHeapFlags}), null for none
+     * @param peakFrom            where the peak comes from ("PodMetrics now", "VPA checkpoint"), null when unknown
      */
     public record ContainerRuntime(Long peakWorkingSetBytes, Long oomKilledLimitBytes, String oomKilledAt,
-                                   int restarts, String heapFlags) {
-        public static final ContainerRuntime NONE = new ContainerRuntime(null, null, null, 0, null);
+                                   int restarts, String heapFlags, String peakFrom) {
+        public static final ContainerRuntime NONE = new ContainerRuntime(null, null, null, 0, null, null);
+
+        public ContainerRuntime(Long peakWorkingSetBytes, Long oomKilledLimitBytes, String oomKilledAt, int restarts,
+                                String heapFlags) {
+            this(peakWorkingSetBytes, oomKilledLimitBytes, oomKilledAt, restarts, heapFlags, null);
+        }
     }
 
     /** cluster/namespace/kind/name, used in logs, actions and reports. */

@@ -275,6 +275,32 @@ class RightsizeSignalsIT {
                 .resource(m).createOr(e -> e.update());
     }
 
+    /**
+     * The VPA recommender's VerticalPodAutoscalerCheckpoint for the api container (named &lt;vpa&gt;-&lt;container&gt;
+     * as the recommender names it), memory histogram bucket index → weight, the highest bucket weighted
+     * {@code topWeight}.
+     */
+    void checkpoint(String cluster, int topBucket) {
+        KubernetesClient k = clients.get(cluster);
+        var op = k.adapt(io.fabric8.verticalpodautoscaler.client.VerticalPodAutoscalerClient.class).v1()
+                .verticalpodautoscalercheckpoints();
+        var cp = new io.fabric8.autoscaling.api.model.v1.VerticalPodAutoscalerCheckpointBuilder()
+                .withNewMetadata().withNamespace("web").withName("api-api").endMetadata()
+                .withNewSpec().withVpaObjectName("api").withContainerName("api").endSpec()
+                .withNewStatus().withVersion("v3").withLastUpdateTime("2026-11-24T08:50:00Z")
+                .withFirstSampleStart("2026-10-15T09:01:00Z").withLastSampleStart("2026-11-24T08:49:00Z")
+                .withTotalSamplesCount(57000)
+                .withNewMemoryHistogram().withReferenceTimestamp("2026-11-25T00:00:00Z")
+                .withBucketWeights(Map.of("38", 10000L, "41", 2200L, Integer.toString(topBucket), 7L))
+                .withTotalWeight(19.3).endMemoryHistogram().endStatus().build();
+        op.resource(cp).createOr(e -> e.update());
+        var stored = op.inNamespace("web").withName("api-api").get();
+        if (stored.getStatus() == null || stored.getStatus().getMemoryHistogram() == null) {
+            stored.setStatus(cp.getStatus());
+            op.resource(stored).updateStatus();
+        }
+    }
+
     static String body(InMemoryPullRequests forge) {
         assertThat(forge.prs).hasSize(1);
         return forge.prs.getFirst().pr().body();
@@ -366,8 +392,9 @@ class RightsizeSignalsIT {
         assertThat(body).doesNotContain("| requests.memory |")
                 .contains("| limits.memory | 512Mi | **640Mi** | +25% |")
                 .contains("limits.memory raised to 640Mi after an OOM kill (the VPA recommender's own OOM bump: ×1.2,"
-                        + " at least +100Mi; prod-eu-1: peak working set 498Mi; prod-eu-1: OOMKilled at limit 512Mi"
-                        + " (2026-11-23T18:42:10Z), 4 restarts; staging-eu-1: peak working set 300Mi)")
+                        + " at least +100Mi; prod-eu-1: peak working set 498Mi (PodMetrics now); prod-eu-1: OOMKilled"
+                        + " at limit 512Mi (2026-11-23T18:42:10Z), 4 restarts; staging-eu-1: peak working set 300Mi"
+                        + " (PodMetrics now))")
                 .contains("memory: kept at or above what the container was seen needing, 512Mi");
         assertThat(file(forge)).contains("""
                             requests:
@@ -378,16 +405,22 @@ class RightsizeSignalsIT {
                 """);
     }
 
-    /** Without an OOM kill, a peak working set above the recommendation is the floor of the request. */
+    /**
+     * Without an OOM kill, a peak working set above the recommendation is the floor of the request: prod-us-1's
+     * pod works with 1000Mi now (PodMetrics); staging's VPA checkpoint has a memory peak in bucket 50 of the
+     * recommender's histogram (10 MB first bucket, +5% per bucket: starts at 1e7 × (1.05^50 − 1) / 0.05 = 2,093,479,957
+     * bytes ≈ 1997Mi), so the request becomes 2Gi (128Mi steps above 1Gi), not 704Mi (600Mi + 15%).
+     */
     @Test
     void thePeakWorkingSetIsTheFloorOfTheRequest() throws Exception {
         for (String c : CLUSTERS) deploy(c, 3, 500, 600);
-        pod("prod-us-1", "api-5d8f7c9b6-q9w8e", "2Gi", false, 0, 1000);
+        pod("prod-us-1", "api-5d8f7c9b6-q9w8e", "4Gi", false, 0, 1000);
+        checkpoint("staging-eu-1", 50);
         ChoreRunner.Outcome o = run();
         assertThat(o.exitCode()).isZero();
-        // 600Mi + 15% = 690Mi → 704Mi; the pod works with 1000Mi → 1024Mi = 1Gi (32Mi steps)
-        assertThat(body(forge)).contains("| requests.memory | 512Mi | **1Gi** | +100% |")
-                .contains("prod-us-1: peak working set 1000Mi");
+        assertThat(body(forge)).contains("| requests.memory | 512Mi | **2Gi** | +300% |")
+                .contains("prod-us-1: peak working set 1000Mi (PodMetrics now)")
+                .contains("staging-eu-1: peak working set 1997Mi (VPA checkpoint)");
     }
 
     /**

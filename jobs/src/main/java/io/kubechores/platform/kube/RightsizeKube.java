@@ -104,6 +104,14 @@ public final class RightsizeKube {
                     + "): peak working set unknown, the memory floor uses OOM kills only");
             pods.dropMetrics();
         }
+        try {
+            pods.addCheckpoints(client.adapt(VerticalPodAutoscalerClient.class).v1().verticalpodautoscalercheckpoints()
+                    .inAnyNamespace().list().getItems());
+            calls++;
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            warnings.add(cluster + ": VerticalPodAutoscalerCheckpoints not readable (HTTP " + e.getCode()
+                    + "): the recent memory peak is unknown, the floor uses PodMetrics and OOM kills");
+        }
 
         List<Observation> out = new ArrayList<>();
         for (VerticalPodAutoscaler v : vpas) {
@@ -139,7 +147,7 @@ public final class RightsizeKube {
                     in(w.getMetadata().getAnnotations()), in(v.getMetadata().getName()), in(mode),
                     h == null ? null : in(h.getMetadata().getName()), h != null && scalesOnCpu(h), live(template(w)),
                     recs.stream().map(RightsizeKube::recommendation).toList(), created(v), initContainers(template(w)),
-                    h == null ? null : hpaCpu(h), pods.runtime(w, template(w))));
+                    h == null ? null : hpaCpu(h), pods.runtime(w, template(w), v.getMetadata().getName())));
         }
         return new Collected(out, warnings, calls);
     }

@@ -45,6 +45,8 @@ final class RightsizeKubePods { // a part of the rightsize adapter (Architecture
     /** ns/pod → workload key, to attach metrics. */
     private final Map<String, String> podOwner = new HashMap<>();
     private final Map<String, Map<String, Long>> workingSet = new HashMap<>();
+    /** ns/vpa → container → recent memory peak from the VPA checkpoint's histogram. */
+    private final Map<String, Map<String, Long>> checkpointPeak = new HashMap<>();
 
     private static final class Facts {
         Long oomLimit;
@@ -110,11 +112,24 @@ final class RightsizeKubePods { // a part of the rightsize adapter (Architecture
         workingSet.clear();
     }
 
+    /** VerticalPodAutoscalerCheckpoints: spec.vpaObjectName/containerName, status.memoryHistogram. */
+    void addCheckpoints(List<io.fabric8.autoscaling.api.model.v1.VerticalPodAutoscalerCheckpoint> checkpoints) {
+        for (var c : checkpoints) {
+            if (c.getSpec() == null || c.getStatus() == null || c.getStatus().getMemoryHistogram() == null) continue;
+            Long peak = io.kubechores.rightsize.VpaMemoryHistogram.peakBytes(
+                    c.getStatus().getMemoryHistogram().getBucketWeights());
+            if (peak == null) continue;
+            checkpointPeak.computeIfAbsent(c.getMetadata().getNamespace() + "/" + c.getSpec().getVpaObjectName(),
+                    k -> new HashMap<>()).merge(c.getSpec().getContainerName(), peak, Math::max);
+        }
+    }
+
     /** Per container of the workload: what its pods showed, plus JVM heap flags of its template. */
-    Map<String, ContainerRuntime> runtime(HasMetadata w, PodTemplateSpec template) {
+    Map<String, ContainerRuntime> runtime(HasMetadata w, PodTemplateSpec template, String vpaName) {
         String key = w.getKind() + "/" + w.getMetadata().getNamespace() + "/" + w.getMetadata().getName();
         Map<String, Facts> facts = byWorkload.getOrDefault(key, Map.of());
         Map<String, Long> ws = workingSet.getOrDefault(key, Map.of());
+        Map<String, Long> cp = checkpointPeak.getOrDefault(w.getMetadata().getNamespace() + "/" + vpaName, Map.of());
         Map<String, String> jvm = new LinkedHashMap<>();
         if (template != null && template.getSpec() != null) {
             List<Container> all = new ArrayList<>();
@@ -135,11 +150,24 @@ final class RightsizeKubePods { // a part of the rightsize adapter (Architecture
         Map<String, ContainerRuntime> out = new HashMap<>();
         java.util.Set<String> names = new java.util.HashSet<>(facts.keySet());
         names.addAll(ws.keySet());
+        names.addAll(cp.keySet());
         names.addAll(jvm.keySet());
         for (String n : names) {
             Facts f = facts.get(n);
-            out.put(n.intern(), new ContainerRuntime(ws.get(n), f == null ? null : f.oomLimit, f == null ? null : f.oomAt,
-                    f == null ? 0 : f.restarts, jvm.get(n)));
+            Long now = ws.get(n);
+            Long recent = cp.get(n);
+            // explicit branches: a ternary over Long and long would unbox a null
+            Long peak = null;
+            String from = null;
+            if (recent != null && (now == null || recent >= now)) {
+                peak = recent;
+                from = "VPA checkpoint";
+            } else if (now != null) {
+                peak = now;
+                from = "PodMetrics now";
+            }
+            out.put(n.intern(), new ContainerRuntime(peak, f == null ? null : f.oomLimit, f == null ? null : f.oomAt,
+                    f == null ? 0 : f.restarts, jvm.get(n), from));
         }
         return out;
     }

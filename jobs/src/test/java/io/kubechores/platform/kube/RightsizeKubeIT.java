@@ -89,7 +89,8 @@ class RightsizeKubeIT {
                 "prod-eu-1/shop/VerticalPodAutoscaler/auto: updateMode Auto — the VPA resizes Deployment auto itself; skipped",
                 "prod-eu-1/shop/VerticalPodAutoscaler/fresh: no recommendation yet",
                 "prod-eu-1/shop/VerticalPodAutoscaler/gone: target Deployment shop/gone not found");
-        // VPAs, Deployments, StatefulSets, HPAs, then pods and PodMetrics of the one namespace in scope with VPAs
-        assertThat(c.apiCalls()).isEqualTo(6);
+        // VPAs, Deployments, StatefulSets, HPAs, pods and PodMetrics of the one namespace in scope with VPAs, and
+        // the VPA checkpoints
+        assertThat(c.apiCalls()).isEqualTo(7);
     }
 }
