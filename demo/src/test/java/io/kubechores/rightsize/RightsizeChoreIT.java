@@ -141,7 +141,7 @@ class RightsizeChoreIT {
         assertThat(byTopic.get("apps-shop").pr().title()).startsWith("Right-size shop: 2 containers (est. -$");
         assertThat(shop).contains("| requests.memory | 512Mi | **352Mi** | -31% |")
                 .contains("| limits.memory | 1Gi | **704Mi** | -31% |")
-                .contains("cpu prod-eu-1/cart: HPA scaling (3 replicas) (2–12 replicas, target 70%): its pods' usage"
+                .contains("cpu prod-eu-1/cart: HPA scaling at 3 replicas (replicas 2–12, target 70%): its pods' usage"
                         + " is the HPA's set point (70% of the request), so the request stays at 500m (sizing it from"
                         + " that usage would feed the HPA loop, Goldilocks #449)")
                 .contains("| prod-eu-1 | shop/Deployment/cart | 3 | 310m (186m–775m) | 300Mi (180Mi–750Mi) | cart (cpu) |")

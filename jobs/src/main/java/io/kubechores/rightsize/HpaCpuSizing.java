@@ -80,13 +80,13 @@ public final class HpaCpuSizing {
                 boolean pinned = state.startsWith("at ");
                 if (pinned && rec != null) {
                     w = (long) Math.ceil(rec * 100.0 / h.averageUtilization());
-                    notes.add(String.format(Locale.ROOT, "cpu %s: HPA %s (%d–%d replicas, target %d%%): request ="
+                    notes.add(String.format(Locale.ROOT, "cpu %s: HPA %s (replicas %d–%d, target %d%%): request ="
                                     + " %s recommended ÷ %d%% = %s", where, state, h.minReplicas(), h.maxReplicas(),
                             h.averageUtilization(), Quantities.describeCpu(rec), h.averageUtilization(),
                             Quantities.describeCpu(w)));
                 } else if (live != null) {
                     w = live;
-                    notes.add(String.format(Locale.ROOT, "cpu %s: HPA %s (%d–%d replicas, target %d%%): %s, so"
+                    notes.add(String.format(Locale.ROOT, "cpu %s: HPA %s (replicas %d–%d, target %d%%): %s, so"
                                     + " the request stays at %s (sizing it from that usage would feed the HPA loop,"
                                     + " Goldilocks #449)", where, state, h.minReplicas(), h.maxReplicas(),
                             h.averageUtilization(), state.equals("without status")
@@ -109,13 +109,13 @@ public final class HpaCpuSizing {
         return new Sized(want, notes);
     }
 
-    /** "at minReplicas", "at maxReplicas", "scaling (n replicas)" or "without status". */
+    /** "at minReplicas", "at maxReplicas", "scaling at n replicas" or "without status". */
     static String state(HpaCpu h) {
         Integer cur = h.currentReplicas();
         if (cur == null) return "without status";
         if (cur <= h.minReplicas()) return "at minReplicas";
         if (cur >= h.maxReplicas()) return "at maxReplicas";
-        return "scaling (" + cur + " replicas)";
+        return "scaling at " + cur + " replicas";
     }
 
     private static Long liveRequest(Observation o, String container) {

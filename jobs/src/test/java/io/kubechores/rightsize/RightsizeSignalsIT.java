@@ -338,9 +338,9 @@ class RightsizeSignalsIT {
                               cpu: 900m
                 """);
         assertThat(body(forge)).contains("| requests.cpu | 500m | **900m** | +80% |")
-                .contains("cpu prod-eu-1/api: HPA at maxReplicas (2–10 replicas, target 50%): request = 450m"
+                .contains("cpu prod-eu-1/api: HPA at maxReplicas (replicas 2–10, target 50%): request = 450m"
                         + " recommended ÷ 50% = 900m")
-                .contains("cpu prod-us-1/api: HPA scaling (6 replicas) (2–10 replicas, target 50%): its pods' usage"
+                .contains("cpu prod-us-1/api: HPA scaling at 6 replicas (replicas 2–10, target 50%): its pods' usage"
                         + " is the HPA's set point (50% of the request), so the request stays at 500m (sizing it from"
                         + " that usage would feed the HPA loop, Goldilocks #449)")
                 .contains("| prod-eu-1 | web/Deployment/api | 10 | 450m (225m–900m) |")
