@@ -1,6 +1,10 @@
 package io.kubechores.rightsize;
 
-import io.kubechores.rightsize.Observation.ContainerRuntime;
+import io.kubechores.model.rightsize.Observation;
+import io.kubechores.model.rightsize.Observation.ContainerRuntime;
+import io.kubechores.model.rightsize.Quantities;
+import io.kubechores.model.rightsize.JvmHeapFlags;
+
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.kubechores.rightsize;
 
 import io.kubechores.desiredstate.RightsizePolicySpec;
+import io.kubechores.model.rightsize.Observation;
 import io.kubechores.report.Reports;
 import io.kubechores.rightsize.RightsizePlan.ContainerProposal;
 import io.kubechores.rightsize.RightsizePlan.Evidence;

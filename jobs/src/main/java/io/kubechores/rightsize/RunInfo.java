@@ -1,5 +1,6 @@
 package io.kubechores.rightsize;
 
+
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;

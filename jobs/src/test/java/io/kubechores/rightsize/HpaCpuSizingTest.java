@@ -1,8 +1,12 @@
 package io.kubechores.rightsize;
 
-import io.kubechores.rightsize.Observation.Amount;
-import io.kubechores.rightsize.Observation.ContainerRecommendation;
-import io.kubechores.rightsize.Observation.HpaCpu;
+import io.kubechores.model.rightsize.Observation;
+import io.kubechores.model.rightsize.Observation.Amount;
+import io.kubechores.model.rightsize.Observation.ContainerRecommendation;
+import io.kubechores.model.rightsize.Observation.HpaCpu;
+import io.kubechores.model.rightsize.Quantities;
+import io.kubechores.model.rightsize.ResourceValues;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

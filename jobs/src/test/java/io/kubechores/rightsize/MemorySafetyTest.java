@@ -1,6 +1,8 @@
 package io.kubechores.rightsize;
 
-import io.kubechores.rightsize.Observation.ContainerRuntime;
+import io.kubechores.model.rightsize.Observation;
+import io.kubechores.model.rightsize.Observation.ContainerRuntime;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

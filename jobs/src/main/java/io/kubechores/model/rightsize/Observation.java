@@ -28,9 +28,9 @@ import java.util.Map;
  *                         ({@code restartPolicy: Always}); never silently missed: without a VPA recommendation
  *                         the plan says so
  * @param hpaCpu           what the HPA's CPU metric says (target, replica bounds, current replicas), or null when
- *                         no HPA scales the workload on CPU; read by {@link HpaCpuSizing}
+ *                         no HPA scales the workload on CPU; read by {@code rightsize.HpaCpuSizing}
  * @param runtime          per container: what its pods showed (peak working set, last OOMKilled limit, restarts,
- *                         JVM heap flags); read by {@link MemorySafety}; absent = nothing seen
+ *                         JVM heap flags); read by {@code rightsize.MemorySafety}; absent = nothing seen
  */
 public record Observation(String cluster, String namespace, String kind, String name, int replicas,
                           Map<String, String> labels, Map<String, String> annotations,

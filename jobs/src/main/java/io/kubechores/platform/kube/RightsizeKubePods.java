@@ -9,9 +9,9 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.kubechores.rightsize.JvmHeapFlags;
-import io.kubechores.rightsize.Observation.ContainerRuntime;
-import io.kubechores.rightsize.Quantities;
+import io.kubechores.model.rightsize.JvmHeapFlags;
+import io.kubechores.model.rightsize.Observation.ContainerRuntime;
+import io.kubechores.model.rightsize.Quantities;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -116,7 +116,7 @@ final class RightsizeKubePods { // a part of the rightsize adapter (Architecture
     void addCheckpoints(List<io.fabric8.autoscaling.api.model.v1.VerticalPodAutoscalerCheckpoint> checkpoints) {
         for (var c : checkpoints) {
             if (c.getSpec() == null || c.getStatus() == null || c.getStatus().getMemoryHistogram() == null) continue;
-            Long peak = io.kubechores.rightsize.VpaMemoryHistogram.peakBytes(
+            Long peak = io.kubechores.model.rightsize.VpaMemoryHistogram.peakBytes(
                     c.getStatus().getMemoryHistogram().getBucketWeights());
             if (peak == null) continue;
             checkpointPeak.computeIfAbsent(c.getMetadata().getNamespace() + "/" + c.getSpec().getVpaObjectName(),

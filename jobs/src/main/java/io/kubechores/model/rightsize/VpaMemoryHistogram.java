@@ -1,4 +1,4 @@
-package io.kubechores.rightsize;
+package io.kubechores.model.rightsize;
 
 import java.util.Map;
 

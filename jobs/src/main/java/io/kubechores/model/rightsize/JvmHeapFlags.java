@@ -1,4 +1,4 @@
-package io.kubechores.rightsize;
+package io.kubechores.model.rightsize;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * and with {@code -XX:MaxRAMPercentage} the heap is a share of the container's memory limit, so a VPA recommendation
  * taken from such a container's usage says more about the flags than about the need (and a lower limit shrinks the
  * heap, lowers the usage the VPA sees next week, and so on). Memory of these containers is left to a human unless the
- * policy says {@code jvmMemory: size} ({@link MemorySafety}).
+ * policy says {@code jvmMemory: size} ({@code rightsize.MemorySafety}).
  * <p>
  * Where the flags are looked for: {@code JAVA_TOOL_OPTIONS} (Oracle, Java SE Troubleshooting Guide, "Environment
  * Variables and System Properties": JNI_CreateJavaVM prepends its value to the VM's options, so every JVM reads it),
