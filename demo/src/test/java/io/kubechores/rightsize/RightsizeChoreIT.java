@@ -135,10 +135,10 @@ class RightsizeChoreIT {
                         Files.readString(EXPECTED.resolve("payments-staging/resources.yaml"))));
         assertThat(byTopic.get("apps-search").files()).containsOnly(
                 Map.entry("apps/search/values.yaml", Files.readString(EXPECTED.resolve("search/values.yaml"))));
-        assertThat(byTopic.get("apps-search").labels()).containsExactly("rightsizing", "automated");
+        assertThat(byTopic.get("apps-search").labels()).containsExactly("kubechores", "rightsize", "rightsizing", "automated"); // BotPrConventions: kubechores + job first
 
         String shop = byTopic.get("apps-shop").pr().body();
-        assertThat(byTopic.get("apps-shop").pr().title()).startsWith("Right-size shop: 2 containers (est. -$");
+        assertThat(byTopic.get("apps-shop").pr().title()).startsWith("kubechores(rightsize): right-size shop: 2 containers (est. -$");
         assertThat(shop).contains("| requests.memory | 512Mi | **352Mi** | -31% |")
                 .contains("| limits.memory | 1Gi | **704Mi** | -31% |")
                 .contains("cpu prod-eu-1/cart: HPA scaling at 3 replicas (replicas 2–12, target 70%): its pods' usage"

@@ -104,8 +104,8 @@ public final class PullRequestDrafts {
         Map<String, String> marker = ProposalMarker.values(proposals);
         String topic = topic(policyName, group);
         int containers = proposals.size();
-        String title = "Right-size " + group + ": " + containers + (containers == 1 ? " container" : " containers")
-                + " (est. " + money(cost) + "/month)";
+        String title = io.kubechores.platform.forge.BotPrConventions.title("rightsize", "right-size " + group + ": " + containers + (containers == 1 ? " container" : " containers")
+                + " (est. " + money(cost) + "/month)");
         Map<String, Object> model = model(policyName, spec, group, proposals, cost);
         model.put("added", added);
         model.put("staleComments", staleComments);
@@ -121,7 +121,8 @@ public final class PullRequestDrafts {
                 + (containers == 1 ? " container" : " containers") + "\n\nPolicy " + policyName + ", "
                 + files.size() + (files.size() == 1 ? " file" : " files") + ". Estimated monthly cost change "
                 + money(cost) + ".";
-        return new Draft(policyName, group, topic, title, body, spec.labels(), files, diff.toString(), proposals, cost,
+        return new Draft(policyName, group, topic, title, body,
+                io.kubechores.platform.forge.BotPrConventions.labels("rightsize", spec.labels()), files, diff.toString(), proposals, cost,
                 marker, commit, List.copyOf(added), List.copyOf(refused));
     }
 

@@ -130,7 +130,8 @@ public record RightsizeRollUp(List<Action> actions, List<String> warnings, List<
             List<String> failedInScope = failed.stream()
                     .filter(c -> clusters.containsKey(c) && spec.clusters().matches(clusters.get(c))).toList();
             for (Draft d : drafts) {
-                actions.add(submit(forge, spec, d, openTopics, failedInScope, pending, actions.size()));
+                actions.add(submit(forge, spec, d, openTopics, failedInScope, pending, actions.size(),
+                        io.kubechores.report.RunLinks.prFooter(ctx)));
             }
             long t5 = System.nanoTime();
             log.info("job={} policy={} workloads={} located={} files={} proposals={} prs={} | ms: locate={} read={} "
@@ -225,7 +226,8 @@ public record RightsizeRollUp(List<Action> actions, List<String> warnings, List<
      * PLANNED.
      */
     private static Action submit(PullRequestService forge, RightsizePolicySpec spec, Draft d,
-                          Set<String> openTopics, List<String> failedInScope, List<Pending> pending, int index) {
+                          Set<String> openTopics, List<String> failedInScope, List<Pending> pending, int index,
+                          String footer) {
         String target = "kubechores/" + NAME + "/" + d.topic();
         String detail = d.proposals().size() + " container" + (d.proposals().size() == 1 ? "" : "s") + " in "
                 + String.join(", ", d.files().keySet()) + ", est. " + PullRequestDrafts.money(d.monthlyCostDelta())
@@ -259,10 +261,10 @@ public record RightsizeRollUp(List<Action> actions, List<String> warnings, List<
         }
         Action a = new Action(target, open ? "update-pr" : "open-pr", detail, reason, Action.Status.PLANNED);
         if (!open) openTopics.add(d.topic()); // counts against the cap from now on (in the plan too: it is exact)
-        // the same proposal as the open PR's: keep its body (its report link and observation ages name the run that
-        // proposed these values), so a rerun with nothing new edits nothing
+        // the same proposal as the open PR's: keep its body (its report link, observation ages and footer name the run
+        // that proposed these values), so a rerun with nothing new edits nothing
         String body = open && ProposalMarker.parse(existing.get().body()).map(m -> m.equals(d.marker())).orElse(false)
-                ? existing.get().body() : d.body();
+                ? existing.get().body() : d.body() + footer;
         pending.add(new Pending(index, a, new PullRequestRequest(NAME, d.topic(), d.title(), body, d.labels(),
                 d.files(), d.commitMessage(), reopen)));
         return a;
