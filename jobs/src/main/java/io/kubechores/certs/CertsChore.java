@@ -117,8 +117,8 @@ public class CertsChore implements Chore {
                 .flatMap(p -> p.spec().keystores().stream()).toList());
         // the kops state store is read first and on its own: when the cluster's API is down (its certificates
         // expired), the keysets still say which one did
-        CertInventory kops = scan.kops() ? KopsCerts.read(clusterName, cluster.spec(), ctx.platform().aws(),
-                ctx.clock()) : CertInventory.empty();
+        CertInventory kops = scan.kops() ? KopsCerts.read(clusterName, cluster.spec(), ctx.platform().aws())
+                : CertInventory.empty();
         CertsKube kube = new CertsKube(ctx.platform().kube().client(cluster));
         List<java.security.cert.X509Certificate> privateCas = new ArrayList<>();
         List<String> bundleProblems = new ArrayList<>();

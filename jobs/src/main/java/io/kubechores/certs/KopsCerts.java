@@ -5,7 +5,6 @@ import io.kubechores.platform.aws.AwsAccess;
 import io.kubechores.platform.aws.S3Objects;
 
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,7 +48,7 @@ final class KopsCerts {
     }
 
     /** The cluster's kops keysets, read with the fleet's AWS access (null kops: nothing). */
-    static CertInventory read(String cluster, ClusterSpec spec, AwsAccess aws, Clock clock) {
+    static CertInventory read(String cluster, ClusterSpec spec, AwsAccess aws) {
         ClusterSpec.Kops kops = spec.kops();
         if (kops == null) return CertInventory.empty();
         String kopsCluster = kops.clusterName() == null || kops.clusterName().isBlank() ? cluster : kops.clusterName();
@@ -61,7 +60,7 @@ final class KopsCerts {
         }
         String region = kops.region() != null ? kops.region()
                 : spec.aws() != null && spec.aws().region() != null ? spec.aws().region() : "us-east-1";
-        try (S3Objects s3 = S3Objects.from(aws, region, kops.roleArn(), clock)) {
+        try (S3Objects s3 = S3Objects.from(aws, region, kops.roleArn())) {
             return read(cluster, kopsCluster, loc, s3(s3, loc.bucket()));
         } catch (RuntimeException e) {
             return failed(cluster, "s3://" + loc.bucket() + "/" + loc.key(kopsCluster + "/pki/"), message(e));

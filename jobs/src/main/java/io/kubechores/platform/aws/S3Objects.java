@@ -134,14 +134,19 @@ public final class S3Objects implements AutoCloseable {
         this.region = region;
         this.clock = clock;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        // HTTP/1.1: S3's REST endpoints speak it (no h2c upgrade attempt, the Host header is what was signed)
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /**
      * From the fleet's AWS access (endpoint override, base credentials); with roleArn, that role assumed with STS
-     * AssumeRole from the base credentials first (e.g. a state-store bucket in a management account).
+     * AssumeRole from the base credentials first (e.g. a state-store bucket in a management account). Requests are
+     * signed with the system clock, never a run's planning clock ({@code --at}): S3 refuses a signature more than
+     * 15 minutes off (RequestTimeTooSkewed).
      */
-    public static S3Objects from(AwsAccess access, String region, String roleArn, Clock clock) {
+    public static S3Objects from(AwsAccess access, String region, String roleArn) {
+        Clock clock = Clock.systemUTC();
         String endpoint = access == null ? null : access.endpointOverride();
         AwsCredentialsProvider base = access == null || access.baseCredentials() == null
                 ? DefaultCredentialsProvider.builder().build() : access.baseCredentials();
@@ -263,13 +268,13 @@ public final class S3Objects implements AutoCloseable {
         String path;
         if (endpointOverride != null) {
             base = endpointOverride;
-            path = "/" + bucket + "/" + encodePath(key);
+            path = "/" + bucket + (key.isEmpty() ? "" : "/" + encodePath(key));
         } else if (bucket.matches("[a-z0-9][a-z0-9-]*[a-z0-9]")) {
             base = "https://" + bucket + ".s3." + signingRegion + "." + dnsSuffix(signingRegion);
             path = "/" + encodePath(key);
         } else {
             base = "https://s3." + signingRegion + "." + dnsSuffix(signingRegion);
-            path = "/" + bucket + "/" + encodePath(key);
+            path = "/" + bucket + (key.isEmpty() ? "" : "/" + encodePath(key));
         }
         StringBuilder qs = new StringBuilder();
         for (var e : query.entrySet()) {
@@ -331,7 +336,8 @@ public final class S3Objects implements AutoCloseable {
     }
 
     /** Adds the page's objects to out; returns the next continuation token, or null on the last page. */
-    static String parseList(byte[] body, List<ObjectInfo> out) {
+    static String parseList(byte[] body, List<ObjectInfo> all) {
+        List<ObjectInfo> out = new ArrayList<>();
         boolean truncated = false;
         String next = null;
         boolean urlEncoded = false;
@@ -388,6 +394,7 @@ public final class S3Objects implements AutoCloseable {
             out.replaceAll(o -> new ObjectInfo(URLDecoder.decode(o.key(), StandardCharsets.UTF_8), o.size(),
                     o.lastModified()));
         }
+        all.addAll(out);
         if (truncated && (next == null || next.isEmpty())) {
             throw new S3Exception(200, "MalformedXML", "truncated ListObjectsV2 answer without NextContinuationToken");
         }
