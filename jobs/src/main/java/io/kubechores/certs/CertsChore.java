@@ -356,13 +356,10 @@ public class CertsChore implements Chore {
     }
 
     private static Map<String, Object> htmlModel(ChoreContext ctx, CertPlan all, List<String> failed, ZoneId zone) {
-        int warn = 30;
-        int crit = 7;
-        if (!ctx.state().certificatePolicies().isEmpty()) {
-            var p = ctx.state().certificatePolicies().stream().min(Comparator.comparing(Resource::name)).orElseThrow();
-            warn = p.spec().warningDays();
-            crit = p.spec().criticalDays();
-        }
+        // the timeline's lines: the merged (strictest) thresholds of the policies that judged the findings
+        ExpiryPolicy.Thresholds t = CertsReport.reportThresholds(all.findings(), ctx.state().certificatePolicies());
+        int warn = t.warningDays();
+        int crit = t.criticalDays();
         Map<String, Object> m = new HashMap<>();
         m.put("fleet", ctx.state().fleet().name());
         m.put("generated", CertsReport.date(ctx.clock().instant(), zone) + " " + zone.getId());

@@ -30,6 +30,7 @@ import io.kubechores.testkit.aws.S3Simulation;
 import io.kubechores.testkit.tls.PkiMaker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -146,6 +147,12 @@ class KopsCertsIT {
         if (wire != null) wire.stop();
     }
 
+    @BeforeEach
+    void forgetRequests() {
+        wire.resetRequests();
+        s3.clearRequests();
+    }
+
     static Resource<ClusterSpec> cluster(String name, ClusterSpec.Kops kops) {
         return Resource.of(Kind.CLUSTER, name, new ClusterSpec("prod",
                 new ClusterSpec.Connection(null, null, false, null, null, null),
@@ -153,6 +160,10 @@ class KopsCertsIT {
     }
 
     ChoreContext ctx() {
+        return ctx(List.of());
+    }
+
+    ChoreContext ctx(List<Resource<CertificatePolicySpec>> morePolicies) {
         var fleet = Resource.of(Kind.FLEET, "acme", new FleetSpec("UTC", List.of("prod"), false, Map.of(), null, null,
                 new FleetSpec.Notifications("KUBECHORES_SLACK_WEBHOOK", "#platform-alerts", null), null, null,
                 null, null));
@@ -166,8 +177,10 @@ class KopsCertsIT {
         var scan = new CertificatePolicySpec.Scan(true, false, false, false, false, false, false, false, false, true);
         var policy = Resource.of(Kind.CERTIFICATE_POLICY, "kops-certs", new CertificatePolicySpec(null, List.of(),
                 scan, 30, 7, List.of(), List.of(), 2));
+        List<Resource<CertificatePolicySpec>> policies = new ArrayList<>(List.of(policy));
+        policies.addAll(morePolicies);
         var state = new DesiredState(Path.of("."), "test", fleet, clusters, List.of(), List.of(), List.of(),
-                List.of(policy), List.of());
+                policies, List.of());
         SecretSource secrets = SecretSource.of(Map.of("KUBECHORES_SLACK_WEBHOOK",
                 wire.baseUrl() + "/services/T000/B000/KOPS"));
         var aws = new AwsAccess(wire.baseUrl(), StaticCredentialsProvider.create(AwsBasicCredentials.create(AK, SK)),
@@ -190,6 +203,33 @@ class KopsCertsIT {
     static List<JsonNode> at(List<JsonNode> all, String cluster, String name) {
         return all.stream().filter(f -> f.get("cluster").asText().equals(cluster) && f.get("name").asText().equals(name)
                 && f.get("source").asText().equalsIgnoreCase("kops")).toList();
+    }
+
+    /**
+     * Issue 19: with several CertificatePolicies selecting a cluster the strictest thresholds apply (largest
+     * warningDays/criticalDays), in the findings and in the HTML report's timeline lines alike (it used to draw the
+     * first policy's). A policy selecting no cluster of the run takes no part.
+     */
+    @Test
+    void theStrictestOfTheSelectingPoliciesJudgesAndTheReportDrawsItsThresholds() throws Exception {
+        var scan = new CertificatePolicySpec.Scan(false, false, false, false, false, false, false, false, false, true);
+        var strict = Resource.of(Kind.CERTIFICATE_POLICY, "team-etcd-strict", new CertificatePolicySpec(
+                new io.kubechores.desiredstate.ClusterSelector(List.of("prod-kops"), List.of(), Map.of()), List.of(),
+                scan, 60, 14, List.of(), List.of(), 2));
+        var unrelated = Resource.of(Kind.CERTIFICATE_POLICY, "other-fleet", new CertificatePolicySpec(
+                new io.kubechores.desiredstate.ClusterSelector(List.of(), List.of("staging"), Map.of()), List.of(),
+                scan, 365, 90, List.of(), List.of(), 2));
+        ChoreRunner.Outcome o = ChoreRunner.run(new CertsChore(100, 8), ctx(List.of(strict, unrelated)), 3);
+
+        JsonNode ca = at(findings(o), "prod-kops", "etcd-clients-ca").getFirst();
+        assertThat(ca.get("severity").asText()).as("9 days ≤ 14 (team-etcd-strict)").isEqualTo("CRITICAL");
+        assertThat(ca.get("policy").asText()).isEqualTo("kops-certs+team-etcd-strict");
+        assertThat(at(findings(o), "legacy.acme.example", "master").getFirst().get("policy").asText())
+                .isEqualTo("kops-certs");
+        String html = Files.readString(o.report().artifacts().stream()
+                .filter(p -> p.toString().endsWith(".html")).findFirst().orElseThrow());
+        // by name the first policy is kops-certs (30/7): the report used to draw its lines
+        assertThat(html).contains("warning 60 d", "critical 14 d").doesNotContain("warning 30 d", "warning 365 d");
     }
 
     @Test

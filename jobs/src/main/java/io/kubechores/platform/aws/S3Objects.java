@@ -190,7 +190,8 @@ public final class S3Objects implements AutoCloseable {
             q.put("encoding-type", "url");
             q.put("max-keys", String.valueOf(MAX_KEYS));
             q.put("prefix", prefix);
-            byte[] body = send(bucket, "", q, MAX_LIST_PAGE_BYTES, false).orElseThrow();
+            byte[] body = send(bucket, "", q, MAX_LIST_PAGE_BYTES, false, "ListObjectsV2 " + where(bucket, prefix))
+                    .orElseThrow();
             token = parseList(body, out);
             if (out.size() > MAX_LISTED) {
                 throw new S3Exception(200, "TooManyKeys", "more than " + MAX_LISTED + " objects under s3://" + bucket
@@ -202,11 +203,11 @@ public final class S3Objects implements AutoCloseable {
 
     /** The object's bytes; empty when S3 says NoSuchKey (404). Larger than maxBytes fails without reading on. */
     public Optional<byte[]> get(String bucket, String key, long maxBytes) {
-        return send(bucket, key, Map.of(), maxBytes, true);
+        return send(bucket, key, Map.of(), maxBytes, true, "GetObject " + where(bucket, key));
     }
 
     private Optional<byte[]> send(String bucket, String key, Map<String, String> query, long maxBytes,
-                                  boolean missingIsEmpty) {
+                                  boolean missingIsEmpty, String what) {
         String r = region;
         for (int attempt = 0; ; attempt++) {
             HttpResponse<InputStream> resp;
@@ -217,7 +218,7 @@ public final class S3Objects implements AutoCloseable {
                     backoff(attempt);
                     continue;
                 }
-                throw new S3Exception(0, "ConnectionFailed", "S3 " + where(bucket, key) + ": " + e.getMessage());
+                throw new S3Exception(0, "ConnectionFailed", "S3 " + what + ": " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new S3Exception(0, "Interrupted", "S3 " + where(bucket, key) + ": interrupted");
@@ -227,7 +228,7 @@ public final class S3Objects implements AutoCloseable {
             try (InputStream in = resp.body()) {
                 body = readCapped(in, status / 100 == 2 ? maxBytes : 64 * 1024);
             } catch (IOException e) {
-                throw new S3Exception(status, "ReadFailed", "S3 " + where(bucket, key) + ": " + e.getMessage());
+                throw new S3Exception(status, "ReadFailed", "S3 " + what + ": " + e.getMessage());
             }
             if (body == null) {
                 throw new S3Exception(status, "TooLarge", "S3 " + where(bucket, key) + ": larger than " + maxBytes
@@ -246,7 +247,7 @@ public final class S3Objects implements AutoCloseable {
                 continue;
             }
             if (status == 404 && "NoSuchKey".equals(err[0]) && missingIsEmpty) return Optional.empty();
-            throw new S3Exception(status, err[0], "S3 " + where(bucket, key) + ": " + status + " " + err[0]
+            throw new S3Exception(status, err[0], "S3 " + what + ": " + status + " " + err[0]
                     + (err[1] == null ? "" : ": " + err[1]));
         }
     }

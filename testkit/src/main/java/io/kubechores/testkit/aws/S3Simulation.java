@@ -126,6 +126,11 @@ public final class S3Simulation implements ResponseDefinitionTransformerV2 {
         return this;
     }
 
+    /** Forgets the requests seen so far. */
+    public void clearRequests() {
+        requests.clear();
+    }
+
     /** "GET /bucket?list-type=2…" / "GET /bucket/key" lines, in order. */
     public List<String> requests() {
         return List.copyOf(requests);
