@@ -178,7 +178,7 @@ final class CertsCollector {
         Map<String, List<String>> users = Map.of();
         if (scan.tlsSecrets() || scan.pemSecrets()) {
             try {
-                users = kube.secretUsers();
+                users = ServingUsers.merge(kube.secretUsers(), certs, kube.serviceUsers());
             } catch (RuntimeException e) {
                 problems.add(cluster + " blast radius (Ingresses, Gateways, webhooks): " + e.getMessage());
             }
