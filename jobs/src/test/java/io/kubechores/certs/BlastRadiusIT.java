@@ -158,6 +158,15 @@ class BlastRadiusIT {
         assertThat(plan.findings().stream().filter(f -> f.name().equals("orphan-tls")).findFirst().orElseThrow()
                 .usedBy()).isEmpty();
 
+        // the alert says it the way the issue asks: "CA X expires in 9 days → 2 Ingresses, 1 Gateway, 1 webhook"
+        var decision = AlertDedupe.decide(Map.of(), plan.findings(), java.util.Set.of("prod-eu-1"));
+        String slack = io.kubechores.report.Reports.render("markdown/certs-slack.ftl", Map.of(
+                "rows", CertsReport.slackRows(decision, ZoneOffset.UTC), "count", decision.toAlert().size(),
+                "reminders", 0, "more", 0, "fleet", "acme", "channel", ""));
+        assertThat(slack.lines()).anySatisfy(l -> assertThat(l)
+                .contains("`prod-eu-1/pem-secret/cert-manager/apps-ca[ca.crt#0]` CN=Acme Apps CA — expires in 9 d")
+                .endsWith("→ 2 Ingresses, 1 Gateway, 1 webhook"));
+
         Finding guard = plan.findings().stream().filter(f -> f.name().equals("guard-serving")).findFirst().orElseThrow();
         assertThat(guard.usedBy()).containsExactlyInAnyOrder("MutatingWebhookConfiguration guard-mutate",
                 "ValidatingWebhookConfiguration guard-validate");
