@@ -193,7 +193,7 @@ class KopsCertsIT {
     }
 
     /** The findings as a user reads them: the JSON report (independent of the chore's internal result types). */
-    static List<JsonNode> findings(ChoreRunner.Outcome o) throws Exception {
+    static List<JsonNode> findings(ChoreRunner.Outcome<?> o) throws Exception {
         Path json = o.report().artifacts().stream().filter(p -> p.toString().endsWith("certs-findings.json"))
                 .findFirst().orElseThrow();
         JsonNode root = new ObjectMapper().readTree(Files.readString(json));
@@ -219,7 +219,7 @@ class KopsCertsIT {
         var unrelated = Resource.of(Kind.CERTIFICATE_POLICY, "other-fleet", new CertificatePolicySpec(
                 new io.kubechores.desiredstate.ClusterSelector(List.of(), List.of("staging"), Map.of()), List.of(),
                 scan, 365, 90, List.of(), List.of(), 2));
-        ChoreRunner.Outcome o = ChoreRunner.run(new CertsChore(100, 8), ctx(List.of(strict, unrelated)), 3);
+        var o = ChoreRunner.run(new CertsChore(100, 8), ctx(List.of(strict, unrelated)), 3);
 
         JsonNode ca = at(findings(o), "prod-kops", "etcd-clients-ca").getFirst();
         assertThat(ca.get("severity").asText()).as("9 days ≤ 14 (team-etcd-strict)").isEqualTo("CRITICAL");
@@ -234,7 +234,7 @@ class KopsCertsIT {
 
     @Test
     void findsTheExpiringEtcdClientCaInTheKopsStateStoreAndAlertsWithItsBlastRadius() throws Exception {
-        ChoreRunner.Outcome o = ChoreRunner.run(new CertsChore(100, 8), ctx(), 3);
+        var o = ChoreRunner.run(new CertsChore(100, 8), ctx(), 3);
         List<JsonNode> all = findings(o);
 
         // kOps >= 1.22: the API server's etcd client CA, 9 days left: WARNING (warning ≤ 30 d, critical ≤ 7 d)
