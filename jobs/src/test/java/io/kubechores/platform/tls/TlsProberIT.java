@@ -85,30 +85,29 @@ class TlsProberIT {
      */
     @Test
     void probesRunAtMostConcurrencyAtATime() throws Exception {
-        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger max = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
         try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            // one thread: at each accept, first drop the connections the prober has closed (on loopback its FIN is
+            // queued before its next connect's SYN, so a closed one reads EOF at once), then count the open ones
             Thread acceptor = Thread.ofVirtual().start(() -> {
+                List<java.net.Socket> open = new java.util.ArrayList<>();
                 while (!server.isClosed()) {
                     try {
                         java.net.Socket c = server.accept();
                         accepted.incrementAndGet();
-                        max.accumulateAndGet(open.incrementAndGet(), Math::max);
-                        Thread.ofVirtual().start(() -> {
-                            try (c) {
-                                // the client hello arrives, nothing is answered; read until the prober hangs up
-                                while (c.getInputStream().read() >= 0) {
-                                    // discard
-                                }
-                            } catch (java.io.IOException ignored) {
-                                // reset by the prober's close
-                            } finally {
-                                open.decrementAndGet();
-                            }
-                        });
+                        open.removeIf(TlsProberIT::closedByPeer);
+                        open.add(c);
+                        max.accumulateAndGet(open.size(), Math::max);
                     } catch (java.io.IOException e) {
-                        return;
+                        break;
+                    }
+                }
+                for (java.net.Socket o : open) {
+                    try {
+                        o.close();
+                    } catch (java.io.IOException ignored) {
+                        // test teardown
                     }
                 }
             });
@@ -123,6 +122,24 @@ class TlsProberIT {
             assertThat(max.get()).as("open connections at once").isLessThanOrEqualTo(3).isGreaterThan(1);
             server.close();
             acceptor.join(2000);
+        }
+    }
+
+    /** True when the peer has closed the connection (EOF after whatever it sent), false while it is open. */
+    static boolean closedByPeer(java.net.Socket s) {
+        try {
+            s.setSoTimeout(50);
+            byte[] buf = new byte[4096];
+            while (true) {
+                if (s.getInputStream().read(buf) < 0) {
+                    s.close();
+                    return true;
+                }
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.io.IOException e) {
+            return true; // reset: closed
         }
     }
 }
