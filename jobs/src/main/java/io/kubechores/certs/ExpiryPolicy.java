@@ -146,9 +146,12 @@ public final class ExpiryPolicy {
         List<Flag> flags = new ArrayList<>();
         if (c.unusedInPath() && expiry.compareTo(Severity.WARNING) > 0) {
             // the AddTrust case: clients build another path, so this expiry breaks nothing; still worth removing
-            flags.add(new Flag(Flag.Code.UNUSED_CERT_EXPIRING, Severity.WARNING, (expiry == Severity.EXPIRED
-                    ? "expired" : "expiring") + " certificate presented but not in the path clients build; remove it"
-                    + " from the served chain"));
+            flags.add(new Flag(Flag.Code.UNUSED_CERT_EXPIRING, Severity.WARNING, c.source() == CertSource.KOPS
+                    ? (expiry == Severity.EXPIRED ? "expired" : "expiring") + " secondary key: kops signs with the"
+                    + " keyset's primary, which outlives it; once every node was rolled, `kops distrust keypair "
+                    + c.name() + "` (docs/operations/rotate-secrets.md)"
+                    : (expiry == Severity.EXPIRED ? "expired" : "expiring") + " certificate presented but not in the"
+                    + " path clients build; remove it from the served chain"));
             expiry = Severity.OK;
         }
         if (now.isBefore(c.notBefore())) {

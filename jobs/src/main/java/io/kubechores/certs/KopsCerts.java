@@ -99,12 +99,26 @@ final class KopsCerts {
         }
         List<ObservedCert> certs = new ArrayList<>();
         Map<String, List<String>> users = new HashMap<>();
-        for (KopsKeysets.Key k : KopsKeysets.markLegacyPrimaries(keys)) {
+        List<KopsKeysets.Key> all = KopsKeysets.markLegacyPrimaries(keys);
+        Map<String, java.time.Instant> primaryNotAfter = new HashMap<>();
+        Map<KopsKeysets.Key, List<X509Certificate>> parsedByKey = new java.util.LinkedHashMap<>();
+        for (KopsKeysets.Key k : all) {
             List<String> broken = new ArrayList<>();
             List<X509Certificate> parsed = X509Facts.parsePem(k.pem(), broken);
             for (String b : broken) problems.add(cluster + " kops " + k.path() + ": unreadable certificate " + b);
-            for (X509Certificate c : parsed) {
-                certs.add(X509Facts.observe(c, cluster, CertSource.KOPS, "", k.keyset(), KopsKeysets.item(k)));
+            parsedByKey.put(k, parsed);
+            if (k.primary() && !parsed.isEmpty()) {
+                primaryNotAfter.put(k.keyset(), parsed.getFirst().getNotAfter().toInstant());
+            }
+        }
+        for (KopsKeysets.Key k : all) {
+            for (X509Certificate c : parsedByKey.get(k)) {
+                ObservedCert o = X509Facts.observe(c, cluster, CertSource.KOPS, "", k.keyset(), KopsKeysets.item(k));
+                // a secondary key the primary outlives: new certificates come from the primary, so its expiry is a
+                // clean-up (distrust it), at most a WARNING; the primary's own expiry is judged as usual
+                java.time.Instant primary = primaryNotAfter.get(k.keyset());
+                if (!k.primary() && primary != null && primary.isAfter(o.notAfter())) o = o.asUnusedInPath();
+                certs.add(o);
             }
             List<String> u = KopsKeysets.usedBy(k.keyset());
             if (!u.isEmpty()) users.put(usersKey(k.keyset()), u);

@@ -258,6 +258,12 @@ class KopsCertsIT {
         assertThat(legacyCas).extracting(f -> f.get("item").asText()).containsExactlyInAnyOrder(
                 "primary " + legacyCa.cert().getSerialNumber(),
                 "key " + oldLegacyCa.cert().getSerialNumber() + " (not primary)");
+        // the expired secondary key the primary outlives is a clean-up, not an outage (rotate-secrets.md: distrust)
+        assertThat(legacyCas).filteredOn(f -> f.get("item").asText().startsWith("key ")).singleElement()
+                .satisfies(f -> {
+                    assertThat(f.get("severity").asText()).isEqualTo("WARNING");
+                    assertThat(f.get("reason").asText()).contains("secondary key", "kops distrust keypair ca");
+                });
         assertThat(at(all, "legacy.acme.example", "master")).singleElement().satisfies(f -> {
             assertThat(f.get("severity").asText()).isEqualTo("CRITICAL");
             assertThat(f.get("usedBy").get(0).asText()).contains("kube-apiserver's serving certificate");
