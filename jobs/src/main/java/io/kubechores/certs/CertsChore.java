@@ -4,6 +4,7 @@ import io.kubechores.core.Action;
 import io.kubechores.core.Chore;
 import io.kubechores.core.ChoreContext;
 import io.kubechores.core.ChoreReport;
+import io.kubechores.core.WriteAhead;
 import io.kubechores.core.PartitionResult;
 import io.kubechores.platform.StateStore;
 import io.kubechores.desiredstate.CertificatePolicySpec;
@@ -224,10 +225,12 @@ public class CertsChore implements Chore {
             } else if (!ctx.limit().tryAcquire()) {
                 actions.add(a.withStatus(Action.Status.LIMITED));
             } else {
-                try {
-                    notifier.pushMetrics("kubechores_certs", CertMetrics.exposition(all.findings(), ctx.clock().instant())
-                            + CertMetrics.readErrors(errors, partitions));
-                    actions.add(ctx.applied(a));
+                try { // write-ahead: intent in the audit trail (and the run still may mutate) before the push
+                    Action done = WriteAhead.once(ctx, a, () -> notifier.pushMetrics("kubechores_certs",
+                            CertMetrics.exposition(all.findings(), ctx.clock().instant())
+                                    + CertMetrics.readErrors(errors, partitions)));
+                    notifyFailed |= done.status() != Action.Status.APPLIED;
+                    actions.add(done);
                 } catch (RuntimeException e) {
                     notifyFailed = true;
                     actions.add(a.withStatus(Action.Status.FAILED, e.getMessage()));
@@ -277,10 +280,12 @@ public class CertsChore implements Chore {
             } else if (!ctx.limit().tryAcquire()) {
                 actions.add(a.withStatus(Action.Status.LIMITED));
             } else {
-                try {
-                    notifier.slack(slackText);
-                    saveState(store, last, decision.newState());
-                    actions.add(ctx.applied(a));
+                String text = slackText;
+                try { // write-ahead, as above; "alerted" is remembered only once Slack took the message
+                    Action done = WriteAhead.once(ctx, a, () -> notifier.slack(text));
+                    if (done.status() == Action.Status.APPLIED) saveState(store, last, decision.newState());
+                    else notifyFailed = true;
+                    actions.add(done);
                 } catch (RuntimeException e) {
                     notifyFailed = true;
                     actions.add(a.withStatus(Action.Status.FAILED, e.getMessage()));

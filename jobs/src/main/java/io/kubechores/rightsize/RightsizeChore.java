@@ -311,38 +311,15 @@ public class RightsizeChore implements Chore {
         return a;
     }
 
-    /** Sends the queued PRs in one batch and replaces their PLANNED actions with what the forge did. */
+    /**
+     * Sends the queued PRs in one batch, write-ahead (AuditedPullRequests), and replaces their PLANNED actions with
+     * what the forge did.
+     */
     private void flush(ChoreContext ctx, PullRequestService forge, List<Pending> pending, List<Action> actions) {
         if (pending.isEmpty()) return;
-        List<PullRequestResult> results;
-        try {
-            results = forge.upsertAll(pending.stream().map(Pending::request).toList());
-        } catch (RuntimeException e) {
-            String why = io.kubechores.core.ChoreRunner.describe(e);
-            log.warn("job={} pull requests failed: {}", NAME, why);
-            for (Pending p : pending) {
-                actions.set(p.index(), p.planned().withStatus(Action.Status.FAILED, p.planned().detail() + ": " + why));
-            }
-            return;
-        }
-        for (int i = 0; i < pending.size(); i++) {
-            Pending p = pending.get(i);
-            PullRequestResult r = results.get(i);
-            Action a = p.planned();
-            String url = r.pullRequest() == null ? "" : " → " + r.pullRequest().url();
-            actions.set(p.index(), switch (r.outcome()) {
-                case CREATED -> ctx.applied(new Action(a.target(), "open-pr", a.detail() + url, a.reason(),
-                        Action.Status.PLANNED));
-                case UPDATED -> ctx.applied(new Action(a.target(), "update-pr", a.detail() + url, a.reason(),
-                        Action.Status.PLANNED));
-                case UNCHANGED -> a.withStatus(Action.Status.UNCHANGED, a.detail() + url);
-                case SKIPPED_CLOSED -> new Action(a.target(), a.verb(), a.detail(), "the last PR was closed by a human",
-                        Action.Status.SKIPPED);
-                case SKIPPED_EDITED -> new Action(a.target(), a.verb(), a.detail() + url,
-                        "the PR branch has commits by someone else: left alone (delete the branch or close the PR to let kubechores take over)",
-                        Action.Status.SKIPPED);
-            });
-        }
+        List<Action> done = AuditedPullRequests.upsert(ctx, forge, pending.stream().map(Pending::planned).toList(),
+                pending.stream().map(Pending::request).toList());
+        for (int i = 0; i < pending.size(); i++) actions.set(pending.get(i).index(), done.get(i));
     }
 
     private static long ms(long from, long to) {
