@@ -146,10 +146,10 @@ public final class CertsBench {
             Path out = Files.createTempDirectory("certs-bench-endpoints");
             long t0 = System.nanoTime();
             long cpu0 = cpuNanos();
-            ChoreRunner.Outcome o = ChoreRunner.run(new CertsChore(), ctx(state(List.of(), policy), Map.of(), out), 2);
+            ChoreRunner.Outcome<?> o = ChoreRunner.run(new CertsChore(), ctx(state(List.of(), policy), Map.of(), out), 2);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             long cpuMs = (cpuNanos() - cpu0) / 1_000_000;
-            CertPlan plan = (CertPlan) o.partitions().getFirst().data().get("plan");
+            CertPlan plan = (CertPlan) o.partitions().getFirst().data();
             long answered = plan.findings().stream().filter(f -> f.item().equals("chain#0")).count();
             System.out.printf("endpoints: %d endpoints, timeout %d s: whole run %d ms wall (target < 15000 ms), %d ms"
                             + " CPU in the job's JVM — %d chains captured, %d could not be checked, %d certificates"
@@ -191,7 +191,7 @@ public final class CertsBench {
                 long t0 = System.nanoTime();
                 long cpu0 = cpuNanos();
                 CertsChore chore = new CertsChore(); // the job's defaults: page size, filters
-                ChoreRunner.Outcome o = ChoreRunner.run(chore, ctx(state(List.of(cluster), policy),
+                ChoreRunner.Outcome<?> o = ChoreRunner.run(chore, ctx(state(List.of(cluster), policy),
                         Map.of("big", client), out), 1);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 long cpuMs = (cpuNanos() - cpu0) / 1_000_000;
@@ -200,7 +200,7 @@ public final class CertsBench {
                     System.out.println("secrets: FAILED " + o.partitions().getFirst().error());
                     return;
                 }
-                CertPlan plan = (CertPlan) o.partitions().getFirst().data().get("plan");
+                CertPlan plan = (CertPlan) o.partitions().getFirst().data();
                 child.getOutputStream().write("stats\n".getBytes(StandardCharsets.UTF_8));
                 child.getOutputStream().flush();
                 String stats;

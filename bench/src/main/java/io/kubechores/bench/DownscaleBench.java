@@ -149,7 +149,7 @@ public final class DownscaleBench {
         long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         long machine0 = machineBusyNanos();
         long t = System.nanoTime();
-        ChoreRunner.Outcome o = ChoreRunner.run(chore, ctx, concurrency);
+        ChoreRunner.Outcome<?> o = ChoreRunner.run(chore, ctx, concurrency);
         double secs = (System.nanoTime() - t) / 1e9;
         double cpu = (cpuNanos() - cpu0) / 1e9;
         long machine1 = machineBusyNanos();

@@ -80,7 +80,7 @@ public final class QuotasBench {
                 ChoreContext ctx = new ChoreContext("quotas", state, platform, clock, step.equals("dry-run"),
                         SafetyLimit.unlimited(), AuditLog.NONE, out.resolve(step));
                 long s = System.nanoTime();
-                ChoreRunner.Outcome o = ChoreRunner.run(chore, ctx, concurrency);
+                ChoreRunner.Outcome<?> o = ChoreRunner.run(chore, ctx, concurrency);
                 double ms = (System.nanoTime() - s) / 1e6;
                 long filed = o.allActions().stream().filter(a -> a.verb().equals("request-increase")
                         && (a.status().name().equals("APPLIED") || a.status().name().equals("PLANNED"))).count();

@@ -175,18 +175,18 @@ public final class RightsizeBench {
         peak.set(0);
 
         long t1 = System.nanoTime();
-        List<PartitionResult> parts = ChoreRunner.runPartitions(chore, ctx, chore.partitions(ctx), CONCURRENCY);
+        var parts = ChoreRunner.runPartitions(chore, ctx, chore.partitions(ctx), CONCURRENCY);
         long t2 = System.nanoTime();
         System.gc();
         Runtime rt = Runtime.getRuntime();
         long retained = rt.totalMemory() - rt.freeMemory();
         long t2b = System.nanoTime();
-        ChoreReport report = chore.finish(ctx, parts);
+        ChoreReport report = ChoreRunner.finish(chore, ctx, parts);
         long t3 = System.nanoTime();
         sampler.interrupt();
 
         long failed = parts.stream().filter(PartitionResult::isFailed).count();
-        long observations = parts.stream().mapToLong(p -> ((List<?>) p.data().getOrDefault("observations", List.of())).size()).sum();
+        long observations = parts.stream().mapToLong(p -> p.data() == null ? 0 : p.data().size()).sum();
         Map<Action.Status, Long> byStatus = new LinkedHashMap<>();
         report.actions().forEach(a -> byStatus.merge(a.status(), 1L, Long::sum));
         long branches;

@@ -49,7 +49,7 @@ public class DemoCommand implements Callable<Integer> {
     String logFormat;
 
     private final List<DemoContribution> contributions;
-    private final List<Chore> chores;
+    private final List<Chore<?, ?, ?>> chores;
     private final JobRepository jobRepository;
     private final JobOperator jobOperator;
     private final PlatformTransactionManager tx;
@@ -57,7 +57,7 @@ public class DemoCommand implements Callable<Integer> {
     private final StateStore state;
     private final KubechoresProperties props;
 
-    public DemoCommand(List<DemoContribution> contributions, List<Chore> chores, JobRepository jobRepository,
+    public DemoCommand(List<DemoContribution> contributions, List<Chore<?, ?, ?>> chores, JobRepository jobRepository,
                        JobOperator jobOperator, PlatformTransactionManager tx, DesiredStateSource source,
                        StateStore state, KubechoresProperties props) {
         this.contributions = contributions == null ? List.of() : contributions.stream()

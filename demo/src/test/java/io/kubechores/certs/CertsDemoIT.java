@@ -54,7 +54,7 @@ class CertsDemoIT {
             }
             MemoryStateStore store = new MemoryStateStore();
             Path out = Path.of("target/certs-demo");
-            ChoreRunner.Outcome last = null;
+            ChoreRunner.Outcome<?> last = null;
             for (DemoContribution.Step step : demo.steps(clock)) {
                 var platform = new Platform(new StaticKubeClients(clients), null, null, null, Notifier.NONE, store,
                         SecretSource.of(Map.of()));

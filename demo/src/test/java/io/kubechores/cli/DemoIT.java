@@ -98,5 +98,15 @@ class DemoIT {
                 .allSatisfy(l -> assertThat(l).containsPattern("\"status\":\"(APPLIED|UNCHANGED)\""))
                 .anySatisfy(l -> assertThat(l).contains("\"status\":\"APPLIED\""));
         assertThat(audit).anySatisfy(l -> assertThat(l).contains("\"phase\":\"intent\""));
+        // every intent has its outcome (run + seq): nothing the demo changed is left "outcome unknown"
+        java.util.regex.Pattern key = java.util.regex.Pattern.compile("\"run\":\"([^\"]+)\",\"seq\":(\\d+)");
+        java.util.Set<String> intents = new java.util.TreeSet<>();
+        java.util.Set<String> outcomes = new java.util.TreeSet<>();
+        for (String l : audit) {
+            java.util.regex.Matcher m = key.matcher(l);
+            if (!m.find()) continue;
+            (l.contains("\"phase\":\"intent\"") ? intents : outcomes).add(m.group(1) + "#" + m.group(2));
+        }
+        assertThat(outcomes).as("outcomes of the intents").containsAll(intents);
     }
 }

@@ -62,7 +62,7 @@ class DownscaleDemoIT {
                     "morning (Tue 2026-12-01 08:00 Europe/Berlin): restore");
             Platform platform = new Platform(new StaticKubeClients(clients), null, null, null, null,
                     new MemoryStateStore(), null);
-            List<ChoreRunner.Outcome> outcomes = new ArrayList<>();
+            List<ChoreRunner.Outcome<?>> outcomes = new ArrayList<>();
             List<Long> patches = new ArrayList<>();
             for (DemoContribution.Step step : steps) {
                 sims.values().forEach(DownscaleSimulatedCluster::resetCounts);
@@ -80,7 +80,7 @@ class DownscaleDemoIT {
             assertThat(patches.get(3)).isPositive();
             assertThat(outcomes).allSatisfy(o -> assertThat(o.exitCode()).isZero());
 
-            ChoreRunner.Outcome night = outcomes.get(1);
+            ChoreRunner.Outcome<?> night = outcomes.get(1);
             assertThat(night.allActions()).filteredOn(a -> a.status() == Action.Status.APPLIED)
                     .extracting(Action::target)
                     .contains("staging-eu-1/shop/Deployment/cart", "staging-eu-1/shop/Rollout/checkout",

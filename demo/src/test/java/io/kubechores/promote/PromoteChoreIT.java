@@ -132,7 +132,7 @@ class PromoteChoreIT {
                 Clock.fixed(at, ZoneOffset.UTC), tmp.resolve("forge-base"));
     }
 
-    ChoreRunner.Outcome run(Instant at, boolean dryRun) throws Exception {
+    ChoreRunner.Outcome<?> run(Instant at, boolean dryRun) throws Exception {
         Platform platform = new Platform(new StaticKubeClients(clients), prs(at), null,
                 jenkinsAccess != null ? jenkinsAccess : new JenkinsAccess(jenkins.baseUrl(), "demo", "demo-token"),
                 new io.kubechores.platform.notify.Notifier() {
@@ -147,13 +147,13 @@ class PromoteChoreIT {
         return ChoreRunner.run(new PromoteChore(limits, FreezeWindowSchedules::parse), ctx, 2);
     }
 
-    static List<Action> of(ChoreRunner.Outcome o, String verb) {
+    static List<Action> of(ChoreRunner.Outcome<?> o, String verb) {
         return o.allActions().stream().filter(a -> a.verb().equals(verb)).toList();
     }
 
     @Test
     void dryRunShowsCandidatesGatesAndActionsAndChangesNothing() throws Exception {
-        ChoreRunner.Outcome plan = run(AT, true);
+        ChoreRunner.Outcome<?> plan = run(AT, true);
         assertThat(plan.exitCode()).isZero();
         String summary = plan.report().summary();
         assertThat(summary).contains("loki: staging=6.16.0, prod=6.12.0",
@@ -186,7 +186,7 @@ class PromoteChoreIT {
      */
     @Test
     void opensThePrFirstAndDeploysTheMergeCommitOnlyAfterThePrMerged() throws Exception {
-        ChoreRunner.Outcome first = run(AT, false);
+        ChoreRunner.Outcome<?> first = run(AT, false);
         assertThat(first.exitCode()).isZero();
         assertThat(of(first, "open-pr")).singleElement().satisfies(a -> {
             assertThat(a.status()).isEqualTo(Action.Status.APPLIED);
@@ -217,7 +217,7 @@ class PromoteChoreIT {
 
         // ten minutes later, not merged: nothing new, still no deploy, the PR body unchanged
         audited.clear();
-        ChoreRunner.Outcome second = run(AT.plusSeconds(600), false);
+        ChoreRunner.Outcome<?> second = run(AT.plusSeconds(600), false);
         assertThat(of(second, "open-pr")).singleElement().satisfies(a -> assertThat(a.status()).isEqualTo(Action.Status.UNCHANGED));
         assertThat(second.report().summary()).contains("last promotion: WAITING_FOR_MERGE — PR kubechores/promote/loki-prod");
         jenkins.verify(0, postRequestedFor(urlEqualTo("/job/platform/job/deploy-addon/buildWithParameters")));
@@ -225,7 +225,7 @@ class PromoteChoreIT {
 
         // a human merges the PR (--no-ff) an hour later; the next run deploys prod with the merge commit
         String merge = mergePr("kubechores/promote/loki-prod", AT.plus(Duration.ofHours(1)));
-        ChoreRunner.Outcome third = run(AT.plus(Duration.ofMinutes(70)), false);
+        ChoreRunner.Outcome<?> third = run(AT.plus(Duration.ofMinutes(70)), false);
         assertThat(of(third, "trigger-deploy")).hasSize(2).allSatisfy(a -> {
             assertThat(a.status()).isEqualTo(Action.Status.APPLIED);
             assertThat(a.detail()).contains("COMMIT=" + merge).containsPattern("build #\\d+ SUCCESS");
@@ -236,7 +236,7 @@ class PromoteChoreIT {
         assertThat(third.report().summary()).contains("trigger platform/deploy-addon for prod (prod-eu-1, prod-us-1)");
 
         // and a fourth run changes nothing
-        ChoreRunner.Outcome fourth = run(AT.plus(Duration.ofMinutes(80)), false);
+        ChoreRunner.Outcome<?> fourth = run(AT.plus(Duration.ofMinutes(80)), false);
         assertThat(of(fourth, "trigger-deploy")).hasSize(2).allSatisfy(a -> {
             assertThat(a.status()).isEqualTo(Action.Status.UNCHANGED);
             assertThat(a.detail()).contains("already triggered: build #");
@@ -258,7 +258,7 @@ class PromoteChoreIT {
                 .atPriority(1).willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
                         Files.readString(Path.of("src/test/resources/promote/jenkins-builds.json"))
                                 .replace("JENKINS", jenkins.baseUrl()).replace("MERGE", merge))));
-        ChoreRunner.Outcome again = run(AT.plus(Duration.ofMinutes(80)), false);
+        ChoreRunner.Outcome<?> again = run(AT.plus(Duration.ofMinutes(80)), false);
         assertThat(of(again, "trigger-deploy")).extracting(Action::status, Action::detail).containsExactlyInAnyOrder(
                 org.assertj.core.groups.Tuple.tuple(Action.Status.UNCHANGED, "CLUSTER=prod-eu-1 ADDON=loki VERSION=6.16.0 COMMIT=" + merge
                         + " — already triggered: build #41 SUCCESS " + jenkins.baseUrl() + "/job/platform/job/deploy-addon/41/"),
@@ -283,7 +283,7 @@ class PromoteChoreIT {
             run(AT, false);
             String merge = mergePr("kubechores/promote/loki-prod", AT.plus(Duration.ofHours(1)));
             sim.at(AT.plus(Duration.ofMinutes(70)));
-            ChoreRunner.Outcome deploying = run(AT.plus(Duration.ofMinutes(70)), false);
+            ChoreRunner.Outcome<?> deploying = run(AT.plus(Duration.ofMinutes(70)), false);
             assertThat(of(deploying, "trigger-deploy")).hasSize(2).allSatisfy(a -> {
                 assertThat(a.status()).isEqualTo(Action.Status.APPLIED);
                 assertThat(a.detail()).containsPattern("build #[12] running");
@@ -291,7 +291,7 @@ class PromoteChoreIT {
             assertThat(sim.triggered()).extracting(p -> p.get("COMMIT")).containsExactly(merge, merge);
 
             sim.at(AT.plus(Duration.ofMinutes(80))).holdBuilds = false;
-            ChoreRunner.Outcome later = run(AT.plus(Duration.ofMinutes(80)), false);
+            ChoreRunner.Outcome<?> later = run(AT.plus(Duration.ofMinutes(80)), false);
             assertThat(of(later, "trigger-deploy")).hasSize(2).allSatisfy(a -> {
                 assertThat(a.status()).isEqualTo(Action.Status.UNCHANGED);
                 assertThat(a.detail()).containsPattern("already triggered: build #[12] SUCCESS");
@@ -313,11 +313,11 @@ class PromoteChoreIT {
     void anUnhealthySampleInTheMiddleRestartsTheSoakAndThePrShowsTheTimeline() throws Exception {
         Instant released = AT.minus(Duration.ofDays(5)).plus(Duration.ofMinutes(12));
         redeploy("staging-eu-1", "6.16.0", PromoteKubeSeed.Health.CRASH_LOOPING, released);
-        ChoreRunner.Outcome sick = run(AT.minus(Duration.ofHours(2)), false);
+        ChoreRunner.Outcome<?> sick = run(AT.minus(Duration.ofHours(2)), false);
         assertThat(sick.report().summary()).contains("[FAIL] verified      staging-eu-1: unhealthy");
         redeploy("staging-eu-1", "6.16.0", PromoteKubeSeed.Health.HEALTHY, released);
 
-        ChoreRunner.Outcome healed = run(AT, false);
+        ChoreRunner.Outcome<?> healed = run(AT, false);
         assertThat(healed.report().summary()).contains("[FAIL] soak          still soaking: 3d remaining (0s of 72h; "
                 + "git set staging to 6.16.0 at 2026-11-19T09:00:00Z, observed rollout at 2026-11-19T09:12:00Z, "
                 + "healthy in every sample since 2026-11-24T09:00:00Z (an unhealthy sample before restarted the soak))");
@@ -325,7 +325,7 @@ class PromoteChoreIT {
         run(AT.plus(Duration.ofHours(30)), false);
 
         Instant soaked = AT.plus(Duration.ofHours(73)); // Friday 10:00 Berlin, before the Friday-afternoon freeze
-        ChoreRunner.Outcome promoted = run(soaked, false);
+        ChoreRunner.Outcome<?> promoted = run(soaked, false);
         assertThat(of(promoted, "open-pr")).filteredOn(a -> a.target().equals("tools/loki.yaml")).singleElement()
                 .satisfies(a -> assertThat(a.status()).isEqualTo(Action.Status.APPLIED));
         PullRequest pr = prs(soaked).find("promote", "loki-prod").orElseThrow();
@@ -340,14 +340,14 @@ class PromoteChoreIT {
         // Jenkins deployed it: prod now runs 6.16.0 healthy on one cluster, crash-loops on the other
         redeploy("prod-eu-1", PromoteKubeSeed.Health.HEALTHY);
         redeploy("prod-us-1", PromoteKubeSeed.Health.CRASH_LOOPING);
-        ChoreRunner.Outcome later = run(AT.plus(Duration.ofHours(2)), true);
+        ChoreRunner.Outcome<?> later = run(AT.plus(Duration.ofHours(2)), true);
         assertThat(later.report().summary()).contains(
                 "last promotion: FAILED — 6.16.0 on prod failed verification: prod-us-1 runs 6.16.0",
                 "restart storm: 14 restarts > 3");
         assertThat(later.report().warnings()).singleElement().asString()
                 .startsWith("loki: 6.16.0 on prod failed verification: prod-us-1 runs 6.16.0");
         redeploy("prod-us-1", PromoteKubeSeed.Health.HEALTHY);
-        ChoreRunner.Outcome healed = run(AT.plus(Duration.ofHours(3)), true);
+        ChoreRunner.Outcome<?> healed = run(AT.plus(Duration.ofHours(3)), true);
         assertThat(healed.report().summary()).contains(
                 "last promotion: VERIFIED — 6.16.0 runs healthy on every prod cluster (prod-eu-1, prod-us-1)");
     }
@@ -355,7 +355,7 @@ class PromoteChoreIT {
     @Test
     void anUnreachableStagingClusterBlocksPromotionButNotTheRun() throws Exception {
         clusters.stream().filter(c -> c.name().equals("staging-us-1")).findFirst().orElseThrow().close();
-        ChoreRunner.Outcome o = run(AT, true);
+        ChoreRunner.Outcome<?> o = run(AT, true);
         assertThat(o.partitions()).filteredOn(p -> p.isFailed()).extracting(p -> p.partition()).containsExactly("staging-us-1");
         assertThat(of(o, "promote")).extracting(Action::target).contains("tool/loki");
         assertThat(o.report().summary()).contains("[FAIL] verified      staging-us-1: not readable");
@@ -367,11 +367,11 @@ class PromoteChoreIT {
                 .atPriority(1).withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.absent())
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(403)));
         jenkinsAccess = new JenkinsAccess(jenkins.baseUrl(), null, null);
-        ChoreRunner.Outcome pr = run(AT, false);
+        ChoreRunner.Outcome<?> pr = run(AT, false);
         assertThat(pr.exitCode()).isZero();
         assertThat(of(pr, "open-pr")).extracting(Action::status).containsExactly(Action.Status.APPLIED);
         mergePr("kubechores/promote/loki-prod", AT.plus(Duration.ofHours(1)));
-        ChoreRunner.Outcome o = run(AT.plus(Duration.ofMinutes(70)), false);
+        ChoreRunner.Outcome<?> o = run(AT.plus(Duration.ofMinutes(70)), false);
         assertThat(o.exitCode()).isEqualTo(3);
         assertThat(of(o, "trigger-deploy")).hasSize(2).allSatisfy(a -> {
             assertThat(a.status()).isEqualTo(Action.Status.FAILED);
@@ -391,12 +391,12 @@ class PromoteChoreIT {
         mergePr("kubechores/promote/loki-prod", AT.plus(Duration.ofHours(1)));
         run(AT.plus(Duration.ofMinutes(70)), false); // deploys triggered at 10:10
         redeploy("prod-eu-1", PromoteKubeSeed.Health.HEALTHY);
-        ChoreRunner.Outcome within = run(AT.plus(Duration.ofHours(3)), false);
+        ChoreRunner.Outcome<?> within = run(AT.plus(Duration.ofHours(3)), false);
         assertThat(within.report().summary()).contains("last promotion: IN_PROGRESS — 6.16.0 not yet running on prod: prod-us-1 runs 6.12.0");
         assertThat(slack).noneSatisfy(m -> assertThat(m).contains("FAILED*"))
                 .anySatisfy(m -> assertThat(m).contains("• loki: trigger-deploy prod-us-1/jenkins/platform/deploy-addon — APPLIED"));
 
-        ChoreRunner.Outcome late = run(AT.plus(Duration.ofMinutes(70 + 121)), false);
+        ChoreRunner.Outcome<?> late = run(AT.plus(Duration.ofMinutes(70 + 121)), false);
         assertThat(late.report().summary()).contains("last promotion: FAILED — 6.16.0 on prod did not run within the progress "
                 + "deadline 2h: prod-us-1 (deploy triggered 2026-11-24T10:10:00Z)");
         assertThat(late.report().warnings()).anySatisfy(w -> assertThat(w).startsWith("loki: 6.16.0 on prod did not run within"));
@@ -427,7 +427,7 @@ class PromoteChoreIT {
 
         run(AT, false);
         mergePr("kubechores/promote/loki-prod", AT.plus(Duration.ofHours(1)));
-        ChoreRunner.Outcome wave0 = run(AT.plus(Duration.ofMinutes(70)), false);
+        ChoreRunner.Outcome<?> wave0 = run(AT.plus(Duration.ofMinutes(70)), false);
         assertThat(of(wave0, "trigger-deploy")).extracting(Action::target, Action::status)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("prod-eu-1/jenkins/platform/deploy-addon", Action.Status.APPLIED));
         assertThat(wave0.report().summary()).contains("1. trigger platform/deploy-addon for wave 0 (prod-eu-1)",
@@ -435,12 +435,12 @@ class PromoteChoreIT {
         jenkins.verify(1, postRequestedFor(urlEqualTo("/job/platform/job/deploy-addon/buildWithParameters")));
 
         redeploy("prod-eu-1", "6.16.0", PromoteKubeSeed.Health.HEALTHY, AT.plus(Duration.ofMinutes(75)));
-        ChoreRunner.Outcome soaking = run(AT.plus(Duration.ofHours(2)), false);
+        ChoreRunner.Outcome<?> soaking = run(AT.plus(Duration.ofHours(2)), false);
         assertThat(soaking.report().summary()).contains("wave 0 (prod-eu-1) runs 6.16.0 healthy, soaking: 2h remaining of 2h");
         run(AT.plus(Duration.ofHours(3)), false);
         jenkins.verify(1, postRequestedFor(urlEqualTo("/job/platform/job/deploy-addon/buildWithParameters")));
 
-        ChoreRunner.Outcome wave1 = run(AT.plus(Duration.ofMinutes(4 * 60 + 10)), false);
+        ChoreRunner.Outcome<?> wave1 = run(AT.plus(Duration.ofMinutes(4 * 60 + 10)), false);
         assertThat(of(wave1, "trigger-deploy")).extracting(Action::target, Action::status).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("prod-us-1/jenkins/platform/deploy-addon", Action.Status.APPLIED));
         assertThat(wave1.report().summary()).contains("1. wave 0 (prod-eu-1) runs 6.16.0 healthy and soaked 2h",
@@ -461,7 +461,7 @@ class PromoteChoreIT {
         String head = git.commit().setMessage("loki 6.17.0 hotfix on prod").setAuthor(who).setCommitter(who).call().getName();
         state = new DesiredStateLoader().load(state.root(), head);
 
-        ChoreRunner.Outcome o = run(AT, false);
+        ChoreRunner.Outcome<?> o = run(AT, false);
         assertThat(o.exitCode()).isZero();
         assertThat(o.report().summary()).contains("candidate: 6.16.0 staging → prod (now 6.17.0)",
                 "[FAIL] version-order prod is ahead of staging (6.17.0 > 6.16.0): promote never proposes a lower version",

@@ -65,7 +65,7 @@ class QuotasDemoIT {
         List<DemoContribution.Step> steps = demo.steps(CLOCK);
         assertThat(steps).extracting(DemoContribution.Step::dryRun).containsExactly(true, false, false);
 
-        ChoreRunner.Outcome plan = run(state, steps.get(0), maxChanges);
+        ChoreRunner.Outcome<?> plan = run(state, steps.get(0), maxChanges);
         assertThat(plan.exitCode()).isZero();
         Map<String, String> planned = byTarget(plan);
         assertThat(planned).containsExactlyInAnyOrderEntriesOf(expectedPlan("PLANNED"));
@@ -77,7 +77,7 @@ class QuotasDemoIT {
         assertThat(Files.readString(out.resolve("step-0/quotas-report.md")))
                 .contains("case 17654321002: pending-customer-action — latest 2026-11-23T09:00:00Z: \"Hello, to approve 480 vCPUs");
 
-        ChoreRunner.Outcome file = run(state, steps.get(1), maxChanges);
+        ChoreRunner.Outcome<?> file = run(state, steps.get(1), maxChanges);
         assertThat(byTarget(file)).containsExactlyInAnyOrderEntriesOf(expectedPlan("APPLIED"));
         assertThat(requests()).containsExactlyInAnyOrder(
                 "111111111111 eu-central-1 ec2/L-34B43A08 256",
@@ -87,7 +87,7 @@ class QuotasDemoIT {
                 "222222222222 us-east-1 elasticloadbalancing/L-53DA6B97 40");
 
         wm.resetRequests();
-        ChoreRunner.Outcome again = run(state, steps.get(2), maxChanges);
+        ChoreRunner.Outcome<?> again = run(state, steps.get(2), maxChanges);
         assertThat(again.exitCode()).isZero();
         assertThat(requests()).as("the second run files nothing").isEmpty();
         assertThat(again.allActions()).noneMatch(a -> a.verb().equals("request-increase"));
@@ -117,7 +117,7 @@ class QuotasDemoIT {
         return m;
     }
 
-    static Map<String, String> byTarget(ChoreRunner.Outcome o) {
+    static Map<String, String> byTarget(ChoreRunner.Outcome<?> o) {
         Map<String, String> m = new TreeMap<>();
         for (Action a : o.allActions()) {
             String d = a.verb().startsWith("request-") ? " " + a.detail().split(" — ")[0] : "";
@@ -128,7 +128,7 @@ class QuotasDemoIT {
 
     private int step;
 
-    ChoreRunner.Outcome run(DesiredState state, DemoContribution.Step s, int maxChanges) throws Exception {
+    ChoreRunner.Outcome<?> run(DesiredState state, DemoContribution.Step s, int maxChanges) throws Exception {
         // as the demo runs it: instance data from the stubbed EC2 DescribeInstanceTypes
         QuotasChore chore = new QuotasChore(new AwsCallPolicy(3, Duration.ofMillis(2), Duration.ofMillis(10), 0),
                 InstanceTypes.shipped(), ActiveRequests.Limits.AWS, true);

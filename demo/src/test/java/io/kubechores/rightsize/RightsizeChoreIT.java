@@ -72,7 +72,7 @@ class RightsizeChoreIT {
         return new DesiredStateLoader().load(repo, "working-tree");
     }
 
-    ChoreRunner.Outcome run(boolean dryRun, PullRequestService prs) throws Exception {
+    ChoreRunner.Outcome<?> run(boolean dryRun, PullRequestService prs) throws Exception {
         Platform platform = new Platform(new StaticKubeClients(clients), prs, null, null, null, new MemoryStateStore(),
                 SecretSource.of(Map.of()));
         ChoreContext ctx = new ChoreContext("rightsize", load(), platform, CLOCK, dryRun, new SafetyLimit(10),
@@ -80,7 +80,7 @@ class RightsizeChoreIT {
         return ChoreRunner.run(new RightsizeChore(), ctx, 2);
     }
 
-    static List<String> rows(ChoreRunner.Outcome o) {
+    static List<String> rows(ChoreRunner.Outcome<?> o) {
         return o.report().actions().stream().map(a -> a.target() + " " + a.verb() + " " + a.status()).sorted().toList();
     }
 
@@ -92,7 +92,7 @@ class RightsizeChoreIT {
 
     @Test
     void dryRunPrintsTheExactPlanWithDiffsAndOpensNothing() throws Exception {
-        ChoreRunner.Outcome o = run(true, forge);
+        ChoreRunner.Outcome<?> o = run(true, forge);
 
         List<String> expected = new ArrayList<>(List.of(
                 "kubechores/rightsize/apps-payments open-pr PLANNED",
@@ -119,7 +119,7 @@ class RightsizeChoreIT {
 
     @Test
     void opensOnePrPerManifestShapeEditingOnlyTheValuesThenNothingNew() throws Exception {
-        ChoreRunner.Outcome first = run(false, forge);
+        ChoreRunner.Outcome<?> first = run(false, forge);
 
         assertThat(rows(first)).contains("kubechores/rightsize/apps-payments open-pr APPLIED",
                 "kubechores/rightsize/apps-search open-pr APPLIED", "kubechores/rightsize/apps-shop open-pr APPLIED");
@@ -151,7 +151,7 @@ class RightsizeChoreIT {
         assertThat(search).contains("| requests.cpu | 300m | **375m** | +25% |")
                 .contains("`indexer` in `apps/search/values.yaml` (helm: indexer.resources)");
 
-        ChoreRunner.Outcome second = run(false, forge);
+        ChoreRunner.Outcome<?> second = run(false, forge);
         assertThat(rows(second)).contains("kubechores/rightsize/apps-payments update-pr UNCHANGED",
                 "kubechores/rightsize/apps-search update-pr UNCHANGED",
                 "kubechores/rightsize/apps-shop update-pr UNCHANGED");
@@ -163,7 +163,7 @@ class RightsizeChoreIT {
         run(false, forge);
         forge.close("apps-shop");
 
-        ChoreRunner.Outcome again = run(false, forge);
+        ChoreRunner.Outcome<?> again = run(false, forge);
         assertThat(again.report().actions()).filteredOn(a -> a.target().endsWith("apps-shop")).singleElement()
                 .satisfies(a -> {
                     assertThat(a.status()).isEqualTo(Action.Status.SKIPPED);
@@ -175,7 +175,7 @@ class RightsizeChoreIT {
         // cart's memory recommendation doubles on one cluster: 600Mi × 1.15 → 704Mi, 100% away from the closed 352Mi
         RightsizeSeeds.seedVpa(clients.get("prod-eu-1"), "shop", "Deployment", "cart", List.of(
                 RightsizeDemo.rec("cart", 310, 600), RightsizeDemo.rec("envoy", 45, 80)));
-        ChoreRunner.Outcome moved = run(false, forge);
+        ChoreRunner.Outcome<?> moved = run(false, forge);
         assertThat(moved.report().actions()).filteredOn(a -> a.target().endsWith("apps-shop")).singleElement()
                 .satisfies(a -> {
                     assertThat(a.status()).isEqualTo(Action.Status.APPLIED);
@@ -189,12 +189,12 @@ class RightsizeChoreIT {
     void neverMoreOpenPrsThanTheCap() throws Exception {
         Path policy = repo.resolve("rightsizing/apps.yaml");
         Files.writeString(policy, Files.readString(policy).replace("maxOpenPullRequests: 5", "maxOpenPullRequests: 2"));
-        ChoreRunner.Outcome o = run(false, forge);
+        ChoreRunner.Outcome<?> o = run(false, forge);
         assertThat(forge.prs).hasSize(2);
         assertThat(o.report().actions()).filteredOn(a -> a.reason().startsWith("maxOpenPullRequests 2 reached"))
                 .extracting(Action::target).containsExactly("kubechores/rightsize/apps-shop");
         // the open ones are still updated in place on the next run; the capped one still waits
-        ChoreRunner.Outcome again = run(false, forge);
+        ChoreRunner.Outcome<?> again = run(false, forge);
         assertThat(forge.prs).hasSize(2);
         assertThat(rows(again)).contains("kubechores/rightsize/apps-payments update-pr UNCHANGED",
                 "kubechores/rightsize/apps-shop open-pr SKIPPED");
@@ -206,7 +206,7 @@ class RightsizeChoreIT {
         clients.put("staging-us-1", new KubernetesClientBuilder().withConfig(new ConfigBuilder()
                 .withMasterUrl("http://127.0.0.1:1").withRequestTimeout(500).withConnectionTimeout(500)
                 .withRequestRetryBackoffLimit(0).build()).build());
-        ChoreRunner.Outcome o = run(false, forge);
+        ChoreRunner.Outcome<?> o = run(false, forge);
         assertThat(o.exitCode()).isEqualTo(3);
         assertThat(o.partitions()).filteredOn(p -> p.isFailed()).extracting(p -> p.partition())
                 .containsExactly("staging-us-1");
@@ -239,7 +239,7 @@ class RightsizeChoreIT {
                     limits:
                       memory: *m
                 """);
-        ChoreRunner.Outcome o = run(false, forge);
+        ChoreRunner.Outcome<?> o = run(false, forge);
 
         assertThat(o.exitCode()).isZero();
         assertThat(rows(o)).contains("apps/shop/cart.yaml read SKIPPED",
@@ -290,7 +290,7 @@ class RightsizeChoreIT {
             d.getMetadata().getAnnotations().put(RightsizeChore.OPT_OUT, "false");
             return d;
         }));
-        ChoreRunner.Outcome o = run(false, forge);
+        ChoreRunner.Outcome<?> o = run(false, forge);
         assertThat(rows(o)).contains("kubechores/rightsize/apps-payments open-pr APPLIED",
                         "prod-eu-1/search/Deployment/search rightsize SKIPPED",
                         "staging-us-1/search/Deployment/search rightsize SKIPPED")

@@ -76,7 +76,7 @@ class RightsizeLocalForgeIT {
                 tmp.resolve("cache"), Clock.fixed(at, ZoneOffset.UTC), tmp.resolve("demo"));
     }
 
-    ChoreRunner.Outcome run(Instant at) throws Exception {
+    ChoreRunner.Outcome<?> run(Instant at) throws Exception {
         PullRequestService prs = forge(at);
         Platform platform = new Platform(new StaticKubeClients(fleet.clients), prs, null, null, null,
                 new MemoryStateStore(), SecretSource.of(Map.of()));
@@ -87,7 +87,7 @@ class RightsizeLocalForgeIT {
 
     @Test
     void pushedCommitsTouchOnlyTheIntendedLinesAndASecondRunOpensNothing() throws Exception {
-        ChoreRunner.Outcome first = run(RUN);
+        ChoreRunner.Outcome<?> first = run(RUN);
         assertThat(first.report().actions()).filteredOn(a -> a.verb().equals("open-pr"))
                 .extracting(a -> a.target() + " " + a.status())
                 .containsExactlyInAnyOrder("kubechores/rightsize/apps-payments APPLIED",
@@ -131,7 +131,7 @@ class RightsizeLocalForgeIT {
         for (String t : List.of("apps-shop", "apps-payments", "apps-search")) {
             heads.put(t, remote.head("kubechores/rightsize/" + t));
         }
-        ChoreRunner.Outcome second = run(RUN.plusSeconds(86_400));
+        ChoreRunner.Outcome<?> second = run(RUN.plusSeconds(86_400));
         assertThat(second.report().actions()).filteredOn(a -> a.target().startsWith("kubechores/"))
                 .extracting(a -> a.target() + " " + a.verb() + " " + a.status())
                 .containsExactlyInAnyOrder("kubechores/rightsize/apps-payments update-pr UNCHANGED",

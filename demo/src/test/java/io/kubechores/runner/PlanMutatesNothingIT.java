@@ -84,7 +84,7 @@ class PlanMutatesNothingIT {
         KubechoresProperties props = ctx.getBean(KubechoresProperties.class);
         StateStore state = ctx.getBean(StateStore.class);
         try (DemoEnvironment env = DemoEnvironment.startRecording(home.resolve("world"), clock, contributions)) {
-            BatchChoreLauncher launcher = new BatchChoreLauncher(List.copyOf(ctx.getBeansOfType(Chore.class).values()),
+            BatchChoreLauncher launcher = new BatchChoreLauncher(ctx.getBeansOfType(Chore.class).values().stream().<Chore<?, ?, ?>>map(c -> c).toList(),
                     ctx.getBean(JobRepository.class), ctx.getBean(JobOperator.class),
                     ctx.getBean(PlatformTransactionManager.class), ctx.getBean(DesiredStateSource.class),
                     new DemoPlatformProvider(env, state, home), props);

@@ -94,7 +94,7 @@ class RbacFromCodeIT {
         Clock clock = Clock.fixed(Instant.now().truncatedTo(ChronoUnit.MINUTES), ZoneId.of("UTC"));
         KubechoresProperties props = ctx.getBean(KubechoresProperties.class);
         try (DemoEnvironment env = DemoEnvironment.start(home.resolve("world"), clock, contributions)) {
-            BatchChoreLauncher launcher = new BatchChoreLauncher(List.copyOf(ctx.getBeansOfType(Chore.class).values()),
+            BatchChoreLauncher launcher = new BatchChoreLauncher(ctx.getBeansOfType(Chore.class).values().stream().<Chore<?, ?, ?>>map(c -> c).toList(),
                     ctx.getBean(JobRepository.class), ctx.getBean(JobOperator.class),
                     ctx.getBean(PlatformTransactionManager.class), ctx.getBean(DesiredStateSource.class),
                     new DemoPlatformProvider(env, ctx.getBean(StateStore.class), home), props);

@@ -4,7 +4,7 @@ import io.kubechores.core.Action;
 import io.kubechores.core.Chore;
 import io.kubechores.core.ChoreContext;
 import io.kubechores.core.ChoreReport;
-import io.kubechores.core.WriteAhead;
+import io.kubechores.core.PartitionPlan;
 import io.kubechores.core.PartitionResult;
 import io.kubechores.platform.StateStore;
 import io.kubechores.desiredstate.CertificatePolicySpec;
@@ -40,7 +40,7 @@ import java.util.TreeMap;
  * {@link StateStore}). It never changes a cluster; its only "mutations" are the Slack post and the metrics push.
  */
 @Component
-public class CertsChore implements Chore {
+public class CertsChore implements Chore<PartitionPlan<CertPlan>, CertPlan, CertsAlerts> {
     public static final String NAME = "certs";
     /** Partition key of the fleet-level endpoints of every policy. */
     public static final String ENDPOINTS = "~endpoints";
@@ -97,14 +97,14 @@ public class CertsChore implements Chore {
     }
 
     @Override
-    public PartitionResult runPartition(ChoreContext ctx, String partition) {
+    public PartitionPlan<CertPlan> plan(ChoreContext ctx, String partition) {
         CertPlan plan = ENDPOINTS.equals(partition) ? planEndpoints(ctx) : planCluster(ctx, partition);
         List<String> warnings = new ArrayList<>(plan.problems());
         for (Finding f : plan.alerting()) {
             log.info("job=certs cluster={} source={} namespace={} name={} severity={} notAfter={} reason={}",
                     f.cluster(), f.source().id(), f.namespace(), f.name(), f.severity(), f.notAfter(), f.reason());
         }
-        return new PartitionResult(partition, null, List.of(), warnings, Map.of(PLAN, plan));
+        return PartitionPlan.of(PartitionResult.ok(partition, List.of(), warnings, plan));
     }
 
     private CertPlan planCluster(ChoreContext ctx, String clusterName) {
@@ -183,121 +183,20 @@ public class CertsChore implements Chore {
     }
 
     @Override
-    public ChoreReport finish(ChoreContext ctx, List<PartitionResult> results) {
-        FleetSpec fleet = ctx.state().fleetSpec();
-        ZoneId zone = ZoneId.of(fleet.timeZone());
-        List<Finding> findings = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        Set<String> scanned = new LinkedHashSet<>();
-        int excluded = 0;
-        List<String> failed = new ArrayList<>();
-        List<SourceError> errors = new ArrayList<>();
-        Set<String> partitions = new LinkedHashSet<>();
-        for (PartitionResult r : results) {
-            String label = ENDPOINTS.equals(r.partition()) ? ObservedCert.FLEET : r.partition();
-            partitions.add(label);
-            if (r.isFailed()) {
-                failed.add(r.partition() + ": " + r.error());
-                errors.add(new SourceError(label, "cluster", "", String.valueOf(r.error())));
-                continue;
-            }
-            CertPlan p = (CertPlan) r.data().get(PLAN);
-            if (p == null) continue;
-            findings.addAll(p.findings());
-            problems.addAll(p.problems());
-            errors.addAll(p.errors());
-            excluded += p.excluded();
-            scanned.add(ENDPOINTS.equals(r.partition()) ? ObservedCert.FLEET : r.partition());
-        }
-        CertPlan all = new CertPlan(findings, excluded, problems);
-        List<Action> actions = new ArrayList<>();
-        boolean notifyFailed = false;
+    public CertsAlerts rollUp(ChoreContext ctx, List<PartitionResult<CertPlan>> results) {
+        return CertsAlerts.of(ctx, results);
+    }
 
-        // --- metrics
-        Notifier notifier = ctx.platform().notifier() == null ? Notifier.NONE : ctx.platform().notifier();
-        String pushgateway = fleet.notifications().pushgatewayUrl();
-        if (pushgateway != null && !pushgateway.isBlank()) {
-            Action a = new Action("pushgateway " + pushgateway + " job=kubechores_certs", "push-metrics",
-                    all.findings().size() + " certificates (not-after seconds, severity)",
-                    "metrics of every certificate found", Action.Status.PLANNED);
-            if (ctx.dryRun()) {
-                actions.add(a);
-            } else if (!ctx.limit().tryAcquire()) {
-                actions.add(a.withStatus(Action.Status.LIMITED));
-            } else {
-                try { // write-ahead: intent in the audit trail (and the run still may mutate) before the push
-                    Action done = WriteAhead.once(ctx, a, () -> notifier.pushMetrics("kubechores_certs",
-                            CertMetrics.exposition(all.findings(), ctx.clock().instant())
-                                    + CertMetrics.readErrors(errors, partitions)));
-                    notifyFailed |= done.status() != Action.Status.APPLIED;
-                    actions.add(done);
-                } catch (RuntimeException e) {
-                    notifyFailed = true;
-                    actions.add(a.withStatus(Action.Status.FAILED, e.getMessage()));
-                }
-            }
-        }
+    @Override
+    public CertsAlerts applyRollUp(ChoreContext ctx, CertsAlerts alerts) {
+        return alerts.apply(ctx);
+    }
 
-        // --- Slack: only new or changed findings
-        StateStore store = ctx.platform().state();
-        Map<String, String> last = new TreeMap<>();
-        if (store != null) {
-            store.all(NAME).forEach((k, v) -> {
-                if (k.startsWith(STATE_PREFIX)) last.put(k.substring(STATE_PREFIX.length()), v);
-            });
-        }
-        // failed sources alert like findings (deduped, reminded): a blind spot must reach Slack
-        List<Finding> alertable = new ArrayList<>(all.findings());
-        errors.forEach(e -> alertable.add(e.asFinding()));
-        Map<String, Integer> reminderByPolicy = new HashMap<>();
-        for (Resource<CertificatePolicySpec> p : ctx.state().certificatePolicies()) {
-            if (p.spec().reminderHours() != null) reminderByPolicy.put(p.name(), p.spec().reminderHours());
-        }
-        AlertDedupe.Decision decision = AlertDedupe.decide(last, alertable, scanned, ctx.clock().instant(),
-                f -> reminder(f, reminderByPolicy));
-        String slackText = null;
-        if (!decision.toAlert().isEmpty()) {
-            Map<String, Object> m = new HashMap<>();
-            m.put("rows", CertsReport.slackRows(decision, zone));
-            m.put("count", decision.toAlert().size());
-            m.put("reminders", decision.reminders().size());
-            m.put("more", Math.max(0, decision.toAlert().size() - CertsReport.SLACK_ROWS));
-            m.put("fleet", ctx.state().fleet().name());
-            m.put("channel", fleet.notifications().slackChannel() == null ? "" : fleet.notifications().slackChannel());
-            slackText = Reports.render("markdown/certs-slack.ftl", m);
-        }
-        boolean slackConfigured = fleet.notifications().slackWebhookEnv() != null && ctx.platform().secrets() != null
-                && ctx.platform().secrets().get(fleet.notifications().slackWebhookEnv()).isPresent();
-        String channel = fleet.notifications().slackChannel() == null ? "slack" : "slack " + fleet.notifications().slackChannel();
-        if (slackText != null) {
-            Action a = new Action(channel, "alert", decision.toAlert().size() + " finding(s) new or changed",
-                    summarize(decision), Action.Status.PLANNED);
-            if (ctx.dryRun()) {
-                actions.add(a);
-            } else if (!slackConfigured) {
-                actions.add(a.withStatus(Action.Status.SKIPPED, "no Slack webhook configured ("
-                        + fleet.notifications().slackWebhookEnv() + " unset); not marked as alerted"));
-            } else if (!ctx.limit().tryAcquire()) {
-                actions.add(a.withStatus(Action.Status.LIMITED));
-            } else {
-                String text = slackText;
-                try { // write-ahead, as above; "alerted" is remembered only once Slack took the message
-                    Action done = WriteAhead.once(ctx, a, () -> notifier.slack(text));
-                    if (done.status() == Action.Status.APPLIED) saveState(store, last, decision.newState());
-                    else notifyFailed = true;
-                    actions.add(done);
-                } catch (RuntimeException e) {
-                    notifyFailed = true;
-                    actions.add(a.withStatus(Action.Status.FAILED, e.getMessage()));
-                }
-            }
-        } else {
-            actions.add(new Action(channel, "alert", "nothing new since the last alert",
-                    all.alerting().size() + " finding(s) already alerted", Action.Status.UNCHANGED));
-            if (!ctx.dryRun() && decision.stateChanged(last)) saveState(store, last, decision.newState());
-        }
-
-        // --- reports
+    @Override
+    public ChoreReport report(ChoreContext ctx, List<PartitionResult<CertPlan>> results, CertsAlerts alerts) {
+        ZoneId zone = ZoneId.of(ctx.state().fleetSpec().timeZone());
+        CertPlan all = alerts.all();
+        List<String> failed = alerts.failed();
         String console = Reports.render("console/certs-findings.ftl", consoleModel(all, zone));
         List<Path> artifacts = new ArrayList<>();
         if (ctx.outputDir() != null) {
@@ -305,22 +204,13 @@ public class CertsChore implements Chore {
             artifacts.add(Reports.write(ctx.outputDir(), "certs-report.html",
                     Reports.render("html/certs-report.ftl", htmlModel(ctx, all, failed, zone))));
             artifacts.add(Reports.write(ctx.outputDir(), "certs-findings.json", Reports.json(jsonModel(ctx, all, failed))));
-            if (slackText != null) artifacts.add(Reports.write(ctx.outputDir(), "certs-slack.md", slackText));
+            if (alerts.slackText() != null) artifacts.add(Reports.write(ctx.outputDir(), "certs-slack.md", alerts.slackText()));
         }
         String summary = String.format("%d certificates on %d partition(s): %d expired, %d critical, %d warning, %d ok"
-                        + " (%d excluded)%s%n%s", all.findings().size(), scanned.size(), all.count(Severity.EXPIRED),
+                        + " (%d excluded)%s%n%s", all.findings().size(), alerts.scanned().size(), all.count(Severity.EXPIRED),
                 all.count(Severity.CRITICAL), all.count(Severity.WARNING), all.count(Severity.OK), all.excluded(),
                 failed.isEmpty() ? "" : "; failed: " + String.join("; ", failed), console);
-        List<String> warnings = new ArrayList<>(problems);
-        return new ChoreReport(summary, actions, warnings, artifacts, notifyFailed);
-    }
-
-    private static String summarize(AlertDedupe.Decision d) {
-        long changed = d.previous().size();
-        long reminders = d.reminders().size();
-        long fresh = d.toAlert().size() - changed - reminders;
-        return fresh + " new, " + changed + " changed severity since the last alert"
-                + (reminders == 0 ? "" : ", " + reminders + " reminder(s) of findings still critical/expired");
+        return new ChoreReport(summary, List.of(), List.of(), artifacts, false);
     }
 
     /**
@@ -333,16 +223,6 @@ public class CertsChore implements Chore {
                 : java.util.Arrays.stream(f.policy().split("\\+")).map(reminderByPolicy::get)
                         .filter(java.util.Objects::nonNull);
         return hours.min(Integer::compare).map(Duration::ofHours).orElse(null);
-    }
-
-    private static void saveState(StateStore store, Map<String, String> last, Map<String, String> next) {
-        if (store == null) return;
-        for (String k : last.keySet()) {
-            if (!next.containsKey(k)) store.remove(NAME, STATE_PREFIX + k);
-        }
-        next.forEach((k, v) -> {
-            if (!v.equals(last.get(k))) store.put(NAME, STATE_PREFIX + k, v);
-        });
     }
 
     static Map<String, Object> consoleModel(CertPlan all, ZoneId zone) {

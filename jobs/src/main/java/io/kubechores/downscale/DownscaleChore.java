@@ -9,6 +9,7 @@ import io.kubechores.core.ChoreReport;
 import io.kubechores.core.ChoreRunner;
 import io.kubechores.platform.MemoryStateStore;
 import io.kubechores.core.PartitionResult;
+import io.kubechores.core.RollUp;
 import io.kubechores.platform.StateStore;
 import io.kubechores.core.schedule.Schedule;
 import io.kubechores.desiredstate.ClusterSpec;
@@ -45,14 +46,10 @@ import java.util.Set;
  * {@link DownscalePlanner} for the rules.
  */
 @Component
-public class DownscaleChore implements Chore {
+public class DownscaleChore implements Chore<DownscalePartitionPlan, DownscaleResult, RollUp> {
     public static final String NAME = "downscale";
     private static final Logger log = LoggerFactory.getLogger(DownscaleChore.class);
 
-    /** Changes (PATCH, then Event) in flight per cluster. */
-    static final int APPLY_CONCURRENCY = 8;
-    /** Runs the blocking conflict path of a change off the client's I/O threads. */
-    private static final java.util.concurrent.Executor VIRTUAL = task -> Thread.ofVirtual().start(task);
 
     private final String ownNamespace;
     private final Pacer pacer;
@@ -88,7 +85,7 @@ public class DownscaleChore implements Chore {
     }
 
     @Override
-    public PartitionResult runPartition(ChoreContext ctx, String partition) throws InterruptedException {
+    public DownscalePartitionPlan plan(ChoreContext ctx, String partition) {
         DesiredState state = ctx.state();
         Resource<ClusterSpec> cluster = state.cluster(partition)
                 .orElseThrow(() -> new IllegalArgumentException("unknown cluster " + partition));
@@ -103,212 +100,14 @@ public class DownscaleChore implements Chore {
         int usedThisMinute = store.get(NAME, budgetKey).map(v -> v.split(":"))
                 .filter(p -> p.length == 2 && Long.parseLong(p[0]) == minute).map(p -> Integer.parseInt(p[1]))
                 .orElse(0);
-
         DownscalePlan plan = DownscalePlanner.plan(input(ctx, cluster, observed, usedThisMinute), ctx.clock());
-
-        List<Action> actions = new ArrayList<>();
-        List<String> warnings = new ArrayList<>(plan.warnings());
-        List<Action> gitOpsActions = new ArrayList<>();
-        Set<String> notPaused = pauses(ctx, kube, partition, plan, gitOpsActions);
-        // the upscale budget is spent durably before the first PATCH: a crash and a rerun in the same minute cannot
-        // restore more than the budget (spent even for a change that then fails: the safe side)
-        if (!ctx.dryRun() && plan.budgetUsed() != usedThisMinute) store.put(NAME, budgetKey, minute + ":" + plan.budgetUsed());
-        Map<Decision, CompletableFuture<Action>> applying = ctx.dryRun() ? Map.of()
-                : new Pipeline(ctx, kube, cluster, observed, now).start(plan.changes().stream()
-                        .filter(d -> !blockedByGitOps(d, notPaused)).toList());
-        WarnedOnce warned = ctx.dryRun() ? null : new WarnedOnce(store, partition);
-        for (Decision d : plan.decisions()) {
-            if (!d.verb().mutating()) {
-                actions.add(d.toAction(partition, Action.Status.SKIPPED));
-                if (d.warnEvent() && warned != null && warned.first(d.workload().uid(), d.reason())) {
-                    try {
-                        kube.warningOnce(d.workload(), "InvalidDownscaleAnnotation", d.reason(), now);
-                    } catch (RuntimeException e) {
-                        warned.failed(d.workload().uid(), d.reason());
-                        warnings.add(d.target(partition) + ": could not record Warning Event: " + ChoreRunner.describe(e));
-                    }
-                }
-                continue;
-            }
-            if (ctx.dryRun()) {
-                actions.add(d.toAction(partition, Action.Status.PLANNED));
-                continue;
-            }
-            if (blockedByGitOps(d, notPaused)) {
-                Action planned = d.toAction(partition, Action.Status.PLANNED);
-                actions.add(planned.withStatus(Action.Status.FAILED, planned.detail()
-                        + ": not scaled down, its GitOps owner could not be paused (it would revert the change)"));
-                continue;
-            }
-            try {
-                actions.add(applying.get(d).get());
-            } catch (ExecutionException e) {
-                actions.add(d.toAction(partition, Action.Status.FAILED).withStatus(Action.Status.FAILED,
-                        d.detail() + ": " + ChoreRunner.describe(e.getCause())));
-            }
-        }
-        if (!ctx.dryRun()) {
-            for (DownscalePlan.NamespaceWarning nw : plan.namespaceWarnings()) {
-                if (!warned.first("namespace:" + nw.namespace(), nw.message())) continue;
-                try {
-                    kube.namespaceWarningOnce(nw.namespace(), "InvalidDownscaleAnnotation", nw.message(), now);
-                } catch (RuntimeException e) {
-                    warned.failed("namespace:" + nw.namespace(), nw.message());
-                    warnings.add(partition + "/" + nw.namespace() + ": could not record Warning Event: "
-                            + ChoreRunner.describe(e));
-                }
-            }
-            resumes(ctx, kube, partition, plan, actions, gitOpsActions);
-            warned.forgetTheRest();
-            actions = pace(ctx, kube, cluster, plan, actions, store, budgetKey, now);
-        }
-        if (ctx.dryRun()) resumes(ctx, kube, partition, plan, actions, gitOpsActions);
-        List<Action> all = new ArrayList<>(gitOpsActions.stream().filter(a -> a.verb().equals("pause-gitops")).toList());
-        all.addAll(actions);
-        all.addAll(gitOpsActions.stream().filter(a -> !a.verb().equals("pause-gitops")).toList());
-        actions = all;
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("plan", plan);
-        data.put("missingKinds", observed.missingKinds());
-        data.put("workloads", observed.workloads().size());
-        return new PartitionResult(partition, null, actions, warnings, data);
+        return new DownscalePartitionPlan(cluster, kube, observed, plan, usedThisMinute, store, budgetKey, now);
     }
 
-    /**
-     * Wake-up pacing within one run: while the budget deferred restores, wait for the next wall-clock minute, re-read
-     * the cluster, re-plan (a fresh minute's budget) and apply, until nothing is deferred or the policy's
-     * upscale.paceFor (default 10m) is used up; so a 15-minute schedule does not delay a deferred restore by 15
-     * minutes. The upscale-priority order holds across minutes (the planner's waves). Each later round's outcome
-     * replaces the line of the same object (a DEFER becomes the RESTORE it turned into).
-     */
-    private List<Action> pace(ChoreContext ctx, DownscaleKube kube, Resource<ClusterSpec> cluster, DownscalePlan first,
-                              List<Action> actions, StateStore store, String budgetKey, Instant start)
+    @Override
+    public PartitionResult<DownscaleResult> apply(ChoreContext ctx, DownscalePartitionPlan plan)
             throws InterruptedException {
-        Duration paceFor = paceFor(ctx, cluster);
-        if (first.count(Decision.Verb.DEFER) == 0 || paceFor.isZero()) return actions;
-        Map<String, Action> byTarget = new LinkedHashMap<>();
-        for (Action a : actions) byTarget.put(a.target(), a);
-        Instant deadline = start.plus(paceFor);
-        DownscalePlan plan = first;
-        long minute = start.getEpochSecond() / 60;
-        while (plan.count(Decision.Verb.DEFER) > 0) {
-            Instant next = Instant.ofEpochSecond((minute + 1) * 60);
-            if (next.isAfter(deadline)) break;
-            pacer.sleepUntil(next, ctx.clock());
-            Instant now = ctx.clock().instant();
-            if (now.isBefore(next)) break; // a clock that does not move (fixed-time plan/demo): nothing to wait for
-            minute = now.getEpochSecond() / 60;
-            ClusterObservation observed = kube.collect(EnumSet.allOf(WorkloadKind.class));
-            plan = DownscalePlanner.plan(input(ctx, cluster, observed, 0), ctx.clock());
-            List<Action> gitOps = new ArrayList<>();
-            Set<String> notPaused = pauses(ctx, kube, cluster.name(), plan, gitOps);
-            Map<Decision, CompletableFuture<Action>> applying = new Pipeline(ctx, kube, cluster, observed, now)
-                    .start(plan.changes().stream().filter(d -> !blockedByGitOps(d, notPaused)).toList());
-            List<Action> round = new ArrayList<>();
-            for (Decision d : plan.decisions()) {
-                if (d.verb() == Decision.Verb.DEFER) {
-                    byTarget.put(d.target(cluster.name()), d.toAction(cluster.name(), Action.Status.SKIPPED));
-                } else if (d.verb().mutating()) {
-                    Action a;
-                    try {
-                        a = applying.get(d).get();
-                    } catch (ExecutionException e) {
-                        a = d.toAction(cluster.name(), Action.Status.FAILED).withStatus(Action.Status.FAILED,
-                                d.detail() + ": " + ChoreRunner.describe(e.getCause()));
-                    }
-                    byTarget.put(d.target(cluster.name()), a);
-                    round.add(a);
-                }
-            }
-            resumes(ctx, kube, cluster.name(), plan, round, gitOps);
-            for (Action a : gitOps) byTarget.put(a.target() + " " + a.verb(), a);
-            store.put(NAME, budgetKey, minute + ":" + plan.budgetUsed());
-            log.info("job=downscale cluster={} paced restore at {}: {} restored, {} still deferred", cluster.name(),
-                    now, plan.count(Decision.Verb.RESTORE), plan.count(Decision.Verb.DEFER));
-        }
-        return new ArrayList<>(byTarget.values());
-    }
-
-    /** Pauses the plan's GitOps owners before the scale-downs; returns the keys of those that could not be paused. */
-    private Set<String> pauses(ChoreContext ctx, DownscaleKube kube, String partition, DownscalePlan plan,
-                               List<Action> out) {
-        Set<String> failed = new java.util.HashSet<>();
-        for (DownscalePlan.GitOpsDecision g : plan.gitOps()) {
-            if (!g.pause()) continue;
-            Action planned = gitOpsAction(partition, g, Action.Status.PLANNED);
-            if (ctx.dryRun()) {
-                out.add(planned);
-                continue;
-            }
-            try {
-                DownscaleKube.PatchResult r = kube.pauseOrResume(g);
-                if (r == DownscaleKube.PatchResult.PATCHED) {
-                    out.add(ctx.applied(planned));
-                    log.info("job=downscale cluster={} namespace={} kind={} name={} action=pause-gitops detail=\"{}\"",
-                            partition, g.owner().namespace(), g.owner().kind().kindName(), g.owner().name(), g.detail());
-                } else {
-                    failed.add(g.owner().key());
-                    out.add(planned.withStatus(Action.Status.FAILED, planned.detail() + ": " + r
-                            + " (changed since it was read); its workloads are not scaled down this run"));
-                }
-            } catch (RuntimeException e) {
-                failed.add(g.owner().key());
-                out.add(planned.withStatus(Action.Status.FAILED, planned.detail() + ": " + ChoreRunner.describe(e)
-                        + "; its workloads are not scaled down this run"));
-            }
-        }
-        return failed;
-    }
-
-    /** Resumes the plan's GitOps owners whose restores all went through (after they did). */
-    private void resumes(ChoreContext ctx, DownscaleKube kube, String partition, DownscalePlan plan,
-                         List<Action> applied, List<Action> out) {
-        Map<String, Action.Status> status = new HashMap<>();
-        for (Action a : applied) status.put(a.target(), a.status());
-        for (DownscalePlan.GitOpsDecision g : plan.gitOps()) {
-            if (g.pause()) continue;
-            Action planned = gitOpsAction(partition, g, Action.Status.PLANNED);
-            if (ctx.dryRun()) {
-                out.add(planned);
-                continue;
-            }
-            boolean allBack = g.workloads().stream().allMatch(ref -> {
-                Action.Status st = status.get(partition + "/" + ref);
-                return st == Action.Status.APPLIED || st == Action.Status.UNCHANGED;
-            });
-            if (!allBack) {
-                out.add(planned.withStatus(Action.Status.SKIPPED, planned.detail()
-                        + ": kept paused, not every restore went through"));
-                continue;
-            }
-            try {
-                DownscaleKube.PatchResult r = kube.pauseOrResume(g);
-                out.add(r == DownscaleKube.PatchResult.PATCHED ? ctx.applied(planned)
-                        : planned.withStatus(Action.Status.FAILED, planned.detail() + ": " + r + ", retried next run"));
-            } catch (RuntimeException e) {
-                out.add(planned.withStatus(Action.Status.FAILED, planned.detail() + ": " + ChoreRunner.describe(e)));
-            }
-        }
-    }
-
-    private static Action gitOpsAction(String partition, DownscalePlan.GitOpsDecision g, Action.Status status) {
-        return new Action(partition + "/" + g.owner().ref(), g.verb(), g.detail(), g.reason(), status);
-    }
-
-    private static boolean blockedByGitOps(Decision d, Set<String> notPaused) {
-        if (notPaused.isEmpty() || d.verb() != Decision.Verb.SCALE_DOWN) return false;
-        return GitOpsOwner.ownerKey(d.workload().labels(), d.workload().annotations()).map(notPaused::contains)
-                .orElse(false);
-    }
-
-    private static Duration paceFor(ChoreContext ctx, Resource<ClusterSpec> cluster) {
-        return ctx.state().downscalePolicies().stream()
-                .filter(p -> p.spec().clusters().matches(cluster))
-                .sorted(java.util.Comparator.comparing(Resource::name))
-                .map(p -> p.spec().upscale()).filter(u -> u != null).findFirst()
-                .map(u -> io.kubechores.core.Durations.parse(u.paceFor() == null
-                        ? DownscalePolicySpec.Upscale.DEFAULT_PACE_FOR : u.paceFor()))
-                .orElse(Duration.ZERO);
+        return new DownscaleApply(ctx, plan, pacer, observed -> input(ctx, plan.cluster(), observed, 0)).apply();
     }
 
     /** Waits until an instant of the run's clock (tests advance a simulated clock instead of sleeping). */
@@ -328,7 +127,7 @@ public class DownscaleChore implements Chore {
         void sleepUntil(Instant until, java.time.Clock clock) throws InterruptedException;
     }
 
-    private DownscalePlanner.Input input(ChoreContext ctx, Resource<ClusterSpec> cluster, ClusterObservation observed,
+    DownscalePlanner.Input input(ChoreContext ctx, Resource<ClusterSpec> cluster, ClusterObservation observed,
                                         int usedThisMinute) {
         var fleet = ctx.state().fleetSpec();
         String frame = fleet.downscale().defaultWeekFrame();
@@ -337,219 +136,13 @@ public class DownscaleChore implements Chore {
                 frame == null ? null : Schedule.WeekFrame.parse(frame));
     }
 
-    /**
-     * Which Warning Events this cluster already has, in the state store: one Event per object and problem, POSTed
-     * the first run that sees the problem, not on every run (the repeat POST was answered 409 each time). A problem
-     * that is gone is forgotten, so it warns again if it comes back.
-     */
-    static final class WarnedOnce {
-        private final StateStore store;
-        private final String prefix;
-        private final Set<String> before;
-        private final Set<String> seen = new java.util.HashSet<>();
-
-        WarnedOnce(StateStore store, String partition) {
-            this.store = store;
-            this.prefix = "warned/" + partition + "/";
-            this.before = store.all(NAME).keySet().stream().filter(k -> k.startsWith(prefix))
-                    .collect(java.util.stream.Collectors.toSet());
-        }
-
-        private String key(String object, String problem) {
-            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-            crc.update((object + "\n" + problem).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return prefix + object + "/" + Long.toHexString(crc.getValue());
-        }
-
-        /** True (and remembered) when this object+problem has no Event yet. */
-        boolean first(String object, String problem) {
-            String k = key(object, problem);
-            seen.add(k);
-            if (before.contains(k)) return false;
-            store.put(NAME, k, "1");
-            return true;
-        }
-
-        /** The POST failed: try again next run. */
-        void failed(String object, String problem) {
-            String k = key(object, problem);
-            store.remove(NAME, k);
-            seen.remove(k);
-        }
-
-        void forgetTheRest() {
-            for (String k : before) if (!seen.contains(k)) store.remove(NAME, k);
-        }
-    }
-
-    /**
-     * Applies a cluster's changes, {@link #APPLY_CONCURRENCY} of them in flight: each finished change starts the next
-     * one from the I/O thread that received its answer (no thread per change, no hand-over between threads for
-     * every request). The rare conflict path (re-read, re-plan, second PATCH) blocks, so it runs on a virtual thread.
-     */
-    private final class Pipeline {
-        private final ChoreContext ctx;
-        private final DownscaleKube kube;
-        private final Resource<ClusterSpec> cluster;
-        private final ClusterObservation observed;
-        private final Instant now;
-        private final ConcurrentLinkedQueue<Decision> queue = new ConcurrentLinkedQueue<>();
-        private final Map<Decision, CompletableFuture<Action>> results = new HashMap<>();
-
-        Pipeline(ChoreContext ctx, DownscaleKube kube, Resource<ClusterSpec> cluster, ClusterObservation observed,
-                 Instant now) {
-            this.ctx = ctx;
-            this.kube = kube;
-            this.cluster = cluster;
-            this.observed = observed;
-            this.now = now;
-        }
-
-        Map<Decision, CompletableFuture<Action>> start(List<Decision> changes) {
-            for (Decision d : changes) results.put(d, new CompletableFuture<>());
-            queue.addAll(changes);
-            for (int i = 0; i < APPLY_CONCURRENCY; i++) next();
-            return results;
-        }
-
-        /** Takes changes off the queue until one is still in flight (its completion calls next again). */
-        private void next() {
-            while (true) {
-                Decision d = queue.poll();
-                if (d == null) return;
-                CompletableFuture<Action> done = results.get(d);
-                CompletableFuture<Action> applying = applyOrFail(d);
-                if (applying.isDone()) {
-                    complete(done, d, applying);
-                    continue;
-                }
-                applying.whenComplete((a, e) -> {
-                    complete(done, d, applying);
-                    next();
-                });
-                return;
-            }
-        }
-
-        private CompletableFuture<Action> applyOrFail(Decision d) {
-            try {
-                return applyAsync(d);
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }
-
-        private void complete(CompletableFuture<Action> done, Decision d, CompletableFuture<Action> applying) {
-            try {
-                done.complete(applying.join());
-            } catch (CompletionException | CancellationException e) {
-                Throwable cause = e.getCause() != null ? e.getCause() : e;
-                Action planned = d.toAction(cluster.name(), Action.Status.PLANNED);
-                done.complete(planned.withStatus(Action.Status.FAILED, planned.detail() + ": "
-                        + ChoreRunner.describe(cause)));
-            }
-        }
-
-        /** One PATCH (value + annotation), then one Event. A conflict re-reads the object and re-plans it once. */
-        private CompletableFuture<Action> applyAsync(Decision d) {
-            Action planned = d.toAction(cluster.name(), Action.Status.PLANNED);
-            if (!ctx.limit().tryAcquire()) {
-                return CompletableFuture.completedFuture(planned.withStatus(Action.Status.LIMITED));
-            }
-            // write-ahead: the intent is in the audit trail (and the run still may mutate) before the PATCH is sent;
-            // the audit writer's thread hands over to a virtual thread at once (it must not build requests)
-            return ctx.audit().intent(NAME, planned).thenComposeAsync(intent -> {
-                CompletableFuture<Action> r;
-                try {
-                    r = kube.patchAsync(d, true).thenCompose(p -> switch (p) {
-                        case PATCHED -> applied(d, planned, intent);
-                        case GONE -> CompletableFuture.completedFuture(
-                                planned.withStatus(Action.Status.UNCHANGED, "deleted since it was read"));
-                        case CONFLICT -> CompletableFuture.supplyAsync(() -> retryAfterConflict(d, planned, intent),
-                                VIRTUAL).thenCompose(c -> c);
-                    });
-                } catch (RuntimeException e) {
-                    r = CompletableFuture.failedFuture(e);
-                }
-                return r.whenComplete((a, e) -> {
-                    if (a == null) {
-                        Throwable cause = e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e;
-                        intent.outcome(planned.withStatus(Action.Status.FAILED, planned.detail() + ": "
-                                + ChoreRunner.describe(cause)));
-                    } else if (a.status() != Action.Status.APPLIED) {
-                        intent.outcome(a);
-                    }
-                });
-            }, VIRTUAL);
-        }
-
-        /** Re-reads the object, re-plans it and patches once more (blocking: runs on a virtual thread). */
-        private CompletableFuture<Action> retryAfterConflict(Decision d, Action planned, AuditLog.Intent intent) {
-            Optional<Workload> fresh = kube.get(d.workload());
-            if (fresh.isEmpty()) {
-                return CompletableFuture.completedFuture(
-                        planned.withStatus(Action.Status.UNCHANGED, "deleted since it was read"));
-            }
-            // re-plan with the rest of the cluster as read, so an HPA/ScaledObject still owns its target's replicas
-            List<Workload> all = new ArrayList<>();
-            for (Workload o : observed.workloads()) {
-                all.add(o.kind() == fresh.get().kind() && o.namespace().equals(fresh.get().namespace())
-                        && o.name().equals(fresh.get().name()) ? fresh.get() : o);
-            }
-            ClusterObservation again0 = new ClusterObservation(observed.namespaces(), all, Set.of());
-            DownscalePlan again = DownscalePlanner.plan(input(ctx, cluster, again0, 0), ctx.clock());
-            Optional<Decision> redo = again.changes().stream()
-                    .filter(c -> c.workload().ref().equals(fresh.get().ref())).findFirst();
-            if (redo.isEmpty() || redo.get().verb() != d.verb()) {
-                return CompletableFuture.completedFuture(planned.withStatus(Action.Status.UNCHANGED,
-                        "changed since it was read: " + fresh.get().kind().describe(fresh.get().value())
-                                + ", nothing to do"));
-            }
-            Decision done = redo.get();
-            DownscaleKube.PatchResult r = kube.patch(done, true);
-            if (r != DownscaleKube.PatchResult.PATCHED) {
-                return CompletableFuture.completedFuture(
-                        planned.withStatus(Action.Status.FAILED, "changed twice while applying (" + r + ")"));
-            }
-            return applied(done, done.toAction(cluster.name(), Action.Status.PLANNED), intent);
-        }
-
-        /** Audits and logs an applied change, then records its Event (a failed Event is logged, not a failure). */
-        private CompletableFuture<Action> applied(Decision done, Action planned, AuditLog.Intent intent) {
-            Action applied = planned.withStatus(Action.Status.APPLIED);
-            intent.outcome(applied); // as soon as the PATCH answered, before its Event
-            log.info("job=downscale cluster={} namespace={} kind={} name={} action={} detail=\"{}\"", cluster.name(),
-                    done.workload().namespace(), done.workload().kind().kindName(), done.workload().name(),
-                    done.verb().label(), done.detail());
-            CompletableFuture<Void> event;
-            try {
-                event = kube.eventAsync(done.workload(), "Normal", eventReason(done),
-                        done.detail() + " — " + done.reason(), now);
-            } catch (RuntimeException e) {
-                event = CompletableFuture.failedFuture(e);
-            }
-            return event.handle((v, e) -> {
-                if (e != null) {
-                    log.warn("job=downscale cluster={} could not record Event for {}: {}", cluster.name(),
-                            done.workload().ref(), ChoreRunner.describe(e instanceof CompletionException c
-                                    && c.getCause() != null ? c.getCause() : e));
-                }
-                return applied;
-            });
-        }
-    }
-
-    private static String eventReason(Decision d) {
-        return switch (d.verb()) {
-            case SCALE_DOWN -> "ScaleDown";
-            case RESTORE -> "ScaleUp";
-            case FORGET_ORIGINAL -> "DownscaleOriginalForgotten";
-            default -> "Downscale";
-        };
+    @Override
+    public RollUp rollUp(ChoreContext ctx, List<PartitionResult<DownscaleResult>> results) {
+        return RollUp.NONE;
     }
 
     @Override
-    public ChoreReport finish(ChoreContext ctx, List<PartitionResult> results) {
+    public ChoreReport report(ChoreContext ctx, List<PartitionResult<DownscaleResult>> results, RollUp none) {
         DownscaleReport report = DownscaleReport.of(ctx, results);
         List<Path> artifacts = new ArrayList<>();
         if (ctx.outputDir() != null) {

@@ -13,7 +13,7 @@ import java.util.Map;
 /** The run's report: per cluster the exact actions and why, warnings, savings; rendered by templates/*\/downscale-*.ftl. */
 record DownscaleReport(Map<String, Object> model, String summary) {
 
-    static DownscaleReport of(ChoreContext ctx, List<PartitionResult> results) {
+    static DownscaleReport of(ChoreContext ctx, List<PartitionResult<DownscaleResult>> results) {
         List<Map<String, Object>> clusters = new ArrayList<>();
         Map<String, Long> totals = new LinkedHashMap<>();
         for (String verb : List.of("scale-down", "restore", "forget-original", "defer", "skip", "invalid")) {
@@ -23,7 +23,7 @@ record DownscaleReport(Map<String, Object> model, String summary) {
         DownscalePlan.Savings savings = DownscalePlan.Savings.NONE;
         List<String> failedClusters = new ArrayList<>();
         Prices prices = Prices.of(ctx.state().fleetSpec().downscale().prices());
-        for (PartitionResult r : results) {
+        for (PartitionResult<DownscaleResult> r : results) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("name", r.partition());
             c.put("failed", r.isFailed());
@@ -33,15 +33,15 @@ record DownscaleReport(Map<String, Object> model, String summary) {
             c.put("table", Reports.actionsTable("downscale " + mode + " — " + r.partition(), r.actions()));
             c.put("actions", r.actions());
             c.put("warnings", r.warnings());
-            Object plan = r.data().get("plan");
-            DownscalePlan.Savings s = plan instanceof DownscalePlan p ? p.savings() : DownscalePlan.Savings.NONE;
+            DownscalePlan plan = r.data() == null ? null : r.data().plan();
+            DownscalePlan.Savings s = plan != null ? plan.savings() : DownscalePlan.Savings.NONE;
             c.put("cpuHours", DownscaleChore.fmt(s.cpuCoreHours()));
             c.put("memHours", DownscaleChore.fmt(s.memoryGiBHours()));
             c.put("money", prices.format(prices.cost(s)));
-            c.put("unchanged", plan instanceof DownscalePlan p ? p.unchanged() : 0);
-            c.put("excluded", plan instanceof DownscalePlan p ? p.excluded() : 0);
-            c.put("workloads", r.data().getOrDefault("workloads", 0));
-            c.put("missingKinds", String.valueOf(r.data().getOrDefault("missingKinds", "")));
+            c.put("unchanged", plan != null ? plan.unchanged() : 0);
+            c.put("excluded", plan != null ? plan.excluded() : 0);
+            c.put("workloads", r.data() == null ? 0 : r.data().workloads());
+            c.put("missingKinds", r.data() == null ? "" : String.valueOf(r.data().missingKinds()));
             savings = savings.plus(s);
             for (Action a : r.actions()) {
                 totals.merge(a.verb(), 1L, Long::sum);

@@ -28,8 +28,8 @@ public record Platform(KubeClients kube, PullRequestService pullRequests, AwsAcc
     /**
      * The same adapters, read-only: every mutating method throws {@link DryRunViolation} before anything leaves the
      * process (Kubernetes writes, git pushes and PR changes, AWS calls other than reads, Jenkins POSTs, Slack and
-     * Pushgateway, state-store writes). The runner gives this to every dry run (DESIGN §1), so a plan is safe even
-     * when a job forgets to check {@code ctx.dryRun()}.
+     * Pushgateway, state-store writes). The runner gives this to every dry run (DESIGN §1) and calls no apply step
+     * then ({@code Chore.apply}, {@code Chore.applyRollUp}): a plan step that tried to mutate fails instead.
      */
     public Platform readOnly() {
         return new Platform(kube == null ? null : ReadOnlyKubeClients.of(kube),

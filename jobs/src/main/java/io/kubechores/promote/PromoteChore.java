@@ -12,6 +12,7 @@ import io.kubechores.core.ChoreContext;
 import io.kubechores.core.ChoreReport;
 import io.kubechores.core.ChoreRunner;
 import io.kubechores.platform.MemoryStateStore;
+import io.kubechores.core.PartitionPlan;
 import io.kubechores.core.PartitionResult;
 import io.kubechores.platform.StateStore;
 import io.kubechores.desiredstate.ClusterSpec;
@@ -68,13 +69,14 @@ import java.util.Optional;
  * verification of the target environment.
  */
 @Component
-public class PromoteChore implements Chore {
+public class PromoteChore implements Chore<PartitionPlan<Map<String, ClusterObservation>>, Map<String, ClusterObservation>, PromoteChore.RollUp> {
     public static final String NAME = "promote";
     private static final Logger log = LoggerFactory.getLogger(PromoteChore.class);
     private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule()).build();
     private static final String OBS = "observations";
 
     private final JenkinsClient.Limits jenkinsLimits;
+    private final PromoteApply applier;
     private final FreezeWindows.ScheduleParser scheduleParser;
     private final StateStore fallbackState = new MemoryStateStore();
 
@@ -96,6 +98,7 @@ public class PromoteChore implements Chore {
 
     public PromoteChore(JenkinsClient.Limits jenkinsLimits, FreezeWindows.ScheduleParser scheduleParser) {
         this.jenkinsLimits = jenkinsLimits;
+        this.applier = new PromoteApply(jenkinsLimits);
         this.scheduleParser = scheduleParser;
     }
 
@@ -117,7 +120,7 @@ public class PromoteChore implements Chore {
     }
 
     @Override
-    public PartitionResult runPartition(ChoreContext ctx, String partition) {
+    public PartitionPlan<Map<String, ClusterObservation>> plan(ChoreContext ctx, String partition) {
         Resource<ClusterSpec> cluster = ctx.state().cluster(partition).orElseThrow();
         KubernetesClient client = ctx.platform().kube().client(cluster);
         Map<String, ClusterObservation> byTool = new LinkedHashMap<>();
@@ -139,39 +142,47 @@ public class PromoteChore implements Chore {
             }
         }
         if (failures > 0 && failures == ctx.state().tools().size()) {
-            return new PartitionResult(partition, lastError, List.of(), List.of(), Map.of(OBS, byTool));
+            return PartitionPlan.of(new PartitionResult<>(partition, lastError, List.of(), List.of(), byTool));
         }
-        return new PartitionResult(partition, null, List.of(), warnings, Map.of(OBS, byTool));
+        return PartitionPlan.of(PartitionResult.ok(partition, List.of(), warnings, byTool));
+    }
+
+    /**
+     * One tool's roll-up: its plan across the environments, the PR body, the evidence, this run's health sample to
+     * keep, and its actions (PLANNED until applied).
+     */
+    public record ToolRollUp(Resource<ToolSpec> tool, ToolPlan plan, String prBody,
+                             GitHistory.ValueSetAt gitEvidence, PromotionRecord record,
+                             Map<String, List<HealthHistory.Span>> healthToKeep, List<Action> actions) {}
+
+    /** promote's roll-up: every tool's plan (reads only) and, once applied, what was done. */
+    public record RollUp(List<ToolRollUp> tools, List<String> warnings) implements io.kubechores.core.RollUp {
+        @Override
+        public List<Action> actions() {
+            return tools.stream().flatMap(t -> t.actions().stream()).toList();
+        }
+
+        List<ToolReport> reports() {
+            return tools.stream().map(t -> new ToolReport(t.plan(), t.actions(), t.gitEvidence())).toList();
+        }
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public ChoreReport finish(ChoreContext ctx, List<PartitionResult> results) {
+    public RollUp rollUp(ChoreContext ctx, List<PartitionResult<Map<String, ClusterObservation>>> results) {
         DesiredState state = ctx.state();
         FleetSpec fleet = state.fleetSpec();
-        StateStore store = ctx.platform().state() != null ? ctx.platform().state() : fallbackState;
-        Map<String, PartitionResult> byCluster = new HashMap<>();
+        StateStore store = store(ctx);
+        Map<String, PartitionResult<Map<String, ClusterObservation>>> byCluster = new HashMap<>();
         results.forEach(r -> byCluster.put(r.partition(), r));
         List<String> warnings = new ArrayList<>();
-
-        List<FreezeWindow> windows;
-        try {
-            windows = FreezeWindows.from(fleet, scheduleParser);
-        } catch (RuntimeException e) {
-            String why = "freeze windows unreadable (" + e.getMessage() + "): treated as on";
-            warnings.add(why);
-            windows = List.of(new FreezeWindow("freeze-windows", false, t -> true, why));
-        }
-
-        List<ToolReport> reports = new ArrayList<>();
-        List<Action> actions = new ArrayList<>();
-        List<Path> artifacts = new ArrayList<>();
+        List<FreezeWindow> windows = windows(fleet, warnings);
+        List<ToolRollUp> tools = new ArrayList<>();
         for (Resource<ToolSpec> tool : state.tools()) {
             List<ClusterObservation> observations = new ArrayList<>();
             for (Resource<ClusterSpec> c : state.clusters()) {
                 if (!fleet.environments().contains(c.spec().environment())) continue;
-                PartitionResult r = byCluster.get(c.name());
-                Map<String, ClusterObservation> data = r == null ? null : (Map<String, ClusterObservation>) r.data().get(OBS);
+                PartitionResult<Map<String, ClusterObservation>> r = byCluster.get(c.name());
+                Map<String, ClusterObservation> data = r == null ? null : r.data();
                 ClusterObservation o = data == null ? null : data.get(tool.name());
                 observations.add(o != null ? o : ClusterObservation.unreachable(c.name(), c.spec().environment(),
                         r == null ? "not observed" : String.valueOf(r.error())));
@@ -191,15 +202,16 @@ public class PromoteChore implements Chore {
                     warnings.add(tool.name() + ": git history unreadable: " + ChoreRunner.describe(e));
                 }
             }
-            // this run's health sample, per environment (kept only by a real run: a dry run writes nothing)
+            // this run's health sample, per environment (kept only by a real run: applyRollUp)
             Map<String, List<HealthHistory.Span>> health = new HashMap<>();
+            Map<String, List<HealthHistory.Span>> toKeep = new LinkedHashMap<>();
             for (String env : fleet.environments()) {
                 String key = "health/" + tool.name() + "/" + env;
                 List<HealthHistory.Span> before = readSpans(store, key);
                 List<HealthHistory.Span> after = HealthHistory.append(before, ctx.clock().instant(),
                         HealthHistory.sample(observations.stream().filter(o -> env.equals(o.environment())).toList()));
                 health.put(env, after);
-                if (!ctx.dryRun() && !after.equals(before)) writeJson(store, key, after);
+                if (!after.equals(before)) toKeep.put(key, after);
             }
             PromotionRecord record = readRecord(store, tool.name());
             Promotion previous = null;
@@ -220,16 +232,43 @@ public class PromoteChore implements Chore {
             Instant evidenceUntil = record != null && plan.candidate() != null && record.version().equals(plan.candidate().version())
                     && record.to().equals(plan.candidate().to()) ? record.startedAt() : ctx.clock().instant();
             String prBody = plan.pr() == null ? null : prBody(plan, tool, gitEvidence, windows, health, evidenceUntil);
-            if (prBody != null) artifacts.add(Reports.write(ctx.outputDir(), "promote-pr-" + tool.name() + ".md", prBody));
-            List<Action> done = ctx.dryRun() ? plan.actions() : apply(ctx, store, tool, plan, prBody);
-            actions.addAll(done);
-            reports.add(new ToolReport(plan, done, gitEvidence.get(plan.candidate() == null ? "" : plan.candidate().from())));
-            if (plan.outcome() == PromotionPlanner.Outcome.FAILED) {
-                warnings.add(tool.name() + ": " + plan.outcomeDetail());
-                if (!ctx.dryRun() && record != null) notifyFailed(ctx, store, tool.name(), record, plan, warnings);
+            if (plan.outcome() == PromotionPlanner.Outcome.FAILED) warnings.add(tool.name() + ": " + plan.outcomeDetail());
+            tools.add(new ToolRollUp(tool, plan, prBody, gitEvidence.get(plan.candidate() == null ? "" : plan.candidate().from()),
+                    record, toKeep, plan.actions()));
+        }
+        return new RollUp(tools, warnings);
+    }
+
+    /** Keeps the health samples, opens the PRs, triggers the deploys, tells Slack: real runs only. */
+    @Override
+    public RollUp applyRollUp(ChoreContext ctx, RollUp rollUp) {
+        StateStore store = store(ctx);
+        List<String> warnings = new ArrayList<>(rollUp.warnings());
+        List<ToolRollUp> done = new ArrayList<>();
+        for (ToolRollUp t : rollUp.tools()) {
+            t.healthToKeep().forEach((key, spans) -> writeJson(store, key, spans));
+            List<Action> actions = applier.apply(ctx, store, t.tool(), t.plan(), t.prBody());
+            if (t.plan().outcome() == PromotionPlanner.Outcome.FAILED && t.record() != null) {
+                PromoteApply.notifyFailed(ctx, store, t.tool().name(), t.record(), t.plan(), warnings);
+            }
+            done.add(new ToolRollUp(t.tool(), t.plan(), t.prBody(), t.gitEvidence(), t.record(), t.healthToKeep(), actions));
+        }
+        RollUp applied = new RollUp(done, warnings);
+        PromoteApply.notifyRun(ctx, store, applied.reports(), warnings);
+        return new RollUp(done, List.copyOf(warnings));
+    }
+
+    @Override
+    public ChoreReport report(ChoreContext ctx, List<PartitionResult<Map<String, ClusterObservation>>> results,
+                              RollUp rollUp) {
+        List<Path> artifacts = new ArrayList<>();
+        for (ToolRollUp t : rollUp.tools()) {
+            if (t.prBody() != null) {
+                artifacts.add(Reports.write(ctx.outputDir(), "promote-pr-" + t.tool().name() + ".md", t.prBody()));
             }
         }
-
+        List<ToolReport> reports = rollUp.reports();
+        List<Action> actions = rollUp.actions();
         Map<String, Object> model = new HashMap<>();
         model.put("tools", reports);
         model.put("dryRun", ctx.dryRun());
@@ -243,11 +282,23 @@ public class PromoteChore implements Chore {
         html.put("summary", reports.size() + " tools; " + actions.stream().filter(a -> a.status() == Action.Status.APPLIED).count()
                 + " actions applied, " + actions.stream().filter(a -> a.status() == Action.Status.FAILED).count() + " failed, "
                 + needsHuman + " need a human");
-        html.put("warnings", warnings);
+        html.put("warnings", rollUp.warnings());
         artifacts.add(Reports.write(ctx.outputDir(), "promote-report.html", Reports.render("html/promote-report.ftl", html)));
-        if (!ctx.dryRun()) notifyRun(ctx, store, reports, warnings);
-        boolean failed = actions.stream().anyMatch(a -> a.status() == Action.Status.FAILED);
-        return new ChoreReport(console, actions, warnings, artifacts, failed);
+        return new ChoreReport(console, List.of(), List.of(), artifacts, false);
+    }
+
+    private StateStore store(ChoreContext ctx) {
+        return ctx.platform().state() != null ? ctx.platform().state() : fallbackState;
+    }
+
+    private List<FreezeWindow> windows(FleetSpec fleet, List<String> warnings) {
+        try {
+            return FreezeWindows.from(fleet, scheduleParser);
+        } catch (RuntimeException e) {
+            String why = "freeze windows unreadable (" + e.getMessage() + "): treated as on";
+            warnings.add(why);
+            return List.of(new FreezeWindow("freeze-windows", false, t -> true, why));
+        }
     }
 
     /** One tool's plan and what was done, for the console/JSON reports. */
@@ -259,198 +310,6 @@ public class PromoteChore implements Chore {
     /** What is remembered about one triggered deploy. */
     public record DeployRecord(String queueUrl, Long buildNumber, String buildUrl, String status, String result,
                                Instant triggeredAt, Map<String, String> parameters) {}
-
-    private List<Action> apply(ChoreContext ctx, StateStore store, Resource<ToolSpec> tool, ToolPlan plan, String prBody) {
-        List<Action> out = new ArrayList<>();
-        boolean prClosed = false;
-        boolean anyApplied = false;
-        for (Action a : plan.actions()) {
-            if (!a.verb().equals("open-pr")) continue;
-            Action r = applyPr(ctx, tool, plan, prBody, a);
-            prClosed = r.status() == Action.Status.SKIPPED;
-            anyApplied |= r.status() == Action.Status.APPLIED;
-            out.add(r);
-        }
-        List<Action> deploys = plan.actions().stream()
-                .filter(a -> a.verb().equals("trigger-deploy") && a.status() == Action.Status.PLANNED).toList();
-        if (!deploys.isEmpty()) {
-            if (prClosed) {
-                deploys.forEach(a -> out.add(a.withStatus(Action.Status.SKIPPED,
-                        a.detail() + " — not deployed: the promotion PR was closed by a human")));
-            } else {
-                List<Action> done = applyDeploys(ctx, store, tool, plan, deploys);
-                anyApplied |= done.stream().anyMatch(a -> a.status() == Action.Status.APPLIED);
-                out.addAll(done);
-            }
-        }
-        plan.actions().stream().filter(a -> !a.verb().equals("open-pr")
-                        && !(a.verb().equals("trigger-deploy") && a.status() == Action.Status.PLANNED))
-                .forEach(out::add);
-        if (anyApplied) startPromotion(ctx, store, tool, plan);
-        return out;
-    }
-
-    private Action applyPr(ChoreContext ctx, Resource<ToolSpec> tool, ToolPlan plan, String body, Action a) {
-        PullRequestService prs = ctx.platform().pullRequests();
-        if (prs == null) return a.withStatus(Action.Status.FAILED, a.detail() + " — no forge configured");
-        var step = plan.pr();
-        try {
-            String current = Files.readString(SafePaths.file(ctx.state().root(), step.file()));
-            String edited = editVersion(current, tool.name(), step.path(), step.version());
-            String title = "promote " + tool.name() + " " + step.version() + " to " + plan.candidate().to();
-            Optional<PullRequest> open = prs.find(NAME, step.topic()).filter(p -> p.state() == PullRequest.State.OPEN);
-            boolean sameProposal = open.map(p -> title.equals(p.title())).orElse(false);
-            if (!sameProposal && !ctx.limit().tryAcquire()) {
-                return a.withStatus(Action.Status.LIMITED, a.detail() + " — safety limit reached");
-            }
-            io.kubechores.core.AuditLog.Intent intent = ctx.intend(a); // write-ahead + fence
-            PullRequestResult r = prs.upsert(new PullRequestRequest(NAME, step.topic(), title, body,
-                    List.of("kubechores", "promote"), Map.of(step.file(), edited),
-                    title + "\n\n" + plan.candidate().version() + " verified healthy and soaked on every "
-                            + plan.candidate().from() + " cluster.", false));
-            String where = r.pullRequest() == null ? "" : " — PR " + r.pullRequest().id() + " " + r.pullRequest().url();
-            Action done = switch (r.outcome()) {
-                case CREATED, UPDATED -> a.withStatus(Action.Status.APPLIED,
-                        a.detail() + " — " + r.outcome().name().toLowerCase() + where);
-                case UNCHANGED -> a.withStatus(Action.Status.UNCHANGED, a.detail() + " — already open" + where);
-                case SKIPPED_CLOSED -> a.withStatus(Action.Status.SKIPPED, a.detail() + " — PR closed by a human, not reopened" + where);
-                case SKIPPED_EDITED -> a.withStatus(Action.Status.SKIPPED, a.detail()
-                        + " — PR branch has commits by someone else, left alone" + where);
-            };
-            intent.outcome(done);
-            return done;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            return a.withStatus(Action.Status.FAILED, a.detail() + " — " + ChoreRunner.describe(e));
-        }
-    }
-
-    /**
-     * Deploys in two phases so that the prod clusters' builds run in parallel on Jenkins: first every cluster's build
-     * is triggered (or found already triggered), then each is followed to its result within the limits.
-     */
-    private List<Action> applyDeploys(ChoreContext ctx, StateStore store, Resource<ToolSpec> tool, ToolPlan plan,
-                                      List<Action> planned) {
-        List<Action> out = new ArrayList<>(planned);
-        JenkinsClient jenkins;
-        try {
-            jenkins = jenkins(ctx);
-        } catch (RuntimeException e) {
-            out.replaceAll(a -> a.withStatus(Action.Status.FAILED, a.detail() + " — " + ChoreRunner.describe(e)));
-            return out;
-        }
-        String[] queued = new String[planned.size()];
-        for (int i = 0; i < planned.size(); i++) {
-            Action a = planned.get(i);
-            DeployStep step = plan.deploys().get(i);
-            String key = deployKey(tool, plan, step);
-            try {
-                DeployRecord known = readJson(store, key, DeployRecord.class);
-                if (known != null) {
-                    if (!"FINISHED".equals(known.status()) && !"CANCELLED".equals(known.status())
-                            && (known.queueUrl() != null || known.buildUrl() != null)) {
-                        // the recorded build once its number is known: Jenkins forgets the queue item 5 min after start
-                        known = record(store, key, jenkins.followUp(known.queueUrl(), known.buildNumber(),
-                                known.buildUrl(), step.job(), step.parameters()), known.triggeredAt());
-                    }
-                    out.set(i, outcome(a, known, true));
-                    continue;
-                }
-                Optional<JenkinsClient.Build> earlier = jenkins.findBuild(step.job(), step.parameters());
-                if (earlier.isPresent()) {
-                    out.set(i, outcome(a, record(store, key, earlier.get(), ctx.clock().instant()), true));
-                    continue;
-                }
-                if (!ctx.limit().tryAcquire()) {
-                    out.set(i, a.withStatus(Action.Status.LIMITED, a.detail() + " — safety limit reached"));
-                    continue;
-                }
-                // write-ahead + fence: a run that lost its lease (another runner took the job over) stops here
-                io.kubechores.core.AuditLog.Intent intent = ctx.intend(a);
-                String queue;
-                try {
-                    queue = jenkins.trigger(step.job(), step.parameters());
-                } catch (RuntimeException e) {
-                    intent.outcome(a.withStatus(Action.Status.FAILED, io.kubechores.core.ChoreRunner.describe(e)));
-                    throw e;
-                }
-                writeJson(store, key, new DeployRecord(queue, null, null, "QUEUED", null, ctx.clock().instant(), step.parameters()));
-                intent.outcome(a.withStatus(Action.Status.APPLIED, a.detail() + " — queued " + queue));
-                log.info("job=promote cluster={} tool={} action=trigger-deploy queue={}", step.cluster(), tool.name(), queue);
-                queued[i] = queue;
-                startPromotion(ctx, store, tool, plan);
-                out.set(i, a.withStatus(Action.Status.APPLIED, a.detail() + " — queued " + queue));
-            } catch (RuntimeException e) {
-                out.set(i, a.withStatus(Action.Status.FAILED, a.detail() + " — " + ChoreRunner.describe(e)));
-            }
-        }
-        for (int i = 0; i < planned.size(); i++) {
-            if (queued[i] == null) continue;
-            String key = deployKey(tool, plan, plan.deploys().get(i));
-            try {
-                out.set(i, outcome(planned.get(i), record(store, key, jenkins.follow(queued[i]), ctx.clock().instant()), false));
-            } catch (RuntimeException e) {
-                out.set(i, planned.get(i).withStatus(Action.Status.APPLIED, planned.get(i).detail() + " — queued "
-                        + queued[i] + "; following it failed: " + ChoreRunner.describe(e) + " (next run follows up)"));
-            }
-        }
-        return out;
-    }
-
-    /** Remembers the promotion in flight (once per version and environment). */
-    private static void startPromotion(ChoreContext ctx, StateStore store, Resource<ToolSpec> tool, ToolPlan plan) {
-        var c = plan.candidate();
-        if (c == null) return; // deploys of a merged promotion: its record is already there
-        PromotionRecord existing = readRecord(store, tool.name());
-        if (existing == null || !existing.version().equals(c.version()) || !existing.to().equals(c.to())) {
-            writeJson(store, "promotion/" + tool.name(), new PromotionRecord(c.version(), c.from(), c.to(),
-                    ctx.clock().instant(), c.topic(tool.name())));
-        }
-    }
-
-    private static String deployKey(Resource<ToolSpec> tool, ToolPlan plan, DeployStep step) {
-        return "deploy/" + tool.name() + "/" + step.cluster() + "/" + step.version();
-    }
-
-    private static DeployRecord record(StateStore store, String key, JenkinsClient.Build b, Instant triggeredAt) {
-        DeployRecord before = readJson(store, key, DeployRecord.class);
-        DeployRecord r = new DeployRecord(b.queueUrl() != null ? b.queueUrl() : before == null ? null : before.queueUrl(),
-                b.buildNumber(), b.buildUrl(), b.status().name(), b.result(),
-                triggeredAt != null ? triggeredAt : before == null ? null : before.triggeredAt(),
-                before == null ? null : before.parameters());
-        writeJson(store, key, r);
-        return r;
-    }
-
-    private static Action outcome(Action a, DeployRecord r, boolean earlier) {
-        String what = switch (r.status()) {
-            case "QUEUED" -> "queued at " + r.queueUrl();
-            case "RUNNING" -> "build #" + r.buildNumber() + " running " + r.buildUrl();
-            case "CANCELLED" -> "queue item cancelled " + r.queueUrl();
-            case "LOST" -> "queue item " + r.queueUrl() + " is gone (Jenkins forgets a started item after 5 minutes) and"
-                    + " no recent build has these parameters (next run looks again)";
-            default -> "build #" + r.buildNumber() + " " + r.result() + " " + r.buildUrl();
-        };
-        String detail = a.detail() + " — " + (earlier ? "already triggered: " : "") + what;
-        boolean bad = "CANCELLED".equals(r.status()) || "LOST".equals(r.status())
-                || ("FINISHED".equals(r.status()) && !"SUCCESS".equals(r.result()));
-        if (bad) return a.withStatus(Action.Status.FAILED, detail);
-        return a.withStatus(earlier ? Action.Status.UNCHANGED : Action.Status.APPLIED, detail);
-    }
-
-    private JenkinsClient jenkins(ChoreContext ctx) {
-        JenkinsAccess access = ctx.platform().jenkins();
-        if (access == null || access.url() == null) {
-            boolean readOnly = access != null && access.readOnly();
-            FleetSpec.Jenkins j = ctx.state().fleetSpec().jenkins();
-            if (j == null || j.url() == null) throw new IllegalStateException("no Jenkins configured (fleet.yaml spec.jenkins.url)");
-            var secrets = ctx.platform().secrets();
-            access = new JenkinsAccess(j.url(), secrets == null ? null : secrets.get(j.userEnv()).orElse(null),
-                    secrets == null ? null : secrets.get(j.tokenEnv()).orElse(null), readOnly);
-        }
-        return new JenkinsClient(access, jenkinsLimits);
-    }
 
     private String prBody(ToolPlan plan, Resource<ToolSpec> tool, Map<String, GitHistory.ValueSetAt> git,
                           List<FreezeWindow> windows, Map<String, List<HealthHistory.Span>> health, Instant until) {
@@ -479,7 +338,7 @@ public class PromoteChore implements Chore {
         return Reports.render("markdown/promote-pr.ftl", m);
     }
 
-    private static List<HealthHistory.Span> readSpans(StateStore store, String key) {
+    static List<HealthHistory.Span> readSpans(StateStore store, String key) {
         return store.get(NAME, key).map(s -> {
             try {
                 return JSON.<List<HealthHistory.Span>>readValue(s, new TypeReference<List<HealthHistory.Span>>() {});
@@ -509,50 +368,6 @@ public class PromoteChore implements Chore {
      * Slack, once per event: what this run changed (PR opened or updated, deploys triggered or failed) and each new
      * NEEDS_HUMAN (prod ahead, non-SemVer version), remembered under notified/… so a rerun does not repeat it.
      */
-    private static void notifyRun(ChoreContext ctx, StateStore store, List<ToolReport> reports, List<String> warnings) {
-        Notifier notifier = ctx.platform().notifier() == null ? Notifier.NONE : ctx.platform().notifier();
-        List<String> lines = new ArrayList<>();
-        for (ToolReport r : reports) {
-            for (Action a : r.actions()) {
-                if (a.status() == Action.Status.APPLIED || a.status() == Action.Status.FAILED) {
-                    lines.add("• " + r.plan().tool() + ": " + a.verb() + " " + a.target() + " — " + a.status()
-                            + (a.detail() == null ? "" : ": " + a.detail()));
-                }
-            }
-            var c = r.plan().candidate();
-            if (r.plan().decision() == PromotionPlanner.Decision.NEEDS_HUMAN) {
-                String key = "notified/" + r.plan().tool() + "/needs-human/" + c.from() + "=" + c.version() + "/" + c.to() + "=" + c.current();
-                if (store.get(NAME, key).isEmpty()) {
-                    lines.add("• " + r.plan().tool() + ": needs a human — " + r.plan().gates().getFirst().reason());
-                    store.put(NAME, key, ctx.clock().instant().toString());
-                }
-            }
-        }
-        if (lines.isEmpty()) return;
-        try {
-            notifier.slack("*kubechores promote*\n" + String.join("\n", lines));
-        } catch (RuntimeException e) {
-            warnings.add("Slack notification failed: " + ChoreRunner.describe(e));
-        }
-    }
-
-    /** A promotion that FAILED (verification or progress deadline) is posted to Slack once. */
-    private static void notifyFailed(ChoreContext ctx, StateStore store, String tool, PromotionRecord record, ToolPlan plan,
-                                     List<String> warnings) {
-        String key = "notified/" + tool + "/" + record.to() + "/" + record.version();
-        if (store.get(NAME, key).isPresent()) return;
-        Notifier notifier = ctx.platform().notifier() == null ? Notifier.NONE : ctx.platform().notifier();
-        try {
-            notifier.slack(":x: *promote " + tool + " " + record.version() + " to " + record.to() + " FAILED*\n"
-                    + plan.outcomeDetail() + "\nThe tool's promotions are held until a human fixes or rolls back "
-                    + record.to() + ".");
-            store.put(NAME, key, ctx.clock().instant().toString());
-        } catch (RuntimeException e) {
-            warnings.add(tool + ": Slack notification failed: " + ChoreRunner.describe(e) + " (retried next run)");
-        }
-    }
-
-    /** The tool's own document when the file holds it, else the file's first document (e.g. a Helm values file). */
     static String editVersion(String content, String tool, String path, String version) {
         try {
             return YamlScalarEdit.replace(content, "Tool", tool, path, version);
@@ -561,11 +376,11 @@ public class PromoteChore implements Chore {
         }
     }
 
-    private static PromotionRecord readRecord(StateStore store, String tool) {
+    static PromotionRecord readRecord(StateStore store, String tool) {
         return readJson(store, "promotion/" + tool, PromotionRecord.class);
     }
 
-    private static <T> T readJson(StateStore store, String key, Class<T> type) {
+    static <T> T readJson(StateStore store, String key, Class<T> type) {
         return store.get(NAME, key).map(s -> {
             try {
                 return JSON.readValue(s, type);
@@ -575,7 +390,7 @@ public class PromoteChore implements Chore {
         }).orElse(null);
     }
 
-    private static void writeJson(StateStore store, String key, Object value) {
+    static void writeJson(StateStore store, String key, Object value) {
         try {
             store.put(NAME, key, JSON.writeValueAsString(value));
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import io.kubechores.core.Action;
 import io.kubechores.core.Chore;
 import io.kubechores.core.ChoreContext;
 import io.kubechores.core.ChoreReport;
+import io.kubechores.core.PartitionPlan;
 import io.kubechores.core.PartitionResult;
 import io.kubechores.core.SafetyLimit;
 import io.kubechores.desiredstate.FleetSpec;
@@ -36,11 +37,12 @@ import java.util.Set;
  * An account whose role or API access is denied fails alone (exit 3).
  */
 @Component
-public class QuotasChore implements Chore {
+public class QuotasChore implements Chore<QuotasChore.Plan, QuotasChore.Partition, QuotasEscalation> {
     public static final String NAME = "quotas";
     private static final Logger log = LoggerFactory.getLogger(QuotasChore.class);
 
     private final AwsCallPolicy callPolicy;
+    private final QuotaRequests requests;
     private final InstanceTypes types;
     private final ActiveRequests.Limits limits;
     private final boolean liveInstanceTypes;
@@ -77,12 +79,13 @@ public class QuotasChore implements Chore {
     public QuotasChore(AwsCallPolicy callPolicy, InstanceTypes types, ActiveRequests.Limits limits,
                        boolean liveInstanceTypes) {
         this.callPolicy = callPolicy;
+        this.requests = new QuotaRequests(callPolicy);
         this.types = types;
         this.limits = limits;
         this.liveInstanceTypes = liveInstanceTypes;
     }
 
-    private record Run(CapacityModel.Model model, SafetyLimit requestBudget, AwsClientFactory factory,
+    record Run(CapacityModel.Model model, SafetyLimit requestBudget, AwsClientFactory factory,
                        ActiveRequests active) {}
 
     @Override
@@ -150,16 +153,36 @@ public class QuotasChore implements Chore {
         return run(ctx).model().partitions();
     }
 
+    /** What one account/region hands to the roll-up: its report rows and what must reach a human. */
+    public record Partition(List<QuotaRow> rows, List<Escalation> escalations) {}
+
+    /**
+     * One account/region's plan: the decisions and, for each increase to file, what the run's admission said (PLANNED
+     * = within AWS's active-request limits and the run's budgets; else deferred/limited). Holds the region's clients
+     * for the apply step (closed by the runner).
+     */
+    public record Plan(String partition, Run run, QuotasAws aws, java.time.Clock clock, List<QuotaDecision> decisions,
+                       Map<QuotaDecision, Action> admitted, List<String> warnings)
+            implements PartitionPlan<Partition>, AutoCloseable {
+        @Override
+        public PartitionResult<Partition> planned() {
+            return result(this, admitted);
+        }
+
+        @Override
+        public void close() {
+            aws.close();
+        }
+    }
+
     @Override
-    public PartitionResult runPartition(ChoreContext ctx, String partition) {
+    public Plan plan(ChoreContext ctx, String partition) {
         Run run = run(ctx);
         String[] ar = partition.split("/", 2);
         List<QuotaNeed> needs = run.model().needsOf(partition);
         List<String> warnings = new ArrayList<>();
-        List<QuotaRow> rows = new ArrayList<>();
-        List<Action> actions = new ArrayList<>();
-        List<Escalation> escalations = new ArrayList<>();
-        try (QuotasAws aws = QuotasAws.open(run.factory(), callPolicy, ar[0], ar[1])) {
+        QuotasAws aws = QuotasAws.open(run.factory(), callPolicy, ar[0], ar[1]);
+        try {
             Map<QuotaKey, QuotasAws.Quota> quotas = new LinkedHashMap<>();
             Map<QuotaKey, List<QuotasAws.ChangeRequest>> histories = new HashMap<>();
             Set<String> caseRefs = new LinkedHashSet<>();
@@ -185,106 +208,64 @@ public class QuotasChore implements Chore {
                 if (q != null) observed.put(k, observation(q, histories.get(k), caseStatus, cases.unavailable()));
             });
             List<QuotaDecision> decisions = QuotaPlanner.plan(needs, observed, ctx.clock());
-            // file the most urgent first (largest share of the wanted value missing): the active-request limits
-            // (2 per Region, 20 per account) defer the rest to a later run
-            Map<QuotaDecision, Action> applied = new HashMap<>();
+            // the most urgent first (largest share of the wanted value missing): the active-request limits
+            // (2 per Region, 20 per account) and the run's budgets defer the rest to a later run
+            Map<QuotaDecision, Action> admitted = new HashMap<>();
             decisions.stream().filter(d -> d.verdict().files())
                     .sorted(java.util.Comparator.comparingDouble(QuotaDecision::urgency).reversed()
                             .thenComparing(d -> d.key().target()))
-                    .forEach(d -> applied.put(d, apply(ctx, run, aws, d)));
-            for (QuotaDecision d : decisions) {
-                Action a = applied.getOrDefault(d, d.action());
-                log.info("job={} account={} region={} quota={} action={} status={} detail={}", NAME, ar[0], ar[1],
-                        d.key().serviceCode() + "/" + d.key().quotaCode(), a.verb(), a.status(), a.detail());
-                actions.add(a);
-                rows.add(QuotaRow.of(d, a));
-                if (d.needsHuman()) warnings.add(d.key().target() + ": " + d.reason());
-                else if (a.verb().equals("ask-human")) warnings.add(d.key().target() + ": " + a.detail());
-                if (a.status() == Action.Status.FAILED) warnings.add(d.key().target() + ": " + a.detail());
-                String[] e = a.verb().equals("ask-human") && !d.needsHuman()
-                        ? new String[]{"AWS_BLOCKED", a.detail()} : d.escalation(ctx.clock());
-                if (e != null) escalations.add(new Escalation(d.key().target(), e[0], e[1]));
-            }
-            run.active().unreadable(ar[0]).forEach((region, why) -> {
-                String w = ar[0] + "/" + region + ": active increase requests could not be counted (" + why + ")";
-                if (!warnings.contains(w)) warnings.add(w);
-            });
+                    .forEach(d -> admitted.put(d, requests.admit(ctx, run, aws, d)));
+            return new Plan(partition, run, aws, ctx.clock(), decisions, admitted, warnings);
+        } catch (RuntimeException e) {
+            aws.close();
+            throw e;
         }
-        return new PartitionResult(partition, null, actions, warnings,
-                Map.of("rows", rows, "escalations", escalations));
+    }
+
+    /** Files the admitted increases (real runs only). */
+    @Override
+    public PartitionResult<Partition> apply(ChoreContext ctx, Plan plan) {
+        Map<QuotaDecision, Action> done = new HashMap<>(plan.admitted());
+        plan.decisions().stream().filter(done::containsKey)
+                .sorted(java.util.Comparator.comparingDouble(QuotaDecision::urgency).reversed()
+                        .thenComparing(d -> d.key().target()))
+                .forEach(d -> {
+                    Action admitted = done.get(d);
+                    if (admitted.status() == Action.Status.PLANNED) done.put(d, requests.send(ctx, plan.run(), plan.aws(), d, admitted));
+                });
+        return result(plan, done);
+    }
+
+    /** Report rows, warnings and escalations of one account/region from each decision's action. */
+    private static PartitionResult<Partition> result(Plan plan, Map<QuotaDecision, Action> outcomes) {
+        String[] ar = plan.partition().split("/", 2);
+        List<String> warnings = new ArrayList<>(plan.warnings());
+        List<QuotaRow> rows = new ArrayList<>();
+        List<Action> actions = new ArrayList<>();
+        List<Escalation> escalations = new ArrayList<>();
+        java.time.Clock clock = plan.clock();
+        for (QuotaDecision d : plan.decisions()) {
+            Action a = outcomes.getOrDefault(d, d.action());
+            log.info("job={} account={} region={} quota={} action={} status={} detail={}", NAME, ar[0], ar[1],
+                    d.key().serviceCode() + "/" + d.key().quotaCode(), a.verb(), a.status(), a.detail());
+            actions.add(a);
+            rows.add(QuotaRow.of(d, a));
+            if (d.needsHuman()) warnings.add(d.key().target() + ": " + d.reason());
+            else if (a.verb().equals("ask-human")) warnings.add(d.key().target() + ": " + a.detail());
+            if (a.status() == Action.Status.FAILED) warnings.add(d.key().target() + ": " + a.detail());
+            String[] e = a.verb().equals("ask-human") && !d.needsHuman()
+                    ? new String[]{"AWS_BLOCKED", a.detail()} : d.escalation(clock);
+            if (e != null) escalations.add(new Escalation(d.key().target(), e[0], e[1]));
+        }
+        plan.run().active().unreadable(ar[0]).forEach((region, why) -> {
+            String w = ar[0] + "/" + region + ": active increase requests could not be counted (" + why + ")";
+            if (!warnings.contains(w)) warnings.add(w);
+        });
+        return PartitionResult.ok(plan.partition(), actions, warnings, new Partition(rows, escalations));
     }
 
     /** A row a human must hear about: its target, the dedupe value (changes re-alert), the text. */
     record Escalation(String target, String value, String text) {}
-
-    static final String ESCALATED = "escalated/";
-
-    /**
-     * Slack, once per situation: every escalation whose value differs from what the state store says was sent
-     * (keys "escalated/&lt;target&gt;"); targets of the run's successful partitions that no longer escalate are
-     * forgotten, so a later denial alerts again. Dry run: planned, nothing sent or stored.
-     */
-    private Action escalate(ChoreContext ctx, List<PartitionResult> results) {
-        io.kubechores.platform.StateStore store = ctx.platform() == null ? null : ctx.platform().state();
-        Map<String, String> last = new java.util.TreeMap<>();
-        if (store != null) {
-            store.all(NAME).forEach((k, v) -> {
-                if (k.startsWith(ESCALATED)) last.put(k.substring(ESCALATED.length()), v);
-            });
-        }
-        Map<String, Escalation> now = new java.util.TreeMap<>();
-        Set<String> ranPartitions = new java.util.HashSet<>();
-        for (PartitionResult r : results) {
-            if (r.isFailed()) continue;
-            ranPartitions.add(r.partition());
-            if (r.data().get("escalations") instanceof List<?> l) {
-                l.forEach(o -> now.put(((Escalation) o).target(), (Escalation) o));
-            }
-        }
-        List<Escalation> fresh = now.values().stream().filter(e -> !e.value().equals(last.get(e.target()))).toList();
-        FleetSpec.Notifications n = ctx.state().fleetSpec().notifications();
-        String channel = n.slackChannel() == null ? "slack" : "slack " + n.slackChannel();
-        if (fresh.isEmpty()) {
-            if (!ctx.dryRun()) forget(store, last, now, ranPartitions);
-            return new Action(channel, "escalate", "nothing new for a human", now.size()
-                    + " quota(s) already escalated", Action.Status.UNCHANGED);
-        }
-        StringBuilder text = new StringBuilder("*kubechores quotas*: ").append(fresh.size())
-                .append(" quota(s) need a human\n");
-        fresh.stream().limit(20).forEach(e -> text.append("• `").append(e.target()).append("` ").append(e.text())
-                .append('\n'));
-        if (fresh.size() > 20) text.append("… and ").append(fresh.size() - 20).append(" more in the report\n");
-        Action a = new Action(channel, "escalate", fresh.size() + " quota(s) for a human",
-                fresh.stream().map(Escalation::target).collect(java.util.stream.Collectors.joining(", ")),
-                Action.Status.PLANNED);
-        if (ctx.dryRun()) return a;
-        boolean configured = n.slackWebhookEnv() != null && ctx.platform().secrets() != null
-                && ctx.platform().secrets().get(n.slackWebhookEnv()).isPresent();
-        if (!configured) {
-            return a.withStatus(Action.Status.SKIPPED, "no Slack webhook configured (" + n.slackWebhookEnv()
-                    + " unset); not marked as escalated");
-        }
-        if (!ctx.limit().tryAcquire()) return a.withStatus(Action.Status.LIMITED);
-        try {
-            ctx.platform().notifier().slack(text.toString());
-        } catch (RuntimeException e) {
-            return a.withStatus(Action.Status.FAILED, String.valueOf(e.getMessage()));
-        }
-        if (store != null) fresh.forEach(e -> store.put(NAME, ESCALATED + e.target(), e.value()));
-        forget(store, last, now, ranPartitions);
-        return ctx.applied(a);
-    }
-
-    private static void forget(io.kubechores.platform.StateStore store, Map<String, String> last,
-                               Map<String, Escalation> now, Set<String> ranPartitions) {
-        if (store == null) return;
-        for (String target : last.keySet()) {
-            String[] p = target.split("/", 3);
-            if (p.length >= 2 && ranPartitions.contains(p[0] + "/" + p[1]) && !now.containsKey(target)) {
-                store.remove(NAME, ESCALATED + target);
-            }
-        }
-    }
 
     private static void addCase(Set<String> refs, QuotasAws.ChangeRequest r) {
         if (r.caseId() != null && !r.caseId().isBlank()) refs.add(r.caseId());
@@ -298,108 +279,33 @@ public class QuotasChore implements Chore {
         return new ObservedQuota(q.name(), q.value(), q.adjustable(), q.awsDefault(), h, cases, casesUnavailable);
     }
 
-    /** The open requests of one region of the account, counted with that region's clients. */
-    private ActiveRequests.Count countActive(Run run, QuotasAws here, String accountId, String hereRegion,
-                                             String region) {
-        try {
-            if (region.equals(hereRegion)) return new ActiveRequests.Count(here.activeRequests().size(), null);
-            try (QuotasAws other = QuotasAws.open(run.factory(), callPolicy, accountId, region)) {
-                return new ActiveRequests.Count(other.activeRequests().size(), null);
-            }
-        } catch (RuntimeException e) {
-            return new ActiveRequests.Count(0, QuotasAws.describe(e));
-        }
-    }
-
-    /**
-     * Files one planned increase: the active-request limits first (a request over them is deferred, not sent), then
-     * the run's budgets, then a re-read of the history, then RequestServiceQuotaIncrease.
-     */
-    private Action apply(ChoreContext ctx, Run run, QuotasAws aws, QuotaDecision d) {
-        Action planned = d.action();
-        QuotaKey k = d.key();
-        List<String> regions = run.model().partitions().stream().filter(p -> p.startsWith(k.accountId() + "/"))
-                .map(p -> p.substring(k.accountId().length() + 1)).toList();
-        String full = run.active().take(k.accountId(), k.region(), regions,
-                r -> countActive(run, aws, k.accountId(), k.region(), r));
-        if (full != null) return deferred(planned, full + ": the most urgent were filed first; this one waits for a"
-                + " later run");
-        if (!run.requestBudget().tryAcquire()) {
-            run.active().release(k.accountId(), k.region());
-            return planned.withStatus(Action.Status.LIMITED, planned.detail() + " — maxRequestsPerRun "
-                    + run.requestBudget().max() + " reached");
-        }
-        if (!ctx.limit().tryAcquire()) {
-            run.active().release(k.accountId(), k.region());
-            return planned.withStatus(Action.Status.LIMITED, planned.detail() + " — safety limit of "
-                    + ctx.limit().max() + " changes per run reached");
-        }
-        if (ctx.dryRun()) return planned;
-        // re-read right before writing: another run (or a human) may have filed since we collected
-        for (QuotasAws.ChangeRequest r : aws.history(k.serviceCode(), k.quotaCode())) {
-            if ("PENDING".equals(r.status()) || "CASE_OPENED".equals(r.status())) {
-                return planned.withStatus(Action.Status.UNCHANGED, "request " + r.id() + " for "
-                        + QuotaPlanner.num(r.desiredValue()) + " is already " + r.status());
-            }
-        }
-        // write-ahead: the intent is in the audit trail, and the run still holds its lease, before the request goes
-        io.kubechores.core.AuditLog.Intent intent = ctx.intend(planned);
-        QuotasAws.Increase inc;
-        try {
-            inc = aws.requestIncrease(k.serviceCode(), k.quotaCode(), d.request());
-        } catch (RuntimeException e) {
-            intent.outcome(planned.withStatus(Action.Status.FAILED, io.kubechores.core.ChoreRunner.describe(e)));
-            throw e;
-        }
-        Action result = outcome(run, k, planned, d, inc);
-        intent.outcome(result);
-        return result;
-    }
-
-    private static Action outcome(Run run, QuotaKey k, Action planned, QuotaDecision d, QuotasAws.Increase inc) {
-        return switch (inc.kind()) {
-            case FILED -> planned.withStatus(Action.Status.APPLIED, planned.detail() + " — request "
-                    + inc.requestId() + " " + inc.status());
-            case ALREADY_OPEN -> planned.withStatus(Action.Status.UNCHANGED,
-                    "a request is already open (ResourceAlreadyExistsException: " + inc.message() + ")");
-            case NOT_GREATER -> planned.withStatus(Action.Status.UNCHANGED,
-                    "already at or above " + d.request() + " (IllegalArgumentException: " + inc.message() + ")");
-            case QUOTA_EXCEEDED -> {
-                run.active().regionFull(k.accountId(), k.region());
-                yield deferred(planned, "AWS says the active-request limit is reached (QuotaExceededException: "
-                        + inc.message() + "): waits for a later run");
-            }
-            case NEEDS_HUMAN -> new Action(planned.target(), "ask-human", inc.message(),
-                    "RequestServiceQuotaIncrease was refused for a reason a human must fix; nothing was filed",
-                    Action.Status.SKIPPED);
-            case REJECTED -> planned.withStatus(Action.Status.FAILED, "request rejected: " + inc.message());
-        };
-    }
-
-    /** A request held back by the active-request limits: verb request-deferred, reported with the reason. */
-    static Action deferred(Action planned, String why) {
-        return new Action(planned.target(), "request-deferred", planned.detail() + " — deferred: " + why,
-                planned.reason(), Action.Status.LIMITED);
+    @Override
+    public QuotasEscalation rollUp(ChoreContext ctx, List<PartitionResult<Partition>> results) {
+        return QuotasEscalation.of(ctx, results);
     }
 
     @Override
-    public ChoreReport finish(ChoreContext ctx, List<PartitionResult> results) {
+    public QuotasEscalation applyRollUp(ChoreContext ctx, QuotasEscalation escalation) {
+        return escalation.apply(ctx);
+    }
+
+    @Override
+    public ChoreReport report(ChoreContext ctx, List<PartitionResult<Partition>> results, QuotasEscalation rollUp) {
         Run run = runs.remove(ctx.limit());
         CapacityModel.Model model = run != null ? run.model() : CapacityModel.build(ctx.state(), types);
         List<QuotaRow> rows = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        for (PartitionResult r : results) {
+        for (PartitionResult<Partition> r : results) {
             if (r.isFailed()) {
                 rows.add(QuotaRow.failed(r.partition(), r.error()));
                 failures.add(r.partition() + ": " + r.error());
                 continue;
             }
-            Object data = r.data().get("rows");
-            if (data instanceof List<?> l) l.forEach(o -> rows.add((QuotaRow) o));
+            if (r.data() != null) rows.addAll(r.data().rows());
         }
         List<String> warnings = new ArrayList<>(model.warnings());
         results.forEach(r -> warnings.addAll(r.warnings()));
-        Action escalation = escalate(ctx, results);
+        Action escalation = rollUp.escalation();
         String counts = counts(ctx.dryRun(), rows, results, failures) + "; escalation: " + escalation.status() + " "
                 + escalation.detail();
 
@@ -427,12 +333,10 @@ public class QuotasChore implements Chore {
             artifacts.add(Reports.write(ctx.outputDir(), "quotas-report.json", Reports.json(json)));
         }
         log.info("job={} {}", NAME, counts);
-        return new ChoreReport(counts + "\n" + console,
-                escalation.status() == Action.Status.UNCHANGED ? List.of() : List.of(escalation), warnings, artifacts,
-                escalation.status() == Action.Status.FAILED);
+        return new ChoreReport(counts + "\n" + console, List.of(), warnings, artifacts, false);
     }
 
-    private static String counts(boolean dryRun, List<QuotaRow> rows, List<PartitionResult> results,
+    private static String counts(boolean dryRun, List<QuotaRow> rows, List<? extends PartitionResult<?>> results,
                                  List<String> failures) {
         long filed = count(rows, "request-increase", dryRun ? "PLANNED" : "APPLIED");
         long capped = rows.stream().filter(r -> r.capped() && r.verb().equals("request-increase")

@@ -5,7 +5,9 @@ import io.kubechores.core.Chore;
 import io.kubechores.core.ChoreContext;
 import io.kubechores.core.ChoreReport;
 import io.kubechores.core.ChoreRunner;
+import io.kubechores.core.PartitionPlan;
 import io.kubechores.core.PartitionResult;
+import io.kubechores.core.RollUp;
 import io.kubechores.core.RunGuard;
 import io.kubechores.core.SafetyLimit;
 import io.kubechores.core.Shard;
@@ -72,18 +74,18 @@ public final class BatchChoreLauncher implements ChoreLauncher {
     public static final String SUMMARY = "summary";
     public static final String ARTIFACTS = "artifacts";
 
-    private final Map<String, Chore> chores;
+    private final Map<String, Chore<?, ?, ?>> chores;
     private final JobRepository jobRepository;
     private final JobOperator jobOperator;
     private final PlatformTransactionManager tx;
     private final DesiredStateSource source;
     private final PlatformProvider platforms;
     private final KubechoresProperties props;
-    private final Map<String, RunState> running = new ConcurrentHashMap<>();
+    private final Map<String, RunState<?, ?, ?>> running = new ConcurrentHashMap<>();
     private JdbcRunLeases leases;
     private volatile String shuttingDown;
 
-    public BatchChoreLauncher(List<Chore> chores, JobRepository jobRepository, JobOperator jobOperator,
+    public BatchChoreLauncher(List<Chore<?, ?, ?>> chores, JobRepository jobRepository, JobOperator jobOperator,
                               PlatformTransactionManager tx, DesiredStateSource source, PlatformProvider platforms,
                               KubechoresProperties props) {
         this.chores = chores.stream().collect(Collectors.toMap(Chore::name, Function.identity(),
@@ -107,23 +109,45 @@ public final class BatchChoreLauncher implements ChoreLauncher {
         return List.copyOf(chores.keySet());
     }
 
-    private static final class RunState {
-        final Chore chore;
+    /** One run in flight, typed by its chore (no casts between the partition steps and the roll-up). */
+    private static final class RunState<P extends PartitionPlan<R>, R, U extends RollUp> {
+        final Chore<P, R, U> chore;
         final ChoreContext ctx;
         final RunGuard guard;
         final long runEndsNanos;
         /** Completed with the reason when the run must stop at once (runner shutdown, lost lease). */
         final CompletableFuture<String> stop = new CompletableFuture<>();
-        final ConcurrentLinkedQueue<PartitionResult> results = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<PartitionResult<R>> results = new ConcurrentLinkedQueue<>();
         volatile ChoreReport report;
         volatile String finishError;
 
-        RunState(Chore chore, ChoreContext ctx, RunGuard guard, long runEndsNanos) {
+        RunState(Chore<P, R, U> chore, ChoreContext ctx, RunGuard guard, long runEndsNanos) {
             this.chore = chore;
             this.ctx = ctx;
             this.guard = guard;
             this.runEndsNanos = runEndsNanos;
         }
+
+        List<PartitionResult<R>> sortedResults() {
+            List<PartitionResult<R>> out = new ArrayList<>(results);
+            out.sort(Comparator.comparing(PartitionResult::partition));
+            return out;
+        }
+
+        PartitionResult<R> runOne(String key) {
+            return ChoreRunner.runOne(chore, ctx, key);
+        }
+
+        void finish() throws Exception {
+            report = ChoreRunner.finish(chore, ctx, sortedResults());
+        }
+    }
+
+    private static <P extends PartitionPlan<R>, R, U extends RollUp> RunState<P, R, U> state(Chore<P, R, U> chore,
+                                                                                          ChoreContext ctx,
+                                                                                          RunGuard guard,
+                                                                                          long endsNanos) {
+        return new RunState<>(chore, ctx, guard, endsNanos);
     }
 
     /** Set when the state store does not outlive this pod ({@link StateDurability}); null when it does. */
@@ -144,7 +168,7 @@ public final class BatchChoreLauncher implements ChoreLauncher {
         }
         String ephemeral = ephemeralStateWarning;
         if (ephemeral != null) log.warn("job={} {}", job, ephemeral);
-        Chore chore = chores.get(job);
+        Chore<?, ?, ?> chore = chores.get(job);
         if (chore == null) {
             return invalid(job, req, started, List.of(new Problem(new Location("<command line>", 0, 0), "JOB",
                     "unknown job '" + job + "' (jobs: " + String.join(", ", chores.keySet()) + ")")));
@@ -212,7 +236,7 @@ public final class BatchChoreLauncher implements ChoreLauncher {
                 max > 0 ? new SafetyLimit(max) : SafetyLimit.unlimited(),
                 dryRun ? io.kubechores.core.AuditLog.NONE : audit,
                 out);
-        RunState rs = new RunState(chore, ctx, guard, startedNanos + props.runDeadline().toNanos());
+        RunState<?, ?, ?> rs = state(chore, ctx, guard, startedNanos + props.runDeadline().toNanos());
         running.put(runId, rs);
         JobExecution exec;
         try {
@@ -239,14 +263,13 @@ public final class BatchChoreLauncher implements ChoreLauncher {
             if (audit != null) audit.close();
             if (lease != null) lease.close();
         }
-        List<PartitionResult> results = new ArrayList<>(rs.results);
-        results.sort(Comparator.comparing(PartitionResult::partition));
+        List<? extends PartitionResult<?>> results = rs.sortedResults();
         List<Action> actions = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         if (ephemeral != null) warnings.add(ephemeral);
         List<String> failed = new ArrayList<>();
         List<PartitionOutcome> outcomes = new ArrayList<>();
-        for (PartitionResult r : results) {
+        for (PartitionResult<?> r : results) {
             outcomes.add(PartitionOutcome.of(r.partition(), r.error(), r.actions()));
             actions.addAll(r.actions());
             r.warnings().forEach(w -> warnings.add(r.partition() + ": " + w));
@@ -300,7 +323,7 @@ public final class BatchChoreLauncher implements ChoreLauncher {
                 List.of(), List.of(), lines, List.of(), started, Instant.now());
     }
 
-    private Job buildJob(Chore chore, String runId) {
+    private Job buildJob(Chore<?, ?, ?> chore, String runId) {
         String name = chore.name();
         SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor(name + "-");
         executor.setVirtualThreads(true);
@@ -308,11 +331,10 @@ public final class BatchChoreLauncher implements ChoreLauncher {
 
         Step worker = new StepBuilder(name + ".partition", jobRepository)
                 .tasklet((contribution, chunk) -> {
-                    RunState rs = running.get(runId);
+                    RunState<?, ?, ?> rs = running.get(runId);
                     ExecutionContext ec = chunk.getStepContext().getStepExecution().getExecutionContext();
                     String key = ec.getString("partition");
-                    PartitionResult r = runWithDeadline(rs, key);
-                    rs.results.add(r);
+                    PartitionResult<?> r = runAndKeep(rs, key);
                     ec.putInt("actions", r.actions().size());
                     if (r.isFailed()) {
                         ec.putString("error", truncate(r.error()));
@@ -324,7 +346,7 @@ public final class BatchChoreLauncher implements ChoreLauncher {
 
         Step partitions = new StepBuilder(name + ".partitions", jobRepository)
                 .partitioner(name + ".partition", gridSize -> {
-                    RunState rs = running.get(runId);
+                    RunState<?, ?, ?> rs = running.get(runId);
                     Map<String, ExecutionContext> map = new LinkedHashMap<>();
                     for (String key : rs.chore.partitions(rs.ctx)) {
                         ExecutionContext ec = new ExecutionContext();
@@ -340,11 +362,9 @@ public final class BatchChoreLauncher implements ChoreLauncher {
 
         Step finish = new StepBuilder(name + ".finish", jobRepository)
                 .tasklet((contribution, chunk) -> {
-                    RunState rs = running.get(runId);
-                    List<PartitionResult> results = new ArrayList<>(rs.results);
-                    results.sort(Comparator.comparing(PartitionResult::partition));
+                    RunState<?, ?, ?> rs = running.get(runId);
                     try {
-                        rs.report = rs.chore.finish(rs.ctx, results);
+                        rs.finish();
                         // for the runner's run page: the plan/summary text and where the reports are
                         ExecutionContext job = chunk.getStepContext().getStepExecution().getJobExecution().getExecutionContext();
                         job.putString(SUMMARY, truncate(rs.report.summary(), 60_000));
@@ -365,7 +385,7 @@ public final class BatchChoreLauncher implements ChoreLauncher {
                 .listener(new JobExecutionListener() {
                     @Override
                     public void afterJob(JobExecution je) {
-                        RunState rs = running.get(runId);
+                        RunState<?, ?, ?> rs = running.get(runId);
                         if (rs == null || je.getStatus() != BatchStatus.COMPLETED) return;
                         boolean partial = rs.results.stream().anyMatch(PartitionResult::isFailed)
                                 || (rs.report != null && rs.report.failed());
@@ -381,7 +401,13 @@ public final class BatchChoreLauncher implements ChoreLauncher {
      * mutation (RunGuard), its cluster client is closed (requests in flight are cancelled) and its thread interrupted;
      * the other partitions go on.
      */
-    private PartitionResult runWithDeadline(RunState rs, String key) {
+    private <R> PartitionResult<R> runAndKeep(RunState<?, R, ?> rs, String key) {
+        PartitionResult<R> r = runWithDeadline(rs, key);
+        rs.results.add(r);
+        return r;
+    }
+
+    private <R> PartitionResult<R> runWithDeadline(RunState<?, R, ?> rs, String key) {
         long now = System.nanoTime();
         long left = Math.min(props.partitionDeadline().toNanos(), rs.runEndsNanos - now);
         String stopped = rs.stop.getNow(null);
@@ -391,14 +417,14 @@ public final class BatchChoreLauncher implements ChoreLauncher {
             log.warn("job={} partition={} not started: {}", rs.chore.name(), key, why);
             return PartitionResult.failed(key, "not started: " + why);
         }
-        CompletableFuture<PartitionResult> result = new CompletableFuture<>();
+        CompletableFuture<PartitionResult<R>> result = new CompletableFuture<>();
         Thread worker = Thread.ofVirtual().name(rs.chore.name() + "-" + key).start(() ->
-                result.complete(ChoreRunner.runOne(rs.chore, rs.ctx, key)));
+                result.complete(rs.runOne(key)));
         String why;
         try {
-            Object first = CompletableFuture.anyOf(result, rs.stop).get(left, TimeUnit.NANOSECONDS);
-            if (first instanceof PartitionResult r) return r;
-            why = "stopped: " + first;
+            CompletableFuture.anyOf(result, rs.stop).get(left, TimeUnit.NANOSECONDS);
+            if (result.isDone()) return result.join();
+            why = "stopped: " + rs.stop.getNow("stopped");
         } catch (TimeoutException e) {
             boolean partitionBound = props.partitionDeadline().toNanos() <= rs.runEndsNanos - now;
             why = partitionBound
@@ -422,10 +448,9 @@ public final class BatchChoreLauncher implements ChoreLauncher {
         }
         log.warn("job={} partition={} FAILED: {}; changes it applied so far are in the audit trail", rs.chore.name(),
                 key, why);
-        PartitionResult partial = result.getNow(null);
-        return new PartitionResult(key, why + "; changes applied before that are in the audit trail",
-                partial == null ? List.of() : partial.actions(), partial == null ? List.of() : partial.warnings(),
-                partial == null ? Map.of() : partial.data());
+        PartitionResult<R> partial = result.getNow(null);
+        String failed = why + "; changes applied before that are in the audit trail";
+        return partial == null ? PartitionResult.failed(key, failed) : partial.failedWith(failed);
     }
 
     /**
@@ -435,7 +460,7 @@ public final class BatchChoreLauncher implements ChoreLauncher {
      */
     public void stopAll(String reason) {
         shuttingDown = reason;
-        for (RunState rs : running.values()) {
+        for (RunState<?, ?, ?> rs : running.values()) {
             log.warn("job={} stopping: {}", rs.chore.name(), reason);
             rs.guard.stop(reason);
             rs.stop.complete(reason);

@@ -64,7 +64,7 @@ public class RunnerConfiguration {
     }
 
     @Bean
-    public BatchChoreLauncher choreLauncher(List<Chore> chores, JobRepository jobRepository, JobOperator jobOperator,
+    public BatchChoreLauncher choreLauncher(List<Chore<?, ?, ?>> chores, JobRepository jobRepository, JobOperator jobOperator,
                                             PlatformTransactionManager tx, DesiredStateSource source,
                                             PlatformProvider platforms, KubechoresProperties props,
                                             javax.sql.DataSource dataSource, org.springframework.core.env.Environment env) {

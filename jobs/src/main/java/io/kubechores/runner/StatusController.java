@@ -67,7 +67,7 @@ public class StatusController {
     }
 
     public StatusController(ChoreLauncher launcher, RunnerScheduler scheduler, RunHistory history, RunService runs,
-                            ObjectProvider<Chore> chores,
+                            ObjectProvider<Chore<?, ?, ?>> chores,
                             @Value("${kubechores.runner.history-size:10}") int historySize,
                             @Value("${kubechores.runner.display-zone:UTC}") String displayZone,
                             @Value("${kubechores.runner.token:}") String token,

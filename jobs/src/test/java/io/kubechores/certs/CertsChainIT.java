@@ -149,9 +149,9 @@ class CertsChainIT {
                 new MemoryStateStore(), SecretSource.of(Map.of()));
         var ctx = new ChoreContext("certs", state, platform, Clock.fixed(NOW, ZoneOffset.UTC), true,
                 SafetyLimit.unlimited(), AuditLog.NONE, null);
-        ChoreRunner.Outcome o = ChoreRunner.run(new CertsChore(), ctx, 1);
+        ChoreRunner.Outcome<CertPlan> o = ChoreRunner.run(new CertsChore(), ctx, 1);
         assertThat(o.partitions()).singleElement().satisfies(p -> assertThat(p.isFailed()).isFalse());
-        CertPlan plan = (CertPlan) o.partitions().getFirst().data().get("plan");
+        CertPlan plan = o.partitions().getFirst().data();
         return plan.findings();
     }
 

@@ -244,9 +244,9 @@ class CertsChoreIT {
                 SafetyLimit.unlimited(), AuditLog.NONE, out.resolve(at.toString().replace(':', '-')));
     }
 
-    static List<Finding> findings(ChoreRunner.Outcome o) {
+    static List<Finding> findings(ChoreRunner.Outcome<?> o) {
         return o.partitions().stream().filter(p -> !p.isFailed())
-                .flatMap(p -> ((CertPlan) p.data().get("plan")).findings().stream()).toList();
+                .flatMap(p -> ((CertPlan) p.data()).findings().stream()).toList();
     }
 
     static Finding find(List<Finding> all, String name, String itemPrefix) {
@@ -258,7 +258,7 @@ class CertsChoreIT {
     @Test
     void findsEveryKindOfCertificateAndJudgesIt() throws Exception {
         long t0 = System.nanoTime();
-        ChoreRunner.Outcome o = ChoreRunner.run(new CertsChore(10, 16), ctx(new MemoryStateStore(), NOW, false), 2);
+        ChoreRunner.Outcome<?> o = ChoreRunner.run(new CertsChore(10, 16), ctx(new MemoryStateStore(), NOW, false), 2);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(o.partitions()).extracting(p -> p.partition()).containsExactly(CLUSTER, CertsChore.ENDPOINTS);
         assertThat(o.partitions()).allMatch(p -> !p.isFailed());
@@ -334,7 +334,7 @@ class CertsChoreIT {
                 .doesNotContain("sandbox");
 
         wire.resetRequests();
-        ChoreRunner.Outcome second = ChoreRunner.run(chore, ctx(store, NOW.plus(Duration.ofHours(1)), false), 2);
+        ChoreRunner.Outcome<?> second = ChoreRunner.run(chore, ctx(store, NOW.plus(Duration.ofHours(1)), false), 2);
         assertThat(wire.findAll(postRequestedFor(urlEqualTo("/services/T000/B000/XXXX")))).isEmpty();
         assertThat(second.report().actions()).anyMatch(a -> a.verb().equals("alert")
                 && a.status() == io.kubechores.core.Action.Status.UNCHANGED);
@@ -365,7 +365,7 @@ class CertsChoreIT {
     @Test
     void aDryRunPrintsTheFindingsButPostsAndPushesNothing() throws Exception {
         MemoryStateStore store = new MemoryStateStore();
-        ChoreRunner.Outcome o = ChoreRunner.run(new CertsChore(100, 16), ctx(store, NOW, true), 2);
+        ChoreRunner.Outcome<?> o = ChoreRunner.run(new CertsChore(100, 16), ctx(store, NOW, true), 2);
         assertThat(wire.findAll(anyRequestedFor(anyUrl()))).isEmpty();
         assertThat(store.all("certs")).isEmpty();
         assertThat(o.report().summary()).contains("web-tls", "CRITICAL", "EXPIRED");
@@ -384,7 +384,7 @@ class CertsChoreIT {
                 .withConnectionTimeout(1000).withRequestTimeout(1000).build()).build()) {
             MemoryStateStore store = new MemoryStateStore();
             store.put("certs", CertsChore.STATE_PREFIX + "prod-us-1|tls-secret|shop|x|abc", "CRITICAL");
-            ChoreRunner.Outcome o = ChoreRunner.run(new CertsChore(100, 16), ctx(store, NOW, false,
+            ChoreRunner.Outcome<?> o = ChoreRunner.run(new CertsChore(100, 16), ctx(store, NOW, false,
                     state(List.of("prod-us-1")), Map.of(CLUSTER, client, "prod-us-1", dead)), 2);
             assertThat(o.partitions()).filteredOn(p -> p.isFailed()).extracting(p -> p.partition())
                     .containsExactly("prod-us-1");

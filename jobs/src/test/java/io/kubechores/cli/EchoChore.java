@@ -4,7 +4,9 @@ import io.kubechores.core.Action;
 import io.kubechores.core.Chore;
 import io.kubechores.core.ChoreContext;
 import io.kubechores.core.ChoreReport;
+import io.kubechores.core.PartitionPlan;
 import io.kubechores.core.PartitionResult;
+import io.kubechores.core.RollUp;
 import io.kubechores.desiredstate.Resource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
@@ -18,7 +20,7 @@ import java.util.List;
  */
 @Component
 @ConditionalOnProperty("kubechores.test.echo-chore")
-public class EchoChore implements Chore {
+public class EchoChore implements Chore<PartitionPlan<Void>, Void, RollUp> {
     private final String name;
 
     public EchoChore() {
@@ -46,20 +48,31 @@ public class EchoChore implements Chore {
     }
 
     @Override
-    public PartitionResult runPartition(ChoreContext ctx, String cluster) {
+    public PartitionPlan<Void> plan(ChoreContext ctx, String cluster) {
         if (cluster.equals(System.getProperty("kubechores.test.fail"))) {
             throw new IllegalStateException("API server answered 500");
         }
-        List<Action> out = new ArrayList<>();
         Action a = new Action(cluster + "/default/ConfigMap/echo", "touch", "x 1 → 2", "test rule", Action.Status.PLANNED);
-        if (ctx.dryRun()) out.add(a);
-        else if (!ctx.limit().tryAcquire()) out.add(a.withStatus(Action.Status.LIMITED));
-        else out.add(ctx.applied(a));
-        return PartitionResult.ok(cluster, out, List.of());
+        return () -> PartitionResult.ok(cluster, List.of(a), List.of(), null);
     }
 
     @Override
-    public ChoreReport finish(ChoreContext ctx, List<PartitionResult> results) {
+    public PartitionResult<Void> apply(ChoreContext ctx, PartitionPlan<Void> plan) {
+        PartitionResult<Void> planned = plan.planned();
+        List<Action> out = new ArrayList<>();
+        for (Action a : planned.actions()) {
+            out.add(ctx.limit().tryAcquire() ? ctx.applied(a) : a.withStatus(Action.Status.LIMITED));
+        }
+        return PartitionResult.ok(planned.partition(), out, List.of(), null);
+    }
+
+    @Override
+    public RollUp rollUp(ChoreContext ctx, List<PartitionResult<Void>> results) {
+        return RollUp.NONE;
+    }
+
+    @Override
+    public ChoreReport report(ChoreContext ctx, List<PartitionResult<Void>> results, RollUp rollUp) {
         return ChoreReport.of("echoed " + results.size() + " clusters", List.of());
     }
 }

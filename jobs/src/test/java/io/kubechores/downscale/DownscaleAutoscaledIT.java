@@ -65,7 +65,7 @@ class DownscaleAutoscaledIT {
         eu.close();
     }
 
-    ChoreRunner.Outcome run(Instant at) throws Exception {
+    ChoreRunner.Outcome<?> run(Instant at) throws Exception {
         Platform platform = new Platform(new StaticKubeClients(Map.of("staging-eu-1", client)), null, null, null, null,
                 store, null);
         ChoreContext ctx = new ChoreContext("downscale", state, platform, Clock.fixed(at, ZoneOffset.UTC), false,

@@ -87,7 +87,7 @@ class DownscaleChoreIT {
         }
     }
 
-    ChoreRunner.Outcome run(Instant at, boolean dryRun, SafetyLimit limit, DesiredState s,
+    ChoreRunner.Outcome<?> run(Instant at, boolean dryRun, SafetyLimit limit, DesiredState s,
                             Map<String, KubernetesClient> clients) throws Exception {
         Platform platform = new Platform(new StaticKubeClients(clients), null, null, null, null, store, null);
         ChoreContext ctx = new ChoreContext("downscale", s, platform, Clock.fixed(at, ZoneOffset.UTC), dryRun, limit,
@@ -95,7 +95,7 @@ class DownscaleChoreIT {
         return ChoreRunner.run(new DownscaleChore("kubechores"), ctx, 4);
     }
 
-    ChoreRunner.Outcome run(Instant at) throws Exception {
+    ChoreRunner.Outcome<?> run(Instant at) throws Exception {
         return run(at, false, SafetyLimit.unlimited(), state, Map.of("staging-eu-1", euClient, "staging-us-1", usClient));
     }
 
@@ -119,7 +119,7 @@ class DownscaleChoreIT {
 
     @Test
     void nightScalesEveryKindDownAndTheMorningRestoresExactly() throws Exception {
-        ChoreRunner.Outcome night = run(TUE_NIGHT);
+        ChoreRunner.Outcome<?> night = run(TUE_NIGHT);
         assertThat(night.exitCode()).isZero();
         // one LIST per kind + namespaces, exactly one PATCH per changed object, one Event each (+1 Warning), no GET
         Map<String, Long> calls = eu.counts();
@@ -186,7 +186,7 @@ class DownscaleChoreIT {
         // the same minute again: nothing to do, zero PATCH, no second warning Event
         eu.resetCounts();
         us.resetCounts();
-        ChoreRunner.Outcome again = run(TUE_NIGHT.plusSeconds(20));
+        ChoreRunner.Outcome<?> again = run(TUE_NIGHT.plusSeconds(20));
         assertThat(eu.count("PATCH")).isZero();
         assertThat(us.count("PATCH")).isZero();
         assertThat(again.allActions()).noneMatch(a -> a.status() == Action.Status.APPLIED);
@@ -196,7 +196,7 @@ class DownscaleChoreIT {
 
         // morning: restored exactly, annotations gone
         eu.resetCounts();
-        ChoreRunner.Outcome morning = run(WED_MORNING);
+        ChoreRunner.Outcome<?> morning = run(WED_MORNING);
         assertThat(morning.exitCode()).isZero();
         assertThat(spec(WorkloadKind.DEPLOYMENT, "shop", "cart", "replicas")).isEqualTo(3);
         assertThat(annotations(WorkloadKind.DEPLOYMENT, "shop", "cart")).doesNotContainKey("kubechores.io/original-replicas");
@@ -212,7 +212,7 @@ class DownscaleChoreIT {
 
     @Test
     void dryRunPrintsThePlanAndChangesNothing() throws Exception {
-        ChoreRunner.Outcome plan = run(TUE_NIGHT, true, SafetyLimit.unlimited(), state,
+        ChoreRunner.Outcome<?> plan = run(TUE_NIGHT, true, SafetyLimit.unlimited(), state,
                 Map.of("staging-eu-1", euClient, "staging-us-1", usClient));
         assertThat(eu.count("PATCH") + eu.count("POST")).isZero();
         assertThat(spec(WorkloadKind.DEPLOYMENT, "shop", "cart", "replicas")).isEqualTo(3);
@@ -223,7 +223,7 @@ class DownscaleChoreIT {
     @Test
     void aCrashAfterSomeScaleDownsLosesNothing() throws Exception {
         // the first run "dies" after two changes (safety limit 2 stands in for the crash)
-        ChoreRunner.Outcome partial = run(TUE_NIGHT, false, new SafetyLimit(2), state, Map.of("staging-eu-1", euClient));
+        ChoreRunner.Outcome<?> partial = run(TUE_NIGHT, false, new SafetyLimit(2), state, Map.of("staging-eu-1", euClient));
         assertThat(partial.allActions()).filteredOn(a -> a.status() == Action.Status.APPLIED).hasSize(2);
         // every object that was scaled down carries its original: value and annotation were one PATCH
         long down = euClient.apps().deployments().inAnyNamespace().list().getItems().stream()
@@ -281,7 +281,7 @@ class DownscaleChoreIT {
         run(TUE_NIGHT);
         euClient.apps().deployments().inNamespace("shop").withName("cart").scale(5);
         eu.resetCounts();
-        ChoreRunner.Outcome later = run(TUE_NIGHT.plus(Duration.ofHours(1)));
+        ChoreRunner.Outcome<?> later = run(TUE_NIGHT.plus(Duration.ofHours(1)));
         assertThat(eu.count("PATCH")).isZero();
         assertThat(spec(WorkloadKind.DEPLOYMENT, "shop", "cart", "replicas")).isEqualTo(5);
         assertThat(later.allActions()).filteredOn(a -> a.target().endsWith("shop/Deployment/cart")).singleElement()
@@ -309,7 +309,7 @@ class DownscaleChoreIT {
                 state.certificatePolicies(), state.tools());
 
         long t0 = System.nanoTime();
-        ChoreRunner.Outcome o = run(TUE_NIGHT, false, SafetyLimit.unlimited(), withFaults, Map.of(
+        ChoreRunner.Outcome<?> o = run(TUE_NIGHT, false, SafetyLimit.unlimited(), withFaults, Map.of(
                 "staging-eu-1", euClient, "staging-us-1", usClient, "staging-broken", failing, "staging-hung", silent));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
 

@@ -62,7 +62,7 @@ class DownscaleGitOpsIT {
         eu.close();
     }
 
-    ChoreRunner.Outcome run(Instant at, boolean dryRun) throws Exception {
+    ChoreRunner.Outcome<?> run(Instant at, boolean dryRun) throws Exception {
         Platform platform = new Platform(new StaticKubeClients(Map.of("staging-eu-1", client)), null, null, null, null,
                 store, null);
         ChoreContext ctx = new ChoreContext("downscale", state, platform, Clock.fixed(at, ZoneOffset.UTC), dryRun,
@@ -94,7 +94,7 @@ class DownscaleGitOpsIT {
 
     @Test
     void fluxAndArgoArePausedForTheNightAndResumedAfterTheMorningRestore() throws Exception {
-        ChoreRunner.Outcome night = run(TUE_NIGHT, false);
+        ChoreRunner.Outcome<?> night = run(TUE_NIGHT, false);
         assertThat(night.exitCode()).isZero();
         assertThat(suspend("Kustomization", "kustomize.toolkit.fluxcd.io/v1", "flux-system", "apps")).isEqualTo(true);
         assertThat(annotations("kustomize.toolkit.fluxcd.io/v1", "Kustomization", "flux-system", "apps"))
@@ -121,7 +121,7 @@ class DownscaleGitOpsIT {
         run(TUE_NIGHT.plusSeconds(900), false);
         assertThat(eu.count("PATCH")).as(eu.counts().toString()).isZero();
 
-        ChoreRunner.Outcome morning = run(WED_MORNING, false);
+        ChoreRunner.Outcome<?> morning = run(WED_MORNING, false);
         assertThat(List.of(replicas("web"), replicas("redis"), replicas("shop"), replicas("legacy")))
                 .containsExactly(3, 2, 4, 1);
         assertThat(suspend("Kustomization", "kustomize.toolkit.fluxcd.io/v1", "flux-system", "apps")).isEqualTo(false);
@@ -139,7 +139,7 @@ class DownscaleGitOpsIT {
 
     @Test
     void aDryRunShowsThePausesAndChangesNothing() throws Exception {
-        ChoreRunner.Outcome plan = run(TUE_NIGHT, true);
+        ChoreRunner.Outcome<?> plan = run(TUE_NIGHT, true);
         assertThat(eu.count("PATCH")).isZero();
         assertThat(plan.allActions()).filteredOn(a -> a.verb().equals("pause-gitops")).hasSize(3)
                 .allSatisfy(a -> assertThat(a.status()).isEqualTo(Action.Status.PLANNED));

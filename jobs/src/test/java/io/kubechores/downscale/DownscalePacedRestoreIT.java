@@ -85,7 +85,7 @@ class DownscalePacedRestoreIT {
         return new DesiredStateLoader().load(repo, "working-tree").onlyClusters(List.of("staging-eu-1"));
     }
 
-    ChoreRunner.Outcome run(DesiredState state) throws Exception {
+    ChoreRunner.Outcome<?> run(DesiredState state) throws Exception {
         Platform platform = new Platform(new StaticKubeClients(Map.of("staging-eu-1", client)), null, null, null, null,
                 new MemoryStateStore(), null);
         ChoreContext ctx = new ChoreContext("downscale", state, platform, clock, false, SafetyLimit.unlimited(),
@@ -108,7 +108,7 @@ class DownscalePacedRestoreIT {
 
     @Test
     void oneRunRestoresEverythingMinuteByMinuteInPriorityOrder() throws Exception {
-        ChoreRunner.Outcome o = run(state("10m"));
+        ChoreRunner.Outcome<?> o = run(state("10m"));
         assertThat(o.exitCode()).isZero();
         assertThat(List.of(replicas("first"), replicas("second"), replicas("third"))).containsExactly(4, 4, 4);
         // 4 replicas fit the minute's 5, the next 4 do not: one Deployment per minute, highest priority first
@@ -124,13 +124,13 @@ class DownscalePacedRestoreIT {
 
     @Test
     void pacingStopsAtPaceForAndTheRestWaitsForTheNextRun() throws Exception {
-        ChoreRunner.Outcome o = run(state("1m"));
+        ChoreRunner.Outcome<?> o = run(state("1m"));
         assertThat(restoredAt()).containsOnlyKeys("first", "second");
         assertThat(replicas("third")).isZero();
         assertThat(o.report().summary()).contains("2 restored").contains("1 deferred");
         // no pacing: the first minute only
         setUp2();
-        ChoreRunner.Outcome none = run(state("0m"));
+        ChoreRunner.Outcome<?> none = run(state("0m"));
         assertThat(none.report().summary()).contains("1 restored").contains("2 deferred");
     }
 

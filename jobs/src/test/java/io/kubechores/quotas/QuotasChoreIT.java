@@ -86,11 +86,11 @@ class QuotasChoreIT {
                 List.of(policy("p", true, 15, factor, maxRequests)));
     }
 
-    ChoreRunner.Outcome run(DesiredState s, boolean dryRun) throws Exception {
+    ChoreRunner.Outcome<?> run(DesiredState s, boolean dryRun) throws Exception {
         return run(s, dryRun, SafetyLimit.unlimited());
     }
 
-    ChoreRunner.Outcome run(DesiredState s, boolean dryRun, SafetyLimit limit) throws Exception {
+    ChoreRunner.Outcome<?> run(DesiredState s, boolean dryRun, SafetyLimit limit) throws Exception {
         QuotasChore chore = new QuotasChore(new AwsCallPolicy(4, Duration.ofMillis(2), Duration.ofMillis(10), 0),
                 InstanceTypes.shipped());
         return ChoreRunner.run(chore, context(s, platform(wm.baseUrl()), dryRun, limit, new Audit(), out), 4);
@@ -134,7 +134,7 @@ class QuotasChoreIT {
     }
 
     /** The one quota action of a run (the Slack escalation, if any, is a report action). */
-    static Action only(ChoreRunner.Outcome o) {
+    static Action only(ChoreRunner.Outcome<?> o) {
         List<Action> quota = o.partitions().stream().flatMap(p -> p.actions().stream()).toList();
         assertThat(quota).hasSize(1);
         return quota.getFirst();
@@ -145,7 +145,7 @@ class QuotasChoreIT {
         aws.appliedQuota(A, REGION, "ec2", STD, STD_NAME, 64, true);
         aws.acceptsOneRequest(A, REGION, "ec2", STD, List.of(), 92, NOW);
 
-        ChoreRunner.Outcome first = run(state(2, 10), false);
+        ChoreRunner.Outcome<?> first = run(state(2, 10), false);
 
         assertThat(first.exitCode()).isZero();
         Action a = only(first);
@@ -187,7 +187,7 @@ class QuotasChoreIT {
 
         // second run: the history now holds the PENDING request → nothing filed
         wm.resetRequests();
-        ChoreRunner.Outcome second = run(state(2, 10), false);
+        ChoreRunner.Outcome<?> second = run(state(2, 10), false);
         Action again = only(second);
         assertThat(again.verb()).isEqualTo("await-request");
         assertThat(again.status()).isEqualTo(Action.Status.SKIPPED);
@@ -254,7 +254,7 @@ class QuotasChoreIT {
         aws.supportCase(A, caseId, "17500000001", "pending-customer-action", "Limit increase: EC2 vCPU",
                 "Please describe your use case for 92 vCPUs.", NOW.minus(Duration.ofHours(5)));
 
-        ChoreRunner.Outcome o = run(state(2, 10), false);
+        ChoreRunner.Outcome<?> o = run(state(2, 10), false);
 
         assertThat(only(o).verb()).isEqualTo("await-request");
         JsonNode dc = bodies("AWSSupport_20130415.DescribeCases").getFirst();
@@ -281,7 +281,7 @@ class QuotasChoreIT {
         aws.history(A, REGION, "ec2", STD, List.of(new Req("r-3", "17500000002", 92, "CASE_OPENED", NOW)));
         aws.noSupportPlan(A);
 
-        ChoreRunner.Outcome o = run(state(2, 10), false);
+        ChoreRunner.Outcome<?> o = run(state(2, 10), false);
 
         assertThat(o.exitCode()).isZero();
         assertThat(only(o).verb()).isEqualTo("await-request");
@@ -296,7 +296,7 @@ class QuotasChoreIT {
         aws.history(A, REGION, "ec2", STD, List.of(new Req("r-4", null, 100, "DENIED", NOW.minus(Duration.ofDays(9))),
                 new Req("r-0", null, 10, "APPROVED", NOW.minus(Duration.ofDays(90)))));
 
-        ChoreRunner.Outcome o = run(state(2, 10), false);
+        ChoreRunner.Outcome<?> o = run(state(2, 10), false);
 
         assertThat(o.exitCode()).isZero();
         Action a = only(o);
@@ -333,7 +333,7 @@ class QuotasChoreIT {
         aws.supportCase(A, AwsWireStubs.caseId(A, "17500000003", 2026), "17500000003", "resolved",
                 "Limit increase: EC2 vCPU", "We could not approve the full amount at this time.", NOW.minus(Duration.ofDays(2)));
 
-        ChoreRunner.Outcome o = run(state(2, 10), false);
+        ChoreRunner.Outcome<?> o = run(state(2, 10), false);
 
         assertThat(o.exitCode()).isZero();
         Action a = only(o);
@@ -350,7 +350,7 @@ class QuotasChoreIT {
         aws.acceptsOneRequest(A, REGION, "ec2", STD, List.of(
                 new Req("r-7", null, 120, "APPROVED", NOW.minus(Duration.ofDays(20)))), 92, NOW);
 
-        ChoreRunner.Outcome o = run(state(2, 10), false);
+        ChoreRunner.Outcome<?> o = run(state(2, 10), false);
 
         Action a = only(o);
         assertThat(a.status()).isEqualTo(Action.Status.APPLIED);
@@ -377,7 +377,7 @@ class QuotasChoreIT {
         aws.appliedQuota(A, REGION, "ec2", STD, STD_NAME, 64, false);
         aws.history(A, REGION, "ec2", STD, List.of());
 
-        ChoreRunner.Outcome o = run(state(2, 10), false);
+        ChoreRunner.Outcome<?> o = run(state(2, 10), false);
 
         Action a = only(o);
         assertThat(a.verb()).isEqualTo("ask-human");
@@ -421,7 +421,7 @@ class QuotasChoreIT {
         aws.quotaError("RequestServiceQuotaIncrease", A, REGION, "ec2", STD, "QuotaExceededException",
                 "You have exceeded your service quota for open requests.");
 
-        ChoreRunner.Outcome o = run(state(2, 10), false);
+        ChoreRunner.Outcome<?> o = run(state(2, 10), false);
 
         assertThat(o.exitCode()).isZero();
         assertThat(only(o).verb()).isEqualTo("request-deferred");
@@ -461,7 +461,7 @@ class QuotasChoreIT {
     void twoActiveRequestsPerRegionFileTheMostUrgentAndDeferTheRest() throws Exception {
         stubThreeDeficits(A, REGION);
 
-        ChoreRunner.Outcome o = run(threeDeficits(A, REGION), false);
+        ChoreRunner.Outcome<?> o = run(threeDeficits(A, REGION), false);
 
         assertThat(o.exitCode()).isZero();
         Map<String, String> byQuota = o.allActions().stream().collect(Collectors.toMap(
@@ -484,7 +484,7 @@ class QuotasChoreIT {
         wm.resetRequests();
         aws.activeRequest(A, REGION, "ec2", G, new Req("req-g", null, 16, "PENDING", NOW));
         aws.activeRequest(A, REGION, "ec2", SPOT, new Req("req-spot", null, 80, "PENDING", NOW));
-        ChoreRunner.Outcome next = run(threeDeficits(A, REGION), false);
+        ChoreRunner.Outcome<?> next = run(threeDeficits(A, REGION), false);
         assertThat(next.allActions()).filteredOn(a -> a.target().endsWith(STD)).singleElement()
                 .satisfies(a -> assertThat(a.verb()).isEqualTo("request-deferred"));
         assertThat(count("RequestServiceQuotaIncrease")).isZero();
@@ -496,7 +496,7 @@ class QuotasChoreIT {
         aws.activeRequest(A, REGION, "elasticloadbalancing", "L-53DA6B97",
                 new Req("r-alb", null, 80, "PENDING", NOW.minus(Duration.ofDays(1))));
 
-        ChoreRunner.Outcome o = run(threeDeficits(A, REGION), true);
+        ChoreRunner.Outcome<?> o = run(threeDeficits(A, REGION), true);
 
         assertThat(o.allActions()).extracting(a -> a.target().substring(a.target().lastIndexOf('/') + 1) + " "
                 + a.verb() + " " + a.status()).containsExactlyInAnyOrder(G + " request-increase PLANNED",
@@ -516,7 +516,7 @@ class QuotasChoreIT {
         QuotasChore chore = new QuotasChore(new AwsCallPolicy(4, Duration.ofMillis(2), Duration.ofMillis(10), 0),
                 InstanceTypes.shipped(), new ActiveRequests.Limits(3, 2));
 
-        ChoreRunner.Outcome o = ChoreRunner.run(chore, context(s, platform(wm.baseUrl()), false,
+        ChoreRunner.Outcome<?> o = ChoreRunner.run(chore, context(s, platform(wm.baseUrl()), false,
                 SafetyLimit.unlimited(), new Audit(), out), 4);
 
         assertThat(o.exitCode()).isZero();
@@ -543,7 +543,7 @@ class QuotasChoreIT {
         aws.appliedQuota(A, REGION, "ec2", SPOT, "All Standard Spot Instance Requests", 40, true);
         aws.acceptsOneRequest(A, REGION, "ec2", SPOT, List.of(), 80, NOW);
 
-        ChoreRunner.Outcome o = run(threeDeficits(A, REGION), false);
+        ChoreRunner.Outcome<?> o = run(threeDeficits(A, REGION), false);
 
         assertThat(o.exitCode()).isZero();
         assertThat(o.partitions().getFirst().isFailed()).isFalse();
@@ -596,7 +596,7 @@ class QuotasChoreIT {
                         cluster("c", c, REGION, pool("general", "on-demand", 10, "m6i.2xlarge"))),
                 List.of(policy("p", true, 15, 2, 10)));
 
-        ChoreRunner.Outcome o = run(s, false);
+        ChoreRunner.Outcome<?> o = run(s, false);
 
         assertThat(o.exitCode()).isEqualTo(3);
         Map<String, String> errors = o.partitions().stream().filter(p -> p.isFailed())
@@ -622,7 +622,7 @@ class QuotasChoreIT {
                         pool("general", "on-demand", 10, "m6i.2xlarge"), pool("gpu", "on-demand", 2, "g5.2xlarge"))),
                 List.of(policy("p", true, 15, 2, 1)));
 
-        ChoreRunner.Outcome o = run(s, false);
+        ChoreRunner.Outcome<?> o = run(s, false);
 
         assertThat(o.allActions()).extracting(Action::status)
                 .containsExactlyInAnyOrder(Action.Status.APPLIED, Action.Status.LIMITED);
@@ -636,7 +636,7 @@ class QuotasChoreIT {
         aws.acceptsOneRequest(A, REGION, "ec2", STD, List.of(), 92, NOW);
         aws.appliedQuota(A, REGION, "ec2", g, "Running On-Demand G and VT instances", 8, true);
         aws.acceptsOneRequest(A, REGION, "ec2", g, List.of(), 16, NOW);
-        ChoreRunner.Outcome limited = run(QuotasFixtures.state(s.clusters(), List.of(policy("p", true, 15, 2, 10))),
+        ChoreRunner.Outcome<?> limited = run(QuotasFixtures.state(s.clusters(), List.of(policy("p", true, 15, 2, 10))),
                 false, new SafetyLimit(0));
         assertThat(limited.allActions()).extracting(Action::status).containsOnly(Action.Status.LIMITED);
         assertThat(count("RequestServiceQuotaIncrease")).isZero();
@@ -660,7 +660,7 @@ class QuotasChoreIT {
                         cluster("b", B, REGION, pool("general", "on-demand", 10, "m6i.2xlarge"))),
                 List.of(policy("p", true, 15, 2, 10)));
 
-        ChoreRunner.Outcome o = run(s, true);
+        ChoreRunner.Outcome<?> o = run(s, true);
 
         assertThat(o.exitCode()).isZero();
         Map<String, Map<String, String>> byRole = wm.getAllServeEvents().stream()
@@ -708,7 +708,7 @@ class QuotasChoreIT {
         QuotasChore chore = new QuotasChore(new AwsCallPolicy(4, Duration.ofMillis(2), Duration.ofMillis(10), 0),
                 InstanceTypes.shipped());
 
-        ChoreRunner.Outcome first = ChoreRunner.run(chore, context(s, p, false, SafetyLimit.unlimited(), new Audit(), out), 4);
+        ChoreRunner.Outcome<?> first = ChoreRunner.run(chore, context(s, p, false, SafetyLimit.unlimited(), new Audit(), out), 4);
 
         assertThat(first.exitCode()).isZero();
         assertThat(slack).singleElement().satisfies(t -> assertThat(t).contains("2 quota(s) need a human",
@@ -720,7 +720,7 @@ class QuotasChoreIT {
             assertThat(a.status()).isEqualTo(Action.Status.APPLIED);
         });
 
-        ChoreRunner.Outcome second = ChoreRunner.run(chore, context(s, p, false, SafetyLimit.unlimited(), new Audit(), out), 4);
+        ChoreRunner.Outcome<?> second = ChoreRunner.run(chore, context(s, p, false, SafetyLimit.unlimited(), new Audit(), out), 4);
         assertThat(slack).as("deduplicated: nothing new").hasSize(1);
         assertThat(second.report().actions()).isEmpty();
         assertThat(second.report().summary()).contains("escalation: UNCHANGED nothing new for a human");

@@ -75,7 +75,7 @@ class QuotasInstanceTypesIT {
         return new QuotaPolicySpec(List.of(), List.of(), true, 0, 2.0, 10, null, types);
     }
 
-    ChoreRunner.Outcome run(DesiredState s) throws Exception {
+    ChoreRunner.Outcome<?> run(DesiredState s) throws Exception {
         QuotasChore chore = new QuotasChore(new AwsCallPolicy(2, Duration.ofMillis(2), Duration.ofMillis(5), 0),
                 InstanceTypes.shipped(), ActiveRequests.Limits.AWS, true);
         return ChoreRunner.run(chore, context(s, platform(wm.baseUrl()), true, SafetyLimit.unlimited(), new Audit(), out), 4);
@@ -85,7 +85,7 @@ class QuotasInstanceTypesIT {
         return wm.findAll(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=DescribeInstanceTypes")));
     }
 
-    static String detail(ChoreRunner.Outcome o, String account) {
+    static String detail(ChoreRunner.Outcome<?> o, String account) {
         return o.allActions().stream().filter(a -> a.target().startsWith(account + "/")).findFirst().orElseThrow()
                 .reason();
     }
@@ -96,7 +96,7 @@ class QuotasInstanceTypesIT {
         aws.instanceTypes(A, EU, Map.of("c7i-flex.4xlarge", 16, "m7i.metal-24xl", 96, "m6i.2xlarge", 8,
                 "m6i.large", 2, "r8g.48xlarge", 192), 2);
 
-        ChoreRunner.Outcome o = run(fleet(derive(List.of()), "c7i-flex.4xlarge", "m6i.large"));
+        ChoreRunner.Outcome<?> o = run(fleet(derive(List.of()), "c7i-flex.4xlarge", "m6i.large"));
 
         assertThat(detail(o, A)).contains("a/general: 10 x c7i-flex.4xlarge (16 vCPU) = 160");
         assertThat(detail(o, B)).contains("b/general: 2 x c7i-flex.4xlarge (16 vCPU) = 32");
@@ -115,7 +115,7 @@ class QuotasInstanceTypesIT {
     void withoutEc2TheShippedTableIsTheFallbackAndSaysSo() throws Exception {
         aws.instanceTypesDenied(A, EU);
 
-        ChoreRunner.Outcome o = run(fleet(derive(List.of()), "m6i.2xlarge", "c7i-flex.4xlarge"));
+        ChoreRunner.Outcome<?> o = run(fleet(derive(List.of()), "m6i.2xlarge", "c7i-flex.4xlarge"));
 
         assertThat(detail(o, A)).contains("a/general: 10 x m6i.2xlarge (8 vCPU) = 80");
         String report = java.nio.file.Files.readString(out.resolve("quotas-report.txt"));
@@ -130,7 +130,7 @@ class QuotasInstanceTypesIT {
     void theRepoOverridesBothEc2AndTheShippedTable() throws Exception {
         aws.instanceTypesDenied(A, EU);
 
-        ChoreRunner.Outcome o = run(fleet(derive(List.of(new QuotaPolicySpec.InstanceType("c7i-flex.4xlarge", 16),
+        ChoreRunner.Outcome<?> o = run(fleet(derive(List.of(new QuotaPolicySpec.InstanceType("c7i-flex.4xlarge", 16),
                 new QuotaPolicySpec.InstanceType("m6i.2xlarge", 4))), "m6i.2xlarge", "c7i-flex.4xlarge"));
 
         assertThat(detail(o, A)).contains("a/general: 10 x c7i-flex.4xlarge (16 vCPU) = 160");
@@ -141,7 +141,7 @@ class QuotasInstanceTypesIT {
     void aTypeEc2DoesNotOfferInTheRegionIsWarnedAbout() throws Exception {
         aws.instanceTypes(A, EU, Map.of("m6i.2xlarge", 8), 100);
 
-        ChoreRunner.Outcome o = run(fleet(derive(List.of()), "m6i.2xlarge", "m5.large"));
+        ChoreRunner.Outcome<?> o = run(fleet(derive(List.of()), "m6i.2xlarge", "m5.large"));
 
         assertThat(java.nio.file.Files.readString(out.resolve("quotas-report.txt")))
                 .contains("instance type m5.large is not offered in eu-central-1 (EC2 DescribeInstanceTypes); derived from"

@@ -43,7 +43,7 @@ public final class AuditCrashChild {
             ChoreContext ctx = new ChoreContext("downscale", state,
                     new Platform(kube, null, null, null, null, new MemoryStateStore(), n -> Optional.empty()),
                     Clock.fixed(at, ZoneOffset.UTC), false, SafetyLimit.unlimited(), audit, home.resolve("out"));
-            ChoreRunner.Outcome o = ChoreRunner.run(new DownscaleChore("kubechores"), ctx, 1);
+            ChoreRunner.Outcome<?> o = ChoreRunner.run(new DownscaleChore("kubechores"), ctx, 1);
             System.out.println("EXIT " + o.exitCode() + " actions " + o.allActions().size());
         }
     }

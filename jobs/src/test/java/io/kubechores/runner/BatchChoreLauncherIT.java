@@ -85,11 +85,11 @@ class BatchChoreLauncherIT {
     @Test
     void theHistoryListsEveryPartitionWithItsOutcome() {
         DesiredState state = exampleWithLimit("downscale", 0);
-        io.kubechores.core.Chore failingProd = new EchoChore("downscale") {
+        EchoChore failingProd = new EchoChore("downscale") {
             @Override
-            public io.kubechores.core.PartitionResult runPartition(io.kubechores.core.ChoreContext ctx, String partition) {
+            public io.kubechores.core.PartitionPlan<Void> plan(io.kubechores.core.ChoreContext ctx, String partition) {
                 if (partition.startsWith("prod")) throw new IllegalStateException("API server unreachable");
-                return super.runPartition(ctx, partition);
+                return super.plan(ctx, partition);
             }
         };
         BatchChoreLauncher launcher = new BatchChoreLauncher(List.of(failingProd), jobRepository, jobOperator, tx,

@@ -4,7 +4,9 @@ import io.kubechores.core.Action;
 import io.kubechores.core.Chore;
 import io.kubechores.core.ChoreContext;
 import io.kubechores.core.ChoreReport;
+import io.kubechores.core.PartitionPlan;
 import io.kubechores.core.PartitionResult;
+import io.kubechores.core.RollUp;
 import io.kubechores.desiredstate.DesiredState;
 import io.kubechores.desiredstate.DesiredStateLoader;
 import io.kubechores.platform.Platform;
@@ -43,7 +45,7 @@ class TwoLaunchersIT {
     @TempDir Path home;
 
     /** One partition that waits for the test, applying one change (write-ahead) when released. */
-    static final class Gate implements Chore {
+    static final class Gate implements Chore<PartitionPlan<Void>, Void, RollUp> {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
 
@@ -51,22 +53,33 @@ class TwoLaunchersIT {
         public String description() { return "gate"; }
         public List<String> partitions(ChoreContext ctx) { return List.of("tool-a"); }
 
-        public PartitionResult runPartition(ChoreContext ctx, String p) throws Exception {
+        public PartitionPlan<Void> plan(ChoreContext ctx, String p) {
+            return () -> PartitionResult.ok(p, List.of(new Action(p + "/trigger", "trigger-deploy", "job x", "test",
+                    Action.Status.PLANNED)), List.of(), null);
+        }
+
+        @Override
+        public PartitionResult<Void> apply(ChoreContext ctx, PartitionPlan<Void> plan) throws Exception {
+            String p = plan.planned().partition();
             entered.countDown();
             release.await(60, TimeUnit.SECONDS);
             Action a = new Action(p + "/trigger", "trigger-deploy", "job x", "test", Action.Status.PLANNED);
             var intent = ctx.intend(a);
             Action done = a.withStatus(Action.Status.APPLIED);
             intent.outcome(done);
-            return PartitionResult.ok(p, List.of(done), List.of());
+            return PartitionResult.ok(p, List.of(done), List.of(), null);
         }
 
-        public ChoreReport finish(ChoreContext ctx, List<PartitionResult> results) {
+        public RollUp rollUp(ChoreContext ctx, List<PartitionResult<Void>> results) {
+            return RollUp.NONE;
+        }
+
+        public ChoreReport report(ChoreContext ctx, List<PartitionResult<Void>> results, RollUp rollUp) {
             return ChoreReport.of("done", List.of());
         }
     }
 
-    BatchChoreLauncher launcher(Chore chore, String runner) {
+    BatchChoreLauncher launcher(Chore<?, ?, ?> chore, String runner) {
         DesiredState state = new DesiredStateLoader().load(Path.of("../repo-layout/example"), "test");
         KubechoresProperties props = new KubechoresProperties(home, null, null, 2, 2000, null, null, null,
                 Duration.ofSeconds(1));

@@ -12,10 +12,10 @@
  *         Map.of("apps/shop/deployment.yaml", editedContent),   // repo-relative path -> FULL new content
  *         "rightsize: shop/web cpu 500m -> 250m",               // commit message
  *         false);                                               // reopenClosed
+ * // Chore.rollUp (plan; a dry run stops here):
  * PullRequestResult would = prs.preview(req);                   // exact outcome, nothing pushed or edited
- * if (ctx.dryRun() || would.outcome() == UNCHANGED || would.outcome() == SKIPPED_CLOSED) {
- *     // report the planned / skipped action
- * } else if (ctx.limit().tryAcquire()) {
+ * // Chore.applyRollUp (real runs only):
+ * if (would.outcome() != UNCHANGED && would.outcome() != SKIPPED_CLOSED && ctx.limit().tryAcquire()) {
  *     PullRequestResult done = prs.upsert(req);                 // CREATED | UPDATED | UNCHANGED | SKIPPED_CLOSED | SKIPPED_EDITED
  *     ctx.applied(action);
  * }
