@@ -1,6 +1,6 @@
 package io.kubechores.demo;
 
-import io.kubechores.rightsize.Quantities;
+import io.kubechores.model.rightsize.Quantities;
 
 import io.kubechores.rightsize.ManifestLocator;
 

@@ -114,8 +114,8 @@ class RbacFromCodeIT {
             // demo never provokes: run that re-read of the adapter for every kind on a seeded staging cluster
             io.kubechores.platform.kube.DownscaleKube kube =
                     new io.kubechores.platform.kube.DownscaleKube(env.clusters().get("staging-eu-1").client());
-            var workloads = kube.collect(java.util.EnumSet.allOf(io.kubechores.downscale.WorkloadKind.class)).workloads();
-            for (io.kubechores.downscale.WorkloadKind k : io.kubechores.downscale.WorkloadKind.values()) {
+            var workloads = kube.collect(java.util.EnumSet.allOf(io.kubechores.model.downscale.WorkloadKind.class)).workloads();
+            for (io.kubechores.model.downscale.WorkloadKind k : io.kubechores.model.downscale.WorkloadKind.values()) {
                 workloads.stream().filter(w -> w.kind() == k).findFirst().ifPresent(kube::get);
             }
             record("downscale", env);

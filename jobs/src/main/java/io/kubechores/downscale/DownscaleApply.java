@@ -1,5 +1,12 @@
 package io.kubechores.downscale;
 
+import io.kubechores.model.downscale.ClusterObservation;
+import io.kubechores.model.downscale.Decision;
+import io.kubechores.model.downscale.DownscalePlan;
+import io.kubechores.model.downscale.GitOpsOwner;
+import io.kubechores.model.downscale.Workload;
+import io.kubechores.model.downscale.WorkloadKind;
+
 import io.kubechores.core.Action;
 import io.kubechores.core.AuditLog;
 import io.kubechores.core.ChoreContext;
@@ -84,7 +91,7 @@ final class DownscaleApply {
         WarnedOnce warned = new WarnedOnce(store, partition);
         for (Decision d : plan.decisions()) {
             if (!d.verb().mutating()) {
-                actions.add(d.toAction(partition, Action.Status.SKIPPED));
+                actions.add(Decisions.toAction(d, partition, Action.Status.SKIPPED));
                 if (d.warnEvent() && warned.first(d.workload().uid(), d.reason())) {
                     try {
                         kube.warningOnce(d.workload(), "InvalidDownscaleAnnotation", d.reason(), now);
@@ -96,7 +103,7 @@ final class DownscaleApply {
                 continue;
             }
             if (blockedByGitOps(d, notPaused)) {
-                Action planned = d.toAction(partition, Action.Status.PLANNED);
+                Action planned = Decisions.toAction(d, partition, Action.Status.PLANNED);
                 actions.add(planned.withStatus(Action.Status.FAILED, planned.detail()
                         + ": not scaled down, its GitOps owner could not be paused (it would revert the change)"));
                 continue;
@@ -104,7 +111,7 @@ final class DownscaleApply {
             try {
                 actions.add(applying.get(d).get());
             } catch (ExecutionException e) {
-                actions.add(d.toAction(partition, Action.Status.FAILED).withStatus(Action.Status.FAILED,
+                actions.add(Decisions.toAction(d, partition, Action.Status.FAILED).withStatus(Action.Status.FAILED,
                         d.detail() + ": " + ChoreRunner.describe(e.getCause())));
             }
         }
@@ -158,13 +165,13 @@ final class DownscaleApply {
             List<Action> round = new ArrayList<>();
             for (Decision d : plan.decisions()) {
                 if (d.verb() == Decision.Verb.DEFER) {
-                    byTarget.put(d.target(cluster.name()), d.toAction(cluster.name(), Action.Status.SKIPPED));
+                    byTarget.put(d.target(cluster.name()), Decisions.toAction(d, cluster.name(), Action.Status.SKIPPED));
                 } else if (d.verb().mutating()) {
                     Action a;
                     try {
                         a = applying.get(d).get();
                     } catch (ExecutionException e) {
-                        a = d.toAction(cluster.name(), Action.Status.FAILED).withStatus(Action.Status.FAILED,
+                        a = Decisions.toAction(d, cluster.name(), Action.Status.FAILED).withStatus(Action.Status.FAILED,
                                 d.detail() + ": " + ChoreRunner.describe(e.getCause()));
                     }
                     byTarget.put(d.target(cluster.name()), a);
@@ -361,7 +368,7 @@ final class DownscaleApply {
                 done.complete(applying.join());
             } catch (CompletionException | CancellationException e) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
-                Action planned = d.toAction(cluster.name(), Action.Status.PLANNED);
+                Action planned = Decisions.toAction(d, cluster.name(), Action.Status.PLANNED);
                 done.complete(planned.withStatus(Action.Status.FAILED, planned.detail() + ": "
                         + ChoreRunner.describe(cause)));
             }
@@ -369,7 +376,7 @@ final class DownscaleApply {
 
         /** One PATCH (value + annotation), then one Event. A conflict re-reads the object and re-plans it once. */
         private CompletableFuture<Action> applyAsync(Decision d) {
-            Action planned = d.toAction(cluster.name(), Action.Status.PLANNED);
+            Action planned = Decisions.toAction(d, cluster.name(), Action.Status.PLANNED);
             if (!ctx.limit().tryAcquire()) {
                 return CompletableFuture.completedFuture(planned.withStatus(Action.Status.LIMITED));
             }
@@ -428,7 +435,7 @@ final class DownscaleApply {
                 return CompletableFuture.completedFuture(
                         planned.withStatus(Action.Status.FAILED, "changed twice while applying (" + r + ")"));
             }
-            return applied(done, done.toAction(cluster.name(), Action.Status.PLANNED), intent);
+            return applied(done, Decisions.toAction(done, cluster.name(), Action.Status.PLANNED), intent);
         }
 
         /** Audits and logs an applied change, then records its Event (a failed Event is logged, not a failure). */

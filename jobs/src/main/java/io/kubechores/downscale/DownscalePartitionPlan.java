@@ -1,5 +1,12 @@
 package io.kubechores.downscale;
 
+import io.kubechores.model.downscale.ClusterObservation;
+import io.kubechores.model.downscale.Decision;
+import io.kubechores.model.downscale.DownscalePlan;
+import io.kubechores.model.downscale.GitOpsOwner;
+import io.kubechores.model.downscale.Workload;
+import io.kubechores.model.downscale.WorkloadKind;
+
 import io.kubechores.core.Action;
 import io.kubechores.core.PartitionPlan;
 import io.kubechores.core.PartitionResult;
@@ -33,7 +40,7 @@ public record DownscalePartitionPlan(Resource<ClusterSpec> cluster, DownscaleKub
         }
         List<Action> actions = new ArrayList<>();
         for (Decision d : plan.decisions()) {
-            actions.add(d.toAction(partition, d.verb().mutating() ? Action.Status.PLANNED : Action.Status.SKIPPED));
+            actions.add(Decisions.toAction(d, partition, d.verb().mutating() ? Action.Status.PLANNED : Action.Status.SKIPPED));
         }
         return PartitionResult.ok(partition, ordered(actions, gitOps), plan.warnings(),
                 DownscaleResult.of(plan, observed));

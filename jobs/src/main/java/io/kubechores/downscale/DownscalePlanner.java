@@ -1,4 +1,14 @@
 package io.kubechores.downscale;
+import io.kubechores.model.downscale.DownscaleAnnotations;
+
+
+import io.kubechores.model.downscale.ClusterObservation;
+import io.kubechores.model.downscale.Decision;
+import io.kubechores.model.downscale.DownscalePlan;
+import io.kubechores.model.downscale.GitOpsOwner;
+import io.kubechores.model.downscale.NamespaceInfo;
+import io.kubechores.model.downscale.Workload;
+import io.kubechores.model.downscale.WorkloadKind;
 
 import io.kubechores.core.Durations;
 import io.kubechores.core.schedule.Schedule;
@@ -28,7 +38,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-import static io.kubechores.downscale.DownscaleAnnotations.*;
+import static io.kubechores.model.downscale.DownscaleAnnotations.*;
 
 /**
  * The downscale rules: a pure function from (desired state, observed cluster, clock) to a {@link DownscalePlan}.

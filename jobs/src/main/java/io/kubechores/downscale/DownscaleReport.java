@@ -1,5 +1,7 @@
 package io.kubechores.downscale;
 
+import io.kubechores.model.downscale.DownscalePlan;
+
 import io.kubechores.core.Action;
 import io.kubechores.core.ChoreContext;
 import io.kubechores.core.PartitionResult;

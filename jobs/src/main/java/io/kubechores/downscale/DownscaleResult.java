@@ -1,5 +1,12 @@
 package io.kubechores.downscale;
 
+import io.kubechores.model.downscale.ClusterObservation;
+import io.kubechores.model.downscale.Decision;
+import io.kubechores.model.downscale.DownscalePlan;
+import io.kubechores.model.downscale.GitOpsOwner;
+import io.kubechores.model.downscale.Workload;
+import io.kubechores.model.downscale.WorkloadKind;
+
 import java.util.Set;
 
 /**

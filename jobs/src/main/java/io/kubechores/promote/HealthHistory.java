@@ -54,9 +54,9 @@ public final class HealthHistory {
     }
 
     /** This run's sample of an environment from its observations. */
-    public static Map<String, ClusterSample> sample(List<ClusterObservation> observations) {
+    public static Map<String, ClusterSample> sample(List<ClusterToolState> observations) {
         Map<String, ClusterSample> m = new LinkedHashMap<>();
-        for (ClusterObservation o : observations) {
+        for (ClusterToolState o : observations) {
             if (o.error() != null) continue;
             m.put(o.cluster(), new ClusterSample(o.runningVersion(), o.healthy(),
                     o.healthy() ? null : String.join("; ", o.health())));

@@ -69,7 +69,7 @@ import java.util.Optional;
  * verification of the target environment.
  */
 @Component
-public class PromoteChore implements Chore<PartitionPlan<Map<String, ClusterObservation>>, Map<String, ClusterObservation>, PromoteChore.RollUp> {
+public class PromoteChore implements Chore<PartitionPlan<Map<String, ClusterToolState>>, Map<String, ClusterToolState>, PromoteChore.RollUp> {
     public static final String NAME = "promote";
     private static final Logger log = LoggerFactory.getLogger(PromoteChore.class);
     private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule()).build();
@@ -120,10 +120,10 @@ public class PromoteChore implements Chore<PartitionPlan<Map<String, ClusterObse
     }
 
     @Override
-    public PartitionPlan<Map<String, ClusterObservation>> plan(ChoreContext ctx, String partition) {
+    public PartitionPlan<Map<String, ClusterToolState>> plan(ChoreContext ctx, String partition) {
         Resource<ClusterSpec> cluster = ctx.state().cluster(partition).orElseThrow();
         KubernetesClient client = ctx.platform().kube().client(cluster);
-        Map<String, ClusterObservation> byTool = new LinkedHashMap<>();
+        Map<String, ClusterToolState> byTool = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         int failures = 0;
         String lastError = null;
@@ -137,7 +137,7 @@ public class PromoteChore implements Chore<PartitionPlan<Map<String, ClusterObse
             } catch (RuntimeException e) {
                 failures++;
                 lastError = ChoreRunner.describe(e);
-                byTool.put(tool.name(), ClusterObservation.unreachable(partition, cluster.spec().environment(), lastError));
+                byTool.put(tool.name(), ClusterToolState.unreachable(partition, cluster.spec().environment(), lastError));
                 warnings.add(tool.name() + " on " + partition + ": " + lastError);
             }
         }
@@ -168,23 +168,23 @@ public class PromoteChore implements Chore<PartitionPlan<Map<String, ClusterObse
     }
 
     @Override
-    public RollUp rollUp(ChoreContext ctx, List<PartitionResult<Map<String, ClusterObservation>>> results) {
+    public RollUp rollUp(ChoreContext ctx, List<PartitionResult<Map<String, ClusterToolState>>> results) {
         DesiredState state = ctx.state();
         FleetSpec fleet = state.fleetSpec();
         StateStore store = store(ctx);
-        Map<String, PartitionResult<Map<String, ClusterObservation>>> byCluster = new HashMap<>();
+        Map<String, PartitionResult<Map<String, ClusterToolState>>> byCluster = new HashMap<>();
         results.forEach(r -> byCluster.put(r.partition(), r));
         List<String> warnings = new ArrayList<>();
         List<FreezeWindow> windows = windows(fleet, warnings);
         List<ToolRollUp> tools = new ArrayList<>();
         for (Resource<ToolSpec> tool : state.tools()) {
-            List<ClusterObservation> observations = new ArrayList<>();
+            List<ClusterToolState> observations = new ArrayList<>();
             for (Resource<ClusterSpec> c : state.clusters()) {
                 if (!fleet.environments().contains(c.spec().environment())) continue;
-                PartitionResult<Map<String, ClusterObservation>> r = byCluster.get(c.name());
-                Map<String, ClusterObservation> data = r == null ? null : r.data();
-                ClusterObservation o = data == null ? null : data.get(tool.name());
-                observations.add(o != null ? o : ClusterObservation.unreachable(c.name(), c.spec().environment(),
+                PartitionResult<Map<String, ClusterToolState>> r = byCluster.get(c.name());
+                Map<String, ClusterToolState> data = r == null ? null : r.data();
+                ClusterToolState o = data == null ? null : data.get(tool.name());
+                observations.add(o != null ? o : ClusterToolState.unreachable(c.name(), c.spec().environment(),
                         r == null ? "not observed" : String.valueOf(r.error())));
             }
             Map<String, Instant> setAt = new HashMap<>();
@@ -259,7 +259,7 @@ public class PromoteChore implements Chore<PartitionPlan<Map<String, ClusterObse
     }
 
     @Override
-    public ChoreReport report(ChoreContext ctx, List<PartitionResult<Map<String, ClusterObservation>>> results,
+    public ChoreReport report(ChoreContext ctx, List<PartitionResult<Map<String, ClusterToolState>>> results,
                               RollUp rollUp) {
         List<Path> artifacts = new ArrayList<>();
         for (ToolRollUp t : rollUp.tools()) {
@@ -319,17 +319,17 @@ public class PromoteChore implements Chore<PartitionPlan<Map<String, ClusterObse
         m.put("spec", tool.spec());
         m.put("candidate", c);
         m.put("bump", c.bump() == null ? "" : c.bump());
-        List<ClusterObservation> earlier = plan.observations().stream().filter(o -> o.environment().equals(c.from())).toList();
+        List<ClusterToolState> earlier = plan.observations().stream().filter(o -> o.environment().equals(c.from())).toList();
         m.put("earlier", earlier);
         m.put("target", plan.observations().stream().filter(o -> o.environment().equals(c.to())).toList());
         m.put("git", git.get(c.from()));
         m.put("soakStart", plan.soakStart() == null ? "unknown" : plan.soakStart().toString());
         m.put("soakPassedAt", plan.soakStart() == null ? "unknown"
                 : plan.soakStart().plus(Durations.parse(tool.spec().soak())).toString());
-        m.put("observedSince", earlier.stream().map(ClusterObservation::liveSince).filter(java.util.Objects::nonNull)
+        m.put("observedSince", earlier.stream().map(ClusterToolState::liveSince).filter(java.util.Objects::nonNull)
                 .max(Instant::compareTo).map(Instant::toString).orElse("unknown"));
         m.put("timeline", HealthHistory.timeline(health.get(c.from()),
-                earlier.stream().map(ClusterObservation::cluster).toList(), until).stream()
+                earlier.stream().map(ClusterToolState::cluster).toList(), until).stream()
                 .map(e -> e.from() + " – " + e.to() + ": " + e.state()).toList());
         m.put("sequence", plan.sequence());
         m.put("links", ReleaseLinks.of(tool.spec().source(), c.current(), c.version()));

@@ -64,7 +64,7 @@ public final class PromotionPlanner {
      * @param paused        kill switch
      */
     public record ToolInput(String tool, ToolSpec spec, List<String> environments,
-                            List<ClusterObservation> observations, Map<String, Instant> versionSetAt,
+                            List<ClusterToolState> observations, Map<String, Instant> versionSetAt,
                             Map<String, String> versionCommit, Map<String, List<HealthHistory.Span>> health,
                             Map<String, Integer> waves, Promotion previous, List<FreezeWindow> windows, boolean paused) {
         public ToolInput {
@@ -77,7 +77,7 @@ public final class PromotionPlanner {
             windows = windows == null ? List.of() : List.copyOf(windows);
         }
 
-        public ToolInput(String tool, ToolSpec spec, List<String> environments, List<ClusterObservation> observations,
+        public ToolInput(String tool, ToolSpec spec, List<String> environments, List<ClusterToolState> observations,
                          Map<String, Instant> versionSetAt, Promotion previous, List<FreezeWindow> windows, boolean paused) {
             this(tool, spec, environments, observations, versionSetAt, null, null, null, previous, windows, paused);
         }
@@ -137,7 +137,7 @@ public final class PromotionPlanner {
      */
     public record ToolPlan(String tool, Candidate candidate, List<Gate> gates, Decision decision,
                            Instant soakStart, Duration soakedFor, PrStep pr, List<DeployStep> deploys,
-                           Outcome outcome, String outcomeDetail, List<ClusterObservation> observations,
+                           Outcome outcome, String outcomeDetail, List<ClusterToolState> observations,
                            Map<String, String> wanted, List<Action> actions, List<String> sequence) {
         public boolean gatePassed(String name) {
             return gates.stream().filter(g -> g.name().equals(name)).allMatch(Gate::passed);
@@ -193,13 +193,13 @@ public final class PromotionPlanner {
         List<String> sequence = new ArrayList<>();
         Duration deadline = Durations.parse(spec.progressDeadlineOrDefault());
         if (prev != null) {
-            List<ClusterObservation> target = in(in.observations(), prev.to());
+            List<ClusterToolState> target = in(in.observations(), prev.to());
             List<String> pending = new ArrayList<>();
             List<String> failing = new ArrayList<>();
             List<String> overdue = new ArrayList<>();
             boolean merged = prMode && SemVer.sameVersion(prev.version(), wanted.get(prev.to()));
             Instant mergedAt = merged ? in.versionSetAt().get(prev.to()) : null;
-            for (ClusterObservation o : target) {
+            for (ClusterToolState o : target) {
                 if (!o.runs(prev.version())) {
                     pending.add(o.cluster() + " " + o.describe());
                     Instant since = jenkinsMode ? prev.deployedAt().get(o.cluster()) : mergedAt;
@@ -262,9 +262,9 @@ public final class PromotionPlanner {
         gates.add(killSwitch(in));
 
         // 2. verification on every cluster of the earlier environment
-        List<ClusterObservation> earlier = in(in.observations(), candidate.from());
+        List<ClusterToolState> earlier = in(in.observations(), candidate.from());
         List<String> notVerified = new ArrayList<>();
-        for (ClusterObservation o : earlier) {
+        for (ClusterToolState o : earlier) {
             if (o.error() != null) notVerified.add(o.cluster() + ": not readable (" + o.error() + ")");
             else if (!o.runs(candidate.version())) notVerified.add(o.cluster() + ": runs "
                     + (o.runningVersion() == null ? "no detectable version" : o.runningVersion()) + ", not " + candidate.version());
@@ -282,10 +282,10 @@ public final class PromotionPlanner {
         // 3. soak: time healthy
         Duration soak = Durations.parse(spec.soak());
         Instant fromGit = in.versionSetAt().get(candidate.from());
-        Instant observed = earlier.stream().map(ClusterObservation::liveSince).filter(Objects::nonNull)
+        Instant observed = earlier.stream().map(ClusterToolState::liveSince).filter(Objects::nonNull)
                 .max(Comparator.naturalOrder()).orElse(null);
         Instant sampled = HealthHistory.healthySince(in.health().get(candidate.from()),
-                earlier.stream().map(ClusterObservation::cluster).toList(), candidate.version());
+                earlier.stream().map(ClusterToolState::cluster).toList(), candidate.version());
         if (Instant.MAX.equals(sampled)) sampled = now; // unhealthy in this very sample
         Instant soakStart = Stream.of(fromGit, observed, sampled).filter(Objects::nonNull)
                 .max(Comparator.naturalOrder()).orElse(null);
@@ -335,7 +335,7 @@ public final class PromotionPlanner {
                     sequence.add("waits for a human to merge the PR (read from git: " + candidate.to() + " wants "
                             + candidate.version() + " at HEAD), then triggers " + d.jenkins().job()
                             + " per " + candidate.to() + " cluster with the merge commit as {commit}");
-                    for (ClusterObservation o : in(in.observations(), candidate.to())) {
+                    for (ClusterToolState o : in(in.observations(), candidate.to())) {
                         if (o.runs(candidate.version())) continue;
                         actions.add(new Action(o.cluster() + "/jenkins/" + d.jenkins().job(), "trigger-deploy",
                                 String.join(" ", parameters(d.jenkins(), o.cluster(), cand.version(), tool, "<merge commit>")
@@ -373,8 +373,8 @@ public final class PromotionPlanner {
                                 String why, List<Gate> gates, Instant now, List<DeployStep> deploys, List<Action> actions,
                                 List<String> sequence) {
         ToolSpec.JenkinsJob job = spec.deploy().jenkins();
-        TreeMap<Integer, List<ClusterObservation>> byWave = new TreeMap<>();
-        for (ClusterObservation o : in(in.observations(), env)) {
+        TreeMap<Integer, List<ClusterToolState>> byWave = new TreeMap<>();
+        for (ClusterToolState o : in(in.observations(), env)) {
             byWave.computeIfAbsent(in.waves().getOrDefault(o.cluster(), 0), k -> new ArrayList<>()).add(o);
         }
         Duration waveSoak = Durations.parse(spec.waveSoakOrDefault());
@@ -382,15 +382,15 @@ public final class PromotionPlanner {
         String waitingFor = null;
         for (var e : byWave.entrySet()) {
             int wave = e.getKey();
-            List<ClusterObservation> clusters = e.getValue();
+            List<ClusterToolState> clusters = e.getValue();
             String label = byWave.size() > 1 ? "wave " + wave + " (" + names(clusters) + ")" : env + " (" + names(clusters) + ")";
-            List<ClusterObservation> todo = clusters.stream().filter(o -> !o.runs(version)).toList();
+            List<ClusterToolState> todo = clusters.stream().filter(o -> !o.runs(version)).toList();
             if (waitingFor != null) {
                 sequence.add(label + " waits for " + waitingFor);
                 continue;
             }
             if (!todo.isEmpty()) {
-                for (ClusterObservation o : todo) {
+                for (ClusterToolState o : todo) {
                     Map<String, String> params = parameters(job, o.cluster(), version, tool, commit == null ? "" : commit);
                     String detail = String.join(" ", params.entrySet().stream().map(p -> p.getKey() + "=" + p.getValue()).toList());
                     String target = o.cluster() + "/jenkins/" + job.job();
@@ -407,13 +407,13 @@ public final class PromotionPlanner {
                 continue;
             }
             // every cluster of the wave runs it: healthy, and soaked long enough for the next wave?
-            List<String> names = clusters.stream().map(ClusterObservation::cluster).toList();
+            List<String> names = clusters.stream().map(ClusterToolState::cluster).toList();
             if (clusters.stream().anyMatch(o -> !o.healthy())) {
                 waitingFor = label + " to run " + version + " healthy (unhealthy now)";
                 sequence.add(label + " runs " + version + " but is unhealthy: later waves wait");
                 continue;
             }
-            Instant rolled = clusters.stream().map(ClusterObservation::liveSince).filter(Objects::nonNull)
+            Instant rolled = clusters.stream().map(ClusterToolState::liveSince).filter(Objects::nonNull)
                     .max(Comparator.naturalOrder()).orElse(null);
             Instant sampled = HealthHistory.healthySince(in.health().get(env), names, version);
             Instant since = Stream.of(rolled, sampled).filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null);
@@ -435,7 +435,7 @@ public final class PromotionPlanner {
     /** For a plan that waits for a PR merge: how the waves will go. */
     private static void waveSequence(ToolInput in, ToolSpec spec, String env, List<String> sequence) {
         TreeMap<Integer, List<String>> byWave = new TreeMap<>();
-        for (ClusterObservation o : in(in.observations(), env)) {
+        for (ClusterToolState o : in(in.observations(), env)) {
             byWave.computeIfAbsent(in.waves().getOrDefault(o.cluster(), 0), k -> new ArrayList<>()).add(o.cluster());
         }
         if (byWave.size() < 2) return;
@@ -474,15 +474,15 @@ public final class PromotionPlanner {
                 : "outside every Deny window" + (allows.isEmpty() ? "" : ", inside an Allow window"));
     }
 
-    private static String names(List<ClusterObservation> os) {
-        return String.join(", ", os.stream().map(ClusterObservation::cluster).sorted().toList());
+    private static String names(List<ClusterToolState> os) {
+        return String.join(", ", os.stream().map(ClusterToolState::cluster).sorted().toList());
     }
 
     static String shortSha(String sha) {
         return sha.length() > 12 ? sha.substring(0, 12) : sha;
     }
 
-    private static List<ClusterObservation> in(List<ClusterObservation> all, String env) {
+    private static List<ClusterToolState> in(List<ClusterToolState> all, String env) {
         return all.stream().filter(o -> env.equals(o.environment())).toList();
     }
 }

@@ -28,7 +28,7 @@ public final class Verification {
 
     private Verification() {}
 
-    public static ClusterObservation evaluate(String cluster, String environment, ToolSpec tool, ToolObservation obs) {
+    public static ClusterToolState evaluate(String cluster, String environment, ToolSpec tool, ToolObservation obs) {
         String version = null;
         String source = null;
         HelmRelease helm = obs.helm();
@@ -101,6 +101,6 @@ public final class Verification {
                 since = w.rolledOutAt();
             }
         }
-        return new ClusterObservation(cluster, environment, version, source, healthy, lines, since, null);
+        return new ClusterToolState(cluster, environment, version, source, healthy, lines, since, null);
     }
 }

@@ -1,5 +1,7 @@
 package io.kubechores.rightsize;
 
+import io.kubechores.model.rightsize.Observation;
+
 /**
  * A workload and where it is defined, or why that could not be found (never guessed).
  *

@@ -1,5 +1,7 @@
 package io.kubechores.rightsize;
 
+import io.kubechores.model.rightsize.Observation;
+
 import io.kubechores.desiredstate.RightsizePolicySpec.ManifestSource;
 import io.kubechores.desiredstate.SafePaths;
 

@@ -1,5 +1,8 @@
 package io.kubechores.rightsize;
 
+import io.kubechores.model.rightsize.Quantities;
+import io.kubechores.model.rightsize.ResourceValues;
+
 import io.kubechores.yaml.SourceYaml;
 import io.kubechores.yaml.SourceYaml.Ref;
 import io.kubechores.yaml.YamlEditException;

@@ -1,5 +1,8 @@
 package io.kubechores.rightsize;
 
+import io.kubechores.model.rightsize.Observation;
+import io.kubechores.model.rightsize.ResourceValues;
+
 import io.kubechores.core.Action;
 import io.kubechores.core.Chore;
 import io.kubechores.core.ChoreContext;

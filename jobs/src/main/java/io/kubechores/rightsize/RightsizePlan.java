@@ -1,5 +1,9 @@
 package io.kubechores.rightsize;
 
+import io.kubechores.model.rightsize.Observation;
+import io.kubechores.model.rightsize.Quantities;
+import io.kubechores.model.rightsize.ResourceValues;
+
 import java.util.List;
 
 /**

@@ -1,5 +1,7 @@
 package io.kubechores.rightsize;
 
+import io.kubechores.model.rightsize.Quantities;
+
 /**
  * Sane steps for proposed requests, always rounding up (the margin is already added; rounding must never eat it).
  * <pre>

@@ -43,7 +43,7 @@ class ArchitectureTest {
     /** §1: "collect/apply live in adapters (platform/…). They are the only code that talks to clusters, git, ...". */
     @Test
     void onlyPlatformTalksToClustersGitAndClouds() {
-        noClasses().that().resideInAnyPackage("io.kubechores.(downscale|rightsize|quotas|certs|promote|core|report)..")
+        noClasses().that().resideInAnyPackage("io.kubechores.(downscale|rightsize|quotas|certs|promote|core|report|model)..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.fabric8.kubernetes.client..",
                         "software.amazon.awssdk..", "org.eclipse.jgit.api..", "org.eclipse.jgit.transport..",
                         "java.net.http..")
@@ -52,21 +52,33 @@ class ArchitectureTest {
     }
 
     /**
-     * No cycles among the top-level packages: desiredstate (records, loader) → platform (adapters, state store) → core
-     * (the chore SPI) → jobs → runner/cli. Two known exceptions remain, named here so that no new one can slip in:
-     * the downscale and rightsize adapters take and return their job's records (Workload, Decision, Observation...),
-     * while those jobs call the adapters. Moving the records into a model package of their own breaks the cycle (the
-     * closing note of issue 13 says so).
+     * No cycles among the top-level packages, and no exception: desiredstate (records, loader) → model (the records
+     * jobs and their adapters exchange: model.downscale's Workload/Decision/ClusterObservation..., model.rightsize's
+     * Observation...) → platform (adapters, state store) → core (the chore SPI) → jobs → runner/cli.
      */
     @Test
     void noPackageCycles() {
-        slices().matching("io.kubechores.(*)..").should().beFreeOfCycles()
-                .ignoreDependency(com.tngtech.archunit.base.DescribedPredicate.describe("the downscale/rightsize adapters",
-                                (com.tngtech.archunit.core.domain.JavaClass c) -> c.getName().startsWith("io.kubechores.platform.kube.DownscaleKube")
-                                        || c.getName().startsWith("io.kubechores.platform.kube.RightsizeKube")),
-                        com.tngtech.archunit.base.DescribedPredicate.describe("their job's records",
-                                (com.tngtech.archunit.core.domain.JavaClass c) -> c.getPackageName().equals("io.kubechores.downscale")
-                                        || c.getPackageName().equals("io.kubechores.rightsize")))
+        slices().matching("io.kubechores.(*)..").should().beFreeOfCycles().check(production);
+    }
+
+    /** platform/ never imports a job package: adapters take and return model or desiredstate records. */
+    @Test
+    void platformImportsNoJobPackage() {
+        noClasses().that().resideInAnyPackage("io.kubechores.platform..", "io.kubechores.model..",
+                        "io.kubechores.desiredstate..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.kubechores.(downscale|rightsize|quotas|certs|promote)..",
+                        "io.kubechores.runner..", "io.kubechores.cli..")
+                .because("the layering is desiredstate → model → platform → core → jobs → runner/cli (DESIGN §2)")
+                .check(production);
+    }
+
+    /** The model is records and pure rules: no Spring, no I/O, and below core (no Action, no ChoreContext). */
+    @Test
+    void modelIsRecordsBelowPlatformAndCore() {
+        noClasses().that().resideInAPackage("io.kubechores.model..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.kubechores.platform..", "io.kubechores.core..",
+                        "org.springframework..", "io.fabric8.kubernetes.client..", "software.amazon..",
+                        "org.eclipse.jgit..", "java.net..", "java.nio.file..", "java.sql..")
                 .check(production);
     }
 

@@ -37,4 +37,24 @@ class ProductionJarIT {
         }
         System.out.printf("kubechores.jar: %.1f MB%n", Files.size(JAR) / 1e6);
     }
+
+    /** Issue 13's bound: every CronJob pod, the image and its pull pay for this jar (README: size before/after). */
+    static final long MAX_BYTES = 60_000_000L;
+    /** Libraries left out on purpose (jobs/pom.xml says why); one coming back is how the jar grows again. */
+    private static final Pattern LEFT_OUT = Pattern.compile("BOOT-INF/lib/(ec2-2[^/]*|eks-2[^/]*|vertx-[^/]*|netty-[^/]*"
+            + "|kubernetes-httpclient-vertx[^/]*|prometheus-metrics-exposition-formats[^/]*|kubernetes-model-gatewayapi[^/]*"
+            + "|netty-nio-client[^/]*|apache-client[^/]*|httpclient-4[^/]*)\\.jar");
+
+    @Test
+    void staysWithinSixtyMegabytes() throws IOException {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            List<String> big = jar.stream().filter(e -> e.getName().startsWith("BOOT-INF/lib/"))
+                    .sorted(java.util.Comparator.comparingLong(java.util.zip.ZipEntry::getSize).reversed()).limit(10)
+                    .map(e -> String.format("%s %.1f MB", e.getName().substring(13), e.getSize() / 1e6)).toList();
+            assertThat(jar.stream().map(java.util.zip.ZipEntry::getName).filter(n -> LEFT_OUT.matcher(n).matches()))
+                    .as("libraries the pom leaves out").isEmpty();
+            assertThat(Files.size(JAR)).as("kubechores.jar in bytes; its largest libraries: %s", big)
+                    .isLessThanOrEqualTo(MAX_BYTES);
+        }
+    }
 }

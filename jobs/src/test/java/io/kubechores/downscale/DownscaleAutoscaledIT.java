@@ -1,5 +1,7 @@
 package io.kubechores.downscale;
 
+import io.kubechores.model.downscale.WorkloadKind;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubechores.core.AuditLog;

@@ -1,5 +1,10 @@
 package io.kubechores.downscale;
 
+import io.kubechores.model.downscale.ClusterObservation;
+import io.kubechores.model.downscale.Decision;
+import io.kubechores.model.downscale.Workload;
+import io.kubechores.model.downscale.WorkloadKind;
+
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;

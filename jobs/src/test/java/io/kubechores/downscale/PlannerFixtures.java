@@ -1,5 +1,11 @@
 package io.kubechores.downscale;
 
+import io.kubechores.model.downscale.ClusterObservation;
+import io.kubechores.model.downscale.DownscalePlan;
+import io.kubechores.model.downscale.NamespaceInfo;
+import io.kubechores.model.downscale.Workload;
+import io.kubechores.model.downscale.WorkloadKind;
+
 import io.kubechores.desiredstate.ClusterSelector;
 import io.kubechores.desiredstate.ClusterSpec;
 import io.kubechores.desiredstate.DownscalePolicySpec;

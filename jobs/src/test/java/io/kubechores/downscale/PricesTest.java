@@ -1,5 +1,7 @@
 package io.kubechores.downscale;
 
+import io.kubechores.model.downscale.DownscalePlan;
+
 import io.kubechores.desiredstate.FleetSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -34,8 +34,8 @@ class PromotionPlannerTest {
                                 Map.of("CLUSTER", "{cluster}", "VERSION", "{version}", "ADDON", "{tool}")) : null));
     }
 
-    static ClusterObservation obs(String cluster, String env, String version, boolean healthy, Instant since) {
-        return new ClusterObservation(cluster, env, version, "helm release loki revision 2", healthy,
+    static ClusterToolState obs(String cluster, String env, String version, boolean healthy, Instant since) {
+        return new ClusterToolState(cluster, env, version, "helm release loki revision 2", healthy,
                 List.of(healthy ? "StatefulSet/loki: 3/3 ready" : "StatefulSet/loki: restart storm: 9 restarts > 3"),
                 since, null);
     }
@@ -69,7 +69,7 @@ class PromotionPlannerTest {
                Integer rolloutHoursAgo, boolean paused, String window, String previous, Decision expected, String failing) {
         Instant rollout = rolloutHoursAgo == null ? null : NOW.minusSeconds(rolloutHoursAgo * 3600L);
         String prodVersion = previous.equals("other-done") ? "6.14.0" : "6.12.0";
-        List<ClusterObservation> o = List.of(
+        List<ClusterToolState> o = List.of(
                 obs("staging-eu-1", "staging", euVersion, euHealthy, rollout),
                 obs("staging-us-1", "staging", usVersion, usHealthy, rollout),
                 obs("prod-eu-1", "prod", prodVersion, true, NOW.minusSeconds(30 * 86400)),
@@ -114,7 +114,7 @@ class PromotionPlannerTest {
 
     @Test
     void stillSoakingSaysHowLongRemains() {
-        List<ClusterObservation> o = List.of(obs("staging-eu-1", "staging", "6.16.0", true, NOW.minusSeconds(3600 * 20)),
+        List<ClusterToolState> o = List.of(obs("staging-eu-1", "staging", "6.16.0", true, NOW.minusSeconds(3600 * 20)),
                 obs("prod-eu-1", "prod", "6.12.0", true, null));
         ToolPlan plan = PromotionPlanner.plan(new ToolInput("loki", tool(true, false), List.of("staging", "prod"), o,
                 Map.of("staging", NOW.minusSeconds(3600 * 30)), null, List.of(), false), CLOCK);
@@ -124,7 +124,7 @@ class PromotionPlannerTest {
 
     @Test
     void deploysOnlyWhereTheCandidateIsNotRunningAndSubstitutesParameters() {
-        List<ClusterObservation> o = List.of(obs("staging-eu-1", "staging", "6.16.0", true, NOW.minusSeconds(3600 * 100)),
+        List<ClusterToolState> o = List.of(obs("staging-eu-1", "staging", "6.16.0", true, NOW.minusSeconds(3600 * 100)),
                 obs("prod-eu-1", "prod", "6.16.0", true, NOW.minusSeconds(60)),
                 obs("prod-us-1", "prod", "6.12.0", true, null));
         ToolPlan plan = PromotionPlanner.plan(new ToolInput("loki", tool(false, true), List.of("staging", "prod"), o,
@@ -148,7 +148,7 @@ class PromotionPlannerTest {
     void laterRunsVerifyProd(String name, String euV, boolean euH, String usV, boolean usH, Outcome expected) {
         ToolSpec converged = new ToolSpec(new ToolSpec.Chart(null, "loki"), null, "monitoring", null,
                 Map.of("staging", "6.16.0", "prod", "6.16.0"), "72h", List.of(), null);
-        List<ClusterObservation> o = List.of(obs("staging-eu-1", "staging", "6.16.0", true, null),
+        List<ClusterToolState> o = List.of(obs("staging-eu-1", "staging", "6.16.0", true, null),
                 obs("prod-eu-1", "prod", euV, euH, null), obs("prod-us-1", "prod", usV, usH, null));
         ToolPlan plan = PromotionPlanner.plan(new ToolInput("loki", converged, List.of("staging", "prod"), o, Map.of(),
                 new Promotion("6.16.0", "prod", NOW.minusSeconds(86400), false), List.of(), false), CLOCK);
@@ -161,7 +161,7 @@ class PromotionPlannerTest {
     void threeEnvironmentsPromoteTheOneClosestToProdFirst() {
         ToolSpec three = new ToolSpec(new ToolSpec.Chart(null, "loki"), null, "monitoring", null,
                 Map.of("dev", "3", "staging", "2", "prod", "1"), "1h", List.of(), null);
-        List<ClusterObservation> o = new ArrayList<>(List.of(obs("dev-1", "dev", "3", true, null),
+        List<ClusterToolState> o = new ArrayList<>(List.of(obs("dev-1", "dev", "3", true, null),
                 obs("staging-1", "staging", "2", true, NOW.minusSeconds(7200)), obs("prod-1", "prod", "1", true, null)));
         ToolPlan plan = PromotionPlanner.plan(new ToolInput("loki", three, List.of("dev", "staging", "prod"), o,
                 Map.of(), null, List.of(), false), CLOCK);
@@ -199,7 +199,7 @@ class PromotionPlannerTest {
         ToolSpec spec = new ToolSpec(new ToolSpec.Chart(null, "loki"), null, "monitoring", null,
                 Map.of("staging", staging, "prod", prod), "1h", List.of(),
                 new ToolSpec.Deploy(new ToolSpec.PullRequest("tools/loki.yaml", "spec.versions.{environment}"), null));
-        List<ClusterObservation> o = List.of(obs("staging-1", "staging", staging, true, NOW.minusSeconds(86400)),
+        List<ClusterToolState> o = List.of(obs("staging-1", "staging", staging, true, NOW.minusSeconds(86400)),
                 obs("prod-1", "prod", prod, true, NOW.minusSeconds(86400)));
         ToolPlan plan = PromotionPlanner.plan(new ToolInput("loki", spec, List.of("staging", "prod"), o, Map.of(), null,
                 List.of(), false), CLOCK);
@@ -241,7 +241,7 @@ class PromotionPlannerTest {
             history.add(span(NOW.minusSeconds(badHoursAgo * 3600L), NOW.minusSeconds(badHoursAgo * 3600L), "staging-eu-1", "6.16.0", false));
             history.add(span(NOW.minusSeconds(goodHoursAgo * 3600L), NOW, "staging-eu-1", "6.16.0", true));
         }
-        List<ClusterObservation> o = List.of(obs("staging-eu-1", "staging", "6.16.0", true, NOW.minusSeconds(100 * 3600)),
+        List<ClusterToolState> o = List.of(obs("staging-eu-1", "staging", "6.16.0", true, NOW.minusSeconds(100 * 3600)),
                 obs("prod-eu-1", "prod", "6.12.0", true, null));
         ToolPlan plan = PromotionPlanner.plan(new ToolInput("loki", tool(true, false), List.of("staging", "prod"), o,
                 Map.of("staging", NOW.minusSeconds(100 * 3600)), Map.of(), Map.of("staging", history), Map.of(), null,
@@ -276,7 +276,7 @@ class PromotionPlannerTest {
     void deploysTheMergeCommitWaveByWave(String name, String canary, String eu, String us, Integer canaryHours,
                                           String expectedDeploys, String sequenceLine) {
         Instant canaryAt = canaryHours == null ? null : NOW.minusSeconds(canaryHours * 3600L);
-        List<ClusterObservation> o = List.of(obs("staging-eu-1", "staging", "6.16.0", true, NOW.minusSeconds(400000)),
+        List<ClusterToolState> o = List.of(obs("staging-eu-1", "staging", "6.16.0", true, NOW.minusSeconds(400000)),
                 obs("prod-canary-1", "prod", canary, true, canaryAt),
                 obs("prod-eu-1", "prod", eu, true, null), obs("prod-us-1", "prod", us, true, null));
         ToolPlan plan = PromotionPlanner.plan(new ToolInput("loki", converged(true, null), List.of("staging", "prod"), o,
@@ -301,7 +301,7 @@ class PromotionPlannerTest {
         ToolSpec spec = converged(true, name.contains("deadline 4h") ? "4h" : null);
         if (!merged) spec = new ToolSpec(spec.chart(), null, spec.namespace(), null, Map.of("staging", "6.16.0", "prod", "6.12.0"),
                 spec.soak(), spec.healthChecks(), spec.deploy(), null, null, null);
-        List<ClusterObservation> o = List.of(obs("staging-eu-1", "staging", "6.16.0", true, NOW.minusSeconds(400000)),
+        List<ClusterToolState> o = List.of(obs("staging-eu-1", "staging", "6.16.0", true, NOW.minusSeconds(400000)),
                 obs("prod-eu-1", "prod", prodVersion, true, null));
         Map<String, Instant> deployed = deployedHoursAgo == null ? Map.of() : Map.of("prod-eu-1", NOW.minusSeconds(deployedHoursAgo * 3600L));
         ToolPlan plan = PromotionPlanner.plan(new ToolInput("loki", spec, List.of("staging", "prod"), o,
@@ -317,7 +317,7 @@ class PromotionPlannerTest {
 
     @Test
     void mergedDeploysAreHeldByTheKillSwitchAndFreezeWindows() {
-        List<ClusterObservation> o = List.of(obs("prod-eu-1", "prod", "6.12.0", true, null));
+        List<ClusterToolState> o = List.of(obs("prod-eu-1", "prod", "6.12.0", true, null));
         ToolPlan plan = PromotionPlanner.plan(new ToolInput("loki", converged(true, null), List.of("staging", "prod"), o,
                 Map.of("prod", NOW.minusSeconds(600)), Map.of("prod", "abc"), Map.of(), Map.of(), merged(Map.of()),
                 List.of(new FreezeWindow("year-end", false, i -> true, "on")), false), CLOCK);

@@ -34,7 +34,7 @@ class VerificationTest {
         if (appLabel != null) labels.put("app.kubernetes.io/version", appLabel);
         WorkloadState w = new WorkloadState("StatefulSet", "loki", true, 1, 1, 3, 3, 3, 0, List.of(),
                 List.of("grafana/loki:3.1.1", "sidecar:1"), labels, T);
-        ClusterObservation o = Verification.evaluate("c", "staging", spec, new ToolObservation(
+        ClusterToolState o = Verification.evaluate("c", "staging", spec, new ToolObservation(
                 helm ? new HelmRelease("loki", 4, "loki", "6.16.0", "3.1.1", T.minusSeconds(60)) : null, List.of(w)));
         assertThat(o.runningVersion()).isEqualTo(version);
         assertThat(o.versionSource()).isEqualTo(source);
@@ -58,7 +58,7 @@ class VerificationTest {
                 List.of(new ToolSpec.HealthCheck("Deployment", "x", maxRestarts)), null);
         WorkloadState w = new WorkloadState("Deployment", "x", true, gen, observed, desired, updated, ready, restarts,
                 crash == null ? List.of() : List.of(crash), List.of(), Map.of(), null);
-        ClusterObservation o = Verification.evaluate("c", "staging", spec, new ToolObservation(null, List.of(w)));
+        ClusterToolState o = Verification.evaluate("c", "staging", spec, new ToolObservation(null, List.of(w)));
         assertThat(o.healthy()).isEqualTo(healthy);
         assertThat(o.health()).singleElement().asString().isEqualTo("Deployment/x: " + line);
     }

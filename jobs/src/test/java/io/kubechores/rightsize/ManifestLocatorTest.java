@@ -1,10 +1,12 @@
 package io.kubechores.rightsize;
+import io.kubechores.model.rightsize.Observation;
+
 
 import io.kubechores.desiredstate.DesiredState;
 import io.kubechores.desiredstate.DesiredStateLoader;
 import io.kubechores.desiredstate.RightsizePolicySpec;
-import io.kubechores.rightsize.Observation.Amount;
-import io.kubechores.rightsize.Observation.ContainerRecommendation;
+import io.kubechores.model.rightsize.Observation.Amount;
+import io.kubechores.model.rightsize.Observation.ContainerRecommendation;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,5 +1,7 @@
 package io.kubechores.rightsize;
 
+import io.kubechores.model.rightsize.ResourceValues;
+
 import io.kubechores.rightsize.RightsizePlan.ContainerProposal;
 import io.kubechores.rightsize.RightsizePlan.FieldChange;
 import org.junit.jupiter.params.ParameterizedTest;

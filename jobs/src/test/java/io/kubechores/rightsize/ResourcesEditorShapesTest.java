@@ -1,5 +1,7 @@
 package io.kubechores.rightsize;
 
+import io.kubechores.model.rightsize.ResourceValues;
+
 import io.kubechores.rightsize.ResourcesEditor.Edit;
 import io.kubechores.yaml.YamlEditException;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,7 @@
 package io.kubechores.rightsize;
 
+import io.kubechores.model.rightsize.ResourceValues;
+
 import io.kubechores.rightsize.ResourcesEditor.DocumentId;
 import io.kubechores.rightsize.ResourcesEditor.Edit;
 import org.junit.jupiter.api.Test;

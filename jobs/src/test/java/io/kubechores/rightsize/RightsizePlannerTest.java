@@ -1,9 +1,14 @@
 package io.kubechores.rightsize;
+import io.kubechores.model.rightsize.Observation;
+
+
+import io.kubechores.model.rightsize.Quantities;
+import io.kubechores.model.rightsize.ResourceValues;
 
 import io.kubechores.desiredstate.RightsizePolicySpec;
 import io.kubechores.desiredstate.RightsizePolicySpec.Bounds;
-import io.kubechores.rightsize.Observation.Amount;
-import io.kubechores.rightsize.Observation.ContainerRecommendation;
+import io.kubechores.model.rightsize.Observation.Amount;
+import io.kubechores.model.rightsize.Observation.ContainerRecommendation;
 import io.kubechores.rightsize.RightsizePlan.ContainerProposal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,8 +3,8 @@ package io.kubechores.platform.aws;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
@@ -14,8 +14,8 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * Builds AWS SDK clients for one account and region: Service Quotas and EC2 (regional), Support (the global endpoint
- * in us-east-1), STS; every client honours the endpoint override (tests, demo, VPC endpoints) and uses the account's
+ * Builds AWS SDK clients for one account and region: Service Quotas (regional), Support (the global endpoint
+ * in us-east-1), STS, and EC2 DescribeInstanceTypes as a signed Query call ({@link Ec2InstanceTypes}); every client honours the endpoint override (tests, demo, VPC endpoints) and uses the account's
  * credentials: the base credentials, or a role assumed with STS AssumeRole when a role ARN pattern is configured
  * ({accountId} is replaced), with the account's ExternalId and the configured session length. Retries are the SDK's
  * standard strategy configured from the {@link AwsCallPolicy} (attempts, jittered exponential backoff); pacing is
@@ -102,7 +102,10 @@ public final class AwsClientFactory {
         ServiceQuotasClient sq = configure(ServiceQuotasClient.builder(), r, creds).build();
         SupportClient support = configure(SupportClient.builder(), SUPPORT_REGION, creds).build();
         AwsCredentialsProvider c = creds;
-        Lazy<Ec2Client> ec2 = new Lazy<>(() -> configure(Ec2Client.builder(), r, c).build());
+        Lazy<Ec2InstanceTypes> ec2 = new Lazy<>(() -> new Ec2InstanceTypes(new SignedAwsCall("ec2",
+                region, endpointOverride, c, policy.retryStrategy(), readOnly,
+                UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30))
+                        .connectionTimeout(Duration.ofSeconds(10)).build())));
         return new AccountClients(accountId, region, role, creds, sts, sq, support, ec2);
     }
 
@@ -146,10 +149,10 @@ public final class AwsClientFactory {
      */
     public record AccountClients(String accountId, String region, String roleArn, AwsCredentialsProvider credentials,
                                  StsClient sts, ServiceQuotasClient serviceQuotas, SupportClient support,
-                                 Lazy<Ec2Client> ec2Client) implements AutoCloseable {
+                                 Lazy<Ec2InstanceTypes> ec2Client) implements AutoCloseable {
 
-        /** The EC2 client, built on first use (only the instance-type lookup needs it). */
-        public Ec2Client ec2() {
+        /** EC2 DescribeInstanceTypes, built on first use (only the instance-type lookup needs it). */
+        public Ec2InstanceTypes ec2() {
             return ec2Client.get();
         }
 
@@ -162,7 +165,7 @@ public final class AwsClientFactory {
         public void close() {
             serviceQuotas.close();
             support.close();
-            ec2Client.ifBuilt(Ec2Client::close);
+            ec2Client.ifBuilt(Ec2InstanceTypes::close);
             if (credentials instanceof AutoCloseable c && sts != null) {
                 try {
                     c.close();

@@ -5,10 +5,9 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.eks.EksClient;
-import software.amazon.awssdk.services.eks.model.Cluster;
-import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
+import software.amazon.awssdk.utils.http.SdkHttpUtils;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
@@ -23,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The EKS side of reaching a `connection.eks` cluster: its API endpoint and CA from EKS DescribeCluster
- * (GET /clusters/{name}; response cluster.endpoint, cluster.certificateAuthority.data), and the identity its bearer
+ * (GET /clusters/{name}; response cluster.endpoint, cluster.certificateAuthority.data; sent as a signed REST-JSON call
+ * by {@link SignedAwsCall}, not the SDK's 2.5 MB eks module, for this one read), and the identity its bearer
  * tokens are signed with: the base credentials (SDK default chain: env, IRSA web identity, EKS Pod Identity, instance
  * profile) or, when the cluster names a roleArn, that role assumed with STS AssumeRole (refreshed by the SDK before
  * it expires). Clients are cached per region and role; the endpoint override (tests, VPC endpoints) applies to EKS
@@ -35,7 +35,8 @@ public final class EksClusters implements AutoCloseable {
     private final String sessionName;
     private final Map<String, StsClient> sts = new ConcurrentHashMap<>();
     private final Map<String, AwsCredentialsProvider> roles = new ConcurrentHashMap<>();
-    private final Map<String, EksClient> eks = new ConcurrentHashMap<>();
+    private final Map<String, SignedAwsCall> eks = new ConcurrentHashMap<>();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /**
      * @param endpointOverride e.g. http://127.0.0.1:8089 for every AWS service, null for AWS's regional endpoints
@@ -68,17 +69,18 @@ public final class EksClusters implements AutoCloseable {
     public ApiEndpoint describe(String name, String region, String roleArn) {
         if (roleArn != null && !roleArn.isBlank()) assumeRole(region, roleArn);
         try {
-            Cluster c = eksClient(region, roleArn).describeCluster(r -> r.name(name)).cluster();
-            String ca = c.certificateAuthority() == null ? null : c.certificateAuthority().data();
-            if (c.endpoint() == null || c.endpoint().isBlank()) {
+            ApiEndpoint c = cluster(eksClient(region, roleArn).restGet("DescribeCluster",
+                    "/clusters/" + SdkHttpUtils.urlEncode(name)));
+            if (c.url() == null || c.url().isBlank()) {
                 throw new EksLookupException("EKS cluster " + name + " in " + region + " has no API endpoint yet (status "
-                        + c.statusAsString() + ")", null);
+                        + c.status() + ")", null);
             }
-            return new ApiEndpoint(c.endpoint(), ca, c.statusAsString());
-        } catch (ResourceNotFoundException e) {
-            throw new EksLookupException("EKS has no cluster named " + name + " in " + region + " (as "
-                    + who(roleArn) + "): " + awsMessage(e), e);
+            return c;
         } catch (AwsServiceException e) {
+            if ("ResourceNotFoundException".equals(AwsCalls.code(e))) {
+                throw new EksLookupException("EKS has no cluster named " + name + " in " + region + " (as "
+                        + who(roleArn) + "): " + awsMessage(e), e);
+            }
             throw new EksLookupException("EKS DescribeCluster " + name + " in " + region + " failed (as " + who(roleArn)
                     + "): " + e.awsErrorDetails().errorCode() + ": " + awsMessage(e), e);
         } catch (SdkClientException e) {
@@ -123,15 +125,30 @@ public final class EksClusters implements AutoCloseable {
         return client.getCallerIdentity(r -> r.overrideConfiguration(o -> o.credentialsProvider(creds)));
     }
 
-    private EksClient eksClient(String region, String roleArn) {
+    /**
+     * The fields of DescribeCluster's answer that matter here (EKS API reference, DescribeCluster / Cluster:
+     * {"cluster": {"endpoint", "status", "certificateAuthority": {"data"}, ...}}).
+     */
+    static ApiEndpoint cluster(byte[] json) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode c = JSON.readTree(json).path("cluster");
+            return new ApiEndpoint(text(c.path("endpoint")), text(c.path("certificateAuthority").path("data")),
+                    text(c.path("status")));
+        } catch (java.io.IOException e) {
+            throw SdkClientException.create("EKS DescribeCluster answered no JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static String text(com.fasterxml.jackson.databind.JsonNode n) {
+        return n.isTextual() ? n.asText() : null;
+    }
+
+    private SignedAwsCall eksClient(String region, String roleArn) {
         String key = region + "|" + (roleArn == null ? "" : roleArn);
-        return eks.computeIfAbsent(key, k -> {
-            var b = EksClient.builder().region(Region.of(region)).credentialsProvider(credentials(region, roleArn))
-                    .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy())
-                            .apiCallAttemptTimeout(Duration.ofSeconds(20)));
-            if (endpointOverride != null) b.endpointOverride(URI.create(endpointOverride));
-            return b.build();
-        });
+        return eks.computeIfAbsent(key, k -> new SignedAwsCall("eks", region, endpointOverride,
+                credentials(region, roleArn), AwsRetryStrategy.standardRetryStrategy(), false,
+                UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(20))
+                        .connectionTimeout(Duration.ofSeconds(10)).build()));
     }
 
     private StsClient stsClient(String region) {

@@ -229,9 +229,9 @@ public final class QuotasAws implements AutoCloseable {
     }
 
     /**
-     * Every instance type offered in this region with its default vCPUs: EC2 DescribeInstanceTypes (Query protocol),
-     * MaxResults 100 per page, following NextToken; VCpuInfo.DefaultVCpus is the vCPU count the EC2 vCPU quotas count
-     * (EC2 API reference, DescribeInstanceTypes / VCpuInfo).
+     * Every instance type offered in this region with its default vCPUs: EC2 DescribeInstanceTypes (Query protocol,
+     * {@link Ec2InstanceTypes}), MaxResults 100 per page, following NextToken; VCpuInfo.DefaultVCpus is the vCPU
+     * count the EC2 vCPU quotas count (EC2 API reference, DescribeInstanceTypes / VCpuInfo).
      */
     public Map<String, Integer> instanceTypes() {
         Map<String, Integer> out = new java.util.TreeMap<>();
@@ -239,14 +239,8 @@ public final class QuotasAws implements AutoCloseable {
         int pages = 0;
         do {
             String t = token;
-            software.amazon.awssdk.services.ec2.model.DescribeInstanceTypesResponse page = calls.call(
-                    "ec2:DescribeInstanceTypes", () -> clients.ec2().describeInstanceTypes(r -> r.maxResults(100)
-                            .nextToken(t)));
-            for (software.amazon.awssdk.services.ec2.model.InstanceTypeInfo i : page.instanceTypes()) {
-                if (i.instanceTypeAsString() != null && i.vCpuInfo() != null && i.vCpuInfo().defaultVCpus() != null) {
-                    out.put(i.instanceTypeAsString(), i.vCpuInfo().defaultVCpus());
-                }
-            }
+            Ec2InstanceTypes.Page page = calls.call("ec2:DescribeInstanceTypes", () -> clients.ec2().page(t));
+            out.putAll(page.vcpus());
             token = page.nextToken();
         } while (token != null && !token.isEmpty() && ++pages < 100);
         return out;

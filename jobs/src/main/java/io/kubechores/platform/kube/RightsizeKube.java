@@ -21,11 +21,11 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBui
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.verticalpodautoscaler.client.VerticalPodAutoscalerClient;
-import io.kubechores.rightsize.Observation;
-import io.kubechores.rightsize.Observation.Amount;
-import io.kubechores.rightsize.Observation.ContainerRecommendation;
-import io.kubechores.rightsize.Quantities;
-import io.kubechores.rightsize.ResourceValues;
+import io.kubechores.model.rightsize.Observation;
+import io.kubechores.model.rightsize.Observation.Amount;
+import io.kubechores.model.rightsize.Observation.ContainerRecommendation;
+import io.kubechores.model.rightsize.Quantities;
+import io.kubechores.model.rightsize.ResourceValues;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kubechores.desiredstate.ToolSpec;
 import io.kubechores.testkit.kube.PromoteKubeSeed.Footprint;
 import io.kubechores.testkit.kube.PromoteKubeSeed.Health;
-import io.kubechores.promote.ClusterObservation;
+import io.kubechores.promote.ClusterToolState;
 import io.kubechores.promote.Verification;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +30,7 @@ class PromoteKubeIT {
                 Map.of("staging", "1", "prod", "1"), "72h", List.of(new ToolSpec.HealthCheck(kind, name, 3)), null);
     }
 
-    ClusterObservation observe(String kind, String name, String chart, String image, Health health) {
+    ClusterToolState observe(String kind, String name, String chart, String image, Health health) {
         PromoteKubeSeed.seed(client, new Footprint("ns-" + name, name, chart, chart == null ? null : "6.16.0", "3.2.1",
                 kind, name, (image == null ? "grafana/" + name : image) + ":3.2.1", 3, health, SINCE));
         ToolSpec spec = tool(kind, name, chart, image);
@@ -41,7 +41,7 @@ class PromoteKubeIT {
 
     @Test
     void healthyHelmReleaseReadsChartVersionFromTheDeployedReleaseSecret() {
-        ClusterObservation o = observe("StatefulSet", "loki", "loki", null, Health.HEALTHY);
+        ClusterToolState o = observe("StatefulSet", "loki", "loki", null, Health.HEALTHY);
         assertThat(o.runningVersion()).isEqualTo("6.16.0");
         assertThat(o.versionSource()).isEqualTo("helm release loki revision 2");
         assertThat(o.healthy()).isTrue();
@@ -60,14 +60,14 @@ class PromoteKubeIT {
 
     @Test
     void rollingDeploymentIsNotHealthy() {
-        ClusterObservation o = observe("Deployment", "ingress", "ingress-nginx", null, Health.ROLLING);
+        ClusterToolState o = observe("Deployment", "ingress", "ingress-nginx", null, Health.ROLLING);
         assertThat(o.healthy()).isFalse();
         assertThat(o.health()).singleElement().asString().contains("rolling: 1/3 updated");
     }
 
     @Test
     void crashLoopingPodsAreARestartStorm() {
-        ClusterObservation o = observe("DaemonSet", "promtail", null, "grafana/promtail", Health.CRASH_LOOPING);
+        ClusterToolState o = observe("DaemonSet", "promtail", null, "grafana/promtail", Health.CRASH_LOOPING);
         assertThat(o.runningVersion()).isEqualTo("3.2.1");
         assertThat(o.versionSource()).isEqualTo("image tag on DaemonSet/promtail");
         assertThat(o.healthy()).isFalse();
@@ -79,7 +79,7 @@ class PromoteKubeIT {
     void missingWorkloadIsReportedAndVersionFallsBackToLabels() {
         var obs = PromoteKube.observe(client, new PromoteKube.Query("nowhere", null,
                 List.of(new PromoteKube.Check("Deployment", "ghost"))));
-        ClusterObservation o = Verification.evaluate("c", "staging", tool("Deployment", "ghost", null, "x/ghost"), obs);
+        ClusterToolState o = Verification.evaluate("c", "staging", tool("Deployment", "ghost", null, "x/ghost"), obs);
         assertThat(o.healthy()).isFalse();
         assertThat(o.runningVersion()).isNull();
         assertThat(o.health()).containsExactly("Deployment/ghost: not found");
@@ -113,7 +113,7 @@ class PromoteKubeIT {
             ToolSpec spec = new ToolSpec(null, "acme/web", "ns-web", null, Map.of("staging", "2.0.0"), "1h",
                     List.of(new ToolSpec.HealthCheck("Deployment", "web", 3)), null);
             var obs = PromoteKube.observe(c, new PromoteKube.Query("ns-web", null, List.of(new PromoteKube.Check("Deployment", "web"))));
-            ClusterObservation o = Verification.evaluate("staging-eu-1", "staging", spec, obs);
+            ClusterToolState o = Verification.evaluate("staging-eu-1", "staging", spec, obs);
             assertThat(o.liveSince()).isEqualTo(SINCE);
             assertThat(o.runs("2.0.0")).as("a digest-pinned image runs its tag").isTrue();
         }
@@ -140,7 +140,7 @@ class PromoteKubeIT {
             ToolSpec spec = new ToolSpec(null, "acme/api", "ns-api", null, Map.of("staging", "1.0.0"), "1h",
                     List.of(new ToolSpec.HealthCheck("StatefulSet", "api", 3)), null);
             var obs = PromoteKube.observe(c, new PromoteKube.Query("ns-api", null, List.of(new PromoteKube.Check("StatefulSet", "api"))));
-            ClusterObservation o = Verification.evaluate("staging-eu-1", "staging", spec, obs);
+            ClusterToolState o = Verification.evaluate("staging-eu-1", "staging", spec, obs);
             assertThat(o.healthy()).as(String.join("; ", o.health())).isTrue();
             assertThat(o.health()).containsExactly("StatefulSet/api: 3/3 ready, rollout complete, 0 restarts");
         }

@@ -8,10 +8,10 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.verticalpodautoscaler.client.VerticalPodAutoscalerClient;
 import io.kubechores.platform.kube.RightsizeKube.Collected;
 import io.kubechores.testkit.kube.RightsizeSeeds.WorkloadSeed;
-import io.kubechores.rightsize.Observation;
-import io.kubechores.rightsize.Observation.Amount;
-import io.kubechores.rightsize.Observation.ContainerRecommendation;
-import io.kubechores.rightsize.ResourceValues;
+import io.kubechores.model.rightsize.Observation;
+import io.kubechores.model.rightsize.Observation.Amount;
+import io.kubechores.model.rightsize.Observation.ContainerRecommendation;
+import io.kubechores.model.rightsize.ResourceValues;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;

@@ -1,4 +1,6 @@
-package io.kubechores.downscale;
+package io.kubechores.model.downscale;
+
+import io.kubechores.model.downscale.DownscaleAnnotations;
 
 import java.util.List;
 import java.util.Map;

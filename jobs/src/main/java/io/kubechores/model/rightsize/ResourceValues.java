@@ -1,4 +1,6 @@
-package io.kubechores.rightsize;
+package io.kubechores.model.rightsize;
+
+import io.kubechores.model.rightsize.ResourceValues;
 
 /**
  * Requests and limits of one container as written (raw quantity strings; null = not set).

@@ -1,4 +1,10 @@
-package io.kubechores.downscale;
+package io.kubechores.model.downscale;
+
+import io.kubechores.model.downscale.ClusterObservation;
+import io.kubechores.model.downscale.GitOpsOwner;
+import io.kubechores.model.downscale.NamespaceInfo;
+import io.kubechores.model.downscale.Workload;
+import io.kubechores.model.downscale.WorkloadKind;
 
 import java.util.List;
 import java.util.Map;

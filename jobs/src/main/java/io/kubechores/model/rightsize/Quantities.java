@@ -1,4 +1,6 @@
-package io.kubechores.rightsize;
+package io.kubechores.model.rightsize;
+
+import io.kubechores.model.rightsize.Quantities;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 
@@ -35,7 +37,7 @@ public final class Quantities {
      * port of apimachinery's resource.Quantity: decimal SI, binary SI and exponent forms). Negative values are
      * refused: the API server rejects negative requests and limits.
      */
-    static BigDecimal parse(String raw) {
+    public static BigDecimal parse(String raw) {
         if (raw == null || raw.isBlank()) return null;
         BigDecimal v;
         try {

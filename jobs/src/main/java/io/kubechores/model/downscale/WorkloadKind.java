@@ -1,4 +1,6 @@
-package io.kubechores.downscale;
+package io.kubechores.model.downscale;
+
+import io.kubechores.model.downscale.WorkloadKind;
 
 import java.util.Arrays;
 import java.util.Optional;

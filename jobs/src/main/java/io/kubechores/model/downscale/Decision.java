@@ -1,9 +1,12 @@
-package io.kubechores.downscale;
+package io.kubechores.model.downscale;
 
-import io.kubechores.core.Action;
+import io.kubechores.model.downscale.Decision;
+import io.kubechores.model.downscale.Workload;
+import io.kubechores.model.downscale.WorkloadKind;
 
 /**
- * What the planner decided for one workload.
+ * What the planner decided for one workload (a record of the model: platform/kube's DownscaleKube applies it, the
+ * downscale job makes it; as a plan line see io.kubechores.downscale.Decisions#toAction).
  *
  * @param workload  the object as observed
  * @param verb      what to do
@@ -60,11 +63,5 @@ public record Decision(Workload workload, Verb verb, int from, int to, String re
             case DEFER -> k.describe(from) + " → " + k.describe(to) + " later";
             case SKIP, INVALID -> k.describe(from);
         };
-    }
-
-    /** As a plan line; non-mutating decisions are SKIPPED. */
-    public Action toAction(String cluster, Action.Status mutatingStatus) {
-        Action.Status s = verb.mutating() ? mutatingStatus : Action.Status.SKIPPED;
-        return new Action(target(cluster), verb.label(), detail(), reason, s);
     }
 }

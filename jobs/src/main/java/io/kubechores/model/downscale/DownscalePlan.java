@@ -1,4 +1,8 @@
-package io.kubechores.downscale;
+package io.kubechores.model.downscale;
+
+import io.kubechores.model.downscale.Decision;
+import io.kubechores.model.downscale.DownscalePlan;
+import io.kubechores.model.downscale.GitOpsOwner;
 
 import java.time.Instant;
 import java.util.List;

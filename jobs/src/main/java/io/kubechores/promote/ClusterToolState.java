@@ -15,14 +15,14 @@ import java.util.List;
  * @param liveSince      when the running version went live here (Helm last_deployed or the workload's rollout)
  * @param error          the cluster could not be read (then nothing else is known)
  */
-public record ClusterObservation(String cluster, String environment, String runningVersion, String versionSource,
+public record ClusterToolState(String cluster, String environment, String runningVersion, String versionSource,
                                  boolean healthy, List<String> health, Instant liveSince, String error) {
-    public ClusterObservation {
+    public ClusterToolState {
         health = health == null ? List.of() : List.copyOf(health);
     }
 
-    public static ClusterObservation unreachable(String cluster, String environment, String error) {
-        return new ClusterObservation(cluster, environment, null, null, false, List.of(), null, error);
+    public static ClusterToolState unreachable(String cluster, String environment, String error) {
+        return new ClusterToolState(cluster, environment, null, null, false, List.of(), null, error);
     }
 
     public boolean runs(String version) {

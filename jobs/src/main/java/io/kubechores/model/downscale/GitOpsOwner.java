@@ -1,4 +1,6 @@
-package io.kubechores.downscale;
+package io.kubechores.model.downscale;
+
+import io.kubechores.model.downscale.GitOpsOwner;
 
 import java.util.Map;
 import java.util.Optional;
@@ -59,7 +61,7 @@ public record GitOpsOwner(Kind kind, String namespace, String name, String resou
         return namespace + "/" + kind.kindName() + "/" + name;
     }
 
-    static String key(Kind kind, String namespace, String name) {
+    public static String key(Kind kind, String namespace, String name) {
         return kind + ":" + namespace + "/" + name;
     }
 
@@ -69,7 +71,7 @@ public record GitOpsOwner(Kind kind, String namespace, String name, String resou
      * (kustomize-controller); Argo CD's argocd.argoproj.io/tracking-id annotation ("app:group/Kind:ns/name", the app
      * written "namespace_app" when Applications live outside argocd) or argocd.argoproj.io/instance label.
      */
-    static Optional<String> ownerKey(Map<String, String> labels, Map<String, String> annotations) {
+    public static Optional<String> ownerKey(Map<String, String> labels, Map<String, String> annotations) {
         String hn = labels.get("helm.toolkit.fluxcd.io/name"), hns = labels.get("helm.toolkit.fluxcd.io/namespace");
         if (hn != null && hns != null) return Optional.of(key(Kind.HELMRELEASE, hns, hn));
         String kn = labels.get("kustomize.toolkit.fluxcd.io/name");

@@ -1,4 +1,7 @@
-package io.kubechores.downscale;
+package io.kubechores.model.downscale;
+
+import io.kubechores.model.downscale.Workload;
+import io.kubechores.model.downscale.WorkloadKind;
 
 import java.time.Instant;
 import java.util.Map;

@@ -1,4 +1,7 @@
-package io.kubechores.rightsize;
+package io.kubechores.model.rightsize;
+
+import io.kubechores.model.rightsize.Observation;
+import io.kubechores.model.rightsize.ResourceValues;
 
 import java.util.List;
 import java.util.Map;
