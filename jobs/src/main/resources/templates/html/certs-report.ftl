@@ -1,13 +1,7 @@
 <#ftl output_format="HTML">
+<#import "layout.ftl" as l>
 <#-- Certificate report: summary, SVG timeline of upcoming expiries, table sorted by expiry. -->
-<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Certificates — ${fleet}</title>
-<style>
-  body { font-family: -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; margin: 24px; color: #1f2933; background: #fff; }
-  h1 { font-size: 22px; margin: 0 0 4px; }
+<#assign css>
   .meta { color: #616e7c; font-size: 13px; margin-bottom: 16px; }
   .cards { display: flex; gap: 12px; margin-bottom: 18px; }
   .card { border-radius: 6px; padding: 10px 16px; min-width: 110px; color: #fff; }
@@ -20,9 +14,6 @@
   svg .dot.expired { fill: #b42318; } svg .dot.critical { fill: #dc6803; }
   svg .dot.warning { fill: #eaaa08; } svg .dot.ok { fill: #12b76a; }
   svg text { font-size: 11px; fill: #52606d; }
-  table { border-collapse: collapse; width: 100%; font-size: 12.5px; margin-top: 18px; }
-  th { text-align: left; background: #f5f7fa; border-bottom: 2px solid #cbd2d9; padding: 6px 8px; position: sticky; top: 0; }
-  td { border-bottom: 1px solid #e4e7eb; padding: 5px 8px; vertical-align: top; }
   td.num { text-align: right; font-variant-numeric: tabular-nums; }
   td.where, td.subject { overflow-wrap: anywhere; }
   td.subject { min-width: 230px; } td.where { min-width: 190px; }
@@ -35,11 +26,12 @@
   .reason { color: #52606d; font-size: 11.5px; }
   .problems { background: #fffaeb; border: 1px solid #fedf89; border-radius: 6px; padding: 8px 14px; margin-top: 16px; font-size: 13px; }
   .failed { background: #fef3f2; border-color: #fecdca; }
-</style>
-</head>
-<body>
+  table#findings { width: 100%; font-size: 12.5px; }
+  table#findings th { position: sticky; top: 0; }
+</#assign>
+<@l.page title="Certificates — ${fleet}" job="certs" meta="times in ${generated?keep_after_last(' ')}" css=css>
 <h1>Certificates — ${fleet}</h1>
-<div class="meta">Generated ${generated}<#if revision?has_content> · desired state ${revision}</#if><#if dryRun> · dry run (nothing posted or pushed)</#if> · ${total} certificate(s) found</div>
+<div class="meta" id="generated">Generated ${generated}<#if revision?has_content> · desired state ${revision}</#if><#if dryRun> · dry run (nothing posted or pushed)</#if> · ${total} certificate(s) found</div>
 
 <div class="cards">
 <#list counts as sev, n>
@@ -80,7 +72,7 @@
 <div class="problems"><strong>Could not check</strong><ul><#list problems as p><li>${p}</li></#list></ul></div>
 </#if>
 
-<table>
+<table id="findings">
 <thead><tr><th>Severity</th><th>Expires</th><th>Days</th><th>Cluster</th><th>Source</th><th>Where</th><th>Subject / issuer</th><th>Flags and reason</th></tr></thead>
 <tbody>
 <#list rows as r>
@@ -98,5 +90,4 @@
 </tbody>
 </table>
 <#if hiddenOk gt 0><p class="meta">… and ${hiddenOk} more OK certificate(s) — all are in certs-findings.json.</p></#if>
-</body>
-</html>
+</@l.page>

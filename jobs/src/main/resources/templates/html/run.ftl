@@ -1,25 +1,17 @@
 <#ftl output_format="HTML">
-<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <title>kubechores ${run.job()} run ${run.executionId()?c}</title>
-  <style>
-    body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
-    .muted { color: #666; font-size: .9rem; }
-    table { border-collapse: collapse; margin: .5rem 0; } th, td { padding: .25rem .6rem; text-align: left; border-bottom: 1px solid #eee; vertical-align: top; }
-    .COMPLETED { color: #1a7f37; } .FAILED, .failed, .PARTIAL_FAILURE { color: #cf222e; } .STARTED, .STARTING { color: #9a6700; }
-    pre { background: #f6f8fa; padding: 1rem; border-radius: 6px; overflow-x: auto; }
-  </style>
-</head>
-<body>
-<p class="muted"><a href="/">← runner</a> · ${now}</p>
+<#import "layout.ftl" as l>
+<#assign css>
+  pre { background: var(--soft); padding: 1rem; border-radius: 6px; overflow-x: auto; }
+  iframe.report { width: 100%; height: 80vh; border: 1px solid var(--line); border-radius: 6px; }
+</#assign>
+<@l.page title="kubechores ${run.job()} run ${run.executionId()?c}" job=run.job() css=css script=script home="/">
+<p class="muted"><a href="/">← runner</a> · times in <span class="tz" id="tz">${zone}</span> · <time datetime="${nowIso}">${now}</time></p>
 <h1>${run.job()} · run ${run.executionId()?c}</h1>
 <table class="facts">
   <tr><th>status</th><td id="status" class="${run.shownStatus()}">${run.shownStatus()}</td></tr>
   <tr><th>exit</th><td id="exit">${run.exitCode()}<#if run.exitDescription()?has_content> <span class="muted">${run.exitDescription()}</span></#if></td></tr>
   <tr><th>trigger</th><td id="trigger">${run.trigger()}<#if run.dryRun()> (plan: nothing changed)</#if></td></tr>
-  <tr><th>started</th><td>${view.startShown()}</td></tr>
+  <tr><th>started</th><td><#if view.start()??><time datetime="${view.start()}">${view.startShown()}</time></#if></td></tr>
   <tr><th>duration</th><td>${view.durationShown()}</td></tr>
   <tr><th>runner</th><td class="muted">${run.launcher()}</td></tr>
 </table>
@@ -28,7 +20,7 @@
 <table class="partitions">
   <tr><th>cluster / partition</th><th>status</th><th>actions</th><th>error</th></tr>
   <#list run.partitions() as p>
-  <tr class="partition<#if p.failed()> failed</#if>" data-partition="${p.partition()}">
+  <tr class="partition<#if p.failed()> failed FAILED</#if>" data-partition="${p.partition()}">
     <td>${p.partition()}</td><td class="${p.status()}">${p.status()}</td><td>${p.actions()}</td><td>${p.error()!""}</td>
   </tr>
   </#list>
@@ -37,6 +29,10 @@
 <p class="muted">No partition ran<#if run.running()> yet</#if>.</p>
 </#if>
 <h2>Report</h2>
+<#if embedded??>
+<#-- the run's own HTML report, from where the run recorded it (the artifact endpoint reads it); sandboxed: no scripts, no forms -->
+<iframe class="report" id="report-frame" src="${embedded.url()}" sandbox="" title="${embedded.name()} of run ${run.executionId()?c}"></iframe>
+</#if>
 <#if artifacts?has_content>
 <ul class="artifacts">
   <#list artifacts as a>
@@ -52,5 +48,4 @@
 <#elseif !run.running()>
 <p class="muted">No summary recorded<#if run.exitDescription()?has_content>: ${run.exitDescription()}</#if>.</p>
 </#if>
-</body>
-</html>
+</@l.page>

@@ -4,6 +4,8 @@
 kubechores rolled up the VPA recommendations of **${workloadCount}** workload<#if workloadCount != 1>s</#if> on **${clusterCount}** cluster<#if clusterCount != 1>s</#if> (RightsizePolicy `${policy}`, one PR per ${grouping}) and proposes these container resources.
 
 **Estimated monthly cost change: ${cost}**
+
+**Run report:** ${report}
 <#if added?has_content>
 
 **Resources blocks added** (the source only had a placeholder such as `resources: {}`; a minimal block was written at the file's indentation):
@@ -51,22 +53,33 @@ Estimated monthly cost change: ${c.cost}
 </details>
 
 </#list>
+### VPA observation age per cluster
+
+| cluster | VPAs | observed (youngest VPA) |
+|---|---|---|
+<#list observationAges as a>
+| ${a.cluster} | ${a.vpas} | ${a.age} |
+</#list>
+
 ### Configuration
 
 | setting | value |
 |---|---|
 | RightsizePolicy | `${policy}` (rightsizing/ in this repo) |
+| schedule | ${schedule} |
+| changes per run at most | ${maxChanges} (fleet.yaml `jobs.rightsize.maxChangesPerRun`) |
 | rollup / basis / margin | ${rollup} of the VPA ${basis}, +${margin}% |
 | skip changes under | ${minChange}% |
 | CPU / memory request bounds | ${cpuBounds} / ${memoryBounds} |
 | limits | `${limits}` |
-| CPU where an HPA scales on CPU | <#if touchCpuWithHpa>changed<#else>left alone</#if> |
+| CPU where an HPA scales on CPU utilization | <#if touchCpuWithHpa>sized as if there were no HPA (`touchCpuWithHpa: true`)<#else>sized for the HPA target: request = recommended usage ÷ target utilization, only where the HPA sits at minReplicas or maxReplicas; while it scales, the request stays</#if> |
+| memory | never below the peak working set or the last OOMKilled limit; JVM containers (heap flags): `${jvmMemory}` |
 | wait until every VPA observed | ${minObservationDays} days |
 | open right-sizing PRs at most | ${maxOpenPullRequests}; a closed PR returns only when a value moves more than ${reopenThreshold}% |
 | opt a workload out | annotate (or label) it `${optOut}: "false"` |
 
-The run's full report (every workload, skipped rows with reasons, evidence beyond the rows shown) is the job's `rightsize-report.json` / `rightsize-plan.txt`.
+The run's full report (every workload, skipped rows with reasons, evidence beyond the rows shown) is the job's `rightsize-report.json` / `rightsize-plan.txt`: ${report}.
 
 ---
-<sub>How: ${rollup} of the VPA ${basis} across every cluster that deploys the same manifest, +${margin}% margin, rounded up (CPU 5m/25m/100m/250m steps, memory 8Mi/32Mi/128Mi/512Mi steps), clamped to the policy's floors and caps; changes under ${minChange}% are skipped; limits policy `${limits}`; CPU is left alone where an HPA scales on CPU.
+<sub>How: ${rollup} of the VPA ${basis} across every cluster that deploys the same manifest, +${margin}% margin, rounded up (CPU 5m/25m/100m/250m steps, memory 8Mi/32Mi/128Mi/512Mi steps), clamped to the policy's floors and caps; changes under ${minChange}% are skipped; limits policy `${limits}`; where an HPA scales on CPU utilization, CPU follows the HPA rule above; memory rolls up as the max across clusters.
 Cost assumption: requests priced at $${cpuPrice} per vCPU-hour and $${memoryPrice} per GiB-hour (AWS m6i on-demand, us-east-1), ${hours} hours a month, times the replicas on every cluster. Close this PR to decline: it is proposed again only when the recommendation moves more than the policy's reopen threshold.</sub>

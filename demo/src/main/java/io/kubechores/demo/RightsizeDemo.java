@@ -55,7 +55,9 @@ public class RightsizeDemo implements DemoContribution {
         RightsizeSeeds.seedVpa(client, "shop", "Deployment", "cart", List.of(
                 rec("cart", (prod ? 280 : 110) + spread, (prod ? 270 : 180) + spread),
                 rec("envoy", 30 + spread / 2, 50 + spread)));
-        if (prod) RightsizeSeeds.seedHpaOnCpu(client, "shop", "Deployment", "cart", 3, 12, 70);
+        // the HPA is scaling (3 replicas of 2–12): the pods' CPU is its 70% set point, so rightsize holds the CPU
+        // requests of cart's containers (a Resource metric: every container's request is in the HPA's ratio)
+        if (prod) RightsizeSeeds.seedHpaOnCpu(client, "shop", "Deployment", "cart", 2, 12, 70, 3);
 
         // shop/legacy-batch — deployed by hand years ago: no file in the repo defines it (listed, never guessed)
         RightsizeSeeds.seedWorkload(client, new WorkloadSeed("shop", "Deployment", "legacy-batch", 1,

@@ -109,4 +109,57 @@ class DemoIT {
         }
         assertThat(outcomes).as("outcomes of the intents").containsAll(intents);
     }
+
+    /**
+     * Every job's HTML report from the demo runs, in headless Chromium (issue 22): it loads with no console error
+     * (chromedriver's browser log: a missing resource or a script error is SEVERE), shows the job's picture and the
+     * shared layout. The richest report of each job is kept as target/screenshots/report-JOB.png.
+     */
+    @Test
+    void everyReportRendersInChromiumWithItsPicture() throws Exception {
+        java.util.Map<String, String> picture = java.util.Map.of(
+                "downscale", "section.policy .week span.seg",
+                "rightsize", ".proposal .bars .b.after",
+                "quotas", "#headroom .hbar .wanted",
+                "certs", "svg circle.dot",
+                "promote", ".lane .stage");
+        try (io.kubechores.testing.HeadlessChromium chromium = io.kubechores.testing.HeadlessChromium.start(1280, 1100)) {
+            for (var e : new java.util.TreeMap<>(picture).entrySet()) {
+                String job = e.getKey();
+                java.util.List<Path> reports;
+                try (Stream<Path> s = Files.walk(home.resolve("reports").resolve(job))) {
+                    reports = s.filter(p -> p.getFileName().toString().equals(job + "-report.html")).sorted().toList();
+                }
+                assertThat(reports).as(job + " HTML reports").isNotEmpty();
+                Path richest = null;
+                int most = -1;
+                chromium.consoleErrors();
+                for (Path report : reports) {
+                    chromium.driver.get(report.toUri().toString());
+                    assertThat(chromium.consoleErrors()).as(report.toString()).isEmpty();
+                    assertThat(chromium.driver.findElement(org.openqa.selenium.By.id("job")).getText()).isEqualTo(job);
+                    assertThat(chromium.driver.findElements(org.openqa.selenium.By.cssSelector("header.kc, footer.kc"))).hasSize(2);
+                    int n = chromium.driver.findElements(org.openqa.selenium.By.cssSelector(e.getValue())).size();
+                    if (n > most) {
+                        most = n;
+                        richest = report;
+                    }
+                }
+                assertThat(most).as(job + ": " + e.getValue() + " in some report").isPositive();
+                chromium.driver.get(richest.toUri().toString());
+                chromium.screenshot("report-" + job + ".png");
+            }
+            // the pictures' meaning, on the demo world's known content
+            chromium.driver.get(latest("promote").toUri().toString());
+            assertThat(chromium.driver.findElements(org.openqa.selenium.By.cssSelector(".lane .stage"))
+                    .stream().map(s -> s.getAttribute("data-env")).distinct().toList()).contains("staging", "prod");
+        }
+    }
+
+    static Path latest(String job) throws IOException {
+        try (Stream<Path> s = Files.walk(home.resolve("reports").resolve(job))) {
+            return s.filter(p -> p.getFileName().toString().equals(job + "-report.html")).sorted()
+                    .reduce((a, b) -> b).orElseThrow();
+        }
+    }
 }

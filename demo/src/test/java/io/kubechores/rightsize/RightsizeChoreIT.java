@@ -135,13 +135,15 @@ class RightsizeChoreIT {
                         Files.readString(EXPECTED.resolve("payments-staging/resources.yaml"))));
         assertThat(byTopic.get("apps-search").files()).containsOnly(
                 Map.entry("apps/search/values.yaml", Files.readString(EXPECTED.resolve("search/values.yaml"))));
-        assertThat(byTopic.get("apps-search").labels()).containsExactly("rightsizing", "automated");
+        assertThat(byTopic.get("apps-search").labels()).containsExactly("kubechores", "rightsize", "rightsizing", "automated"); // BotPrConventions: kubechores + job first
 
         String shop = byTopic.get("apps-shop").pr().body();
-        assertThat(byTopic.get("apps-shop").pr().title()).startsWith("Right-size shop: 2 containers (est. -$");
+        assertThat(byTopic.get("apps-shop").pr().title()).startsWith("kubechores(rightsize): right-size shop: 2 containers (est. -$");
         assertThat(shop).contains("| requests.memory | 512Mi | **352Mi** | -31% |")
                 .contains("| limits.memory | 1Gi | **704Mi** | -31% |")
-                .contains("cpu left alone: HPA scales on CPU (prod-eu-1/cart, prod-us-1/cart)")
+                .contains("cpu prod-eu-1/cart: HPA scaling at 3 replicas (replicas 2–12, target 70%): its pods' usage"
+                        + " is the HPA's set point (70% of the request), so the request stays at 500m (sizing it from"
+                        + " that usage would feed the HPA loop, Goldilocks #449)")
                 .contains("| prod-eu-1 | shop/Deployment/cart | 3 | 310m (186m–775m) | 300Mi (180Mi–750Mi) | cart (cpu) |")
                 .contains("$0.0316 per vCPU-hour and $0.0042 per GiB-hour")
                 .contains("apps/shop/cart.yaml#Deployment/cart|cart|requests.memory=352Mi");

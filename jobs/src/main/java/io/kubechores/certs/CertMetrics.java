@@ -5,10 +5,15 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-/** Prometheus text exposition (format 0.0.4) of the findings, for the Pushgateway (pure). */
+/**
+ * Prometheus text exposition (format 0.0.4) of the findings, for the Pushgateway (pure). Names follow Prometheus'
+ * conventions (prometheus.io/docs/practices/naming: a Unix time is {@code _timestamp_seconds}) and cert-manager's
+ * {@code certmanager_certificate_expiration_timestamp_seconds} (cert-manager docs, "Prometheus Metrics"), so one
+ * dashboard query shape works for both. Endpoints not tied to a cluster have {@code cluster=""} (no cluster).
+ */
 public final class CertMetrics {
-    public static final String NOT_AFTER = "kubechores_cert_not_after_seconds";
-    public static final String SEVERITY = "kubechores_cert_severity";
+    public static final String NOT_AFTER = "kubechores_certificate_expiration_timestamp_seconds";
+    public static final String SEVERITY = "kubechores_certificate_severity";
     public static final String LAST_RUN = "kubechores_certs_last_run_timestamp_seconds";
 
     private CertMetrics() {}
@@ -52,7 +57,7 @@ public final class CertMetrics {
         java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
         Set<String> failing = new java.util.HashSet<>();
         for (SourceError e : errors) {
-            counts.merge("{cluster=\"" + esc(e.cluster()) + "\",source=\"" + esc(e.source()) + "\"}", 1, Integer::sum);
+            counts.merge("{cluster=\"" + esc(cluster(e.cluster())) + "\",source=\"" + esc(e.source()) + "\"}", 1, Integer::sum);
             failing.add(e.cluster());
         }
         StringBuilder sb = new StringBuilder();
@@ -62,16 +67,21 @@ public final class CertMetrics {
         sb.append("# HELP ").append(SCAN_OK).append(" 1 when every source of the partition was read, else 0.\n");
         sb.append("# TYPE ").append(SCAN_OK).append(" gauge\n");
         for (String p : new java.util.TreeSet<>(partitions)) {
-            sb.append(SCAN_OK).append("{cluster=\"").append(esc(p)).append("\"} ").append(failing.contains(p) ? 0 : 1)
+            sb.append(SCAN_OK).append("{cluster=\"").append(esc(cluster(p))).append("\"} ").append(failing.contains(p) ? 0 : 1)
                     .append('\n');
         }
         return sb.toString();
     }
 
     static String labels(Finding f) {
-        return "{cluster=\"" + esc(f.cluster()) + "\",source=\"" + f.source().id() + "\",subject=\"" + esc(f.subject())
+        return "{cluster=\"" + esc(cluster(f.cluster())) + "\",source=\"" + f.source().id() + "\",subject=\"" + esc(f.subject())
                 + "\",namespace=\"" + esc(f.namespace()) + "\",name=\"" + esc(f.name()) + "\",fingerprint=\""
                 + (f.sha256().isEmpty() ? "" : f.sha256().substring(0, 16)) + "\"}";
+    }
+
+    /** The cluster label: endpoints not tied to a cluster ({@link ObservedCert#FLEET}) have none (empty). */
+    static String cluster(String c) {
+        return ObservedCert.FLEET.equals(c) ? "" : c;
     }
 
     /** Label value escaping of the text format: backslash, double quote, line feed. */

@@ -87,7 +87,7 @@ abstract class JobCommandSupport implements Callable<Integer> {
         }
         RunResult r = launcher.launch(job, new RunRequest(repo.repoOrDefault(), repo.ref, only, dryRun(), when, "cli", part));
         if (output == Output.json) {
-            System.out.println(io.kubechores.report.Reports.json(r));
+            System.out.println(JsonRunOutput.json(r));
         } else {
             RunResultPrinter.print(r, System.out, System.err);
         }

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 @Command(name = "render-k8s", mixinStandardHelpOptions = true,
         description = "Render the kustomize base (CronJobs from schedules/, kustomization.yaml, RBAC, runner) into a folder. "
                 + "The committed k8s/ must equal this output (a test checks it).",
-        footer = {"", "Examples:", "  kubechores render-k8s --schedules schedules --out k8s",
+        footer = {"", "Examples:", "  kubechores render-k8s --schedules schedules --out k8s --chart charts/kubechores",
                 "  kubechores render-k8s --image ghcr.io/acme/kubechores --tag 0.1.0 --out /tmp/k8s && kubectl apply -k /tmp/k8s"})
 public class RenderK8sCommand implements Callable<Integer> {
     @Option(names = "--schedules", paramLabel = "FOLDER", defaultValue = "schedules", description = "Folder of schedule YAMLs (default schedules).")
@@ -29,6 +29,10 @@ public class RenderK8sCommand implements Callable<Integer> {
 
     @Option(names = "--tag", paramLabel = "TAG", description = "Container image tag.")
     String tag;
+
+    @Option(names = "--chart", paramLabel = "FOLDER",
+            description = "Also update the Helm chart's generated parts there (values.yaml schedules block, files/rules.yaml), e.g. charts/kubechores.")
+    Path chart;
 
     @Override
     public Integer call() {
@@ -44,6 +48,14 @@ public class RenderK8sCommand implements Callable<Integer> {
                 tag != null ? tag : d.imageTag()));
         List<Path> written = r.write(list, out);
         System.out.println("wrote " + written.size() + " files to " + out + " from " + list.size() + " schedules");
+        if (chart != null) {
+            if (!java.nio.file.Files.isRegularFile(chart.resolve("Chart.yaml"))) {
+                System.err.println("--chart: " + chart + " has no Chart.yaml");
+                return 2;
+            }
+            List<Path> c = io.kubechores.runner.HelmChartRenderer.write(chart, list);
+            System.out.println("wrote " + c.size() + " generated files of the chart " + chart);
+        }
         return 0;
     }
 }

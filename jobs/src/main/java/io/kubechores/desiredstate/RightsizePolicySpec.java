@@ -24,6 +24,9 @@ import java.util.List;
  * @param labels               labels put on PRs
  * @param minObservationDays   a change waits until every VPA behind it has observed its workload this long
  *                             (default 7: the VPA recommender's confidence bounds take about 8 days to converge)
+ * @param jvmMemory            leave | size: memory of containers with JVM heap flags (-Xmx, -XX:MaxRAMPercentage in
+ *                             JAVA_OPTS/JAVA_TOOL_OPTIONS/JDK_JAVA_OPTIONS or the command line) is left to a human
+ *                             (default leave) or sized, never below -Xmx
  */
 public record RightsizePolicySpec(
         ClusterSelector clusters,
@@ -43,7 +46,18 @@ public record RightsizePolicySpec(
         Integer maxOpenPullRequests,
         Integer reopenThresholdPercent,
         List<String> labels,
-        Integer minObservationDays) {
+        Integer minObservationDays,
+        String jvmMemory) {
+
+    public RightsizePolicySpec(ClusterSelector clusters, NamespaceSelector namespaces, String basis, String rollup,
+                               Integer percentile, Integer marginPercent, Integer minChangePercent, Bounds cpu,
+                               Bounds memory, String limits, boolean touchCpuWithHpa, String grouping,
+                               String teamLabel, List<ManifestSource> sources, Integer maxOpenPullRequests,
+                               Integer reopenThresholdPercent, List<String> labels, Integer minObservationDays) {
+        this(clusters, namespaces, basis, rollup, percentile, marginPercent, minChangePercent, cpu, memory, limits,
+                touchCpuWithHpa, grouping, teamLabel, sources, maxOpenPullRequests, reopenThresholdPercent, labels,
+                minObservationDays, null);
+    }
 
     public RightsizePolicySpec(ClusterSelector clusters, NamespaceSelector namespaces, String basis, String rollup,
                                Integer percentile, Integer marginPercent, Integer minChangePercent, Bounds cpu,
@@ -52,7 +66,7 @@ public record RightsizePolicySpec(
                                Integer reopenThresholdPercent, List<String> labels) {
         this(clusters, namespaces, basis, rollup, percentile, marginPercent, minChangePercent, cpu, memory, limits,
                 touchCpuWithHpa, grouping, teamLabel, sources, maxOpenPullRequests, reopenThresholdPercent, labels,
-                null);
+                null, null);
     }
 
     public RightsizePolicySpec {
@@ -72,6 +86,7 @@ public record RightsizePolicySpec(
         reopenThresholdPercent = reopenThresholdPercent == null ? 25 : reopenThresholdPercent;
         labels = labels == null ? List.of() : List.copyOf(labels);
         minObservationDays = minObservationDays == null ? 7 : minObservationDays;
+        jvmMemory = jvmMemory == null ? "leave" : jvmMemory;
     }
 
     /** Kubernetes quantities. */

@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +44,7 @@ import java.util.concurrent.ExecutionException;
 final class DownscaleApply {
     private static final Logger log = LoggerFactory.getLogger(DownscaleApply.class);
 
-    /** Changes (PATCH, then Event) in flight per cluster. */
+    /** Changes (PATCHes) in flight per cluster; as many Events again beside them (EventLane). */
     static final int APPLY_CONCURRENCY = 8;
     /** Runs the blocking conflict path of a change off the client's I/O threads. */
     private static final java.util.concurrent.Executor VIRTUAL = task -> Thread.ofVirtual().start(task);
@@ -86,9 +85,11 @@ final class DownscaleApply {
         // the upscale budget is spent durably before the first PATCH: a crash and a rerun in the same minute cannot
         // restore more than the budget (spent even for a change that then fails: the safe side)
         if (plan.budgetUsed() != partitionPlan.usedThisMinute()) store.put(DownscaleChore.NAME, budgetKey, minute + ":" + plan.budgetUsed());
-        Map<Decision, CompletableFuture<Action>> applying = new Pipeline(ctx, kube, cluster, observed, now)
+        Pipeline pipeline = new Pipeline(ctx, kube, cluster, observed, now);
+        Map<Decision, CompletableFuture<Action>> applying = pipeline
                 .start(plan.changes().stream().filter(d -> !blockedByGitOps(d, notPaused)).toList());
         WarnedOnce warned = new WarnedOnce(store, partition);
+        List<Decision> originalsGone = new ArrayList<>();
         for (Decision d : plan.decisions()) {
             if (!d.verb().mutating()) {
                 actions.add(Decisions.toAction(d, partition, Action.Status.SKIPPED));
@@ -109,12 +110,17 @@ final class DownscaleApply {
                 continue;
             }
             try {
-                actions.add(applying.get(d).get());
+                Action a = applying.get(d).get();
+                if (a.status() == Action.Status.APPLIED && d.verb() != Decision.Verb.SCALE_DOWN) originalsGone.add(d);
+                actions.add(a);
             } catch (ExecutionException e) {
                 actions.add(Decisions.toAction(d, partition, Action.Status.FAILED).withStatus(Action.Status.FAILED,
                         d.detail() + ": " + ChoreRunner.describe(e.getCause())));
             }
         }
+        pipeline.eventsRecorded();
+        ListedKinds.remember(store, partition, observed.workloads(), plan.changes().stream()
+                .filter(d -> d.verb() == Decision.Verb.SCALE_DOWN).toList(), originalsGone);
         for (DownscalePlan.NamespaceWarning nw : plan.namespaceWarnings()) {
             if (!warned.first("namespace:" + nw.namespace(), nw.message())) continue;
             try {
@@ -156,11 +162,12 @@ final class DownscaleApply {
             Instant now = ctx.clock().instant();
             if (now.isBefore(next)) break; // a clock that does not move (fixed-time plan/demo): nothing to wait for
             minute = now.getEpochSecond() / 60;
-            ClusterObservation observed = kube.collect(EnumSet.allOf(WorkloadKind.class));
+            ClusterObservation observed = kube.collect(ListedKinds.toList(ctx.state().downscalePolicies(), cluster, store));
             plan = DownscalePlanner.plan(replanner.input(observed), ctx.clock());
             List<Action> gitOps = new ArrayList<>();
             Set<String> notPaused = pauses(ctx, kube, cluster.name(), plan, gitOps);
-            Map<Decision, CompletableFuture<Action>> applying = new Pipeline(ctx, kube, cluster, observed, now)
+            Pipeline pipeline = new Pipeline(ctx, kube, cluster, observed, now);
+            Map<Decision, CompletableFuture<Action>> applying = pipeline
                     .start(plan.changes().stream().filter(d -> !blockedByGitOps(d, notPaused)).toList());
             List<Action> round = new ArrayList<>();
             for (Decision d : plan.decisions()) {
@@ -178,6 +185,7 @@ final class DownscaleApply {
                     round.add(a);
                 }
             }
+            pipeline.eventsRecorded();
             resumes(ctx, kube, cluster.name(), plan, round, gitOps);
             for (Action a : gitOps) byTarget.put(a.target() + " " + a.verb(), a);
             store.put(DownscaleChore.NAME, budgetKey, minute + ":" + plan.budgetUsed());
@@ -319,6 +327,8 @@ final class DownscaleApply {
         private final Instant now;
         private final ConcurrentLinkedQueue<Decision> queue = new ConcurrentLinkedQueue<>();
         private final Map<Decision, CompletableFuture<Action>> results = new HashMap<>();
+        /** The changes' Events, beside the PATCHes (not holding their slots). */
+        private final EventLane events = new EventLane(APPLY_CONCURRENCY);
 
         Pipeline(ChoreContext ctx, DownscaleKube kube, Resource<ClusterSpec> cluster, ClusterObservation observed,
                  Instant now) {
@@ -438,28 +448,45 @@ final class DownscaleApply {
             return applied(done, Decisions.toAction(done, cluster.name(), Action.Status.PLANNED), intent);
         }
 
-        /** Audits and logs an applied change, then records its Event (a failed Event is logged, not a failure). */
+        /**
+         * Waits until every applied change's Event has been answered (call after every change's PATCH answered): the
+         * partition ends with its Events recorded, one per change.
+         */
+        void eventsRecorded() throws InterruptedException {
+            try {
+                events.drained().get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause()); // never: a failed Event completes the lane normally
+            }
+        }
+
+        /**
+         * Audits and logs an applied change and queues its Event on the lane: the change completes (its PATCH slot
+         * takes the next change) without waiting for the Event; a failed Event is logged, not a failure.
+         */
         private CompletableFuture<Action> applied(Decision done, Action planned, AuditLog.Intent intent) {
             Action applied = planned.withStatus(Action.Status.APPLIED);
             intent.outcome(applied); // as soon as the PATCH answered, before its Event
             log.info("job=downscale cluster={} namespace={} kind={} name={} action={} detail=\"{}\"", cluster.name(),
                     done.workload().namespace(), done.workload().kind().kindName(), done.workload().name(),
                     done.verb().label(), done.detail());
-            CompletableFuture<Void> event;
-            try {
-                event = kube.eventAsync(done.workload(), "Normal", eventReason(done),
-                        done.detail() + " — " + done.reason(), now);
-            } catch (RuntimeException e) {
-                event = CompletableFuture.failedFuture(e);
-            }
-            return event.handle((v, e) -> {
-                if (e != null) {
-                    log.warn("job=downscale cluster={} could not record Event for {}: {}", cluster.name(),
-                            done.workload().ref(), ChoreRunner.describe(e instanceof CompletionException c
-                                    && c.getCause() != null ? c.getCause() : e));
+            events.submit(() -> {
+                CompletableFuture<Void> event;
+                try {
+                    event = kube.eventAsync(done.workload(), "Normal", eventReason(done),
+                            done.detail() + " — " + done.reason(), now);
+                } catch (RuntimeException e) {
+                    event = CompletableFuture.failedFuture(e);
                 }
-                return applied;
+                return event.whenComplete((v, e) -> {
+                    if (e != null) {
+                        log.warn("job=downscale cluster={} could not record Event for {}: {}", cluster.name(),
+                                done.workload().ref(), ChoreRunner.describe(e instanceof CompletionException c
+                                        && c.getCause() != null ? c.getCause() : e));
+                    }
+                });
             });
+            return CompletableFuture.completedFuture(applied);
         }
     }
 

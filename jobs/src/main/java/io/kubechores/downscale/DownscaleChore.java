@@ -1,10 +1,7 @@
 package io.kubechores.downscale;
 
 import io.kubechores.model.downscale.ClusterObservation;
-import io.kubechores.model.downscale.Decision;
 import io.kubechores.model.downscale.DownscalePlan;
-import io.kubechores.model.downscale.GitOpsOwner;
-import io.kubechores.model.downscale.Workload;
 import io.kubechores.model.downscale.WorkloadKind;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -34,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -100,8 +96,9 @@ public class DownscaleChore implements Chore<DownscalePartitionPlan, DownscaleRe
         DownscaleKube kube = new DownscaleKube(client);
         Instant now = ctx.clock().instant();
 
-        ClusterObservation observed = kube.collect(EnumSet.allOf(WorkloadKind.class));
         StateStore store = ctx.platform().state() != null ? ctx.platform().state() : fallbackState;
+        // only the kinds the selecting policies act on, plus those still holding an original (ListedKinds, issue 15)
+        ClusterObservation observed = kube.collect(ListedKinds.toList(state.downscalePolicies(), cluster, store));
         String budgetKey = "upscale-budget/" + partition;
         long minute = now.getEpochSecond() / 60;
         int usedThisMinute = store.get(NAME, budgetKey).map(v -> v.split(":"))

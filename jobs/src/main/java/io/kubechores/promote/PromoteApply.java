@@ -110,15 +110,17 @@ final class PromoteApply {
         try {
             String current = Files.readString(SafePaths.file(ctx.state().root(), step.file()));
             String edited = PromoteChore.editVersion(current, tool.name(), step.path(), step.version());
-            String title = "promote " + tool.name() + " " + step.version() + " to " + plan.candidate().to();
+            String title = io.kubechores.platform.forge.BotPrConventions.title(NAME,
+                    "promote " + tool.name() + " " + step.version() + " to " + plan.candidate().to());
             Optional<PullRequest> open = prs.find(NAME, step.topic()).filter(p -> p.state() == PullRequest.State.OPEN);
             boolean sameProposal = open.map(p -> title.equals(p.title())).orElse(false);
             if (!sameProposal && !ctx.limit().tryAcquire()) {
                 return a.withStatus(Action.Status.LIMITED, a.detail() + " — safety limit reached");
             }
             intent = ctx.intend(a); // write-ahead + fence
-            PullRequestResult r = prs.upsert(new PullRequestRequest(NAME, step.topic(), title, body,
-                    List.of("kubechores", "promote"), Map.of(step.file(), edited),
+            PullRequestResult r = prs.upsert(new PullRequestRequest(NAME, step.topic(), title,
+                    body + io.kubechores.report.RunLinks.prFooter(ctx),
+                    io.kubechores.platform.forge.BotPrConventions.labels(NAME, List.of()), Map.of(step.file(), edited),
                     title + "\n\n" + plan.candidate().version() + " verified healthy and soaked on every "
                             + plan.candidate().from() + " cluster.", false));
             String where = r.pullRequest() == null ? "" : " — PR " + r.pullRequest().id() + " " + r.pullRequest().url();

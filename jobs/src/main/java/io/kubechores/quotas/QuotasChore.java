@@ -318,6 +318,8 @@ public class QuotasChore implements Chore<QuotasChore.Plan, QuotasChore.Partitio
         m.put("dryRun", ctx.dryRun());
         m.put("revision", ctx.state().revision() == null ? "" : ctx.state().revision());
         m.put("w", widths(rows));
+        m.put("headroom", QuotaHeadroom.of(rows));
+        m.put("headroom", QuotaHeadroom.of(rows));
         String console = Reports.render("console/quotas-report.ftl", m);
         List<Path> artifacts = new ArrayList<>();
         if (ctx.outputDir() != null) {

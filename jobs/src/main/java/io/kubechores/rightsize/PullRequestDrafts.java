@@ -1,6 +1,7 @@
 package io.kubechores.rightsize;
 
 import io.kubechores.desiredstate.RightsizePolicySpec;
+import io.kubechores.model.rightsize.Observation;
 import io.kubechores.report.Reports;
 import io.kubechores.rightsize.RightsizePlan.ContainerProposal;
 import io.kubechores.rightsize.RightsizePlan.Evidence;
@@ -44,15 +45,32 @@ public final class PullRequestDrafts {
 
     public static List<Draft> drafts(String policyName, RightsizePolicySpec spec, RightsizePlan plan,
                                      Function<String, ResourcesEditor.Parsed> fileContent) {
+        return drafts(policyName, spec, plan, fileContent, RunInfo.NONE, 0);
+    }
+
+    /**
+     * @param run        the run's report link, schedule and clock for the body
+     * @param maxChanges the fleet's jobs.rightsize.maxChangesPerRun (0 = unlimited), for the Configuration section
+     */
+    public static List<Draft> drafts(String policyName, RightsizePolicySpec spec, RightsizePlan plan,
+                                     Function<String, ResourcesEditor.Parsed> fileContent, RunInfo run,
+                                     int maxChanges) {
         Map<String, List<ContainerProposal>> byGroup = new TreeMap<>();
         for (ContainerProposal p : plan.changing()) byGroup.computeIfAbsent(p.group(), g -> new ArrayList<>()).add(p);
         List<Draft> out = new ArrayList<>();
-        for (var g : byGroup.entrySet()) out.add(draft(policyName, spec, g.getKey(), g.getValue(), fileContent));
+        for (var g : byGroup.entrySet()) {
+            out.add(draft(policyName, spec, g.getKey(), g.getValue(), fileContent, run, maxChanges));
+        }
         return out;
     }
 
     static Draft draft(String policyName, RightsizePolicySpec spec, String group, List<ContainerProposal> proposals,
                        Function<String, ResourcesEditor.Parsed> fileContent) {
+        return draft(policyName, spec, group, proposals, fileContent, RunInfo.NONE, 0);
+    }
+
+    static Draft draft(String policyName, RightsizePolicySpec spec, String group, List<ContainerProposal> proposals,
+                       Function<String, ResourcesEditor.Parsed> fileContent, RunInfo run, int maxChanges) {
         Map<String, String> files = new TreeMap<>();
         StringBuilder diff = new StringBuilder();
         List<String> added = new ArrayList<>();
@@ -86,18 +104,25 @@ public final class PullRequestDrafts {
         Map<String, String> marker = ProposalMarker.values(proposals);
         String topic = topic(policyName, group);
         int containers = proposals.size();
-        String title = "Right-size " + group + ": " + containers + (containers == 1 ? " container" : " containers")
-                + " (est. " + money(cost) + "/month)";
+        String title = io.kubechores.platform.forge.BotPrConventions.title("rightsize", "right-size " + group + ": " + containers + (containers == 1 ? " container" : " containers")
+                + " (est. " + money(cost) + "/month)");
         Map<String, Object> model = model(policyName, spec, group, proposals, cost);
         model.put("added", added);
         model.put("staleComments", staleComments);
+        model.put("report", run.reportMarkdown());
+        model.put("schedule", run.schedule() == null ? "not known to this run: see the kubechores deployment's"
+                + " schedules/ (job rightsize)" : run.schedule());
+        model.put("maxChanges", maxChanges <= 0 ? "unlimited" : Integer.toString(maxChanges));
+        model.put("jvmMemory", spec.jvmMemory());
+        model.put("observationAges", observationAges(proposals, run.now()));
         String body = Reports.render("markdown/rightsize-pr.ftl", model)
                 + "\n" + ProposalMarker.render(marker) + "\n";
         String commit = "rightsize(" + group + "): apply VPA recommendations to " + containers
                 + (containers == 1 ? " container" : " containers") + "\n\nPolicy " + policyName + ", "
                 + files.size() + (files.size() == 1 ? " file" : " files") + ". Estimated monthly cost change "
                 + money(cost) + ".";
-        return new Draft(policyName, group, topic, title, body, spec.labels(), files, diff.toString(), proposals, cost,
+        return new Draft(policyName, group, topic, title, body,
+                io.kubechores.platform.forge.BotPrConventions.labels("rightsize", spec.labels()), files, diff.toString(), proposals, cost,
                 marker, commit, List.copyOf(added), List.copyOf(refused));
     }
 
@@ -174,6 +199,31 @@ public final class PullRequestDrafts {
         m.put("clusterCount", clusters.size());
         m.put("workloadCount", workloads.size());
         return m;
+    }
+
+    /**
+     * Per cluster: how long its VPAs behind this PR have observed their workloads (youngest first counts: the
+     * confidence of a rollup is its least-observed input), from the VPA creationTimestamp.
+     */
+    static List<Map<String, String>> observationAges(List<ContainerProposal> proposals, java.time.Instant now) {
+        Map<String, java.time.Instant> youngest = new TreeMap<>();
+        Map<String, TreeSet<String>> vpas = new TreeMap<>();
+        for (ContainerProposal p : proposals) {
+            for (Evidence e : p.evidence()) {
+                Observation o = e.observation();
+                vpas.computeIfAbsent(o.cluster(), c -> new TreeSet<>()).add(o.namespace() + "/" + o.vpaName());
+                if (o.vpaCreated() != null) youngest.merge(o.cluster(), o.vpaCreated(), (a, b) -> a.isAfter(b) ? a : b);
+            }
+        }
+        List<Map<String, String>> out = new ArrayList<>();
+        for (var c : vpas.entrySet()) {
+            java.time.Instant since = youngest.get(c.getKey());
+            String age = since == null ? "unknown (no creationTimestamp)" : now == null ? "since " + since
+                    : java.time.Duration.between(since, now).toDays() + " days (since " + since.toString()
+                    .substring(0, 10) + ")";
+            out.add(Map.of("cluster", c.getKey(), "vpas", Integer.toString(c.getValue().size()), "age", age));
+        }
+        return out;
     }
 
     static String percent(double p) {

@@ -118,6 +118,12 @@ public class RightsizeChore implements Chore<PartitionPlan<List<Observation>>, L
         String summary = String.format(Locale.ROOT, "%d right-sizing PR%s %s, %d workload%s without a located source%s",
                 allDrafts.size(), allDrafts.size() == 1 ? "" : "s", ctx.dryRun() ? "planned" : "handled", unlocated,
                 unlocated == 1 ? "" : "s", ctx.dryRun() ? "\n" + plan : "");
+        if (ctx.outputDir() != null) {
+            artifacts.add(Reports.write(ctx.outputDir(), "rightsize-report.html", RightsizeHtmlReport.render(
+                    "kubechores rightsize " + (ctx.dryRun() ? "plan (dry run)" : "run") + " at " + ctx.clock().instant(),
+                    ctx.clock().instant(), ctx.dryRun(), ctx.state().revision(), summary.lines().findFirst().orElse(""),
+                    allDrafts, actions, rollUp.warnings())));
+        }
         return new ChoreReport(summary, List.of(), List.of(), artifacts, false);
     }
 

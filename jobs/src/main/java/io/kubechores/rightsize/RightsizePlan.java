@@ -8,14 +8,21 @@ import java.util.List;
 
 /**
  * The plan of one RightsizePolicy: a proposal per (manifest source, container), the workloads whose source could
- * not be found, and notes.
+ * not be found, notes, and containers skipped on purpose ({target, reason}: init containers, sidecars without a
+ * recommendation), each a SKIPPED row of the report.
  */
 public record RightsizePlan(String policy, List<ContainerProposal> proposals, List<Located> unlocated,
-                            List<String> notes) {
+                            List<String> notes, List<String[]> skipped) {
     public RightsizePlan {
         proposals = List.copyOf(proposals);
         unlocated = List.copyOf(unlocated);
         notes = List.copyOf(notes);
+        skipped = List.copyOf(skipped);
+    }
+
+    public RightsizePlan(String policy, List<ContainerProposal> proposals, List<Located> unlocated,
+                         List<String> notes) {
+        this(policy, proposals, unlocated, notes, List.of());
     }
 
     /** Proposals with at least one change. */

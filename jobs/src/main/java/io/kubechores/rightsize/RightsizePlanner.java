@@ -85,6 +85,7 @@ public final class RightsizePlanner {
             if (!l.found()) continue;
             refs.putIfAbsent(l.source().key(), l.source());
             for (ContainerRecommendation r : l.workload().recommendations()) {
+                if (Boolean.FALSE.equals(l.workload().initContainers().get(r.container()))) continue; // see below
                 byBlock.computeIfAbsent(l.source().key(), k -> new TreeMap<>())
                         .computeIfAbsent(r.container(), k -> new ArrayList<>()).add(l.workload());
             }
@@ -115,31 +116,53 @@ public final class RightsizePlanner {
                 }
             }
         }
-        notes.addAll(initContainerNotes(located));
-        return new RightsizePlan(policyName, proposals, unlocated, notes);
+        List<String[]> skipped = new ArrayList<>(initContainerSkips(located));
+        // memory a human must decide (JVM heap flags, a floor above the cap) is a SKIPPED row too, not only a note
+        for (ContainerProposal p : proposals) {
+            p.notes().stream().filter(n -> n.startsWith("memory left")).findFirst().ifPresent(n ->
+                    skipped.add(new String[]{valuesKey(p.source(), p.container()), p.source().file() + ": container "
+                            + p.container() + ": " + n}));
+        }
+        return new RightsizePlan(policyName, proposals, unlocated, notes, skipped);
     }
 
     /**
-     * Init containers and native sidecars are never silently missed (KRR issue #426, PR #535): one with a VPA
-     * recommendation is sized like any container (the editor finds initContainers); one without is named here,
-     * once per workload kind/name, as left alone.
+     * Init containers and native sidecars are never silently missed (KRR issue #426: init containers were not
+     * discovered at all; KRR PR #535 sizes native sidecars and leaves one-shot init containers out).
+     * <ul>
+     *   <li>A native sidecar ({@code initContainers[]} with {@code restartPolicy: Always}, Kubernetes 1.29+) runs for
+     *       the pod's whole life and its requests count in the pod's sum: with a VPA recommendation it is sized like
+     *       any container (the editor finds initContainers); without one it is named here as skipped.</li>
+     *   <li>A one-shot init container runs to completion before the app starts: its usage is not steady state, so
+     *       a recommendation for it would mislead; it is always named here as skipped, with or without one.</li>
+     * </ul>
+     * One row per workload kind/name and container, listing the clusters.
      */
-    static List<String> initContainerNotes(List<Located> located) {
+    static List<String[]> initContainerSkips(List<Located> located) {
         Map<String, String> out = new TreeMap<>();
+        Map<String, String> target = new TreeMap<>();
         for (Located l : located) {
             Observation o = l.workload();
             Set<String> recommended = new TreeSet<>();
             o.recommendations().forEach(r -> recommended.add(r.container()));
             o.initContainers().forEach((c, sidecar) -> {
-                if (recommended.contains(c)) return;
+                if (sidecar && recommended.contains(c)) return; // sized
                 String what = o.namespace() + "/" + o.kind() + "/" + o.name() + ": " + (sidecar
-                        ? "native sidecar (init container with restartPolicy: Always) " : "init container ") + c;
+                        ? "native sidecar (init container with restartPolicy: Always) " + c + ": no VPA recommendation"
+                        : "init container " + c + ": runs to completion before the app starts, its usage is not"
+                        + " steady state (a recommendation for it would mislead)");
                 out.merge(what, o.cluster(), (a, b) -> a + ", " + b);
+                target.putIfAbsent(what, o.namespace() + "/" + o.kind() + "/" + o.name() + "|" + c);
             });
         }
-        List<String> notes = new ArrayList<>();
-        out.forEach((what, clusters) -> notes.add(what + ": no VPA recommendation on " + clusters + "; left alone"));
-        return notes;
+        List<String[]> rows = new ArrayList<>();
+        out.forEach((what, clusters) -> rows.add(new String[]{target.get(what), what + " (on " + clusters
+                + "); left alone"}));
+        return rows;
+    }
+
+    static List<String> initContainerNotes(List<Located> located) {
+        return initContainerSkips(located).stream().map(r -> r[1]).toList();
     }
 
     /** Why the block must wait (VPAs younger than minObservationDays, youngest first), or null. */
@@ -167,9 +190,11 @@ public final class RightsizePlanner {
         List<Long> mem = new ArrayList<>();
         boolean upper = "upperBound".equals(spec.basis());
         Set<String> hpaOnCpu = new TreeSet<>();
+        List<Long> cpuPerObs = new ArrayList<>();
         for (Observation o : obs) {
             ContainerRecommendation r = recommendation(o, container);
             Amount basis = upper ? r.upperBound() : r.target();
+            cpuPerObs.add(basis.cpuMillis());
             if (basis.cpuMillis() != null) cpu.add(basis.cpuMillis());
             if (basis.memoryBytes() != null) mem.add(basis.memoryBytes());
             if (o.hpaOnCpu()) hpaOnCpu.add(o.cluster() + "/" + o.hpaName());
@@ -177,35 +202,68 @@ public final class RightsizePlanner {
         }
 
         ResourceValues proposed = current;
-        String how = ("percentile".equals(spec.rollup()) ? "p" + spec.percentile() : "max") + " of " + spec.basis()
-                + " over " + obs.size() + (obs.size() == 1 ? " workload" : " workloads") + " +" + spec.marginPercent() + "%";
+        boolean hpaAware = !hpaOnCpu.isEmpty() && !spec.touchCpuWithHpa() && HpaCpuSizing.applies(container, obs);
+        String how = ("percentile".equals(spec.rollup()) ? "cpu p" + spec.percentile() + ", memory max" : "max")
+                + " of " + spec.basis() + " over " + obs.size() + (obs.size() == 1 ? " workload" : " workloads")
+                + " +" + spec.marginPercent() + "%" + (hpaAware ? "; CPU sized for the HPA target (see below)" : "");
 
         // CPU request
-        if (!hpaOnCpu.isEmpty() && !spec.touchCpuWithHpa()) {
+        boolean hpaUnknown = obs.stream().anyMatch(o -> o.hpaOnCpu() && o.hpaCpu() == null);
+        if (!hpaOnCpu.isEmpty() && !spec.touchCpuWithHpa() && (hpaUnknown || (!hpaAware && !cpuHpaIrrelevant(obs,
+                container)))) {
             notes.add("cpu left alone: HPA scales on CPU (" + String.join(", ", hpaOnCpu) + ")");
         } else if (cpu.isEmpty()) {
             notes.add("cpu: no VPA recommendation");
         } else if (current.cpuRequest() == null && !current.placeholder()) {
             notes.add("cpu: requests.cpu not set in the source; left alone");
         } else {
-            long want = clamp(Rounding.cpuMillis(withMargin(rollup(spec, cpu), spec.marginPercent())),
-                    Quantities.cpuMillis(spec.cpu().min()), Quantities.cpuMillis(spec.cpu().max()), "cpu", notes);
-            if (current.placeholder()) {
-                proposed = proposed.with(ResourceValues.CPU_REQUEST, Quantities.formatCpu(want, null));
-            } else if (significant(Quantities.cpuMillis(current.cpuRequest()), want, spec.minChangePercent(), "cpu",
-                    notes)) {
-                proposed = proposed.with(ResourceValues.CPU_REQUEST, Quantities.formatCpu(want, current.cpuRequest()));
+            Long raw;
+            if (hpaAware) {
+                HpaCpuSizing.Sized sized = HpaCpuSizing.size(container, obs, cpuPerObs, spec.marginPercent());
+                notes.addAll(sized.notes());
+                raw = sized.wantMillis();
+            } else {
+                if (!hpaOnCpu.isEmpty() && spec.touchCpuWithHpa()) {
+                    notes.add("cpu sized as if there were no HPA (touchCpuWithHpa: true), although an HPA scales on"
+                            + " CPU (" + String.join(", ", hpaOnCpu) + "): this can feed the HPA loop");
+                } else if (!hpaOnCpu.isEmpty()) {
+                    notes.add("cpu sized as usual: the HPA on CPU (" + String.join(", ", hpaOnCpu) + ") targets an"
+                            + " average value or another container, so this request is not part of its ratio");
+                }
+                raw = withMargin(rollup(spec, cpu), spec.marginPercent());
+            }
+            if (raw != null) {
+                long want = clamp(Rounding.cpuMillis(raw), Quantities.cpuMillis(spec.cpu().min()),
+                        Quantities.cpuMillis(spec.cpu().max()), "cpu", notes);
+                if (current.placeholder()) {
+                    proposed = proposed.with(ResourceValues.CPU_REQUEST, Quantities.formatCpu(want, null));
+                } else if (significant(Quantities.cpuMillis(current.cpuRequest()), want, spec.minChangePercent(),
+                        "cpu", notes)) {
+                    proposed = proposed.with(ResourceValues.CPU_REQUEST,
+                            Quantities.formatCpu(want, current.cpuRequest()));
+                }
             }
         }
-        // memory request
-        if (mem.isEmpty()) {
+        // memory request: always the max over clusters (memory is not compressible: the cluster that needs the most
+        // must fit), never below what the container was seen needing (MemorySafety)
+        MemorySafety.Verdict safety = MemorySafety.judge(container, obs, spec.jvmMemory(),
+                spec.memory().max() == null ? null : Quantities.memoryBytes(spec.memory().max()));
+        if (safety.leaveAlone() != null) {
+            notes.add(safety.leaveAlone());
+        } else if (mem.isEmpty()) {
             notes.add("memory: no VPA recommendation");
         } else if (current.memoryRequest() == null && !current.placeholder()) {
             notes.add("memory: requests.memory not set in the source; left alone");
         } else {
-            long want = clamp(Rounding.memoryBytes(withMargin(rollup(spec, mem), spec.marginPercent())),
+            long want = clamp(Rounding.memoryBytes(withMargin(mem.stream().mapToLong(Long::longValue).max()
+                            .orElseThrow(), spec.marginPercent())),
                     Quantities.memoryBytes(spec.memory().min()), Quantities.memoryBytes(spec.memory().max()), "memory",
                     notes);
+            if (want < safety.requestFloor()) {
+                want = Rounding.memoryBytes(safety.requestFloor());
+                notes.add("memory: kept at or above what the container was seen needing, "
+                        + Quantities.formatMemory(want) + " (" + String.join("; ", safety.why()) + ")");
+            }
             if (current.placeholder()) {
                 proposed = proposed.with(ResourceValues.MEMORY_REQUEST, Quantities.formatMemory(want));
             } else if (significant(Quantities.memoryBytes(current.memoryRequest()), want, spec.minChangePercent(),
@@ -214,6 +272,13 @@ public final class RightsizePlanner {
             }
         }
         proposed = limits(spec.limits(), current, proposed, notes);
+        if (safety.leaveAlone() == null && safety.limitFloor() > 0 && proposed.memoryLimit() != null
+                && Quantities.memoryBytes(proposed.memoryLimit()) < safety.limitFloor()) {
+            String raised = Quantities.formatMemory(Rounding.memoryBytes(safety.limitFloor()));
+            notes.add("limits.memory raised to " + raised + " after an OOM kill (the VPA recommender's own OOM bump:"
+                    + " ×1.2, at least +100Mi; " + String.join("; ", safety.why()) + ")");
+            proposed = proposed.with(ResourceValues.MEMORY_LIMIT, raised);
+        }
         if (current.placeholder() && proposed.memoryRequest() != null && "memoryEqualsRequest".equals(spec.limits())) {
             proposed = proposed.with(ResourceValues.MEMORY_LIMIT, proposed.memoryRequest());
         }
@@ -247,6 +312,16 @@ public final class RightsizePlanner {
         List<String> workloads = obs.stream().map(Observation::id).toList();
         return new ContainerProposal(ref, container, group, workloads, current, proposed, changes, evidence, notes,
                 Math.round(cost * 100) / 100.0);
+    }
+
+    /**
+     * Every HPA on CPU here leaves this container's request out of its ratio: an AverageValue target (absolute
+     * millicores per pod) or a ContainerResource metric on another container. Then CPU is sized as usual.
+     */
+    static boolean cpuHpaIrrelevant(List<Observation> obs, String container) {
+        return obs.stream().filter(Observation::hpaOnCpu).allMatch(o -> o.hpaCpu() != null
+                && (o.hpaCpu().averageUtilization() == null
+                || (o.hpaCpu().container() != null && !o.hpaCpu().container().equals(container))));
     }
 
     private static long delta(String from, String to, java.util.function.Function<String, Long> parse) {

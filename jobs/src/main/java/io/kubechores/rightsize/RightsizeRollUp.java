@@ -79,6 +79,8 @@ public record RightsizeRollUp(List<Action> actions, List<String> warnings, List<
         List<Map<String, Object>> json = new ArrayList<>();
         Set<String> assigned = new HashSet<>();
         List<Pending> pending = new ArrayList<>();
+        RunInfo run = RunInfo.of(NAME, ctx.outputDir(), ctx.clock().instant(), System.getenv());
+        int maxChanges = ctx.state().fleetSpec() == null ? 0 : ctx.state().fleetSpec().job(NAME).maxChangesPerRun();
         List<Resource<RightsizePolicySpec>> policies = new ArrayList<>(ctx.state().rightsizePolicies());
         policies.sort(Comparator.comparing(Resource::name));
         for (Resource<RightsizePolicySpec> policy : policies) {
@@ -105,7 +107,7 @@ public record RightsizeRollUp(List<Action> actions, List<String> warnings, List<
                     ctx.clock().instant());
             long t3 = System.nanoTime();
             List<Draft> drafts = PullRequestDrafts.drafts(policy.name(), spec, plan,
-                    f -> locator.parsed(f).orElseThrow());
+                    f -> locator.parsed(f).orElseThrow(), run, maxChanges);
             for (String u : locator.unreadable()) {
                 actions.add(new Action(u.contains(":") ? u.substring(0, u.indexOf(':')) : u, "read",
                         "source file not read", u, Action.Status.SKIPPED));
@@ -126,7 +128,8 @@ public record RightsizeRollUp(List<Action> actions, List<String> warnings, List<
             List<String> failedInScope = failed.stream()
                     .filter(c -> clusters.containsKey(c) && spec.clusters().matches(clusters.get(c))).toList();
             for (Draft d : drafts) {
-                actions.add(submit(forge, spec, d, openTopics, failedInScope, pending, actions.size()));
+                actions.add(submit(forge, spec, d, openTopics, failedInScope, pending, actions.size(),
+                        io.kubechores.report.RunLinks.prFooter(ctx)));
             }
             long t5 = System.nanoTime();
             log.info("job={} policy={} workloads={} located={} files={} proposals={} prs={} | ms: locate={} read={} "
@@ -139,6 +142,9 @@ public record RightsizeRollUp(List<Action> actions, List<String> warnings, List<
                 warnings.add("source not found for " + l.workload().id() + ": " + l.how());
             }
             plan.notes().forEach(n -> warnings.add("policy " + policy.name() + ": " + n));
+            for (String[] s : plan.skipped()) {
+                actions.add(new Action(s[0], "rightsize", "container not sized", s[1], Action.Status.SKIPPED));
+            }
             Map<String, Object> pj = new LinkedHashMap<>();
             pj.put("policy", policy.name());
             pj.put("workloads", scope.size());
@@ -188,7 +194,8 @@ public record RightsizeRollUp(List<Action> actions, List<String> warnings, List<
      * PLANNED.
      */
     private static Action submit(PullRequestService forge, RightsizePolicySpec spec, Draft d,
-                          Set<String> openTopics, List<String> failedInScope, List<Pending> pending, int index) {
+                          Set<String> openTopics, List<String> failedInScope, List<Pending> pending, int index,
+                          String footer) {
         String target = "kubechores/" + NAME + "/" + d.topic();
         String detail = d.proposals().size() + " container" + (d.proposals().size() == 1 ? "" : "s") + " in "
                 + String.join(", ", d.files().keySet()) + ", est. " + PullRequestDrafts.money(d.monthlyCostDelta())
@@ -222,7 +229,11 @@ public record RightsizeRollUp(List<Action> actions, List<String> warnings, List<
         }
         Action a = new Action(target, open ? "update-pr" : "open-pr", detail, reason, Action.Status.PLANNED);
         if (!open) openTopics.add(d.topic()); // counts against the cap from now on (in the plan too: it is exact)
-        pending.add(new Pending(index, a, new PullRequestRequest(NAME, d.topic(), d.title(), d.body(), d.labels(),
+        // the same proposal as the open PR's: keep its body (its report link, observation ages and footer name the run
+        // that proposed these values), so a rerun with nothing new edits nothing
+        String body = open && ProposalMarker.parse(existing.get().body()).map(m -> m.equals(d.marker())).orElse(false)
+                ? existing.get().body() : d.body() + footer;
+        pending.add(new Pending(index, a, new PullRequestRequest(NAME, d.topic(), d.title(), body, d.labels(),
                 d.files(), d.commitMessage(), reopen)));
         return a;
     }

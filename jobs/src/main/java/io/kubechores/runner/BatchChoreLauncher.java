@@ -294,6 +294,12 @@ public final class BatchChoreLauncher implements ChoreLauncher {
         RunResult result = new RunResult(job, exec.getId(), exit, dryRun, paused, summary, actions, failed, warnings,
                 report == null ? List.of() : report.artifacts(), started, Instant.now(), outcomes);
         pushRunMetrics(req, state, result, warnings);
+        if (!dryRun) {
+            Map<String, String> errors = new LinkedHashMap<>();
+            results.stream().filter(PartitionResult::isFailed).forEach(r -> errors.put(r.partition(), r.error()));
+            RunDigestSender.send(job, exec.getId(), out.getFileName().toString(), state, real,
+                    results.stream().map(PartitionResult::partition).toList(), errors, actions).ifPresent(warnings::add);
+        }
         return result;
     }
 

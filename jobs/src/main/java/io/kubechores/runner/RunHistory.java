@@ -207,7 +207,9 @@ public class RunHistory {
                 .map(s -> {
                     ExecutionContext sc = s.getExecutionContext();
                     String error = sc.containsKey("error") ? sc.getString("error")
-                            : s.getStatus() == BatchStatus.FAILED ? s.getExitStatus().getExitDescription() : null;
+                            : s.getStatus() == BatchStatus.FAILED
+                            || BatchChoreLauncher.PARTIAL_FAILURE.equals(s.getExitStatus().getExitCode())
+                            ? s.getExitStatus().getExitDescription() : null;
                     // a failed partition is a completed Batch step (the others go on): show it as FAILED
                     return new PartitionRun(partitionKey(job, s.getStepName()),
                             error != null ? "FAILED" : s.getStatus().name(),

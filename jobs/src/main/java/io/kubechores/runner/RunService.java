@@ -21,8 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Runs chores for the runner (scheduled and manual triggers) through the {@link ChoreLauncher} and records
  * Prometheus metrics: kubechores_job_runs_total{job,outcome}, kubechores_job_duration_seconds{job,outcome},
  * kubechores_job_last_success_timestamp_seconds{job}, kubechores_actions_total{job,cluster,status} (cluster is the
- * partition: a cluster, an AWS account or a tool; "(fleet)" for the finish step's pull requests, alerts and
- * reports) and kubechores_partition_failures_total{job,cluster}.
+ * partition: a cluster, an AWS account or a tool; empty for the finish step's pull requests, alerts and
+ * reports), kubechores_partition_failures_total{job,cluster}, and the last-run gauges of {@link LastRunSignals}
+ * (kubechores_job_last_run_timestamp_seconds{job}, kubechores_partition_failed{job,cluster},
+ * kubechores_job_last_run_actions{job,verb,status}) that the shipped PrometheusRule alerts on.
  * <p>
  * At start and every 10 minutes it closes runs no process will finish (see {@link #sweepStaleRuns}).
  */
@@ -106,13 +108,43 @@ public class RunService {
         for (ChoreLauncher.PartitionOutcome p : result.partitions()) {
             p.actions().forEach((status, n) -> Counter.builder("kubechores.actions")
                     .description("Actions by job, cluster (partition) and status: planned in dry runs, applied, unchanged, skipped, limited, failed")
-                    .tag("job", job).tag("cluster", p.partition()).tag("status", status.name().toLowerCase(java.util.Locale.ROOT))
+                    .tag("job", job).tag("cluster", LastRunSignals.cluster(p.partition())).tag("status", status.name().toLowerCase(java.util.Locale.ROOT))
                     .register(registry).increment(n));
             if (p.error() != null) {
                 Counter.builder("kubechores.partition.failures").description("Partitions (clusters, accounts, tools) that failed in a run")
-                        .tag("job", job).tag("cluster", p.partition()).register(registry).increment();
+                        .tag("job", job).tag("cluster", LastRunSignals.cluster(p.partition())).register(registry).increment();
             }
         }
+        lastRunGauges(job, result);
+    }
+
+    private final Map<String, AtomicLong> lastRun = new ConcurrentHashMap<>();
+
+    /** The last run's gauges: every series this job had before is reset, so a cleared condition clears the alert. */
+    private void lastRunGauges(String job, ChoreLauncher.RunResult result) {
+        lastRun.forEach((key, v) -> {
+            if (key.startsWith(job + '\0') && !key.endsWith("\0ts")) v.set(0);
+        });
+        gauge(job + "\0ts", "kubechores.job.last.run.timestamp", "Unix time the job's last run ended", "seconds",
+                io.micrometer.core.instrument.Tags.of("job", job)).set(clock.instant().getEpochSecond());
+        LastRunSignals.partitionFailed(result).forEach((cluster, v) -> gauge(job + "\0pf\0" + cluster,
+                LastRunSignals.PARTITION_FAILED, "1 when the partition failed in the job's last run, else 0", null,
+                io.micrometer.core.instrument.Tags.of("job", job, "cluster", cluster)).set(v));
+        LastRunSignals.actions(result).forEach((k, n) -> {
+            int z = k.indexOf('\0');
+            gauge(job + "\0a\0" + k, LastRunSignals.ACTIONS, "Actions of the job's last run by verb and status", null,
+                    io.micrometer.core.instrument.Tags.of("job", job, "verb", k.substring(0, z), "status", k.substring(z + 1))).set(n);
+        });
+    }
+
+    private AtomicLong gauge(String key, String name, String description, String unit, io.micrometer.core.instrument.Tags tags) {
+        return lastRun.computeIfAbsent(key, k -> {
+            AtomicLong v = new AtomicLong();
+            Gauge.Builder<AtomicLong> b = Gauge.builder(name, v, AtomicLong::get).description(description).tags(tags);
+            if (unit != null) b.baseUnit(unit);
+            b.register(registry);
+            return v;
+        });
     }
 
     /**

@@ -52,6 +52,7 @@ public class StatusController {
     private final RunnerScheduler scheduler;
     private final RunHistory history;
     private final RunService runs;
+    private final RunBoard board;
     private final Map<String, String> descriptions = new LinkedHashMap<>();
     private final int historySize;
     private final ZoneId displayZone;
@@ -65,6 +66,8 @@ public class StatusController {
     void setArchive(RunArchive archive) {
         this.archive = archive;
     }
+    private final int sparklineRuns;
+    private final int gridRuns;
 
     public StatusController(ChoreLauncher launcher, RunnerScheduler scheduler, RunHistory history, RunService runs,
                             ObjectProvider<Chore<?, ?, ?>> chores,
@@ -72,8 +75,13 @@ public class StatusController {
                             @Value("${kubechores.runner.display-zone:UTC}") String displayZone,
                             @Value("${kubechores.runner.token:}") String token,
                             @Value("${kubechores.home:${user.home}/.kubechores}") String home,
-                            TokenThrottle throttle) {
+                            TokenThrottle throttle, RunBoard board,
+                            @Value("${kubechores.runner.sparkline-runs:30}") int sparklineRuns,
+                            @Value("${kubechores.runner.grid-runs:50}") int gridRuns) {
         this.throttle = throttle;
+        this.board = board;
+        this.sparklineRuns = Math.max(1, sparklineRuns);
+        this.gridRuns = Math.max(1, gridRuns);
         this.launcher = launcher;
         this.scheduler = scheduler;
         this.history = history;
@@ -100,20 +108,39 @@ public class StatusController {
                           String durationShown, int partitions, long failedPartitions, String url) {}
 
     public record JobView(String name, String description, boolean running, int queued, List<ScheduleView> schedules,
-                          List<RunView> runs) {}
+                          List<RunView> runs, StatusGrid.Sparkline sparkline) {}
 
     /** Body of a JSON manual trigger; every field optional. */
     public record RunBody(Boolean dryRun, List<String> clusters, String ref) {}
 
     public List<JobView> jobs() {
-        return launcher.jobs().stream().sorted().map(this::job).toList();
+        return jobs(readBoard());
     }
 
-    private JobView job(String job) {
+    /** The run history the page shows, in a fixed number of queries whatever the fleet size (RunBoard). */
+    private RunBoard.Board readBoard() {
+        return board.read(launcher.jobs().stream().sorted().toList(), Math.max(historySize, sparklineRuns), gridRuns);
+    }
+
+    private List<JobView> jobs(RunBoard.Board b) {
+        return launcher.jobs().stream().sorted().map(j -> job(j, b.runs().getOrDefault(j, List.of()))).toList();
+    }
+
+    private JobView job(String job, List<RunBoard.RunRow> rows) {
         List<ScheduleView> ss = scheduler.schedules().stream().filter(s -> s.job().equals(job)).map(this::schedule).toList();
-        List<RunView> rs = history.lastRuns(job, historySize).stream().map(this::run).toList();
+        List<RunView> rs = rows.stream().limit(historySize).map(this::run).toList();
         return new JobView(job, descriptions.getOrDefault(job, ""), runs.isRunning(job) || rs.stream().anyMatch(r -> r.end() == null),
-                scheduler.pendingManual(job), ss, rs);
+                scheduler.pendingManual(job), ss, rs, StatusGrid.sparkline(rows.stream().limit(sparklineRuns).toList()));
+    }
+
+    private RunView run(RunBoard.RunRow r) {
+        return new RunView(r.executionId(), r.shownStatus(), r.exitCode(), r.exitDescription(), r.trigger(), r.dryRun(),
+                r.start() == null ? null : r.start().toString(),
+                r.start() == null ? "" : SHOWN.format(r.start().atZone(displayZone)),
+                r.end() == null ? null : r.end().toString(),
+                r.duration() == null ? null : r.duration().toMillis() / 1000.0,
+                r.duration() == null ? "running" : shown(r.duration()),
+                r.partitions(), r.failedPartitions(), "/runs/" + r.executionId());
     }
 
     private ScheduleView schedule(JobSchedule s) {
@@ -145,11 +172,17 @@ public class StatusController {
     public String page(@RequestParam(name = "triggered", required = false) String triggered,
                        @RequestParam(name = "dryRun", required = false) Boolean dryRun) {
         Map<String, Object> model = new LinkedHashMap<>();
-        model.put("jobs", jobs());
+        RunBoard.Board b = readBoard();
+        List<JobView> jobs = jobs(b);
+        model.put("jobs", jobs);
+        model.put("grid", StatusGrid.grid(b, jobs.stream().map(JobView::name).toList(), Instant.now()));
+        model.put("zone", displayZone.getId());
+        model.put("script", PageScripts.LOCAL_TIME);
         model.put("schedulingEnabled", scheduler.schedulingEnabled());
         model.put("triggered", triggered != null && launcher.jobs().contains(triggered) ? triggered : "");
         model.put("triggeredDryRun", Boolean.TRUE.equals(dryRun));
         model.put("now", SHOWN.format(Instant.now().atZone(displayZone)));
+        model.put("nowIso", Instant.now().toString());
         model.put("triggersEnabled", triggersEnabled());
         return Reports.render("html/status.ftl", model);
     }
@@ -174,8 +207,23 @@ public class StatusController {
         }
         model.put("artifacts", artifacts);
         model.put("auditUrl", r.dryRun() ? "" : "/runs/" + id + "/audit");
+        // the report the run page embeds: the run's HTML report, read through the artifact endpoint (where the run
+        // recorded it); shown in a sandboxed frame so the report's own layout and styles apply
+        model.put("embedded", artifacts.stream().filter(a -> a.name().endsWith(".html")).findFirst().orElse(null));
+        model.put("zone", displayZone.getId());
+        model.put("script", PageScripts.LOCAL_TIME);
         model.put("now", SHOWN.format(Instant.now().atZone(displayZone)));
+        model.put("nowIso", Instant.now().toString());
         return ResponseEntity.ok().contentType(MediaType.TEXT_HTML).body(Reports.render("html/run.ftl", model));
+    }
+
+    /** The run a PR's "Generated by kubechores run KEY" line links (RunLinks): redirects to its page. */
+    @GetMapping("/runs/by-key/{key}")
+    public ResponseEntity<String> runByKey(@PathVariable String key) {
+        return board.byKey(key).<ResponseEntity<String>>map(id -> ResponseEntity.status(HttpStatus.SEE_OTHER)
+                        .location(URI.create("/runs/" + id)).build())
+                .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.TEXT_PLAIN)
+                        .body("no run with this key in the job repository"));
     }
 
     @GetMapping("/runs/{id}/artifacts/{n}")

@@ -20,12 +20,23 @@ class CertMetricsTest {
                 "", null, Long.MAX_VALUE, Severity.WARNING, List.of(), "r", "p", "");
         String text = CertMetrics.exposition(List.of(a, same, neverIssued), Instant.ofEpochSecond(1_799_000_000L));
         assertThat(text.lines()).containsSubsequence(
-                "# TYPE kubechores_cert_not_after_seconds gauge",
-                "kubechores_cert_not_after_seconds{cluster=\"prod-eu-1\",source=\"tls-secret\",subject=\"CN=shop \\\"web\\\",O=Acme\",namespace=\"shop\",name=\"web-tls\",fingerprint=\"0123456789abcdef\"} 1800000000",
-                "# TYPE kubechores_cert_severity gauge",
-                "kubechores_cert_severity{cluster=\"prod-eu-1\",source=\"tls-secret\",subject=\"CN=shop \\\"web\\\",O=Acme\",namespace=\"shop\",name=\"web-tls\",fingerprint=\"0123456789abcdef\"} 2",
+                "# TYPE kubechores_certificate_expiration_timestamp_seconds gauge",
+                "kubechores_certificate_expiration_timestamp_seconds{cluster=\"prod-eu-1\",source=\"tls-secret\",subject=\"CN=shop \\\"web\\\",O=Acme\",namespace=\"shop\",name=\"web-tls\",fingerprint=\"0123456789abcdef\"} 1800000000",
+                "# TYPE kubechores_certificate_severity gauge",
+                "kubechores_certificate_severity{cluster=\"prod-eu-1\",source=\"tls-secret\",subject=\"CN=shop \\\"web\\\",O=Acme\",namespace=\"shop\",name=\"web-tls\",fingerprint=\"0123456789abcdef\"} 2",
                 "kubechores_certs_last_run_timestamp_seconds 1799000000");
-        assertThat(text.lines().filter(l -> l.startsWith("kubechores_cert_not_after_seconds{"))).hasSize(1);
+        assertThat(text.lines().filter(l -> l.startsWith("kubechores_certificate_expiration_timestamp_seconds{"))).hasSize(1);
         assertThat(text).endsWith("\n");
+    }
+
+    /** Endpoints not tied to a cluster carry cluster="" (no cluster, to PromQL), never a placeholder value. */
+    @Test
+    void endpointsWithoutAClusterHaveAnEmptyClusterLabel() {
+        Finding ep = new Finding("k3", ObservedCert.FLEET, CertSource.TLS_ENDPOINT, "", "api.acme.example:443", "",
+                "CN=api", "CN=ca", Instant.ofEpochSecond(1_800_000_000L), 3, Severity.CRITICAL, List.of(), "r", "p", "ab".repeat(16));
+        String text = CertMetrics.exposition(List.of(ep), Instant.ofEpochSecond(1_799_000_000L))
+                + CertMetrics.readErrors(List.of(), List.of(ObservedCert.FLEET, "prod-eu-1"));
+        assertThat(text).contains("kubechores_certificate_expiration_timestamp_seconds{cluster=\"\",source=\"tls-endpoint\"")
+                .contains("kubechores_certs_scan_ok{cluster=\"\"} 1").doesNotContain("cluster=\"-\"");
     }
 }

@@ -355,8 +355,8 @@ class CertsChoreIT {
         assertThat(puts).hasSize(1);
         String fp = X509Facts.sha256(webLeaf.cert()).substring(0, 16);
         assertThat(puts.getFirst().getBodyAsString().lines()).contains(
-                "# TYPE kubechores_cert_not_after_seconds gauge",
-                "kubechores_cert_not_after_seconds{cluster=\"prod-eu-1\",source=\"tls-secret\","
+                "# TYPE kubechores_certificate_expiration_timestamp_seconds gauge",
+                "kubechores_certificate_expiration_timestamp_seconds{cluster=\"prod-eu-1\",source=\"tls-secret\","
                         + "subject=\"CN=web.shop.acme.example\",namespace=\"shop\",name=\"web-tls\",fingerprint=\""
                         + fp + "\"} " + webLeaf.cert().getNotAfter().toInstant().getEpochSecond(),
                 "kubechores_certs_last_run_timestamp_seconds " + NOW.getEpochSecond());

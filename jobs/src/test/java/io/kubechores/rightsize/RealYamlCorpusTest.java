@@ -37,6 +37,12 @@ class RealYamlCorpusTest {
             expected.put(f[0], Integer.parseInt(f[6]));
         }
         assertThat(expected).hasSize(48);
+        // every YAML file of the corpus is in the table, so the loop below runs all of them (none left out)
+        try (var files = Files.walk(DIR)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+                    .map(f -> DIR.relativize(f).toString().replace('\\', '/')).sorted().toList())
+                    .containsExactlyElementsOf(expected.keySet());
+        }
         int total = expected.values().stream().mapToInt(Integer::intValue).sum();
         int edited = 0;
         int found = 0;
@@ -51,12 +57,17 @@ class RealYamlCorpusTest {
             refused.addAll(o.refused());
             if (o.blocks() != e.getValue()) mismatches.put(e.getKey(), o.blocks() + " found, " + e.getValue() + " counted");
         }
+        assertThat(files(expected)).isEqualTo(48);
         System.out.printf("real-yaml corpus: %d files, %d blocks counted by features.tsv, %d found, %d edited and"
                 + " proven, %d refused%n", expected.size(), total, found, edited, refused.size());
         refused.forEach(r -> System.out.println("  refused: " + r));
         mismatches.forEach((f, m) -> System.out.println("  count differs: " + f + ": " + m));
         assertThat(edited).isGreaterThanOrEqualTo((int) Math.ceil(total * 0.95));
         assertThat(refused).allSatisfy(r -> assertThat(r).containsAnyOf("anchor &", "alias *", "merge key"));
+    }
+
+    private static int files(Map<String, Integer> expected) {
+        return (int) expected.keySet().stream().filter(f -> Files.isRegularFile(DIR.resolve(f))).count();
     }
 
     /** Finds every resources block of a file and edits each on its own (the way rightsize edits one container). */

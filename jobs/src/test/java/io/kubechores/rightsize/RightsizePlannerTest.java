@@ -268,7 +268,32 @@ class RightsizePlannerTest {
                         RightsizePlanner.valuesKey(SRC, "proxy"), new ResourceValues("100m", "128Mi", null, null)));
         assertThat(plan.proposals()).extracting(ContainerProposal::container).containsExactly("cart", "proxy");
         assertThat(plan.proposals().get(1).proposed().cpuRequest()).isEqualTo("55m");
-        assertThat(plan.notes()).containsExactly(
-                "shop/Deployment/cart: init container migrate: no VPA recommendation on a; left alone");
+        assertThat(plan.skipped()).extracting(r -> r[0] + " " + r[1]).containsExactly(
+                "shop/Deployment/cart|migrate shop/Deployment/cart: init container migrate: runs to completion before"
+                        + " the app starts, its usage is not steady state (a recommendation for it would mislead) (on"
+                        + " a); left alone");
+        assertThat(plan.notes()).isEmpty();
+    }
+
+    /** A JVM container (heap flags): memory is left to a human unless jvmMemory: size; CPU is still sized. */
+    @ParameterizedTest
+    @CsvSource({"leave, 512Mi", "size, 1Gi"})
+    void jvmMemoryIsLeftToAHumanUnlessConfigured(String jvmMemory, String memory) {
+        Observation base = obs("a", 3, "300m", "300Mi", false);
+        Observation jvm = new Observation(base.cluster(), base.namespace(), base.kind(), base.name(), 3, base.labels(),
+                base.annotations(), base.vpaName(), base.vpaUpdateMode(), null, false, base.live(),
+                base.recommendations(), null, Map.of(), null,
+                Map.of("cart", new Observation.ContainerRuntime(null, null, null, 0, "JAVA_OPTS: -Xmx1g")));
+        RightsizePolicySpec p = policy("max", 90, 10, 15, "leave", false, "target");
+        RightsizePolicySpec spec = new RightsizePolicySpec(p.clusters(), p.namespaces(), p.basis(), p.rollup(),
+                p.percentile(), p.marginPercent(), p.minChangePercent(), p.cpu(), p.memory(), p.limits(),
+                p.touchCpuWithHpa(), p.grouping(), p.teamLabel(), p.sources(), p.maxOpenPullRequests(),
+                p.reopenThresholdPercent(), p.labels(), p.minObservationDays(), jvmMemory);
+        ContainerProposal c = planOne(spec, new ResourceValues("500m", "512Mi", null, null), List.of(jvm));
+        assertThat(c.proposed().cpuRequest()).isEqualTo("350m");
+        assertThat(c.proposed().memoryRequest()).isEqualTo(memory); // size: 330Mi recommended, never below -Xmx 1Gi
+        if (jvmMemory.equals("leave")) {
+            assertThat(c.notes()).anyMatch(n -> n.startsWith("memory left to a human: JVM heap flags (a: JAVA_OPTS: -Xmx1g)"));
+        }
     }
 }

@@ -111,4 +111,51 @@ class BatchChoreLauncherIT {
                 .allSatisfy(p -> assertThat(p.status()).isEqualTo("COMPLETED"));
         assertThat(run.failedPartitions()).isEqualTo(state.clusters().stream().filter(c -> c.name().startsWith("prod")).count());
     }
+
+    /**
+     * Issue 22: a real run's failures reach Slack as one digest (Block Kit, grouped per cluster) — once per situation:
+     * the same failure on the next run sends nothing, a plan sends nothing, a clean run forgets it so a later failure
+     * alerts again.
+     */
+    @Test
+    void aRunsFailuresReachSlackOncePerSituation() {
+        DesiredState state = exampleWithLimit("downscale", 0);
+        List<io.kubechores.platform.notify.SlackMessage> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.kubechores.platform.notify.Notifier slack = new io.kubechores.platform.notify.Notifier() {
+            public void slack(String text) { throw new AssertionError("the digest is Block Kit"); }
+            @Override public void slack(io.kubechores.platform.notify.SlackMessage m) { sent.add(m); }
+            public void pushMetrics(String job, String body) { }
+        };
+        io.kubechores.platform.MemoryStateStore store = new io.kubechores.platform.MemoryStateStore();
+        java.util.concurrent.atomic.AtomicBoolean prodFails = new java.util.concurrent.atomic.AtomicBoolean(true);
+        EchoChore chore = new EchoChore("downscale") {
+            @Override
+            public io.kubechores.core.PartitionPlan<Void> plan(io.kubechores.core.ChoreContext ctx, String partition) {
+                if (prodFails.get() && partition.equals("prod-us-1")) throw new IllegalStateException("API server unreachable");
+                return super.plan(ctx, partition);
+            }
+        };
+        BatchChoreLauncher launcher = new BatchChoreLauncher(List.of(chore), jobRepository, jobOperator, tx,
+                (repo, ref) -> new DesiredStateSource.Loaded(state, null),
+                (loaded, clock) -> new Platform(null, null, null, null, slack, store,
+                        name -> name.equals("KUBECHORES_SLACK_WEBHOOK") ? java.util.Optional.of("https://hooks.slack.test/T/B/x")
+                                : java.util.Optional.empty()), props);
+        RunRequest run = new RunRequest("unused", null, Set.of(), false, null, "test");
+
+        assertThat(launcher.launch("downscale", run).exitCode()).isEqualTo(3);
+        assertThat(sent).singleElement().satisfies(m -> {
+            assertThat(m.text()).contains("prod-us-1").contains("API server unreachable");
+            assertThat(m.blocks()).isNotEmpty();
+        });
+        launcher.launch("downscale", run);
+        assertThat(sent).as("the same failure again: already told").hasSize(1);
+        launcher.launch("downscale", new RunRequest("unused", null, Set.of(), true, null, "test"));
+        assertThat(sent).as("a plan tells nobody").hasSize(1);
+        prodFails.set(false);
+        assertThat(launcher.launch("downscale", run).exitCode()).isZero();
+        assertThat(sent).as("a clean run sends nothing").hasSize(1);
+        prodFails.set(true);
+        launcher.launch("downscale", run);
+        assertThat(sent).as("the failure is back after a clean run: told again").hasSize(2);
+    }
 }

@@ -150,7 +150,8 @@ class CronJobStateIT {
         assertThat(pushed.getFirst().getBodyAsString())
                 .contains("kubechores_job_runs_total{job=\"certs\",outcome=\"success\"} 1")
                 .containsPattern("kubechores_job_last_success_timestamp_seconds\\{job=\"certs\"} \\d{10}")
-                .contains("kubechores_actions_total{job=\"certs\",cluster=\"(fleet)\",status=\"applied\"}");
+                .contains("kubechores_actions_total{job=\"certs\",cluster=\"\",status=\"applied\"}")
+                .contains("kubechores_partition_failed{job=\"certs\",cluster=\"prod-eu-1\"} 0").doesNotContain("(fleet)");
 
         Pod second = cronJobPod("certs-2", shared);
         assertThat(second.exit()).as(String.join("\n", second.log())).isZero();

@@ -31,7 +31,9 @@ class RunMetricsTest {
         assertThat(text).contains("kubechores_job_runs_total{job=\"downscale\",outcome=\"success\"} 1\n")
                 .contains("kubechores_job_duration_seconds_sum{job=\"downscale\",outcome=\"success\"} 42.5\n")
                 .contains("kubechores_job_last_success_timestamp_seconds{job=\"downscale\"} " + T.getEpochSecond() + "\n")
-                .contains("kubechores_actions_total{job=\"downscale\",cluster=\"prod-eu-1\",status=\"applied\"} 3\n");
+                .contains("kubechores_actions_total{job=\"downscale\",cluster=\"prod-eu-1\",status=\"applied\"} 3\n")
+                // a run without failures still pushes the family (0), replacing an earlier run's 1 in the Pushgateway
+                .contains("kubechores_partition_failures_total{job=\"downscale\",cluster=\"prod-eu-1\"} 0\n");
     }
 
     @Test
@@ -40,5 +42,41 @@ class RunMetricsTest {
                 new ChoreLauncher.PartitionOutcome("prod-\"eu\"-1", "boom", Map.of()))), Duration.ofSeconds(1), T);
         assertThat(text).contains("outcome=\"partial\"").doesNotContain("kubechores_job_last_success_timestamp_seconds{")
                 .contains("kubechores_partition_failures_total{job=\"downscale\",cluster=\"prod-\\\"eu\\\"-1\"} 1\n");
+    }
+
+    /** The finish step's actions have no cluster: cluster="" (Prometheus: an empty label value is no label). */
+    @Test
+    void theFleetWideFinishStepHasNoClusterLabelValue() {
+        String text = RunMetrics.exposition(result(0, List.of(
+                new ChoreLauncher.PartitionOutcome(ChoreLauncher.PartitionOutcome.FLEET, null, Map.of(Action.Status.APPLIED, 1)))),
+                Duration.ofSeconds(1), T);
+        assertThat(text).contains("kubechores_actions_total{job=\"downscale\",cluster=\"\",status=\"applied\"} 1\n")
+                .doesNotContain("(fleet)");
+    }
+
+    /**
+     * A Pushgateway keeps a pushed counter at its one-run value (it never increases), and a family pushed without a
+     * sample does not replace the old one (the text parser drops empty families): the alerts read last-run gauges
+     * that always have a sample, 0 when the condition cleared.
+     */
+    @Test
+    void lastRunGaugesAlwaysCarryTheWatchedSeriesSoAClearedConditionClearsTheAlert() {
+        var ok = new ChoreLauncher.RunResult("downscale", 8, 0, false, false, "s",
+                List.of(new Action("prod-eu-1/shop/Deployment/cart", "restore", "replicas 0 → 3", "uptime", Action.Status.APPLIED)),
+                List.of(), List.of(), List.<Path>of(), T.minusSeconds(5), T,
+                List.of(new ChoreLauncher.PartitionOutcome("prod-eu-1", null, Map.of(Action.Status.APPLIED, 1)),
+                        new ChoreLauncher.PartitionOutcome("prod-us-1", "timeout", Map.of())));
+        String text = RunMetrics.exposition(ok, Duration.ofSeconds(5), T);
+        assertThat(text).contains("kubechores_job_last_run_timestamp_seconds{job=\"downscale\"} " + T.getEpochSecond() + "\n")
+                .contains("kubechores_partition_failed{job=\"downscale\",cluster=\"prod-eu-1\"} 0\n")
+                .contains("kubechores_partition_failed{job=\"downscale\",cluster=\"prod-us-1\"} 1\n")
+                .contains("kubechores_job_last_run_actions{job=\"downscale\",verb=\"restore\",status=\"applied\"} 1\n")
+                .contains("kubechores_job_last_run_actions{job=\"downscale\",verb=\"restore\",status=\"failed\"} 0\n")
+                .contains("kubechores_job_last_run_actions{job=\"downscale\",verb=\"restore\",status=\"limited\"} 0\n");
+        var limited = new ChoreLauncher.RunResult("downscale", 9, 0, false, false, "s",
+                List.of(new Action("prod-eu-1/shop/Deployment/cart", "restore", "replicas 0 → 3", "uptime", Action.Status.LIMITED)),
+                List.of(), List.of(), List.<Path>of(), T.minusSeconds(5), T, List.of());
+        assertThat(RunMetrics.exposition(limited, Duration.ofSeconds(5), T))
+                .contains("kubechores_job_last_run_actions{job=\"downscale\",verb=\"restore\",status=\"limited\"} 1\n");
     }
 }

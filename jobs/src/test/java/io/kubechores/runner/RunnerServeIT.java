@@ -107,6 +107,11 @@ class RunnerServeIT {
                 "kubechores_job_duration_seconds_count{job=\"certs\",outcome=\"success\"} 1",
                 "kubechores_job_last_success_timestamp_seconds{job=\"certs\"}");
         assertThat(metrics).doesNotContain("kubechores_job_last_success_timestamp_seconds{job=\"quotas\"}");
+        // the last-run gauges the PrometheusRule alerts on (LastRunSignals), as a pushed CronJob run has them
+        assertThat(metrics).contains("kubechores_partition_failed{cluster=\"prod-eu-1\",job=\"quotas\"} 1.0",
+                "kubechores_partition_failed{cluster=\"staging-eu-1\",job=\"quotas\"} 0.0",
+                "kubechores_job_last_run_actions{job=\"quotas\",status=\"failed\",verb=\"request-increase\"} 0.0",
+                "kubechores_job_last_run_timestamp_seconds{job=\"quotas\"}");
     }
 
     @Test

@@ -21,7 +21,7 @@ import java.util.List;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @Import({RunnerQuartzConfig.class, RunHistory.class, RunService.class, RunnerScheduler.class, StatusController.class,
-        TokenThrottle.class, RunnerWebSecurity.class})
+        TokenThrottle.class, RunnerWebSecurity.class, RunBoard.class})
 @Profile("serve")
 public class RunnerTestApp {
     @Bean

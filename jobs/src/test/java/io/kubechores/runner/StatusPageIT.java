@@ -68,6 +68,8 @@ class StatusPageIT {
         browser = new ChromeDriver(service, options);
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+        // the viewer sits in Berlin: the page shows its times in the viewer's zone (the cron's zone here too)
+        ((ChromeDriver) browser).executeCdpCommand("Emulation.setTimezoneOverride", java.util.Map.of("timezoneId", "Europe/Berlin"));
     }
 
     @AfterAll
@@ -154,6 +156,12 @@ class StatusPageIT {
                 .contains("COMPLETED", "2");
         assertThat(browser.findElement(By.id("summary")).getText()).contains("promote plan: 2 action(s) on staging-eu-1");
         screenshot("run-page.png");
+        // the run page embeds the run's HTML report (read through the artifact endpoint, framed by the same origin)
+        WebElement frame = browser.findElement(By.id("report-frame"));
+        assertThat(frame.getAttribute("src")).endsWith("/artifacts/0");
+        browser.switchTo().frame(frame);
+        assertThat(browser.findElement(By.id("report")).getText()).startsWith("promote report of run ");
+        browser.switchTo().defaultContent();
         browser.findElement(By.linkText("report.html")).click();
         new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(15))
                 .until(org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated(By.id("report")));

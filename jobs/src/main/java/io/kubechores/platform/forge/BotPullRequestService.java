@@ -134,6 +134,7 @@ public final class BotPullRequestService implements PullRequestService {
             log.info("pr {}SKIPPED_EDITED job={} topic={}{}: branch {} has commits by someone else; left alone",
                     apply ? "" : "(preview) ", request.job(), request.topic(), open.map(pr -> " #" + pr.id()).orElse(""),
                     branch);
+            if (apply && open.isPresent()) commentBackedOff(request, open.get());
             return new PullRequestResult(PullRequestResult.Outcome.SKIPPED_EDITED, open.orElse(last.orElse(null)));
         }
         String body = TopicMarker.withMarker(request.body(), request.job(), request.topic());
@@ -186,6 +187,19 @@ public final class BotPullRequestService implements PullRequestService {
                 pr.branch(), pushed.pushed() ? " force-pushed" : "", titleDiffers ? " title" : "",
                 bodyDiffers ? " body" : "");
         return new PullRequestResult(PullRequestResult.Outcome.UPDATED, updated.withHeadSha(pushed.headSha()));
+    }
+
+    /** Says once on the PR that the bot backs off (BotPrConventions.backedOff); a forge without comments is skipped. */
+    private void commentBackedOff(PullRequestRequest request, PullRequest pr) {
+        try {
+            if (forge.comments(pr).stream().anyMatch(c -> c.contains(BotPrConventions.BACKED_OFF_MARKER))) return;
+            forge.comment(pr, BotPrConventions.backedOff(request.job(), pr.branch()));
+            log.info("pr COMMENTED job={} topic={} #{}: backed off a branch a human edited", request.job(), request.topic(), pr.id());
+        } catch (UnsupportedOperationException e) {
+            log.info("pr job={} topic={} #{}: {}", request.job(), request.topic(), pr.id(), e.getMessage());
+        } catch (ForgeClient.ForgeException e) { // the back-off itself stands; the comment is retried next run
+            log.warn("pr job={} topic={} #{}: back-off comment not posted: {}", request.job(), request.topic(), pr.id(), e.getMessage());
+        }
     }
 
     private void recordDiff(String branch, BotBranches.BranchResult pushed) {

@@ -31,6 +31,16 @@ public interface ForgeClient {
      */
     PullRequest update(PullRequest existing, String title, String body, List<String> addLabels, String headSha);
 
+    /** The bodies of the PR's comments, oldest first (for idempotent comments: look for a marker first). */
+    default List<String> comments(PullRequest pr) {
+        return List.of();
+    }
+
+    /** Adds a comment to the PR (a conversation comment, not a review). */
+    default void comment(PullRequest pr, String body) {
+        throw new UnsupportedOperationException(type() + " forge: comments not supported");
+    }
+
     /** The forge refused to open a PR because one is already open for the branch. */
     final class AlreadyExistsException extends RuntimeException {
         public AlreadyExistsException(String message) {

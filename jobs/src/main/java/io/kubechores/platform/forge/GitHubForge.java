@@ -107,6 +107,25 @@ public final class GitHubForge implements ForgeClient {
         return addLabels(pr, addLabels);
     }
 
+    /**
+     * A PR's conversation comments are its issue's comments (GitHub REST "Issue comments": GET/POST
+     * /repos/{owner}/{repo}/issues/{issue_number}/comments, body {"body": ...}; "every pull request is an issue").
+     */
+    @Override
+    public List<String> comments(PullRequest pr) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : http.getAll(repoPath() + "/issues/" + pr.id() + "/comments?per_page=100")) {
+            out.add(n.path("body").asText(""));
+        }
+        return out;
+    }
+
+    @Override
+    public void comment(PullRequest pr, String body) {
+        http.expectOk("POST", repoPath() + "/issues/" + pr.id() + "/comments",
+                ForgeHttp.JSON.createObjectNode().put("body", body));
+    }
+
     private PullRequest addLabels(PullRequest pr, List<String> labels) {
         if (labels == null || labels.isEmpty()) {
             return pr;

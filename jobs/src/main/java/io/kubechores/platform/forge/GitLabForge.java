@@ -105,6 +105,24 @@ public final class GitLabForge implements ForgeClient {
         return toPullRequest(http.expectOk("PUT", mrPath() + "/" + existing.id(), req).json());
     }
 
+    /**
+     * Merge request notes (GitLab REST "Notes API": GET/POST /projects/:id/merge_requests/:merge_request_iid/notes,
+     * body {"body": ...}; system notes — label changes, pushes — are left out).
+     */
+    @Override
+    public List<String> comments(PullRequest pr) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : http.getAll(mrPath() + "/" + pr.id() + "/notes?sort=asc&per_page=100")) {
+            if (!n.path("system").asBoolean(false)) out.add(n.path("body").asText(""));
+        }
+        return out;
+    }
+
+    @Override
+    public void comment(PullRequest pr, String body) {
+        http.expectOk("POST", mrPath() + "/" + pr.id() + "/notes", ForgeHttp.JSON.createObjectNode().put("body", body));
+    }
+
     static PullRequest toPullRequest(JsonNode n) {
         PullRequest.State state = switch (n.path("state").asText()) {
             case "merged" -> PullRequest.State.MERGED;

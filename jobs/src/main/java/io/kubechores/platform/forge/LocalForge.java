@@ -168,6 +168,34 @@ public final class LocalForge implements ForgeClient {
         return read(json, md).orElseThrow();
     }
 
+    /** Comments: &lt;forgeDir&gt;/&lt;job&gt;/&lt;topic&gt;/comments/NNN.md, one file per comment, in order. */
+    @Override
+    public synchronized List<String> comments(PullRequest pr) {
+        Path dir = folderOf(pr.branch()).resolve("comments");
+        if (!Files.isDirectory(dir)) return List.of();
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            List<String> out = new ArrayList<>();
+            for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".md")).sorted().toList()) {
+                out.add(Files.readString(p));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("local forge " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void comment(PullRequest pr, String body) {
+        Path dir = folderOf(pr.branch()).resolve("comments");
+        try {
+            Files.createDirectories(dir);
+            int n = comments(pr).size() + 1;
+            write(dir.resolve(String.format("%03d.md", n)), body);
+        } catch (IOException e) {
+            throw new UncheckedIOException("local forge " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Records what the PR's branch changes (pr.diff next to pr.json), so a reviewer needs no git client. */
     public synchronized void writeDiff(String branch, String diff) {
         Path dir = folderOf(branch);

@@ -17,7 +17,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * A total deadline per Kubernetes API request, body included.
  * <p>
- * fabric8's {@code Config.requestTimeout} does not bound a whole request: the Vert.x client passes it to
+ * fabric8's {@code Config.requestTimeout} does not bound a whole request: the JDK client kubechores ships
+ * (kubernetes-httpclient-jdk) passes it to {@code HttpRequest.Builder.timeout}, which covers the wait for the response
+ * headers only (java.net.http.HttpRequest.Builder#timeout), the Vert.x client (fabric8's default, not shipped) to
  * {@code RequestOptions.setTimeout}, an idle timeout (it fires only when no byte arrives for that long), and
  * {@code StandardHttpClient.retryWithExponentialBackoff} adds a fail-safe timeout (requestTimeout + up to 5 s) to the
  * future that completes when the response <em>headers</em> arrive (fabric8io/kubernetes-client,

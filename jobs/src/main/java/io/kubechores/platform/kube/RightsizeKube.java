@@ -85,6 +85,33 @@ public final class RightsizeKube {
             if (ref != null) hpas.put(key(ref.getKind(), h.getMetadata().getNamespace(), ref.getName()), h);
         }
         calls++;
+        // pods and their metrics, only in namespaces with a VPA in scope: OOM kills, restarts, peak working set
+        Set<String> namespaces = new java.util.TreeSet<>();
+        vpas.forEach(v -> namespaces.add(v.getMetadata().getNamespace()));
+        RightsizeKubePods pods = new RightsizeKubePods();
+        for (String ns : namespaces) {
+            pods.addPods(client.pods().inNamespace(ns).list().getItems());
+            calls++;
+        }
+        try {
+            for (String ns : namespaces) {
+                pods.addMetrics(client.genericKubernetesResources(POD_METRICS).inNamespace(ns).list().getItems());
+                calls++;
+            }
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            // no metrics-server (404) or no RBAC for it (403): the floor then rests on pod status alone
+            warnings.add(cluster + ": metrics.k8s.io PodMetrics not readable (HTTP " + e.getCode()
+                    + "): peak working set unknown, the memory floor uses OOM kills only");
+            pods.dropMetrics();
+        }
+        try {
+            pods.addCheckpoints(client.adapt(VerticalPodAutoscalerClient.class).v1().verticalpodautoscalercheckpoints()
+                    .inAnyNamespace().list().getItems());
+            calls++;
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            warnings.add(cluster + ": VerticalPodAutoscalerCheckpoints not readable (HTTP " + e.getCode()
+                    + "): the recent memory peak is unknown, the floor uses PodMetrics and OOM kills");
+        }
 
         List<Observation> out = new ArrayList<>();
         for (VerticalPodAutoscaler v : vpas) {
@@ -119,7 +146,8 @@ public final class RightsizeKube {
             out.add(new Observation(cluster, in(ns), in(kind), in(name), replicas(w), in(w.getMetadata().getLabels()),
                     in(w.getMetadata().getAnnotations()), in(v.getMetadata().getName()), in(mode),
                     h == null ? null : in(h.getMetadata().getName()), h != null && scalesOnCpu(h), live(template(w)),
-                    recs.stream().map(RightsizeKube::recommendation).toList(), created(v), initContainers(template(w))));
+                    recs.stream().map(RightsizeKube::recommendation).toList(), created(v), initContainers(template(w)),
+                    h == null ? null : hpaCpu(h), pods.runtime(w, template(w), v.getMetadata().getName())));
         }
         return new Collected(out, warnings, calls);
     }
@@ -148,6 +176,43 @@ public final class RightsizeKube {
         Map<String, String> out = new HashMap<>();
         m.forEach((k, v) -> out.put(in(k), in(v)));
         return out;
+    }
+
+    /** metrics.k8s.io/v1beta1 PodMetrics (read generically: the typed metrics model is not in the jar). */
+    static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext POD_METRICS =
+            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup("metrics.k8s.io")
+                    .withVersion("v1beta1").withKind("PodMetrics").withPlural("pods").withNamespaced(true).build();
+
+    /**
+     * The HPA's CPU metric (autoscaling/v2): a Resource metric (pod-wide) is preferred over a ContainerResource one;
+     * target.averageUtilization or target.averageValue, min/max replicas and status.currentReplicas.
+     */
+    static Observation.HpaCpu hpaCpu(HorizontalPodAutoscaler h) {
+        if (h.getSpec().getMetrics() == null) return null;
+        MetricSpec chosen = null;
+        for (MetricSpec m : h.getSpec().getMetrics()) {
+            boolean resource = "Resource".equals(m.getType()) && m.getResource() != null
+                    && "cpu".equals(m.getResource().getName());
+            boolean container = "ContainerResource".equals(m.getType()) && m.getContainerResource() != null
+                    && "cpu".equals(m.getContainerResource().getName());
+            if (resource) {
+                chosen = m;
+                break;
+            }
+            if (container && chosen == null) chosen = m;
+        }
+        if (chosen == null) return null;
+        var target = "Resource".equals(chosen.getType()) ? chosen.getResource().getTarget()
+                : chosen.getContainerResource().getTarget();
+        String container = "Resource".equals(chosen.getType()) ? null : chosen.getContainerResource().getContainer();
+        Integer util = target == null ? null : target.getAverageUtilization();
+        Long value = target == null || target.getAverageValue() == null ? null
+                : Quantities.cpuMillis(target.getAverageValue().toString());
+        int min = h.getSpec().getMinReplicas() == null ? 1 : h.getSpec().getMinReplicas();
+        int max = h.getSpec().getMaxReplicas() == null ? min : h.getSpec().getMaxReplicas();
+        Integer current = h.getStatus() == null ? null : h.getStatus().getCurrentReplicas();
+        return new Observation.HpaCpu(in(h.getMetadata().getName()), in(container), util, value, min, max, current,
+                h.getSpec().getMetrics().size() > 1);
     }
 
     static boolean scalesOnCpu(HorizontalPodAutoscaler h) {

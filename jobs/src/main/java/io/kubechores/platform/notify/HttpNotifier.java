@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,9 +64,20 @@ public final class HttpNotifier implements Notifier {
 
     @Override
     public void slack(String markdownText) {
+        post(markdownText, null);
+    }
+
+    /** Block Kit: {"text": fallback, "blocks": [...]} to the same incoming webhook. */
+    @Override
+    public void slack(SlackMessage message) {
+        post(message.text(), message.blocks());
+    }
+
+    private void post(String markdownText, List<Map<String, Object>> blocks) {
         if (slackWebhookUrl == null) return;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("text", markdownText);
+        if (blocks != null && !blocks.isEmpty()) body.put("blocks", blocks);
         if (slackChannel != null) body.put("channel", slackChannel);
         String json;
         try {

@@ -6,6 +6,14 @@ public interface Notifier {
     void slack(String markdownText);
 
     /**
+     * Posts a Block Kit message with its plain-text fallback. Notifiers that cannot send blocks send the fallback
+     * (so a read-only notifier refuses this exactly as it refuses {@link #slack(String)}).
+     */
+    default void slack(SlackMessage message) {
+        slack(message.text());
+    }
+
+    /**
      * Pushes metrics in Prometheus text exposition format to the Pushgateway under job=&lt;job&gt;
      * (replacing that group); no-op when no Pushgateway is configured.
      */

@@ -335,6 +335,45 @@ class GitHubPullRequestServiceIT {
         return pull;
     }
 
+    /**
+     * A reviewer pushed to the bot's branch: the bot backs off and says so once, as an issue comment (GitHub REST
+     * "Create an issue comment": POST /repos/{owner}/{repo}/issues/{number}/comments {"body"}, 201 with the comment;
+     * "List issue comments": GET …/comments). A rerun sees its marker in the list and posts nothing.
+     */
+    @Test
+    void aBranchAHumanEditedGetsOneBackOffComment() {
+        PullRequestRequest req = request("250m", "| web | 250m |", "kubechores(rightsize): right-size shop");
+        branches().upsert(BRANCH, "main", req.files(), "earlier run");
+        remote.commitOn(BRANCH, "reviewer: keep 300m", Map.of(DEPLOYMENT,
+                TestRemote.seed(DEPLOYMENT).replace("cpu: 500m ", "cpu: 300m ")), RUN.minusSeconds(60));
+        String reviewed = remote.head(BRANCH);
+        github.stubFor(listByBranch().willReturn(aResponse().withStatus(200).withBody(json(List.of(
+                pull(7, "open", null, "| web | 200m |\r\n\r\n" + MARKER, reviewed, "kubechores", "rightsize"))))));
+        String comments = "/repos/acme/fleet/issues/7/comments";
+        github.stubFor(get(urlPathEqualTo(comments)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json; charset=utf-8").withBody("[]")));
+        github.stubFor(post(urlPathEqualTo(comments)).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json; charset=utf-8")
+                .withBody("{\"id\":1,\"node_id\":\"IC_kwDOA\",\"html_url\":\"https://github.com/acme/fleet/pull/7#issuecomment-1\",\"body\":\"x\"}")));
+
+        PullRequestResult r = service().upsert(req);
+
+        assertThat(r.outcome()).isEqualTo(PullRequestResult.Outcome.SKIPPED_EDITED);
+        assertThat(remote.head(BRANCH)).isEqualTo(reviewed);
+        var posted = github.findAll(withGitHubHeaders(postRequestedFor(urlPathEqualTo(comments))));
+        assertThat(posted).hasSize(1);
+        assertThat(posted.getFirst().getBodyAsString())
+                .contains("kubechores:backed-off").contains("leaves this PR alone");
+        assertThat(github.findAll(patchRequestedFor(urlPathEqualTo(PULLS + "/7")))).isEmpty();
+
+        // the next run finds the comment and stays silent
+        github.stubFor(get(urlPathEqualTo(comments)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json; charset=utf-8")
+                .withBody(json(List.of(java.util.Map.of("id", 1, "body", BotPrConventions.backedOff("rightsize", BRANCH)))))));
+        service().upsert(req);
+        assertThat(github.findAll(postRequestedFor(urlPathEqualTo(comments)))).hasSize(1);
+    }
+
     BotBranches branches() {
         return new BotBranches(remote.fileUrl(), tmp.resolve("cache"), null, fleet.git(),
                 Clock.fixed(RUN.minusSeconds(86_400), ZoneId.of("UTC")));

@@ -75,6 +75,25 @@ class LocalPullRequestServiceIT {
         assertThat(again.pullRequest().id()).isEqualTo(created.pullRequest().id());
         assertThat(remote.head(BRANCH)).isEqualTo(reviewed);
         assertThat(Files.readString(prDir().resolve("pr.json"))).as("title/body untouched").isEqualTo(before);
+        // the bot says so on the PR, once: a third run finds its marker and does not comment again
+        Path comments = prDir().resolve("comments");
+        assertThat(Files.readString(comments.resolve("001.md"))).contains(BotPrConventions.BACKED_OFF_MARKER)
+                .contains("found commits by someone else on `" + BRANCH + "`");
+        service(RUN.plusSeconds(7200)).upsert(request("150m", "| web | cpu | 500m | 150m |"));
+        try (var s = Files.list(comments)) {
+            assertThat(s.count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aNewRunAloneDoesNotEditTheBody() {
+        // the footer names the run that last wrote the PR; a rerun with the same content leaves the PR alone
+        service(RUN).upsert(request("250m", "| web | cpu | 500m | 250m |"));
+        PullRequestRequest r = request("250m", "| web | cpu | 500m | 250m |");
+        PullRequestRequest rerun = new PullRequestRequest(r.job(), r.topic(), r.title(),
+                r.body() + BotPrConventions.footer("rightsize", "20261204T220000Z-run-0badcafe", "https://runner/runs/by-key/x"),
+                r.labels(), r.files(), r.commitMessage(), r.reopenClosed());
+        assertThat(service(RUN.plusSeconds(60)).upsert(rerun).outcome()).isEqualTo(PullRequestResult.Outcome.UNCHANGED);
     }
 
     @Test

@@ -69,6 +69,8 @@ class RightsizeKubeIT {
         assertThat(cart.replicas()).isEqualTo(3);
         assertThat(cart.hpaName()).isEqualTo("cart");
         assertThat(cart.hpaOnCpu()).isTrue();
+        // autoscaling/v2 Resource metric cpu, target.averageUtilization 70, no status yet
+        assertThat(cart.hpaCpu()).isEqualTo(new Observation.HpaCpu("cart", null, 70, null, 2, 10, null, false));
         assertThat(cart.vpaUpdateMode()).isEqualTo("Off");
         assertThat(cart.labels()).containsEntry("team", "storefront");
         assertThat(cart.annotations()).containsEntry("argocd.argoproj.io/tracking-id", "shop:apps/Deployment:shop/cart");
@@ -87,6 +89,8 @@ class RightsizeKubeIT {
                 "prod-eu-1/shop/VerticalPodAutoscaler/auto: updateMode Auto — the VPA resizes Deployment auto itself; skipped",
                 "prod-eu-1/shop/VerticalPodAutoscaler/fresh: no recommendation yet",
                 "prod-eu-1/shop/VerticalPodAutoscaler/gone: target Deployment shop/gone not found");
-        assertThat(c.apiCalls()).isEqualTo(4);
+        // VPAs, Deployments, StatefulSets, HPAs, pods and PodMetrics of the one namespace in scope with VPAs, and
+        // the VPA checkpoints
+        assertThat(c.apiCalls()).isEqualTo(7);
     }
 }

@@ -43,6 +43,15 @@ public final class DownscaleSimulatedCluster implements AutoCloseable {
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     private final KubernetesMockServer server;
     private volatile boolean counting = true;
+    /** Added to every answer with a body (a Vert.x timer: the event loop is not blocked), 0 = none. */
+    private volatile long latencyMillis;
+    /** Wall-clock instants (epoch microseconds) of the first and the last counted request since the last reset. */
+    private final AtomicLong firstMicros = new AtomicLong();
+    private final AtomicLong lastMicros = new AtomicLong();
+    /** Per "VERB resource": extra latency, and the instants of the first and last request of that kind. */
+    private final Map<String, Long> latencyByKey = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> firstByKey = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lastByKey = new ConcurrentHashMap<>();
     private NameIndexedMap index;
     private final KubernetesCrudDispatcher dispatcher;
 
@@ -50,8 +59,19 @@ public final class DownscaleSimulatedCluster implements AutoCloseable {
         dispatcher = new SimulatedApiDispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
-                if (counting) counts.computeIfAbsent(key(request), k -> new AtomicLong()).incrementAndGet();
-                return super.dispatch(request);
+                String key = key(request);
+                if (counting) {
+                    counts.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+                    long now = epochMicros();
+                    firstMicros.compareAndSet(0, now);
+                    lastMicros.accumulateAndGet(now, Math::max);
+                    firstByKey.computeIfAbsent(key, k -> new AtomicLong()).compareAndSet(0, now);
+                    lastByKey.computeIfAbsent(key, k -> new AtomicLong()).accumulateAndGet(now, Math::max);
+                }
+                MockResponse r = super.dispatch(request);
+                long delay = latencyMillis + latencyByKey.getOrDefault(key, 0L);
+                if (delay > 0 && counting) r.setBodyDelay(delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+                return r;
             }
 
             @Override
@@ -89,6 +109,50 @@ public final class DownscaleSimulatedCluster implements AutoCloseable {
 
     public void resetCounts() {
         counts.clear();
+        firstMicros.set(0);
+        lastMicros.set(0);
+        firstByKey.clear();
+        lastByKey.clear();
+    }
+
+    /** Extra latency for one kind of request only, e.g. ("POST events", 1s): answers to it are sent that much later. */
+    public void latency(String verbAndResource, java.time.Duration latency) {
+        latencyByKey.put(verbAndResource, latency.toMillis());
+    }
+
+    /** Epoch microseconds when the first request of this "VERB resource" arrived since the last reset, 0 if none. */
+    public long firstRequestMicros(String verbAndResource) {
+        AtomicLong v = firstByKey.get(verbAndResource);
+        return v == null ? 0 : v.get();
+    }
+
+    /** Epoch microseconds when the last request of this "VERB resource" arrived since the last reset, 0 if none. */
+    public long lastRequestMicros(String verbAndResource) {
+        AtomicLong v = lastByKey.get(verbAndResource);
+        return v == null ? 0 : v.get();
+    }
+
+    /**
+     * Network latency to simulate (a central runner talking to remote API servers): every counted answer is sent
+     * this much later, by a timer, so requests in flight overlap as they would on a real network.
+     */
+    public void latency(java.time.Duration latency) {
+        latencyMillis = latency.toMillis();
+    }
+
+    /** Wall-clock instant (epoch microseconds) of the first counted request since the last reset, 0 if none. */
+    public long firstRequestMicros() {
+        return firstMicros.get();
+    }
+
+    /** Wall-clock instant (epoch microseconds) of the last counted request since the last reset, 0 if none. */
+    public long lastRequestMicros() {
+        return lastMicros.get();
+    }
+
+    private static long epochMicros() {
+        java.time.Instant t = java.time.Instant.now();
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
     }
 
     /** Requests seen, by "VERB resource" (LIST = GET without a name). */

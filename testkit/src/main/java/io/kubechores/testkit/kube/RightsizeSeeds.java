@@ -109,9 +109,18 @@ public final class RightsizeSeeds {
         }
     }
 
-    /** An autoscaling/v2 HPA on the workload scaling on CPU utilisation. */
+    /** An autoscaling/v2 HPA on the workload scaling on CPU utilisation, without status (not yet reconciled). */
     public static void seedHpaOnCpu(KubernetesClient client, String namespace, String kind, String name,
                                     int minReplicas, int maxReplicas, int cpuUtilization) {
+        seedHpaOnCpu(client, namespace, kind, name, minReplicas, maxReplicas, cpuUtilization, null);
+    }
+
+    /**
+     * As above with the status the HPA controller writes: currentReplicas/desiredReplicas and the ScalingLimited
+     * condition (True with TooFewReplicas/TooManyReplicas at a bound, False with DesiredWithinRange between them).
+     */
+    public static void seedHpaOnCpu(KubernetesClient client, String namespace, String kind, String name,
+                                    int minReplicas, int maxReplicas, int cpuUtilization, Integer currentReplicas) {
         HorizontalPodAutoscaler h = new HorizontalPodAutoscalerBuilder()
                 .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
                 .withNewSpec().withNewScaleTargetRef().withApiVersion("apps/v1").withKind(kind).withName(name)
@@ -119,7 +128,24 @@ public final class RightsizeSeeds {
                 .addNewMetric().withType("Resource").withNewResource().withName("cpu").withNewTarget()
                 .withType("Utilization").withAverageUtilization(cpuUtilization).endTarget().endResource().endMetric()
                 .endSpec().build();
+        if (currentReplicas != null) {
+            boolean atMin = currentReplicas <= minReplicas;
+            boolean atMax = currentReplicas >= maxReplicas;
+            h.setStatus(new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerStatusBuilder()
+                    .withCurrentReplicas(currentReplicas).withDesiredReplicas(currentReplicas)
+                    .addNewCondition().withType("ScalingLimited").withStatus(atMin || atMax ? "True" : "False")
+                    .withReason(atMax ? "TooManyReplicas" : atMin ? "TooFewReplicas" : "DesiredWithinRange")
+                    .endCondition().build());
+        }
         client.resource(h).createOr(existing -> existing.update());
+        if (currentReplicas != null) {
+            HorizontalPodAutoscaler stored = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace)
+                    .withName(name).get();
+            if (stored.getStatus() == null || stored.getStatus().getCurrentReplicas() == null) {
+                stored.setStatus(h.getStatus());
+                client.resource(stored).updateStatus();
+            }
+        }
     }
 
     private static RecommendedContainerResources toModel(ContainerRecommendation r) {
