@@ -16,6 +16,8 @@ public enum CertSource {
     ETCD("etcd"),
     /** a Node's kubelet serving certificate, probed on :10250 */
     KUBELET("kubelet"),
+    /** a keyset in a kops state store (S3): kubernetes-ca, etcd-manager/etcd-peers/etcd-clients CAs, ... */
+    KOPS("kops"),
     CERT_MANAGER("cert-manager"),
     /** not a certificate: a source that could not be read (see {@link SourceError}) */
     SCAN("scan");

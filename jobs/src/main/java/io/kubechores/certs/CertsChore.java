@@ -116,6 +116,10 @@ public class CertsChore implements Chore<PartitionPlan<CertPlan>, CertPlan, Cert
         CertsCollector collector = new CertsCollector(new TlsProber(Duration.ofSeconds(timeout), probeConcurrency),
                 pageSize, ctx.clock()::instant).withKeystores(policies.stream()
                 .flatMap(p -> p.spec().keystores().stream()).toList());
+        // the kops state store is read first and on its own: when the cluster's API is down (its certificates
+        // expired), the keysets still say which one did
+        CertInventory kops = scan.kops() ? KopsCerts.read(clusterName, cluster.spec(), ctx.platform().aws())
+                : CertInventory.empty();
         CertsKube kube = new CertsKube(ctx.platform().kube().client(cluster));
         List<java.security.cert.X509Certificate> privateCas = new ArrayList<>();
         List<String> bundleProblems = new ArrayList<>();
@@ -131,7 +135,8 @@ public class CertsChore implements Chore<PartitionPlan<CertPlan>, CertPlan, Cert
                 bundleErrors.add(new SourceError(clusterName, "ca-bundle", p.name(), e.getMessage()));
             }
         }
-        CertInventory inv = collector.cluster(clusterName, cluster.spec(), kube, scan, privateCas);
+        CertInventory inv = KopsCerts.alongside(clusterName, kops,
+                () -> collector.cluster(clusterName, cluster.spec(), kube, scan, privateCas));
         if (!bundleProblems.isEmpty()) {
             inv = inv.plus(new CertInventory(List.of(), List.of(), bundleProblems, bundleErrors));
         }
@@ -172,14 +177,14 @@ public class CertsChore implements Chore<PartitionPlan<CertPlan>, CertPlan, Cert
     }
 
     static CertificatePolicySpec.Scan union(List<Resource<CertificatePolicySpec>> policies) {
-        boolean[] s = new boolean[9];
+        boolean[] s = new boolean[10];
         for (var p : policies) {
             var x = p.spec().scan();
             boolean[] v = {x.tlsSecrets(), x.pemSecrets(), x.configMaps(), x.kubeconfig(), x.webhooks(), x.apiServer(),
-                    x.etcd(), x.certManager(), x.kubelets()};
-            for (int i = 0; i < 9; i++) s[i] |= v[i];
+                    x.etcd(), x.certManager(), x.kubelets(), x.kops()};
+            for (int i = 0; i < s.length; i++) s[i] |= v[i];
         }
-        return new CertificatePolicySpec.Scan(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]);
+        return new CertificatePolicySpec.Scan(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9]);
     }
 
     @Override
@@ -236,13 +241,10 @@ public class CertsChore implements Chore<PartitionPlan<CertPlan>, CertPlan, Cert
     }
 
     private static Map<String, Object> htmlModel(ChoreContext ctx, CertPlan all, List<String> failed, ZoneId zone) {
-        int warn = 30;
-        int crit = 7;
-        if (!ctx.state().certificatePolicies().isEmpty()) {
-            var p = ctx.state().certificatePolicies().stream().min(Comparator.comparing(Resource::name)).orElseThrow();
-            warn = p.spec().warningDays();
-            crit = p.spec().criticalDays();
-        }
+        // the timeline's lines: the merged (strictest) thresholds of the policies that judged the findings
+        ExpiryPolicy.Thresholds t = CertsReport.reportThresholds(all.findings(), ctx.state().certificatePolicies());
+        int warn = t.warningDays();
+        int crit = t.criticalDays();
         Map<String, Object> m = new HashMap<>();
         m.put("fleet", ctx.state().fleet().name());
         m.put("generated", CertsReport.date(ctx.clock().instant(), zone) + " " + zone.getId());

@@ -166,19 +166,26 @@ final class CertsCollector {
         trust.addAll(JdkTrust.anchors());
         List<TlsProber.Probe> probes = prober.probeAll(targets);
         int node = 0;
+        List<String> kubeletProblems = new ArrayList<>();
+        List<SourceError> kubeletErrors = new ArrayList<>();
         for (int i = 0; i < probes.size(); i++) {
             if (kinds.get(i) == CertSource.KUBELET) {
                 // judged on dates only: kubelets' self-signed serving certificates (no serverTLSBootstrap) verify
                 // against nothing, and the API server does not verify them unless --kubelet-certificate-authority
-                addKubelet(certs, problems, errors, cluster, nodes.get(node++), probes.get(i));
+                addKubelet(certs, kubeletProblems, kubeletErrors, cluster, nodes.get(node++), probes.get(i));
             } else {
                 addProbe(certs, problems, errors, cluster, kinds.get(i), probes.get(i), trust);
             }
         }
+        // a firewall between the job and the nodes fails every kubelet: one read error, not one per node
+        KubeletErrors.Summary kubeletSummary = KubeletErrors.summarize(cluster, nodes.size(), kubeletProblems,
+                kubeletErrors);
+        problems.addAll(kubeletSummary.problems());
+        errors.addAll(kubeletSummary.errors());
         Map<String, List<String>> users = Map.of();
         if (scan.tlsSecrets() || scan.pemSecrets()) {
             try {
-                users = kube.secretUsers();
+                users = ServingUsers.merge(kube.secretUsers(), certs, kube.serviceUsers());
             } catch (RuntimeException e) {
                 problems.add(cluster + " blast radius (Ingresses, Gateways, webhooks): " + e.getMessage());
             }

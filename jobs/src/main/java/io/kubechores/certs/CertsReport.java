@@ -135,6 +135,25 @@ public final class CertsReport {
         return m;
     }
 
+    /**
+     * The thresholds the report's timeline draws: the policies that judged the findings (a finding names them,
+     * "base+team-a"; all policies when nothing was found), merged like the job merges them for a cluster
+     * ({@link ExpiryPolicy#merge}: the largest warningDays and criticalDays win); 30/7 without any policy.
+     */
+    public static ExpiryPolicy.Thresholds reportThresholds(List<Finding> findings,
+            List<io.kubechores.desiredstate.Resource<io.kubechores.desiredstate.CertificatePolicySpec>> policies) {
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (Finding f : findings) {
+            if (f.policy() != null && !f.policy().isEmpty()) used.addAll(List.of(f.policy().split("\\+")));
+        }
+        List<io.kubechores.desiredstate.CertificatePolicySpec> specs = policies.stream()
+                .filter(p -> used.isEmpty() || used.contains(p.name())).map(p -> p.spec()).toList();
+        if (specs.isEmpty()) specs = policies.stream().map(p -> p.spec()).toList();
+        if (specs.isEmpty()) return new ExpiryPolicy.Thresholds(30, 7);
+        var merged = ExpiryPolicy.merge(specs);
+        return new ExpiryPolicy.Thresholds(merged.warningDays(), merged.criticalDays());
+    }
+
     /** Share of the axis given to the first {@code near} days (the ones that matter most): they are spread out. */
     static final double NEAR_SHARE = 0.45;
 

@@ -146,9 +146,12 @@ public final class ExpiryPolicy {
         List<Flag> flags = new ArrayList<>();
         if (c.unusedInPath() && expiry.compareTo(Severity.WARNING) > 0) {
             // the AddTrust case: clients build another path, so this expiry breaks nothing; still worth removing
-            flags.add(new Flag(Flag.Code.UNUSED_CERT_EXPIRING, Severity.WARNING, (expiry == Severity.EXPIRED
-                    ? "expired" : "expiring") + " certificate presented but not in the path clients build; remove it"
-                    + " from the served chain"));
+            flags.add(new Flag(Flag.Code.UNUSED_CERT_EXPIRING, Severity.WARNING, c.source() == CertSource.KOPS
+                    ? (expiry == Severity.EXPIRED ? "expired" : "expiring") + " secondary key: kops signs with the"
+                    + " keyset's primary, which outlives it; once every node was rolled, `kops distrust keypair "
+                    + c.name() + "` (docs/operations/rotate-secrets.md)"
+                    : (expiry == Severity.EXPIRED ? "expired" : "expiring") + " certificate presented but not in the"
+                    + " path clients build; remove it from the served chain"));
             expiry = Severity.OK;
         }
         if (now.isBefore(c.notBefore())) {
@@ -229,9 +232,13 @@ public final class ExpiryPolicy {
         Map<Finding, List<String>> direct = new java.util.IdentityHashMap<>();
         Map<String, java.util.Set<String>> byIssuer = new java.util.HashMap<>();
         for (Finding f : findings) {
-            if (f.source() != CertSource.TLS_SECRET && f.source() != CertSource.PEM_SECRET
-                    && f.source() != CertSource.KEYSTORE) continue;
-            List<String> users = secretUsers.getOrDefault(f.namespace() + "/" + f.name(), List.of());
+            String usersKey = switch (f.source()) {
+                case TLS_SECRET, PEM_SECRET, KEYSTORE -> f.namespace() + "/" + f.name();
+                case KOPS -> KopsCerts.usersKey(f.name());
+                default -> null;
+            };
+            if (usersKey == null) continue;
+            List<String> users = secretUsers.getOrDefault(usersKey, List.of());
             if (users.isEmpty()) continue;
             direct.put(f, users);
             if (!f.issuer().equals(f.subject())) {
@@ -241,7 +248,8 @@ public final class ExpiryPolicy {
         }
         List<Finding> out = new ArrayList<>(findings.size());
         for (Finding f : findings) {
-            java.util.Set<String> users = new java.util.LinkedHashSet<>(direct.getOrDefault(f, List.of()));
+            java.util.Set<String> users = new java.util.LinkedHashSet<>(f.usedBy());
+            users.addAll(direct.getOrDefault(f, List.of()));
             users.addAll(byIssuer.getOrDefault(f.cluster() + "|" + f.subject(), java.util.Set.of()));
             out.add(users.isEmpty() ? f : f.withUsedBy(List.copyOf(users)));
         }

@@ -47,7 +47,12 @@ public record Finding(String key, String cluster, CertSource source, String name
     /** "14 Ingresses, 3 webhooks" style summary of usedBy ("" when nothing is known to use it). */
     public String blastRadius() {
         java.util.Map<String, Integer> byKind = new java.util.LinkedHashMap<>();
+        List<String> verbatim = new java.util.ArrayList<>();
         for (String u : usedBy) {
+            if (u.isEmpty() || !Character.isUpperCase(u.charAt(0))) {
+                verbatim.add(u); // a description, not "Kind name" (kops keysets: "etcd main peer TLS ...")
+                continue;
+            }
             String kind = u.substring(0, u.indexOf(' ') < 0 ? u.length() : u.indexOf(' '));
             kind = kind.endsWith("WebhookConfiguration") ? "webhook" : kind;
             byKind.merge(kind, 1, Integer::sum);
@@ -55,6 +60,7 @@ public record Finding(String key, String cluster, CertSource source, String name
         List<String> parts = new java.util.ArrayList<>();
         byKind.forEach((k, n) -> parts.add(n + " " + (n == 1 ? k : k.equals("Gateway") || k.equals("Ingress")
                 ? k + (k.endsWith("s") ? "es" : "s") : k + "s")));
+        parts.addAll(verbatim);
         return String.join(", ", parts);
     }
 

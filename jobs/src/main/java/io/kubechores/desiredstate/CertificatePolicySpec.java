@@ -44,7 +44,7 @@ public record CertificatePolicySpec(
         clusters = clusters == null ? ClusterSelector.ALL : clusters;
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
         // kubelets are opt-in: a job running outside the nodes' network would time out on every Node
-        scan = scan == null ? new Scan(true, true, true, true, true, true, true, true, false) : scan;
+        scan = scan == null ? new Scan(true, true, true, true, true, true, true, true, false, true) : scan;
         warningDays = warningDays == null ? 30 : warningDays;
         criticalDays = criticalDays == null ? 7 : criticalDays;
         overrides = overrides == null ? List.of() : List.copyOf(overrides);
@@ -89,16 +89,26 @@ public record CertificatePolicySpec(
         }
     }
 
-    /** kubelets: each Node's kubelet serving certificate on its InternalIP (status.daemonEndpoints port, 10250). */
+    /**
+     * kubelets: each Node's kubelet serving certificate on its InternalIP (status.daemonEndpoints port, 10250).
+     * kops: the keysets in the kops state store of clusters that name one (Cluster spec.kops).
+     */
     public record Scan(boolean tlsSecrets, boolean pemSecrets, boolean configMaps, boolean kubeconfig,
-                       boolean webhooks, boolean apiServer, boolean etcd, boolean certManager, boolean kubelets) {
+                       boolean webhooks, boolean apiServer, boolean etcd, boolean certManager, boolean kubelets,
+                       boolean kops) {
         public Scan(boolean tlsSecrets, boolean pemSecrets, boolean configMaps, boolean kubeconfig, boolean webhooks,
                     boolean apiServer, boolean etcd, boolean certManager) {
-            this(tlsSecrets, pemSecrets, configMaps, kubeconfig, webhooks, apiServer, etcd, certManager, false);
+            this(tlsSecrets, pemSecrets, configMaps, kubeconfig, webhooks, apiServer, etcd, certManager, false, false);
+        }
+
+        public Scan(boolean tlsSecrets, boolean pemSecrets, boolean configMaps, boolean kubeconfig, boolean webhooks,
+                    boolean apiServer, boolean etcd, boolean certManager, boolean kubelets) {
+            this(tlsSecrets, pemSecrets, configMaps, kubeconfig, webhooks, apiServer, etcd, certManager, kubelets,
+                    false);
         }
     }
 
-    /** @param source tls-endpoint | tls-secret | pem-secret | configmap | kubeconfig | webhook | apiserver | etcd | cert-manager */
+    /** @param source tls-endpoint | tls-secret | pem-secret | configmap | kubeconfig | webhook | apiserver | etcd | kubelet | kops | cert-manager */
     public record Override(String source, Integer warningDays, Integer criticalDays) {}
 
     /** Any field may be omitted; subject is a substring of the subject DN. */

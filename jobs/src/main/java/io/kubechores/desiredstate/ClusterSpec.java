@@ -10,13 +10,21 @@ import java.util.List;
  * @param aws           account and region the cluster runs in
  * @param nodePools     node pools (EKS managed node groups / Karpenter pools) with their maximum size
  * @param etcdEndpoints host:port of etcd members reachable from the runner (certificate checks)
+ * @param kops          the kops state store of a kops-managed cluster (the certs job reads its keysets), null if none
  */
 public record ClusterSpec(
         String environment,
         Connection connection,
         AwsPlacement aws,
         List<NodePool> nodePools,
-        List<String> etcdEndpoints) {
+        List<String> etcdEndpoints,
+        Kops kops) {
+
+    /** Without a kops state store (most clusters; code-built clusters in tests and the demo). */
+    public ClusterSpec(String environment, Connection connection, AwsPlacement aws, List<NodePool> nodePools,
+                       List<String> etcdEndpoints) {
+        this(environment, connection, aws, nodePools, etcdEndpoints, null);
+    }
 
     public ClusterSpec {
         connection = connection == null ? new Connection(null, null, false, null, null, null, null) : connection;
@@ -62,6 +70,19 @@ public record ClusterSpec(
      *                cluster's access entry (or aws-auth mapping) grants
      */
     public record Eks(String name, String region, String roleArn) {}
+
+    /**
+     * A kops cluster's state store (what KOPS_STATE_STORE names): the certs job lists and reads
+     * {@code <stateStore>/<clusterName>/pki/} (kops: pkg/client/simple/vfsclientset/clientset.go joins "pki" to the
+     * cluster's config base).
+     *
+     * @param stateStore  s3://bucket or s3://bucket/prefix
+     * @param clusterName the kops cluster name (its folder in the store); null = this Cluster's metadata.name
+     * @param region      the bucket's region; null = aws.region of this Cluster, else us-east-1 (a redirect to the
+     *                    bucket's real region is followed once)
+     * @param roleArn     optional role assumed with STS AssumeRole to read the bucket
+     */
+    public record Kops(String stateStore, String clusterName, String region, String roleArn) {}
 
     /** @param accountId 12-digit AWS account id  @param region e.g. eu-central-1 */
     public record AwsPlacement(String accountId, String region) {}

@@ -85,6 +85,42 @@ class BlastRadiusIT {
                         .addNewWebhook().withName("validate.kyverno.svc").withAdmissionReviewVersions("v1")
                         .withSideEffects("None").withNewClientConfig().withUrl("https://kyverno.svc/validate")
                         .endClientConfig().endWebhook().build()).create();
+        servedThroughServices();
+    }
+
+    /**
+     * Webhooks and APIServices reached through a Service: the API server verifies the serving certificate against
+     * {@code <service>.<namespace>.svc} (k8s.io/apiserver pkg/util/webhook/client.go HookClient), so the Secret whose
+     * leaf names it serves them, cert-manager or not.
+     */
+    static void servedThroughServices() {
+        var securityCa = PkiMaker.cert("Security CA").ca().valid(NOW.minus(Duration.ofDays(700)),
+                NOW.plus(Duration.ofDays(400))).issue();
+        var guard = PkiMaker.cert("guard").issuer(securityCa).dns("guard", "guard.security.svc",
+                "guard.security.svc.cluster.local").valid(NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(5)))
+                .issue();
+        var metrics = PkiMaker.cert("custom-metrics").issuer(securityCa)
+                .dns("custom-metrics.monitoring.svc.cluster.local").valid(NOW.minus(Duration.ofDays(30)),
+                        NOW.plus(Duration.ofDays(50))).issue();
+        tls("security", "guard-serving", guard.pem());
+        tls("monitoring", "custom-metrics-serving", metrics.pem());
+        client.admissionRegistration().v1().validatingWebhookConfigurations().resource(
+                new ValidatingWebhookConfigurationBuilder().withNewMetadata().withName("guard-validate").endMetadata()
+                        .addNewWebhook().withName("validate.guard.security").withAdmissionReviewVersions("v1")
+                        .withSideEffects("None").withNewClientConfig().withNewService().withName("guard")
+                        .withNamespace("security").endService().endClientConfig().endWebhook().build()).create();
+        client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(
+                new io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder()
+                        .withNewMetadata().withName("guard-mutate").endMetadata().addNewWebhook()
+                        .withName("mutate.guard.security").withAdmissionReviewVersions("v1").withSideEffects("None")
+                        .withNewClientConfig().withNewService().withName("guard").withNamespace("security")
+                        .endService().endClientConfig().endWebhook().build()).create();
+        client.genericKubernetesResources(CertsKube.API_SERVICES).resource(new GenericKubernetesResourceBuilder()
+                .withApiVersion("apiregistration.k8s.io/v1").withKind("APIService")
+                .withNewMetadata().withName("v1beta1.custom.metrics.k8s.io").endMetadata()
+                .addToAdditionalProperties("spec", Map.of("group", "custom.metrics.k8s.io", "version", "v1beta1",
+                        "service", Map.of("name", "custom-metrics", "namespace", "monitoring")))
+                .build()).create();
     }
 
     static void tls(String ns, String name, String crt) {
@@ -121,5 +157,23 @@ class BlastRadiusIT {
         assertThat(ca.blastRadius()).isEqualTo("2 Ingresses, 1 Gateway, 1 webhook");
         assertThat(plan.findings().stream().filter(f -> f.name().equals("orphan-tls")).findFirst().orElseThrow()
                 .usedBy()).isEmpty();
+
+        // the alert says it the way the issue asks: "CA X expires in 9 days → 2 Ingresses, 1 Gateway, 1 webhook"
+        var decision = AlertDedupe.decide(Map.of(), plan.findings(), java.util.Set.of("prod-eu-1"));
+        String slack = io.kubechores.report.Reports.render("markdown/certs-slack.ftl", Map.of(
+                "rows", CertsReport.slackRows(decision, ZoneOffset.UTC), "count", decision.toAlert().size(),
+                "reminders", 0, "more", 0, "fleet", "acme", "channel", ""));
+        assertThat(slack.lines()).anySatisfy(l -> assertThat(l)
+                .contains("`prod-eu-1/pem-secret/cert-manager/apps-ca[ca.crt#0]` CN=Acme Apps CA — expires in 9 d")
+                .endsWith("→ 2 Ingresses, 1 Gateway, 1 webhook"));
+
+        Finding guard = plan.findings().stream().filter(f -> f.name().equals("guard-serving")).findFirst().orElseThrow();
+        assertThat(guard.usedBy()).containsExactlyInAnyOrder("MutatingWebhookConfiguration guard-mutate",
+                "ValidatingWebhookConfiguration guard-validate");
+        assertThat(guard.blastRadius()).isEqualTo("2 webhooks");
+        Finding metrics = plan.findings().stream().filter(f -> f.name().equals("custom-metrics-serving")).findFirst()
+                .orElseThrow();
+        assertThat(metrics.blastRadius()).as("the .svc.cluster.local SAN counts as the .svc name")
+                .isEqualTo("1 APIService");
     }
 }

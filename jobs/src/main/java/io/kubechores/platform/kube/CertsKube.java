@@ -290,6 +290,42 @@ public final class CertsKube {
         return out;
     }
 
+    /**
+     * What the API server reaches through a Service, keyed by the server name it verifies the serving certificate
+     * against, {@code <service>.<namespace>.svc} (k8s.io/apiserver pkg/util/webhook/client.go, HookClient:
+     * {@code serverName := svc.Name + "." + svc.Namespace + ".svc"}; kube-aggregator dials APIServices the same way):
+     * webhooks of Validating/MutatingWebhookConfigurations with a clientConfig.service, APIServices with
+     * spec.service. A Secret whose certificate names that DNS name serves them (blast radius for webhooks whose
+     * caBundle is not injected by cert-manager). CRD conversion webhooks are left out: listing every CRD again (their
+     * schemas reach megabytes) costs more than it tells; their Service usually serves a webhook configuration too.
+     */
+    public Map<String, List<String>> serviceUsers() {
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        for (ValidatingWebhookConfiguration v : client.admissionRegistration().v1().validatingWebhookConfigurations()
+                .list().getItems()) {
+            for (ValidatingWebhook w : nz(v.getWebhooks())) {
+                var svc = w.getClientConfig() == null ? null : w.getClientConfig().getService();
+                if (svc != null) use(out, svc.getName() + "." + svc.getNamespace() + ".svc",
+                        "ValidatingWebhookConfiguration " + v.getMetadata().getName());
+            }
+        }
+        for (MutatingWebhookConfiguration m : client.admissionRegistration().v1().mutatingWebhookConfigurations()
+                .list().getItems()) {
+            for (MutatingWebhook w : nz(m.getWebhooks())) {
+                var svc = w.getClientConfig() == null ? null : w.getClientConfig().getService();
+                if (svc != null) use(out, svc.getName() + "." + svc.getNamespace() + ".svc",
+                        "MutatingWebhookConfiguration " + m.getMetadata().getName());
+            }
+        }
+        for (GenericKubernetesResource a : listGeneric(API_SERVICES)) {
+            if (a.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec
+                    && spec.get("service") instanceof Map<?, ?> svc && svc.get("name") != null) {
+                use(out, svc.get("name") + "." + svc.get("namespace") + ".svc", "APIService " + a.getMetadata().getName());
+            }
+        }
+        return out;
+    }
+
     private static void use(Map<String, List<String>> out, String secret, String user) {
         List<String> l = out.computeIfAbsent(secret, k -> new ArrayList<>());
         if (!l.contains(user)) l.add(user);

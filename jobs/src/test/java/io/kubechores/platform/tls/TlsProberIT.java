@@ -77,4 +77,69 @@ class TlsProberIT {
         assertThat(probes.get(2).ok()).isTrue();
         assertThat(probes.get(3).error()).containsIgnoringCase("refused");
     }
+
+    /**
+     * Node PKI (issue 19): probing every kubelet of a 150-node cluster must stay bounded: at most {@code concurrency}
+     * connections at a time, each given up after the timeout. Nine kubelets that accept and never answer, three
+     * probes at a time: never more than three connections open, every one reported as a timeout.
+     */
+    @Test
+    void probesRunAtMostConcurrencyAtATime() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger max = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            // one thread: at each accept, first drop the connections the prober has closed (on loopback its FIN is
+            // queued before its next connect's SYN, so a closed one reads EOF at once), then count the open ones
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                List<java.net.Socket> open = new java.util.ArrayList<>();
+                while (!server.isClosed()) {
+                    try {
+                        java.net.Socket c = server.accept();
+                        accepted.incrementAndGet();
+                        open.removeIf(TlsProberIT::closedByPeer);
+                        open.add(c);
+                        max.accumulateAndGet(open.size(), Math::max);
+                    } catch (java.io.IOException e) {
+                        break;
+                    }
+                }
+                for (java.net.Socket o : open) {
+                    try {
+                        o.close();
+                    } catch (java.io.IOException ignored) {
+                        // test teardown
+                    }
+                }
+            });
+            List<TlsProber.Target> kubelets = new java.util.ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                // one address, nine node names: distinct targets (duplicates are probed once)
+                kubelets.add(new TlsProber.Target("127.0.0.1", server.getLocalPort(), "ip-10-0-0-" + i + ".internal"));
+            }
+            var probes = new TlsProber(Duration.ofSeconds(1), 3).probeAll(kubelets);
+            assertThat(probes).hasSize(9).allSatisfy(p -> assertThat(p.error()).contains("no TLS answer within 1 s"));
+            assertThat(accepted.get()).isEqualTo(9);
+            assertThat(max.get()).as("open connections at once").isLessThanOrEqualTo(3).isGreaterThan(1);
+            server.close();
+            acceptor.join(2000);
+        }
+    }
+
+    /** True when the peer has closed the connection (EOF after whatever it sent), false while it is open. */
+    static boolean closedByPeer(java.net.Socket s) {
+        try {
+            s.setSoTimeout(50);
+            byte[] buf = new byte[4096];
+            while (true) {
+                if (s.getInputStream().read(buf) < 0) {
+                    s.close();
+                    return true;
+                }
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.io.IOException e) {
+            return true; // reset: closed
+        }
+    }
 }
