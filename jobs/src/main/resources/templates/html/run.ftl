@@ -40,6 +40,9 @@
   </#list>
 </ul>
 </#if>
+<#if auditUrl?has_content>
+<p class="audit"><a id="audit" href="${auditUrl}">audit trail</a> <span class="muted">(every change this run intended and what came of it)</span></p>
+</#if>
 <#if run.summary()?has_content>
 <pre id="summary">${run.summary()}</pre>
 <#elseif !run.running()>

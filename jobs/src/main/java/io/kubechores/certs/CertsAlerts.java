@@ -1,8 +1,8 @@
 package io.kubechores.certs;
 
 import io.kubechores.core.Action;
-import io.kubechores.core.AuditLog;
 import io.kubechores.core.ChoreContext;
+import io.kubechores.core.WriteAhead;
 import io.kubechores.core.PartitionResult;
 import io.kubechores.core.RollUp;
 import io.kubechores.desiredstate.CertificatePolicySpec;
@@ -126,10 +126,10 @@ public record CertsAlerts(CertPlan all, List<String> failed, List<SourceError> e
                     done.add(a.withStatus(Action.Status.LIMITED));
                     continue;
                 }
-                try {
-                    notifier.pushMetrics("kubechores_certs", CertMetrics.exposition(all.findings(), ctx.clock().instant())
-                            + CertMetrics.readErrors(errors, partitions));
-                    done.add(ctx.applied(a));
+                try { // write-ahead: intent in the audit trail (and the run still may mutate) before the push
+                    done.add(WriteAhead.once(ctx, a, () -> notifier.pushMetrics("kubechores_certs",
+                            CertMetrics.exposition(all.findings(), ctx.clock().instant())
+                                    + CertMetrics.readErrors(errors, partitions))));
                 } catch (RuntimeException e) {
                     done.add(a.withStatus(Action.Status.FAILED, e.getMessage()));
                 }
@@ -144,19 +144,16 @@ public record CertsAlerts(CertPlan all, List<String> failed, List<SourceError> e
                 } else {
                     // write-ahead: the alert is in the audit trail before it is sent (a crash between sending and
                     // remembering it leaves "outcome unknown", and the next run alerts again: never silently lost)
-                    AuditLog.Intent intent = ctx.intend(a);
+                    // (WriteAhead.once: a run that may no longer mutate sends nothing and reports the alert FAILED)
+                    Action sent;
                     try {
-                        notifier.slack(slackText);
+                        sent = WriteAhead.once(ctx, a, () -> notifier.slack(slackText));
                     } catch (RuntimeException e) {
-                        Action failed = a.withStatus(Action.Status.FAILED, e.getMessage());
-                        intent.outcome(failed);
-                        done.add(failed);
+                        done.add(a.withStatus(Action.Status.FAILED, e.getMessage()));
                         continue;
                     }
-                    saveState(store, last, decision.newState());
-                    Action applied = a.withStatus(Action.Status.APPLIED);
-                    intent.outcome(applied);
-                    done.add(applied);
+                    if (sent.status() == Action.Status.APPLIED) saveState(store, last, decision.newState());
+                    done.add(sent);
                 }
             } else {
                 if (a.verb().equals("alert") && decision.stateChanged(last)) saveState(store, last, decision.newState());

@@ -101,6 +101,12 @@ public final class Main {
         // CPU per run); the runner keeps eager start-up so a wiring error shows at once, not at the first run
         if (!serve) app.setLazyInitialization(true);
         ConfigurableApplicationContext ctx = app.run();
+        if (serve) {
+            // stop and record the runs in flight before the JVM's shutdown hooks (H2's among them) start
+            io.kubechores.runner.SigtermDrain.install(ctx.getBean(io.kubechores.runner.BatchChoreLauncher.class),
+                    ctx.getEnvironment().getProperty("kubechores.runner.shutdown-drain", java.time.Duration.class,
+                            java.time.Duration.ofSeconds(20)));
+        }
         try {
             return commandLine(new SpringFactory(ctx), extraSubcommands).execute(args);
         } finally {

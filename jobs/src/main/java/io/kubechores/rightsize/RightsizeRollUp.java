@@ -4,7 +4,6 @@ import io.kubechores.model.rightsize.Observation;
 import io.kubechores.model.rightsize.ResourceValues;
 
 import io.kubechores.core.Action;
-import io.kubechores.core.AuditLog;
 import io.kubechores.core.ChoreContext;
 import io.kubechores.core.PartitionResult;
 import io.kubechores.core.RollUp;
@@ -13,7 +12,6 @@ import io.kubechores.desiredstate.Resource;
 import io.kubechores.desiredstate.RightsizePolicySpec;
 import io.kubechores.platform.forge.PullRequest;
 import io.kubechores.platform.forge.PullRequestRequest;
-import io.kubechores.platform.forge.PullRequestResult;
 import io.kubechores.platform.forge.PullRequestService;
 import io.kubechores.rightsize.PullRequestDrafts.Draft;
 import org.slf4j.Logger;
@@ -180,40 +178,10 @@ public record RightsizeRollUp(List<Action> actions, List<String> warnings, List<
             }
         }
         if (sending.isEmpty()) return new RightsizeRollUp(actions, warnings, drafts, json, pending);
-        List<AuditLog.Intent> intents = new ArrayList<>();
-        for (Pending p : sending) intents.add(ctx.intend(p.planned()));
-        List<PullRequestResult> results;
-        try {
-            results = forge.upsertAll(sending.stream().map(Pending::request).toList());
-        } catch (RuntimeException e) {
-            String why = io.kubechores.core.ChoreRunner.describe(e);
-            log.warn("job={} pull requests failed: {}", NAME, why);
-            for (int i = 0; i < sending.size(); i++) {
-                Pending p = sending.get(i);
-                Action failed = p.planned().withStatus(Action.Status.FAILED, p.planned().detail() + ": " + why);
-                intents.get(i).outcome(failed);
-                actions.set(p.index(), failed);
-            }
-            return new RightsizeRollUp(actions, warnings, drafts, json, pending);
-        }
-        for (int i = 0; i < sending.size(); i++) {
-            Pending p = sending.get(i);
-            PullRequestResult r = results.get(i);
-            Action a = p.planned();
-            String url = r.pullRequest() == null ? "" : " → " + r.pullRequest().url();
-            Action done = switch (r.outcome()) {
-                case CREATED -> new Action(a.target(), "open-pr", a.detail() + url, a.reason(), Action.Status.APPLIED);
-                case UPDATED -> new Action(a.target(), "update-pr", a.detail() + url, a.reason(), Action.Status.APPLIED);
-                case UNCHANGED -> a.withStatus(Action.Status.UNCHANGED, a.detail() + url);
-                case SKIPPED_CLOSED -> new Action(a.target(), a.verb(), a.detail(), "the last PR was closed by a human",
-                        Action.Status.SKIPPED);
-                case SKIPPED_EDITED -> new Action(a.target(), a.verb(), a.detail() + url,
-                        "the PR branch has commits by someone else: left alone (delete the branch or close the PR to let kubechores take over)",
-                        Action.Status.SKIPPED);
-            };
-            intents.get(i).outcome(done);
-            actions.set(p.index(), done);
-        }
+        // write-ahead in one group commit, refused intents (run stopped) not sent: AuditedPullRequests
+        List<Action> done = AuditedPullRequests.upsert(ctx, forge, sending.stream().map(Pending::planned).toList(),
+                sending.stream().map(Pending::request).toList());
+        for (int i = 0; i < sending.size(); i++) actions.set(sending.get(i).index(), done.get(i));
         return new RightsizeRollUp(actions, warnings, drafts, json, pending);
     }
 

@@ -40,6 +40,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * was killed mid-apply): one {@code "status":"UNKNOWN"} outcome line each. This run's re-read of the live state
  * then reconciles those changes (applies are idempotent). {@link #close} marks this run's own open intents the same
  * way (partition deadline, shutdown).
+ * <p>
+ * With a shared store ({@link RunArchive}, issue 14) every batch also goes to the database as part of the same group
+ * commit ({@link Mirror}): an intent completes only once it is in the file and in the database, and a new run
+ * reconciles the intents a killed pod left open from the database too (that pod's file is gone with it).
  */
 public final class FileAuditLog implements AuditLog, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("kubechores.audit");
@@ -58,9 +62,34 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
     private final Thread writer;
     private volatile boolean closed;
     private FileChannel channel;
+    private final Mirror mirror;
 
-    private record Pending(byte[] line, CompletableFuture<Void> written) {
-        static final Pending STOP = new Pending(new byte[0], new CompletableFuture<>());
+    private record Pending(byte[] line, Map<String, Object> fields, CompletableFuture<Void> written) {
+        static final Pending STOP = new Pending(new byte[0], Map.of(), new CompletableFuture<>());
+    }
+
+    /** A durable copy of the trail outside the pod (the shared store): written in the same group commit. */
+    public interface Mirror {
+        /** Appends one batch of lines (one transaction); throws when they could not be stored. */
+        void append(List<Map<String, Object>> lines);
+
+        /** Intent lines of {@code job} that have no outcome line. */
+        List<Map<String, Object>> openIntents(String job);
+    }
+
+    private static final Map<Path, Mirror> MIRRORS = new ConcurrentHashMap<>();
+
+    /**
+     * Every FileAuditLog of {@code home} created from now on also writes to {@code mirror} (set by the runner's
+     * configuration when the shared store is on; a constructor argument once the launcher passes it itself).
+     */
+    public static void mirror(Path home, Mirror mirror) {
+        if (mirror == null) MIRRORS.remove(key(home));
+        else MIRRORS.put(key(home), mirror);
+    }
+
+    private static Path key(Path home) {
+        return home.toAbsolutePath().normalize();
     }
 
     public FileAuditLog(Path home, String runId, String trigger, Clock clock) {
@@ -73,6 +102,7 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
         this.trigger = trigger;
         this.clock = clock;
         this.guard = guard;
+        this.mirror = MIRRORS.get(key(home));
         this.writer = Thread.ofPlatform().daemon().name("kubechores-audit-" + runId.substring(0, Math.min(8, runId.length())))
                 .unstarted(this::writeLoop);
     }
@@ -86,6 +116,7 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
         try {
             Files.createDirectories(file.getParent());
             List<Map<String, Object>> left = openIntents(file, job);
+            if (mirror != null && !job.isBlank()) left = withMirrored(left, job);
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             writer.start();
             for (Map<String, Object> intent : left) {
@@ -104,6 +135,18 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
             throw new UncheckedIOException("cannot open audit log " + file, e);
         }
         return this;
+    }
+
+    /** The file's open intents plus the shared store's (a killed pod's), each once. */
+    private List<Map<String, Object>> withMirrored(List<Map<String, Object>> fromFile, String job) {
+        Map<String, Map<String, Object>> all = new LinkedHashMap<>();
+        for (Map<String, Object> l : fromFile) all.put(l.get("run") + "#" + l.get("seq"), l);
+        try {
+            for (Map<String, Object> l : mirror.openIntents(job)) all.putIfAbsent(l.get("run") + "#" + l.get("seq"), l);
+        } catch (RuntimeException e) {
+            log.warn("job={} open intents not read from the shared store: {}", job, e.toString());
+        }
+        return new ArrayList<>(all.values());
     }
 
     private synchronized void ensureOpen() {
@@ -160,7 +203,8 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
     }
 
     private CompletableFuture<Void> enqueue(Map<String, Object> line) {
-        Pending p = new Pending((Reports.jsonLine(line) + "\n").getBytes(StandardCharsets.UTF_8), new CompletableFuture<>());
+        Pending p = new Pending((Reports.jsonLine(line) + "\n").getBytes(StandardCharsets.UTF_8), line,
+                new CompletableFuture<>());
         if (closed) {
             p.written().completeExceptionally(new IllegalStateException("audit log of run " + runId + " is closed"));
             return p.written();
@@ -188,9 +232,15 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
                 try {
                     while (buf.hasRemaining()) channel.write(buf);
                     channel.force(false); // one flush per batch, never one per change
+                    if (mirror != null) mirror.append(batch.stream().map(Pending::fields).toList()); // one transaction
                     batch.forEach(p -> p.written().complete(null));
                 } catch (IOException e) {
                     UncheckedIOException failure = new UncheckedIOException("cannot write audit log " + file, e);
+                    batch.forEach(p -> p.written().completeExceptionally(failure));
+                } catch (RuntimeException e) { // the shared store refused: the intents fail, nothing is sent
+                    IllegalStateException failure = new IllegalStateException("cannot write the audit trail to the"
+                            + " shared store: " + io.kubechores.desiredstate.Secrets.scrub(e.toString()), e);
+                    log.warn("{}", failure.getMessage());
                     batch.forEach(p -> p.written().completeExceptionally(failure));
                 }
             }

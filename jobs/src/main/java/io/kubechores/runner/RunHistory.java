@@ -96,6 +96,17 @@ public class RunHistory {
         return e == null ? Optional.empty() : Optional.of(toRun(e.getJobInstance().getJobName(), e));
     }
 
+    /** The run id (job parameter run.id, which the audit trail's lines carry) of an execution. */
+    public Optional<String> runId(long executionId) {
+        try {
+            JobExecution e = repository.getJobExecution(executionId);
+            String id = e == null ? "" : param(e, "run.id");
+            return id.isEmpty() ? Optional.empty() : Optional.of(id);
+        } catch (RuntimeException missing) {
+            return Optional.empty();
+        }
+    }
+
     /**
      * When the last run that completed without failure ended (for the last-success metric after a restart): Batch
      * status COMPLETED and exit COMPLETED. A run whose clusters failed (some or all) completes in Batch terms with

@@ -75,6 +75,26 @@ public class RunnerConfiguration {
         return launcher;
     }
 
+    /**
+     * Reports and the audit trail in the shared store (issue 14): on by default when the datasource is a server
+     * database (PostgreSQL), see RunArchive; kubechores.archive=on|off overrides.
+     */
+    @Bean(destroyMethod = "close")
+    @org.springframework.context.annotation.Conditional(RunArchive.Enabled.class)
+    public RunArchive runArchive(javax.sql.DataSource dataSource, KubechoresProperties props,
+                                 @org.springframework.beans.factory.annotation.Value("${kubechores.archive-retention:P90D}")
+                                 java.time.Duration retention) {
+        return new RunArchive(new JdbcTemplate(dataSource), retention).mirrorAuditOf(props.home());
+    }
+
+    /** What every caller launches runs with: the Batch launcher, plus the reports' copy to the shared store. */
+    @Bean
+    @org.springframework.context.annotation.Primary
+    public ChoreLauncher archivingChoreLauncher(BatchChoreLauncher batch,
+                                                org.springframework.beans.factory.ObjectProvider<RunArchive> archive) {
+        return new ArchivingChoreLauncher(batch, archive.getIfAvailable());
+    }
+
     /** Adapters whose implementations live in platform/ packages. */
     static final class PlatformParts {
         private PlatformParts() {}

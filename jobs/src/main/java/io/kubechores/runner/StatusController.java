@@ -59,6 +59,13 @@ public class StatusController {
     private final byte[] token;
     private final Path home;
     private final TokenThrottle throttle;
+    /** Reports and audit lines in the shared store (null when it is off): served when the file is not here. */
+    private RunArchive archive;
+
+    @org.springframework.beans.factory.annotation.Autowired(required = false)
+    void setArchive(RunArchive archive) {
+        this.archive = archive;
+    }
     private final int sparklineRuns;
     private final int gridRuns;
 
@@ -195,9 +202,11 @@ public class StatusController {
         List<ArtifactView> artifacts = new java.util.ArrayList<>();
         for (int i = 0; i < r.artifacts().size(); i++) {
             Path p = r.artifacts().get(i);
-            artifacts.add(new ArtifactView(p.getFileName().toString(), "/runs/" + id + "/artifacts/" + i, servable(p)));
+            artifacts.add(new ArtifactView(p.getFileName().toString(), "/runs/" + id + "/artifacts/" + i,
+                    servable(p) || (archive != null && archive.hasReport(id, i))));
         }
         model.put("artifacts", artifacts);
+        model.put("auditUrl", r.dryRun() ? "" : "/runs/" + id + "/audit");
         // the report the run page embeds: the run's HTML report, read through the artifact endpoint (where the run
         // recorded it); shown in a sandboxed frame so the report's own layout and styles apply
         model.put("embedded", artifacts.stream().filter(a -> a.name().endsWith(".html")).findFirst().orElse(null));
@@ -222,16 +231,46 @@ public class StatusController {
         RunHistory.Run r = history.find(id).orElse(null);
         if (r == null || n < 0 || n >= r.artifacts().size()) return ResponseEntity.notFound().build();
         Path p = r.artifacts().get(n);
+        RunArchive.Report archived = !servable(p) && archive != null ? archive.report(id, n).orElse(null) : null;
+        if (archived != null) return reportFile(archived.name(), archived.body());
         if (!servable(p)) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.TEXT_PLAIN)
                     .body(("report " + p.getFileName() + " is not on this runner (run by " + r.launcher() + ")")
                             .getBytes(StandardCharsets.UTF_8));
         }
-        String name = p.getFileName().toString();
+        return reportFile(p.getFileName().toString(), Files.readAllBytes(p));
+    }
+
+    private static ResponseEntity<byte[]> reportFile(String name, byte[] body) {
         MediaType type = name.endsWith(".html") ? MediaType.TEXT_HTML : name.endsWith(".json") ? MediaType.APPLICATION_JSON
-                : MediaType.TEXT_PLAIN;
-        return ResponseEntity.ok().contentType(type).header("X-Content-Type-Options", "nosniff")
-                .body(Files.readAllBytes(p));
+                : new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8);
+        return ResponseEntity.ok().contentType(type).header("X-Content-Type-Options", "nosniff").body(body);
+    }
+
+    /**
+     * The run's audit trail (one JSON line per intent and outcome, audit.jsonl's format): from the shared store when
+     * it is on, else the lines of this runner's own audit.jsonl that carry the run's id.
+     */
+    @GetMapping("/runs/{id}/audit")
+    public ResponseEntity<String> audit(@PathVariable long id) throws java.io.IOException {
+        String runId = history.runId(id).orElse(null);
+        if (runId == null) return ResponseEntity.notFound().build();
+        List<String> lines;
+        if (archive != null) {
+            lines = archive.auditLines(runId);
+        } else {
+            Path file = home.resolve("audit").resolve("audit.jsonl");
+            String needle = "\"run\":\"" + runId + "\"";
+            lines = new java.util.ArrayList<>();
+            if (Files.isRegularFile(file)) {
+                try (var all = Files.lines(file)) {
+                    all.filter(l -> l.contains(needle)).forEach(lines::add);
+                }
+            }
+        }
+        String body = lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
+        return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
+                .header("X-Content-Type-Options", "nosniff").body(body);
     }
 
     /** Only report files the run recorded, under kubechores.home, present on this runner. */

@@ -78,6 +78,20 @@ class SecretLeakIT {
             }
             assertThat(seen).as("the secrets were really used: clusters got the token").containsKey("token-sent");
             assertNoSecret("CLI stdout/stderr", out.toString());
+
+            // --log-format json: Spring Boot's structured (logstash) encoder, not the text pattern's scrubbing
+            // converters; every value of every line must be masked the same way (ScrubbingJsonMembers)
+            StringBuilder json = new StringBuilder();
+            for (String job : List.of("downscale", "certs")) {
+                json.append(runCli(env, "run", job, "--repo", repo.toString(), "--home", home.toString(),
+                        "--log-format", "json"));
+            }
+            List<String> jsonLines = json.toString().lines()
+                    .filter(l -> l.startsWith("{") && l.contains("\"@timestamp\"")).toList();
+            assertThat(jsonLines).as("JSON log lines were written").hasSizeGreaterThan(2);
+            assertThat(jsonLines).as("the failure lines are there, masked")
+                    .anySatisfy(l -> assertThat(l).contains("FAILED").contains("***"));
+            assertNoSecret("CLI stdout/stderr with --log-format json", json.toString());
             try (Stream<Path> files = Files.walk(home)) {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {
                     // the H2 job history is a binary file whose strings are stored as UTF-8

@@ -49,7 +49,8 @@ public final class ClusterAccess {
     public String version() {
         return call(() -> {
             var v = client.getKubernetesVersion();
-            return v == null ? "?" : v.getGitVersion();
+            // a server whose /version has no gitVersion (some simulators) is reachable all the same
+            return v == null || v.getGitVersion() == null ? "version not reported" : v.getGitVersion();
         });
     }
 

@@ -165,27 +165,27 @@ public final class ConnectionKubeClients implements KubeClients {
     private Config kubeconfigConfig(Resource<ClusterSpec> cluster, ClusterSpec.Connection c) {
         if (c.kubeconfigPath() != null) {
             // the path comes from the repo: only the allowed places, and never a word of a wrong file's content
-            String text;
             try {
-                text = kubeconfigFiles.kubeconfig(c.kubeconfigPath());
+                kubeconfigFiles.kubeconfig(c.kubeconfigPath()); // allowed place, size, looks like a kubeconfig
             } catch (KubeconfigFiles.KubeconfigException e) {
                 // no cause: the message says all (the path, never the file's content)
                 throw fail(cluster, "/spec/connection/kubeconfigPath", e.getMessage(), null);
             }
             List<String> seen = new ArrayList<>();
-            if (hasContext(KubeConfigUtils.parseConfigFromString(text), c.kubeconfigContext(), seen)) {
-                try {
-                    return Config.fromKubeconfig(c.kubeconfigContext(), text, c.kubeconfigPath());
-                } catch (RuntimeException e) {
-                    throw fail(cluster, "/spec/connection/kubeconfigContext", "not a usable kubeconfig: "
-                            + c.kubeconfigPath() + " (context " + c.kubeconfigContext() + ")", null);
-                }
+            Path file = Path.of(c.kubeconfigPath());
+            io.fabric8.kubernetes.api.model.Config parsed;
+            try { // parsed from the file (checked above) so that its relative paths resolve against it
+                parsed = KubeConfigUtils.parseConfig(file.toFile());
+            } catch (RuntimeException e) {
+                throw fail(cluster, "/spec/connection/kubeconfigPath", "not a kubeconfig: " + c.kubeconfigPath(), null);
             }
-            throw notInKubeconfig(cluster, c, List.of(Path.of(c.kubeconfigPath())), seen);
+            if (!hasContext(parsed, c.kubeconfigContext(), seen)) throw notInKubeconfig(cluster, c, List.of(file), seen);
+            return merged(cluster, c, List.of(file), List.of(parsed));
         }
         List<Path> files = new ArrayList<>();
         String kc = env.get("KUBECONFIG");
         if (kc != null && !kc.isBlank()) {
+            // kubectl: $KUBECONFIG is a list of files (the OS path separator), empty entries and missing files ignored
             for (String f : kc.split(File.pathSeparator)) if (!f.isBlank()) files.add(Path.of(f));
         } else {
             files.add(userHome.resolve(".kube").resolve("config"));
@@ -196,23 +196,33 @@ public final class ConnectionKubeClients implements KubeClients {
                     + (kc != null && !kc.isBlank() ? "KUBECONFIG=" + kc : files.getFirst()) + ")", null);
         }
         List<String> seen = new ArrayList<>();
+        List<io.fabric8.kubernetes.api.model.Config> parsed = new ArrayList<>();
+        boolean found = false;
         for (Path f : existing) {
-            io.fabric8.kubernetes.api.model.Config parsed;
-            try {
-                parsed = KubeConfigUtils.parseConfig(f.toFile());
+            io.fabric8.kubernetes.api.model.Config one;
+            try { // kubectl: a file that cannot be deserialized is an error, not skipped
+                one = KubeConfigUtils.parseConfig(f.toFile());
             } catch (RuntimeException e) {
                 throw fail(cluster, "/spec/connection/kubeconfigContext", "not a kubeconfig: " + f, null);
             }
-            if (hasContext(parsed, c.kubeconfigContext(), seen)) {
-                try {
-                    return Config.fromKubeconfig(c.kubeconfigContext(), Files.readString(f, StandardCharsets.UTF_8), f.toString());
-                } catch (IOException | RuntimeException e) {
-                    throw fail(cluster, "/spec/connection/kubeconfigContext", "not a usable kubeconfig: " + f
-                            + " (context " + c.kubeconfigContext() + ")", null);
-                }
-            }
+            parsed.add(one);
+            found |= hasContext(one, c.kubeconfigContext(), seen);
         }
-        throw notInKubeconfig(cluster, c, existing, seen);
+        if (!found) throw notInKubeconfig(cluster, c, existing, seen);
+        return merged(cluster, c, existing, parsed);
+    }
+
+    /** The context from the files merged like kubectl (KubeconfigMerge); its cluster and user must exist. */
+    private Config merged(Resource<ClusterSpec> cluster, ClusterSpec.Connection c, List<Path> files,
+                          List<io.fabric8.kubernetes.api.model.Config> parsed) {
+        try {
+            return KubeconfigMerge.config(c.kubeconfigContext(), files, parsed);
+        } catch (KubeconfigMerge.MergeException e) {
+            throw fail(cluster, "/spec/connection/kubeconfigContext", e.getMessage(), null);
+        } catch (RuntimeException e) { // e.g. an exec plugin that cannot run: fabric8's message may quote the file
+            throw fail(cluster, "/spec/connection/kubeconfigContext", "not a usable kubeconfig: "
+                    + (files.size() == 1 ? files.getFirst() : files) + " (context " + c.kubeconfigContext() + ")", null);
+        }
     }
 
     private static boolean hasContext(io.fabric8.kubernetes.api.model.Config parsed, String context, List<String> seen) {

@@ -18,8 +18,11 @@ public final class SimulatedCluster implements AutoCloseable {
     private final String name;
     private final KubernetesMockServer server;
     private final KubernetesClient client;
+    private final SimulatedApiDispatcher dispatcher;
 
-    private SimulatedCluster(String name, KubernetesMockServer server, KubernetesClient client) {
+    private SimulatedCluster(String name, KubernetesMockServer server, KubernetesClient client,
+                             SimulatedApiDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
         this.name = name;
         this.server = server;
         this.client = client;
@@ -27,14 +30,15 @@ public final class SimulatedCluster implements AutoCloseable {
 
     /** Starts a CRUD-mode API server on 127.0.0.1 (random port). */
     public static SimulatedCluster start(String name) {
+        SimulatedApiDispatcher dispatcher = new SimulatedApiDispatcher();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new SimulatedApiDispatcher(), false);
+                dispatcher, false);
         try {
             server.init(InetAddress.getByName("127.0.0.1"), 0);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
-        return new SimulatedCluster(name, server, server.createClient());
+        return new SimulatedCluster(name, server, server.createClient(), dispatcher);
     }
 
     public String name() {
@@ -58,6 +62,11 @@ public final class SimulatedCluster implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         return out;
+    }
+
+    /** Who this API server says the caller is and what it may do (SelfSubjectReview/AccessReview, 401s). */
+    public SimulatedApiDispatcher.Access access() {
+        return dispatcher.access();
     }
 
     public KubernetesMockServer server() {
