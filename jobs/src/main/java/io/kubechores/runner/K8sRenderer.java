@@ -302,6 +302,9 @@ public final class K8sRenderer {
                                       key: repo
                                 - name: HOME
                                   value: /home/kubechores
+                                # which schedule started the run (rightsize's PR body says when it runs again)
+                                - name: KUBECHORES_SCHEDULE
+                                  value: %s
                                 # C1 only: a run lasts seconds to minutes, C2's compile time at start-up does not pay off
                                 # (bench/run.sh ColdStartBench, DownscaleBench, CertsBench)
                                 - name: JAVA_TOOL_OPTIONS
@@ -333,7 +336,8 @@ public final class K8sRenderer {
                               emptyDir: {}
                 """.formatted(s.location().file(), s.name(), NAMESPACE, labels, q(s.description()), q(s.cron()),
                 q(s.timeZone().getId()), s.concurrencyPolicy(), !s.enabled(),
-                indent(labels, 4), retries, indent(labels, 8), serviceAccount(s.job()), args, indexEnv, memory(s.job()));
+                indent(labels, 4), retries, indent(labels, 8), serviceAccount(s.job()), args, indexEnv,
+                q(s.cron() + " " + s.timeZone().getId() + " (" + s.name() + ")"), memory(s.job()));
     }
 
     /**

@@ -144,8 +144,9 @@ class BatchChoreLauncherIT {
 
         assertThat(launcher.launch("downscale", run).exitCode()).isEqualTo(3);
         assertThat(sent).singleElement().satisfies(m -> {
-            assertThat(m.text()).contains("prod-us-1").contains("API server unreachable");
+            assertThat(m.text()).contains("prod-us-1").contains("1 failed");
             assertThat(m.blocks()).isNotEmpty();
+            assertThat(m.blocks().toString()).contains("prod-us-1").contains("API server unreachable");
         });
         launcher.launch("downscale", run);
         assertThat(sent).as("the same failure again: already told").hasSize(1);

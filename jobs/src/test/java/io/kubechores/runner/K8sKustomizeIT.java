@@ -65,7 +65,12 @@ class K8sKustomizeIT {
             while (it.hasNext()) docs.add(it.next());
         }
         assertThat(docs).extracting(d -> d.path("kind").asText()).containsOnly("ClusterRole", "ClusterRoleBinding");
-        assertThat(docs).filteredOn(d -> d.path("kind").asText().equals("ClusterRole")).hasSize(4);
+        // one per job that reads the target cluster: downscale, rightsize, certs, promote, and quotas (Karpenter
+        // NodePools, issue 18)
+        assertThat(docs).filteredOn(d -> d.path("kind").asText().equals("ClusterRole"))
+                .extracting(d -> d.path("metadata").path("name").asText()).containsExactlyInAnyOrder(
+                        "kubechores-certs", "kubechores-downscale", "kubechores-promote", "kubechores-quotas",
+                        "kubechores-rightsize");
     }
 
     private static Path kubectl() {
