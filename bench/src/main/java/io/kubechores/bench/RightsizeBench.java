@@ -119,7 +119,12 @@ public final class RightsizeBench {
                 case "/apis/autoscaling.k8s.io/v1/verticalpodautoscalers" -> responses.get("vpa" + (c % 5));
                 case "/apis/apps/v1/deployments" -> responses.get("deploy-" + env);
                 case "/apis/autoscaling/v2/horizontalpodautoscalers" -> responses.get("hpa");
-                default -> null;
+                // the OOM floor's reads (issue 17): no pods restarted, no metrics-server samples, no checkpoints
+                case "/apis/autoscaling.k8s.io/v1/verticalpodautoscalercheckpoints" ->
+                        emptyList("autoscaling.k8s.io/v1", "VerticalPodAutoscalerCheckpointList");
+                default -> p[2].matches("api/v1/namespaces/[^/]+/pods") ? emptyList("v1", "PodList")
+                        : p[2].matches("apis/metrics.k8s.io/v1beta1/namespaces/[^/]+/pods")
+                        ? emptyList("metrics.k8s.io/v1beta1", "PodMetricsList") : null;
             };
             if (body == null) {
                 exchange.sendResponseHeaders(404, -1);
@@ -365,4 +370,10 @@ public final class RightsizeBench {
     }
 
     private RightsizeBench() {}
+
+    /** An empty list as the API server answers it (apiVersion, kind, metadata.resourceVersion, items). */
+    private static byte[] emptyList(String apiVersion, String kind) {
+        return ("{\"apiVersion\":\"" + apiVersion + "\",\"kind\":\"" + kind
+                + "\",\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[]}").getBytes(StandardCharsets.UTF_8);
+    }
 }
