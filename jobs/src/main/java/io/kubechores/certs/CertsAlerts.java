@@ -134,8 +134,7 @@ public record CertsAlerts(CertPlan all, List<String> failed, List<SourceError> e
                     done.add(a.withStatus(Action.Status.FAILED, e.getMessage()));
                 }
             } else if (a.verb().equals("alert") && a.status() == Action.Status.PLANNED) {
-                boolean configured = fleet.notifications().slackWebhookEnv() != null && ctx.platform().secrets() != null
-                        && ctx.platform().secrets().get(fleet.notifications().slackWebhookEnv()).isPresent();
+                boolean configured = fleet.notifications().slackConfigured(ctx.platform().secrets());
                 if (!configured) {
                     done.add(a.withStatus(Action.Status.SKIPPED, "no Slack webhook configured ("
                             + fleet.notifications().slackWebhookEnv() + " unset); not marked as alerted"));

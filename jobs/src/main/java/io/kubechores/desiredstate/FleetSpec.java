@@ -123,7 +123,12 @@ public record FleetSpec(
      * @param slackChannel    channel name shown in messages
      * @param pushgatewayUrl  Prometheus Pushgateway base URL
      */
-    public record Notifications(String slackWebhookEnv, String slackChannel, String pushgatewayUrl) {}
+    public record Notifications(String slackWebhookEnv, String slackChannel, String pushgatewayUrl) {
+        /** Whether a Slack message can go out: the fleet names the webhook's env var and it is set. */
+        public boolean slackConfigured(SecretSource secrets) {
+            return slackWebhookEnv != null && secrets != null && secrets.get(slackWebhookEnv).isPresent();
+        }
+    }
 
     /**
      * @param roleArnPattern         role assumed per account, {accountId} is replaced (e.g. arn:aws:iam::{accountId}:role/kubechores)

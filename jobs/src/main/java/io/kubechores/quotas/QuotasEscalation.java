@@ -80,8 +80,7 @@ public record QuotasEscalation(Action escalation, List<QuotasChore.Escalation> f
             return this;
         }
         FleetSpec.Notifications n = ctx.state().fleetSpec().notifications();
-        boolean configured = n.slackWebhookEnv() != null && ctx.platform().secrets() != null
-                && ctx.platform().secrets().get(n.slackWebhookEnv()).isPresent();
+        boolean configured = n.slackConfigured(ctx.platform().secrets());
         if (!configured) {
             return with(escalation.withStatus(Action.Status.SKIPPED, "no Slack webhook configured ("
                     + n.slackWebhookEnv() + " unset); not marked as escalated"));

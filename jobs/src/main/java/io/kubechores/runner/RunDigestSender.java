@@ -43,8 +43,7 @@ final class RunDigestSender {
         }
         if (fingerprint.equals(last)) return Optional.empty(); // the same situation was already told
         FleetSpec.Notifications n = state.fleetSpec().notifications();
-        boolean configured = n.slackWebhookEnv() != null && real.secrets() != null
-                && real.secrets().get(n.slackWebhookEnv()).isPresent() && real.notifier() != null;
+        boolean configured = n.slackConfigured(real.secrets()) && real.notifier() != null;
         if (!configured) return Optional.empty();
         String base = real.secrets().get(io.kubechores.report.RunLinks.RUNNER_URL_ENV).orElse(null);
         String url = base == null || base.isBlank() ? null

@@ -98,7 +98,7 @@ public final class CloudWatchMetricData implements AutoCloseable {
                         throw SdkClientException.create("CloudWatch " + ACTION + " answered <" + path.getFirst()
                                 + ">, not <" + ACTION + "Response>");
                     }
-                    if (at(path, "GetMetricDataResult", "MetricDataResults", "member")) {
+                    if (SignedAwsCall.at(path, "GetMetricDataResult", "MetricDataResults", "member")) {
                         id = null;
                         times = new ArrayList<>();
                         values = new ArrayList<>();
@@ -108,20 +108,20 @@ public final class CloudWatchMetricData implements AutoCloseable {
                     text.append(r.getText());
                 } else if (ev == XMLStreamConstants.END_ELEMENT) {
                     String v = text.toString().strip();
-                    if (at(path, "GetMetricDataResult", "MetricDataResults", "member", "Id")) {
+                    if (SignedAwsCall.at(path, "GetMetricDataResult", "MetricDataResults", "member", "Id")) {
                         id = v;
-                    } else if (at(path, "GetMetricDataResult", "MetricDataResults", "member", "Timestamps", "member")) {
+                    } else if (SignedAwsCall.at(path, "GetMetricDataResult", "MetricDataResults", "member", "Timestamps", "member")) {
                         times.add(Instant.parse(v));
-                    } else if (at(path, "GetMetricDataResult", "MetricDataResults", "member", "Values", "member")) {
+                    } else if (SignedAwsCall.at(path, "GetMetricDataResult", "MetricDataResults", "member", "Values", "member")) {
                         values.add(Double.valueOf(v));
-                    } else if (at(path, "GetMetricDataResult", "MetricDataResults", "member")) {
+                    } else if (SignedAwsCall.at(path, "GetMetricDataResult", "MetricDataResults", "member")) {
                         if (id != null) {
                             List<Map.Entry<Instant, Double>> s = out.computeIfAbsent(id, k -> new ArrayList<>());
                             for (int i = 0; i < Math.min(times.size(), values.size()); i++) {
                                 s.add(Map.entry(times.get(i), values.get(i)));
                             }
                         }
-                    } else if (at(path, "GetMetricDataResult", "NextToken")) {
+                    } else if (SignedAwsCall.at(path, "GetMetricDataResult", "NextToken")) {
                         token = v.isEmpty() ? null : v;
                     }
                     path.removeLast();
@@ -133,14 +133,6 @@ public final class CloudWatchMetricData implements AutoCloseable {
             throw SdkClientException.create("CloudWatch " + ACTION + " answered no usable XML: " + e.getMessage(), e);
         }
         return new Page(out, token);
-    }
-
-    private static boolean at(List<String> path, String... names) {
-        if (path.size() != names.length + 1) return false;
-        for (int i = 0; i < names.length; i++) {
-            if (!path.get(i + 1).equals(names[i])) return false;
-        }
-        return true;
     }
 
     @Override

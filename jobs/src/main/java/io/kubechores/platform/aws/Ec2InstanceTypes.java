@@ -71,7 +71,7 @@ public final class Ec2InstanceTypes implements AutoCloseable {
                         throw SdkClientException.create("EC2 " + ACTION + " answered <" + path.getFirst()
                                 + ">, not <" + ACTION + "Response>");
                     }
-                    if (at(path, "instanceTypeSet", "item")) {
+                    if (SignedAwsCall.at(path, "instanceTypeSet", "item")) {
                         type = null;
                         vcpus = null;
                     }
@@ -80,13 +80,13 @@ public final class Ec2InstanceTypes implements AutoCloseable {
                     text.append(r.getText());
                 } else if (ev == XMLStreamConstants.END_ELEMENT) {
                     String value = text.toString().strip();
-                    if (at(path, "instanceTypeSet", "item", "instanceType")) {
+                    if (SignedAwsCall.at(path, "instanceTypeSet", "item", "instanceType")) {
                         type = value;
-                    } else if (at(path, "instanceTypeSet", "item", "vCpuInfo", "defaultVCpus")) {
+                    } else if (SignedAwsCall.at(path, "instanceTypeSet", "item", "vCpuInfo", "defaultVCpus")) {
                         vcpus = integer(value);
-                    } else if (at(path, "instanceTypeSet", "item")) {
+                    } else if (SignedAwsCall.at(path, "instanceTypeSet", "item")) {
                         if (type != null && !type.isEmpty() && vcpus != null) out.put(type, vcpus);
-                    } else if (at(path, "nextToken")) {
+                    } else if (SignedAwsCall.at(path, "nextToken")) {
                         token = value.isEmpty() ? null : value;
                     }
                     path.removeLast();
@@ -97,15 +97,6 @@ public final class Ec2InstanceTypes implements AutoCloseable {
             throw SdkClientException.create("EC2 " + ACTION + " answered no XML: " + e.getMessage(), e);
         }
         return new Page(out, token);
-    }
-
-    /** Whether path is root/names... (the root element's name is checked on entry). */
-    private static boolean at(List<String> path, String... names) {
-        if (path.size() != names.length + 1) return false;
-        for (int i = 0; i < names.length; i++) {
-            if (!path.get(i + 1).equals(names[i])) return false;
-        }
-        return true;
     }
 
     private static Integer integer(String s) {

@@ -308,4 +308,16 @@ public final class SignedAwsCall implements AutoCloseable {
     public void close() {
         http.close();
     }
+
+    /**
+     * For StAX readers of Query-protocol answers: whether the element path is root/names... (the root element's
+     * name is checked on entry). Nested sets reuse {@code <item>}, so answers are read by full path.
+     */
+    static boolean at(java.util.List<String> path, String... names) {
+        if (path.size() != names.length + 1) return false;
+        for (int i = 0; i < names.length; i++) {
+            if (!path.get(i + 1).equals(names[i])) return false;
+        }
+        return true;
+    }
 }
