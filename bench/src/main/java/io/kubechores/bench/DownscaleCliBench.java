@@ -206,7 +206,8 @@ public final class DownscaleCliBench {
         if (!opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
         if (jfr != null) {
             Files.createDirectories(jfr.getParent());
-            cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+            cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings="
+                    + System.getenv().getOrDefault("BENCH_JFR_SETTINGS", "profile")); // e.g. jfr configure method-profiling=max
         }
         cmd.addAll(List.of("-jar", app[0].toString(), "run", "downscale", "--repo", repo.toString(), "--home",
                 home.toString()));
@@ -220,6 +221,9 @@ public final class DownscaleCliBench {
             throw new IllegalStateException("kubechores did not finish in 30 minutes; see " + out);
         }
         String load = uptimeLoad();
+        if (System.getenv("BENCH_KEEP") != null) { // each run's output, e.g. with BENCH_CLI_JAVA_OPTS=-XX:+CITime
+            Files.copy(out, work.resolve("cli-" + home.getFileName() + "-" + System.nanoTime() + ".log"));
+        }
         Servers.Counts c = servers.counts();
         String[] t = Files.readString(timeOut).trim().lines().reduce((a, b) -> b).orElseThrow().split(" ");
         if (p.exitValue() != 0) {

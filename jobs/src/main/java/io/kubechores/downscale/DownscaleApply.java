@@ -466,10 +466,9 @@ final class DownscaleApply {
          */
         private CompletableFuture<Action> applied(Decision done, Action planned, AuditLog.Intent intent) {
             Action applied = planned.withStatus(Action.Status.APPLIED);
-            intent.outcome(applied); // as soon as the PATCH answered, before its Event
-            log.info("job=downscale cluster={} namespace={} kind={} name={} action={} detail=\"{}\"", cluster.name(),
-                    done.workload().namespace(), done.workload().kind().kindName(), done.workload().name(),
-                    done.verb().label(), done.detail());
+            // as soon as the PATCH answered, before its Event; the audit trail logs the change's one INFO line
+            // (job, target, action, detail, reason), as kube-downscaler logs one line per change
+            intent.outcome(applied);
             events.submit(() -> {
                 CompletableFuture<Void> event;
                 try {
