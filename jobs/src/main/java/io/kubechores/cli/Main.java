@@ -91,7 +91,11 @@ public final class Main {
             if (serve && args[i].startsWith("--server.port=")) System.setProperty("server.port", args[i].substring(14));
             if (args[i].startsWith("--home=")) System.setProperty("kubechores.home", args[i].substring(7));
         }
-        SpringApplication app = new SpringApplication(KubechoresApplication.class);
+        // plan/run: only the beans and auto-configurations a run uses (OneShotApplication, issue 15); serve and demo
+        // (web, Quartz, actuator, the demo's scanned components) the whole application
+        boolean oneShot = (a.get(0).equals("plan") || a.get(0).equals("run")) && extraSubcommands.isEmpty();
+        SpringApplication app = new SpringApplication(oneShot ? io.kubechores.OneShotApplication.class
+                : KubechoresApplication.class);
         app.setBannerMode(Banner.Mode.OFF);
         app.setLogStartupInfo(false);
         app.setWebApplicationType(serve ? WebApplicationType.SERVLET : WebApplicationType.NONE);
