@@ -103,6 +103,28 @@ public final class Reports {
         }
     }
 
+    /**
+     * The top-level scalar fields {@code names} of one JSON line, read with Jackson's streaming parser (nested values
+     * skipped, no map built): for scans of many lines that need a few keys of each (the audit trail's open intents).
+     * Missing or non-scalar fields are absent; a torn line throws UncheckedIOException.
+     */
+    public static Map<String, String> jsonLineFields(String line, java.util.Set<String> names) {
+        Map<String, String> out = new java.util.HashMap<>();
+        if (line == null || line.isBlank()) return out;
+        try (com.fasterxml.jackson.core.JsonParser p = JSON_LINE.getFactory().createParser(line)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return out;
+            for (var t = p.nextToken(); t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String name = p.currentName();
+                var v = p.nextToken();
+                if (v.isStructStart()) p.skipChildren();
+                else if (names.contains(name) && v != com.fasterxml.jackson.core.JsonToken.VALUE_NULL) out.put(name, p.getText());
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Indented JSON (reports). */
     public static String json(Object value) {
         try {

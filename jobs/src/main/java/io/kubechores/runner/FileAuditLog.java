@@ -49,6 +49,7 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("kubechores.audit");
     /** How much of the end of audit.jsonl a new run reads for intents left open (older ones were reconciled then). */
     static final long RECONCILE_TAIL_BYTES = 8L << 20;
+    private static final java.util.Set<String> KEY_FIELDS = java.util.Set.of("run", "seq", "job", "phase");
     public static final String UNKNOWN = "UNKNOWN";
 
     private final Path file;
@@ -285,19 +286,23 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
             byte[] bytes = new byte[(int) (raf.length() - start)];
             raf.readFully(bytes);
             String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n");
+            // the keys of every line by a streaming read, the whole line only for the intents left open (issue 15: a
+            // run after 2,000 changes parsed 4,000 lines into maps before its first request)
+            Map<String, String> open = new LinkedHashMap<>();
             for (int i = start > 0 ? 1 : 0; i < lines.length; i++) { // a tail's first line may be cut
-                Map<String, Object> l;
+                Map<String, String> l;
                 try {
-                    l = Reports.parseJsonLine(lines[i]);
+                    l = Reports.jsonLineFields(lines[i], KEY_FIELDS);
                 } catch (RuntimeException torn) { // a line cut by a crash mid-write
                     continue;
                 }
-                if (l == null || l.get("seq") == null) continue;
+                if (l.get("seq") == null) continue;
                 if (!job.isBlank() && !job.equals(l.get("job"))) continue;
                 String key = l.get("run") + "#" + l.get("seq");
-                if ("intent".equals(l.get("phase"))) intents.put(key, l);
-                else intents.remove(key);
+                if ("intent".equals(l.get("phase"))) open.put(key, lines[i]);
+                else open.remove(key);
             }
+            for (var e : open.entrySet()) intents.put(e.getKey(), Reports.parseJsonLine(e.getValue()));
         }
         return new ArrayList<>(intents.values());
     }
