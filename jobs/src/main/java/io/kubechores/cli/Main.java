@@ -39,8 +39,8 @@ public final class Main {
     public static int run(List<Class<?>> extraSubcommands, String... args) {
         List<String> a = Arrays.asList(args);
         if (a.isEmpty() || a.contains("-h") || a.contains("--help") || a.contains("-V") || a.contains("--version")
-                || (a.size() == 1 && a.get(0).equals("help"))) {
-            // help needs no application context
+                || a.get(0).equals("help")) {
+            // help (also `help plan`) needs no application context
             return commandLine(new HelpOnlyFactory(), extraSubcommands).execute(args);
         }
         // the whole command line is checked before anything starts (Spring, Quartz, a checkout): one clear line, exit 2

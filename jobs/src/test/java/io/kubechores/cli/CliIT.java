@@ -150,6 +150,23 @@ class CliIT {
         assertThat(home.resolve("db")).as("no H2 job repository: Spring never started").doesNotExist();
     }
 
+    /** Issue 15: `help plan` prints plan's usage without starting Spring (it took 24 s with the job repository). */
+    @Test
+    void helpOfACommandNeedsNoSpring() {
+        Path home = tmp.resolve("help-home");
+        String before = System.getProperty("kubechores.home");
+        System.setProperty("kubechores.home", home.toString());
+        try {
+            Result r = run("help", "plan");
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).contains("Usage: kubechores plan").contains("--cluster");
+            assertThat(home.resolve("db")).as("no H2 job repository: Spring never started").doesNotExist();
+        } finally {
+            if (before == null) System.clearProperty("kubechores.home");
+            else System.setProperty("kubechores.home", before);
+        }
+    }
+
     /**
      * Issue 22: with --log-format json every stderr line is JSON, job and partition are fields, failures included.
      * In a JVM of its own, as the CLI runs: Spring Boot configures logging once per JVM while another context (of
