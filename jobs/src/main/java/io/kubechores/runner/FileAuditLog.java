@@ -39,7 +39,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * When a run opens the trail it first closes the intents an earlier run of the same job left without outcome (it
  * was killed mid-apply): one {@code "status":"UNKNOWN"} outcome line each. This run's re-read of the live state
  * then reconciles those changes (applies are idempotent). {@link #close} marks this run's own open intents the same
- * way (partition deadline, shutdown).
+ * way (partition deadline, shutdown). When every line of the run was written (its intents all have outcomes by then),
+ * the run's last line is a {@code "phase":"closed"} line for its job: every intent of that job above it has its
+ * outcome (this run closed those an earlier run left open, and one run per job holds the job's lease at a time: a run
+ * that lost its lease or was stopped writes none). So
+ * a new run reads the tail backwards only to the job's last {@code closed} line (issue 15: the whole 8 MiB tail, e.g.
+ * 4,000 lines after a run of 2,000 changes, was parsed before every run's first request); without one (a killed run,
+ * a failed write) it reads the whole tail as before.
  * <p>
  * With a shared store ({@link RunArchive}, issue 14) every batch also goes to the database as part of the same group
  * commit ({@link Mirror}): an intent completes only once it is in the file and in the database, and a new run
@@ -51,6 +57,8 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
     static final long RECONCILE_TAIL_BYTES = 8L << 20;
     private static final java.util.Set<String> KEY_FIELDS = java.util.Set.of("run", "seq", "job", "phase");
     public static final String UNKNOWN = "UNKNOWN";
+    /** The phase of a run's last line when it ended with every line written (see the class comment). */
+    public static final String CLOSED = "closed";
 
     private final Path file;
     private final String runId;
@@ -62,6 +70,10 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
+    /** The job {@link #open} was given (null when blank): the job of the {@code closed} line at the end. */
+    private volatile String job;
+    /** Set by {@link #close}: whether the run may end the trail with a closed line (see {@link #close}). */
+    private volatile boolean endsClosed;
     private FileChannel channel;
     private final Mirror mirror;
 
@@ -116,6 +128,7 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
     public FileAuditLog open(String job) {
         try {
             Files.createDirectories(file.getParent());
+            this.job = job.isBlank() ? null : job;
             List<Map<String, Object>> left = openIntents(file, job);
             if (mirror != null && !job.isBlank()) left = withMirrored(left, job);
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
@@ -216,6 +229,7 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
 
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>();
+        boolean allWritten = true;
         while (true) {
             try {
                 batch.add(queue.take());
@@ -224,21 +238,27 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
             }
             queue.drainTo(batch);
             boolean stop = batch.remove(Pending.STOP);
-            if (!batch.isEmpty()) {
-                int size = 0;
+            // the run's last line, in the last batch, only when every earlier line was written (see the class comment)
+            byte[] closedLine = stop && allWritten && endsClosed ? closedLine() : null;
+            if (!batch.isEmpty() || closedLine != null) {
+                int size = closedLine == null ? 0 : closedLine.length;
                 for (Pending p : batch) size += p.line().length;
                 ByteBuffer buf = ByteBuffer.allocate(size);
                 for (Pending p : batch) buf.put(p.line());
+                if (closedLine != null) buf.put(closedLine);
                 buf.flip();
                 try {
                     while (buf.hasRemaining()) channel.write(buf);
                     channel.force(false); // one flush per batch, never one per change
-                    if (mirror != null) mirror.append(batch.stream().map(Pending::fields).toList()); // one transaction
+                    // one transaction; the closed line is the file's index, the shared store answers by query
+                    if (mirror != null && !batch.isEmpty()) mirror.append(batch.stream().map(Pending::fields).toList());
                     batch.forEach(p -> p.written().complete(null));
                 } catch (IOException e) {
+                    allWritten = false;
                     UncheckedIOException failure = new UncheckedIOException("cannot write audit log " + file, e);
                     batch.forEach(p -> p.written().completeExceptionally(failure));
                 } catch (RuntimeException e) { // the shared store refused: the intents fail, nothing is sent
+                    allWritten = false;
                     IllegalStateException failure = new IllegalStateException("cannot write the audit trail to the"
                             + " shared store: " + io.kubechores.desiredstate.Secrets.scrub(e.toString()), e);
                     log.warn("{}", failure.getMessage());
@@ -248,6 +268,29 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
             batch.clear();
             if (stop) return;
         }
+    }
+
+    private boolean holdsTheJob() {
+        if (guard.isStopped()) return false;
+        try {
+            guard.check(null);
+            return true;
+        } catch (RuntimeException stopped) { // the lease is another run's, or it could not be read
+            return false;
+        }
+    }
+
+    /** The {@code "phase":"closed"} line: every intent of {@link #job} above it has its outcome. */
+    private byte[] closedLine() {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("time", clock.instant().toString());
+        line.put("run", runId);
+        line.put("seq", seq.incrementAndGet());
+        line.put("phase", CLOSED);
+        line.put("trigger", trigger);
+        line.put("job", job);
+        line.put("note", "run ended; every intent of job " + job + " above this line has its outcome");
+        return (Reports.jsonLine(line) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Marks this run's intents that never got an outcome UNKNOWN, writes everything queued and stops the writer. */
@@ -265,6 +308,9 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
         }
         open.clear();
         closed = true;
+        // a closed line speaks for every run of the job before it, so only a run that still holds the job (its lease
+        // fence passes, it was not stopped) writes one; otherwise the next run reads the whole tail
+        endsClosed = job != null && holdsTheJob();
         queue.add(Pending.STOP);
         try {
             writer.join(30_000);
@@ -276,34 +322,48 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
         }
     }
 
-    /** Intent lines of {@code job} (any job when blank) in the file's tail that have no outcome line. */
+    /**
+     * Intent lines of {@code job} (any job when blank) in the file's tail that have no outcome line: the lines below
+     * the job's last {@code closed} line, read from the end (the whole tail when there is none or job is blank).
+     */
     static List<Map<String, Object>> openIntents(Path file, String job) throws IOException {
         if (!Files.exists(file)) return List.of();
-        Map<String, Map<String, Object>> intents = new LinkedHashMap<>();
+        byte[] bytes;
+        long start;
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-            long start = Math.max(0, raf.length() - RECONCILE_TAIL_BYTES);
+            start = Math.max(0, raf.length() - RECONCILE_TAIL_BYTES);
             raf.seek(start);
-            byte[] bytes = new byte[(int) (raf.length() - start)];
+            bytes = new byte[(int) (raf.length() - start)];
             raf.readFully(bytes);
-            String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n");
-            // the keys of every line by a streaming read, the whole line only for the intents left open (issue 15: a
-            // run after 2,000 changes parsed 4,000 lines into maps before its first request)
-            Map<String, String> open = new LinkedHashMap<>();
-            for (int i = start > 0 ? 1 : 0; i < lines.length; i++) { // a tail's first line may be cut
-                Map<String, String> l;
-                try {
-                    l = Reports.jsonLineFields(lines[i], KEY_FIELDS);
-                } catch (RuntimeException torn) { // a line cut by a crash mid-write
-                    continue;
-                }
-                if (l.get("seq") == null) continue;
-                if (!job.isBlank() && !job.equals(l.get("job"))) continue;
-                String key = l.get("run") + "#" + l.get("seq");
-                if ("intent".equals(l.get("phase"))) open.put(key, lines[i]);
-                else open.remove(key);
-            }
-            for (var e : open.entrySet()) intents.put(e.getKey(), Reports.parseJsonLine(e.getValue()));
         }
-        return new ArrayList<>(intents.values());
+        // the keys of each line by a streaming read, the whole line only for the intents left open; lines from the end
+        // up to the job's closed line (a tail's first line may be cut: it is skipped)
+        java.util.ArrayDeque<String[]> below = new java.util.ArrayDeque<>(); // {key, phase, line}, oldest first
+        int end = bytes.length > 0 && bytes[bytes.length - 1] == '\n' ? bytes.length - 1 : bytes.length;
+        while (end >= 0) { // a line is bytes[from, end), end at its '\n' (or the end of a torn last line)
+            int from = end;
+            while (from > 0 && bytes[from - 1] != '\n') from--;
+            if (from == 0 && start > 0) break;
+            String line = new String(bytes, from, end - from, StandardCharsets.UTF_8);
+            end = from - 1;
+            Map<String, String> l;
+            try {
+                l = Reports.jsonLineFields(line, KEY_FIELDS);
+            } catch (RuntimeException torn) { // a line cut by a crash mid-write
+                continue;
+            }
+            if (!job.isBlank() && !job.equals(l.get("job"))) continue;
+            if (!job.isBlank() && CLOSED.equals(l.get("phase"))) break;
+            if (l.get("seq") == null) continue;
+            below.addFirst(new String[]{l.get("run") + "#" + l.get("seq"), l.get("phase"), line});
+        }
+        Map<String, String> open = new LinkedHashMap<>();
+        for (String[] l : below) {
+            if ("intent".equals(l[1])) open.put(l[0], l[2]);
+            else open.remove(l[0]);
+        }
+        List<Map<String, Object>> intents = new ArrayList<>();
+        for (String line : open.values()) intents.add(Reports.parseJsonLine(line));
+        return intents;
     }
 }

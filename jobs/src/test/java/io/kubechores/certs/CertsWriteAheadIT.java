@@ -142,7 +142,9 @@ class CertsWriteAheadIT {
                     .containsEntry("phase", "outcome").containsEntry("seq", intent.get("seq"))
                     .containsEntry("status", "APPLIED"));
         }
-        assertThat(lines).as("one line per intent and one per outcome, nothing else").hasSize(4);
+        assertThat(lines).as("one line per intent and one per outcome, then the run's closed line (FileAuditLog)")
+                .extracting(l -> l.get("phase")).containsExactlyInAnyOrder("intent", "intent", "outcome", "outcome", "closed");
+        assertThat(lines.getLast()).containsEntry("phase", "closed");
         assertThat(o.report().actions()).filteredOn(a -> a.verb().equals("alert"))
                 .extracting(Action::status).containsExactly(Action.Status.APPLIED);
     }

@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,8 +90,10 @@ class CliIT {
         Result run = run("run", "echo", "--repo", EXAMPLE.toString(), "--home", home.toString(), "--cluster", "prod-eu-1,staging-eu-1");
         assertThat(run.code()).isZero();
         assertThat(run.out()).contains("APPLIED").doesNotContain("prod-us-1");
-        assertThat(Files.readAllLines(home.resolve("audit/audit.jsonl")))
+        List<String> audit = Files.readAllLines(home.resolve("audit/audit.jsonl"));
+        assertThat(audit.subList(0, audit.size() - 1))
                 .hasSize(2).allSatisfy(l -> assertThat(l).contains("\"job\":\"echo\"").contains("\"status\":\"APPLIED\""));
+        assertThat(audit.getLast()).as("the run's last line (FileAuditLog)").contains("\"phase\":\"closed\"", "\"job\":\"echo\"");
     }
 
     @Test

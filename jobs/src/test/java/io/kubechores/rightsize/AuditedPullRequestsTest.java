@@ -118,7 +118,7 @@ class AuditedPullRequestsTest {
         List<Action> again = send(forge, RunGuard.open(), "run-2", "web");
         assertThat(again).extracting(Action::status).containsExactly(Action.Status.UNCHANGED);
         assertThat(audit()).filteredOn(l -> "run-2".equals(l.get("run"))).extracting(l -> l.get("phase") + " " + l.get("status"))
-                .containsExactly("intent PLANNED", "outcome UNCHANGED");
+                .containsExactly("intent PLANNED", "outcome UNCHANGED", "closed null"); // the run's last line (FileAuditLog)
     }
 
     @Test
@@ -129,7 +129,7 @@ class AuditedPullRequestsTest {
         assertThat(done).extracting(Action::status).containsExactly(Action.Status.FAILED);
         assertThat(done.getFirst().detail()).contains("push refused: 403");
         assertThat(audit()).extracting(l -> l.get("phase") + " " + l.get("status"))
-                .containsExactly("intent PLANNED", "outcome FAILED");
+                .containsExactly("intent PLANNED", "outcome FAILED", "closed null");
     }
 
     @Test
