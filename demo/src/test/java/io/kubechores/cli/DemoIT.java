@@ -94,10 +94,13 @@ class DemoIT {
         // write-ahead trail (issue 23): an intent line before each change, its outcome after; every line is JSON
         java.util.List<String> audit = Files.readAllLines(home.resolve("audit/audit.jsonl"));
         assertThat(audit).isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("{"));
-        assertThat(audit).filteredOn(l -> !l.contains("\"phase\":\"intent\"")).isNotEmpty()
+        assertThat(audit).filteredOn(l -> l.contains("\"phase\":\"outcome\"")).isNotEmpty()
                 .allSatisfy(l -> assertThat(l).containsPattern("\"status\":\"(APPLIED|UNCHANGED)\""))
                 .anySatisfy(l -> assertThat(l).contains("\"status\":\"APPLIED\""));
         assertThat(audit).anySatisfy(l -> assertThat(l).contains("\"phase\":\"intent\""));
+        // every other line is a run's closed line (FileAuditLog: the next run reads back only to its job's last one)
+        assertThat(audit).filteredOn(l -> !l.contains("\"phase\":\"intent\"") && !l.contains("\"phase\":\"outcome\""))
+                .isNotEmpty().allSatisfy(l -> assertThat(l).contains("\"phase\":\"closed\""));
         // every intent has its outcome (run + seq): nothing the demo changed is left "outcome unknown"
         java.util.regex.Pattern key = java.util.regex.Pattern.compile("\"run\":\"([^\"]+)\",\"seq\":(\\d+)");
         java.util.Set<String> intents = new java.util.TreeSet<>();
