@@ -198,9 +198,10 @@ public final class K8sRenderer {
 
     /**
      * The pod's resources. downscale's from DownscaleCliBench (issue 15; `kubechores run downscale` as the CronJob runs
-     * it: AOT cache, C1, SerialGC, MaxRAM 1536m): one cluster of 500-5,000 Deployments peaks at 183-277 MiB RSS (the
-     * AOT cache maps ~99 MiB of it, NMT) and 38-104 MiB heap; a 20 x 2,000 fleet in one pod at 970 MiB RSS and 768 MiB
-     * heap (garbage included, the 1152 MiB heap the limit gives was not pressed). So 512Mi requested (a few clusters
+     * it: AOT cache, C1, SerialGC, MaxRAM 1536m): one cluster of 500-5,000 Deployments peaks at 161-216 MiB RSS (the
+     * AOT cache maps ~99 MiB of it, NMT) and 32-104 MiB heap; a 20 x 2,000 fleet in one pod at 665-722 MiB RSS and
+     * ~540 MiB heap (garbage included, the 1152 MiB heap the limit gives was not pressed; 970 MiB RSS before issue 15's
+     * changes). So 512Mi requested (a few clusters
      * with room), the 1536Mi limit kept for fleets of that size. The other jobs keep 768Mi/1536Mi until their benches
      * measure the same way.
      */
