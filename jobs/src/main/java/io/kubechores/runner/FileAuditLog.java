@@ -196,13 +196,7 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
     }
 
     private Map<String, Object> line(String job, Action a, String phase, long n) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("time", clock.instant().toString());
-        line.put("run", runId);
-        line.put("seq", n);
-        line.put("phase", phase);
-        line.put("trigger", trigger);
-        line.put("job", job);
+        Map<String, Object> line = head(job, phase, n);
         line.put("target", a.target());
         line.put("action", a.verb());
         line.put("detail", a.detail());
@@ -211,14 +205,29 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
         return line;
     }
 
+    /** The fields every line starts with. */
+    private Map<String, Object> head(String job, String phase, long n) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("time", clock.instant().toString());
+        line.put("run", runId);
+        line.put("seq", n);
+        line.put("phase", phase);
+        line.put("trigger", trigger);
+        line.put("job", job);
+        return line;
+    }
+
+    private static byte[] bytes(Map<String, Object> line) {
+        return (Reports.jsonLine(line) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
     private static void logApplied(String job, Action a) {
         log.info("job={} target={} action={} detail=\"{}\" reason=\"{}\"", job, a.target(), a.verb(), a.detail(),
                 a.reason());
     }
 
     private CompletableFuture<Void> enqueue(Map<String, Object> line) {
-        Pending p = new Pending((Reports.jsonLine(line) + "\n").getBytes(StandardCharsets.UTF_8), line,
-                new CompletableFuture<>());
+        Pending p = new Pending(bytes(line), line, new CompletableFuture<>());
         if (closed) {
             p.written().completeExceptionally(new IllegalStateException("audit log of run " + runId + " is closed"));
             return p.written();
@@ -271,26 +280,19 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
     }
 
     private boolean holdsTheJob() {
-        if (guard.isStopped()) return false;
         try {
             guard.check(null);
             return true;
-        } catch (RuntimeException stopped) { // the lease is another run's, or it could not be read
+        } catch (RuntimeException stopped) { // stopped, the lease is another run's, or it could not be read
             return false;
         }
     }
 
     /** The {@code "phase":"closed"} line: every intent of {@link #job} above it has its outcome. */
     private byte[] closedLine() {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("time", clock.instant().toString());
-        line.put("run", runId);
-        line.put("seq", seq.incrementAndGet());
-        line.put("phase", CLOSED);
-        line.put("trigger", trigger);
-        line.put("job", job);
+        Map<String, Object> line = head(job, CLOSED, seq.incrementAndGet());
         line.put("note", "run ended; every intent of job " + job + " above this line has its outcome");
-        return (Reports.jsonLine(line) + "\n").getBytes(StandardCharsets.UTF_8);
+        return bytes(line);
     }
 
     /** Marks this run's intents that never got an outcome UNKNOWN, writes everything queued and stops the writer. */
@@ -337,8 +339,9 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
             raf.readFully(bytes);
         }
         // the keys of each line by a streaming read, the whole line only for the intents left open; lines from the end
-        // up to the job's closed line (a tail's first line may be cut: it is skipped)
-        java.util.ArrayDeque<String[]> below = new java.util.ArrayDeque<>(); // {key, phase, line}, oldest first
+        // up to the job's closed line (a tail's first line may be cut: it is skipped); an outcome lies below its intent
+        java.util.Set<String> answered = new java.util.HashSet<>();
+        java.util.LinkedList<Map<String, Object>> intents = new java.util.LinkedList<>(); // file order
         int end = bytes.length > 0 && bytes[bytes.length - 1] == '\n' ? bytes.length - 1 : bytes.length;
         while (end >= 0) { // a line is bytes[from, end), end at its '\n' (or the end of a torn last line)
             int from = end;
@@ -352,18 +355,15 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
             } catch (RuntimeException torn) { // a line cut by a crash mid-write
                 continue;
             }
-            if (!job.isBlank() && !job.equals(l.get("job"))) continue;
-            if (!job.isBlank() && CLOSED.equals(l.get("phase"))) break;
+            if (!job.isBlank()) {
+                if (!job.equals(l.get("job"))) continue;
+                if (CLOSED.equals(l.get("phase"))) break;
+            }
             if (l.get("seq") == null) continue;
-            below.addFirst(new String[]{l.get("run") + "#" + l.get("seq"), l.get("phase"), line});
+            String key = l.get("run") + "#" + l.get("seq");
+            if (!"intent".equals(l.get("phase"))) answered.add(key);
+            else if (!answered.contains(key)) intents.addFirst(Reports.parseJsonLine(line));
         }
-        Map<String, String> open = new LinkedHashMap<>();
-        for (String[] l : below) {
-            if ("intent".equals(l[1])) open.put(l[0], l[2]);
-            else open.remove(l[0]);
-        }
-        List<Map<String, Object>> intents = new ArrayList<>();
-        for (String line : open.values()) intents.add(Reports.parseJsonLine(line));
         return intents;
     }
 }
